@@ -1,0 +1,41 @@
+/**
+ * Picks the adapters once, from configuration: SQLite + in-process by default, PostgreSQL
+ * when DATABASE_URL says so, Redis when REDIS_URL says so. Nothing else knows which run.
+ */
+import path from 'node:path';
+import type { Config } from '../config/index.js';
+import type { EventBus } from '../ports/event-bus.js';
+import type { RateLimitStore } from '../ports/rate-limit-store.js';
+import type { KeyringStore, Store } from '../ports/store.js';
+import { MemoryBus } from './bus-memory/memory-bus.js';
+import { MemoryRateLimitStore } from './ratelimit-memory/memory-rate-limit.js';
+import { SqliteKeyring } from './sqlite/keyring.js';
+import { SqliteStore } from './sqlite/store.js';
+
+export interface Adapters {
+  store: Store;
+  keyring: KeyringStore;
+  bus: EventBus;
+  rateLimits: RateLimitStore;
+}
+
+/** The message store (and the keyring that goes with it). */
+export async function openStore(config: Config): Promise<{ store: Store; keyring: KeyringStore }> {
+  if (config.databaseUrl) {
+    const { openPostgres } = await import('./postgres/index.js');
+    return openPostgres(config);
+  }
+  return {
+    store: new SqliteStore(path.join(config.dataDir, 'tempmail.db')),
+    keyring: new SqliteKeyring(path.join(config.keyringDir, 'keyring.db')),
+  };
+}
+
+export async function openAdapters(config: Config): Promise<Adapters> {
+  const { store, keyring } = await openStore(config);
+  if (config.redisUrl) {
+    const { RedisBus, RedisRateLimitStore } = await import('./redis/index.js');
+    return { store, keyring, bus: new RedisBus(config.redisUrl), rateLimits: new RedisRateLimitStore(config.redisUrl) };
+  }
+  return { store, keyring, bus: new MemoryBus(), rateLimits: new MemoryRateLimitStore() };
+}

@@ -1,0 +1,39 @@
+/** Opens a better-sqlite3 database with the pragmas durability and deletion need, and migrates it. */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export type Db = Database.Database;
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+/**
+ * Opens `file`: WAL with synchronous=FULL (every commit fsynced before it returns, so it
+ * survives power loss), secure_delete (deleted content is overwritten, not left in free pages).
+ */
+export function openDatabase(file: string, migrations: Migration[], journal: 'wal' | 'delete' = 'wal'): Db {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Database(file);
+  db.pragma(`journal_mode = ${journal}`);
+  db.pragma('synchronous = FULL');
+  db.pragma('secure_delete = ON');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, migrations);
+  return db;
+}
+
+/** Applies migrations above the database's user_version, each in its own transaction. */
+function migrate(db: Db, migrations: Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+}

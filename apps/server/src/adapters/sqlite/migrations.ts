@@ -1,0 +1,74 @@
+/** Versioned schema of the SQLite message store. Append; never edit a released migration. */
+import type { Migration } from './database.js';
+
+export const storeMigrations: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE mailboxes (
+        id TEXT PRIMARY KEY,
+        address TEXT NOT NULL UNIQUE,
+        token_hash BLOB,
+        owner_key_id TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        wrapped_key BLOB NOT NULL,
+        key_epoch INTEGER NOT NULL,
+        creator_ip TEXT
+      );
+      CREATE INDEX mailboxes_expires ON mailboxes (expires_at);
+      CREATE INDEX mailboxes_owner ON mailboxes (owner_key_id, expires_at) WHERE owner_key_id IS NOT NULL;
+      CREATE INDEX mailboxes_creator_ip ON mailboxes (creator_ip, expires_at) WHERE creator_ip IS NOT NULL;
+
+      CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        mailbox_id TEXT NOT NULL REFERENCES mailboxes (id) ON DELETE CASCADE,
+        received_at INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        summary BLOB NOT NULL,
+        body BLOB NOT NULL
+      );
+      CREATE INDEX messages_mailbox ON messages (mailbox_id, seq);
+
+      CREATE TABLE message_raw (
+        message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+        raw BLOB NOT NULL
+      );
+
+      CREATE TABLE attachments (
+        message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        content BLOB NOT NULL,
+        PRIMARY KEY (message_id, idx)
+      );
+
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        hash BLOB NOT NULL UNIQUE,
+        plan TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        prefix TEXT NOT NULL
+      );
+
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        webhook_id TEXT NOT NULL,
+        message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        mailbox_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX outbox_due ON outbox (next_attempt_at);
+    `,
+  },
+];
+
+export const keyringMigrations: Migration[] = [
+  {
+    version: 1,
+    sql: `CREATE TABLE keks (epoch INTEGER PRIMARY KEY, sealed BLOB NOT NULL, created_at INTEGER NOT NULL);`,
+  },
+];

@@ -1,0 +1,202 @@
+/** The embedded message store on better-sqlite3 (the default: no other service needed). */
+import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../../domain/types.js';
+import type {
+  ApiKeyStore, MailboxStore, MessageDetailRow, MessageRow, MessageStore, OutboxInsert, Store,
+} from '../../ports/store.js';
+import { type Db, openDatabase } from './database.js';
+import { GroupCommitter } from './group-commit.js';
+import { storeMigrations } from './migrations.js';
+
+interface MailboxRow {
+  id: string; address: string; token_hash: Buffer | null; owner_key_id: string | null; created_at: number;
+  expires_at: number; wrapped_key: Buffer; key_epoch: number; creator_ip: string | null;
+}
+
+const toMailbox = (r: MailboxRow): Mailbox => ({
+  id: r.id, address: r.address, tokenHash: r.token_hash, ownerKeyId: r.owner_key_id, createdAt: r.created_at,
+  expiresAt: r.expires_at, wrappedKey: r.wrapped_key, keyEpoch: r.key_epoch, creatorIp: r.creator_ip,
+});
+
+interface KeyRow { id: string; hash: Buffer; plan: Plan; created_at: number; revoked_at: number | null; prefix: string }
+const toKey = (r: KeyRow): ApiKeyRecord => ({
+  id: r.id, hash: r.hash, plan: r.plan, createdAt: r.created_at, revokedAt: r.revoked_at, prefix: r.prefix,
+});
+
+interface PendingInsert { message: StoredMessage; outbox: OutboxInsert[]; keepNewest: number }
+
+class SqliteMailboxes implements MailboxStore {
+  constructor(private readonly db: Db, private readonly afterDelete: () => void) {}
+
+  async create(m: Mailbox): Promise<void> {
+    this.db.prepare(`INSERT INTO mailboxes (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp);
+  }
+
+  async findByAddress(address: string): Promise<Mailbox | null> {
+    const row = this.db.prepare('SELECT * FROM mailboxes WHERE address = ?').get(address) as MailboxRow | undefined;
+    return row ? toMailbox(row) : null;
+  }
+
+  async findById(id: string): Promise<Mailbox | null> {
+    const row = this.db.prepare('SELECT * FROM mailboxes WHERE id = ?').get(id) as MailboxRow | undefined;
+    return row ? toMailbox(row) : null;
+  }
+
+  async countLiveByOwner(keyId: string, now: number): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM mailboxes WHERE owner_key_id = ? AND expires_at > ?').get(keyId, now) as { n: number }).n;
+  }
+
+  async countLiveByCreatorIp(ip: string, now: number): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM mailboxes WHERE creator_ip = ? AND expires_at > ?').get(ip, now) as { n: number }).n;
+  }
+
+  async listExpired(now: number, limit: number): Promise<Mailbox[]> {
+    const rows = this.db.prepare('SELECT * FROM mailboxes WHERE expires_at <= ? ORDER BY expires_at LIMIT ?').all(now, limit) as MailboxRow[];
+    return rows.map(toMailbox);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { changes } = this.db.transaction(() => {
+      this.db.prepare('DELETE FROM outbox WHERE mailbox_id = ?').run(id);
+      return this.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(id); // messages, raw, attachments cascade
+    }).immediate();
+    if (changes > 0) this.afterDelete();
+    return changes > 0;
+  }
+}
+
+class SqliteMessages implements MessageStore {
+  private readonly committer: GroupCommitter<PendingInsert>;
+
+  constructor(private readonly db: Db) {
+    const insertMessage = db.prepare('INSERT INTO messages (id, mailbox_id, received_at, size, summary, body) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertRaw = db.prepare('INSERT INTO message_raw (message_id, raw) VALUES (?, ?)');
+    const insertAttachment = db.prepare('INSERT INTO attachments (message_id, idx, content) VALUES (?, ?, ?)');
+    const insertOutbox = db.prepare('INSERT INTO outbox (id, webhook_id, message_id, mailbox_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const trim = db.prepare(`DELETE FROM messages WHERE mailbox_id = ? AND seq <= (
+      SELECT seq FROM messages WHERE mailbox_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`);
+    const writeBatch = db.transaction((items: PendingInsert[]) => {
+      for (const { message: m, outbox, keepNewest } of items) {
+        insertMessage.run(m.id, m.mailboxId, m.receivedAt, m.size, m.summary, m.body);
+        insertRaw.run(m.id, m.raw);
+        m.attachments.forEach((content, i) => insertAttachment.run(m.id, i, content));
+        for (const o of outbox) insertOutbox.run(o.id, o.webhookId, o.messageId, o.mailboxId, m.receivedAt, m.receivedAt);
+        if (keepNewest > 0) trim.run(m.mailboxId, m.mailboxId, keepNewest);
+      }
+    });
+    this.committer = new GroupCommitter((items) => writeBatch.immediate(items));
+  }
+
+  insert(message: StoredMessage, outbox: OutboxInsert[], keepNewest: number): Promise<void> {
+    return this.committer.submit({ message, outbox, keepNewest });
+  }
+
+  async list(mailboxId: string, limit: number, beforeId?: string): Promise<MessageRow[]> {
+    const rows = beforeId
+      ? this.db.prepare(`SELECT id, mailbox_id, received_at, size, summary FROM messages
+          WHERE mailbox_id = ? AND seq < (SELECT seq FROM messages WHERE id = ? AND mailbox_id = ?) ORDER BY seq DESC LIMIT ?`)
+        .all(mailboxId, beforeId, mailboxId, limit)
+      : this.db.prepare('SELECT id, mailbox_id, received_at, size, summary FROM messages WHERE mailbox_id = ? ORDER BY seq DESC LIMIT ?')
+        .all(mailboxId, limit);
+    return (rows as Array<{ id: string; mailbox_id: string; received_at: number; size: number; summary: Buffer }>).map((r) => ({
+      id: r.id, mailboxId: r.mailbox_id, receivedAt: r.received_at, size: r.size, summary: r.summary,
+    }));
+  }
+
+  async get(mailboxId: string, id: string): Promise<MessageDetailRow | null> {
+    const r = this.db.prepare('SELECT id, mailbox_id, received_at, size, summary, body FROM messages WHERE id = ? AND mailbox_id = ?')
+      .get(id, mailboxId) as { id: string; mailbox_id: string; received_at: number; size: number; summary: Buffer; body: Buffer } | undefined;
+    return r ? { id: r.id, mailboxId: r.mailbox_id, receivedAt: r.received_at, size: r.size, summary: r.summary, body: r.body } : null;
+  }
+
+  async getRaw(mailboxId: string, id: string): Promise<Buffer | null> {
+    const r = this.db.prepare(`SELECT r.raw FROM message_raw r JOIN messages m ON m.id = r.message_id
+      WHERE m.id = ? AND m.mailbox_id = ?`).get(id, mailboxId) as { raw: Buffer } | undefined;
+    return r?.raw ?? null;
+  }
+
+  async getAttachment(mailboxId: string, id: string, index: number): Promise<Buffer | null> {
+    const r = this.db.prepare(`SELECT a.content FROM attachments a JOIN messages m ON m.id = a.message_id
+      WHERE m.id = ? AND m.mailbox_id = ? AND a.idx = ?`).get(id, mailboxId, index) as { content: Buffer } | undefined;
+    return r?.content ?? null;
+  }
+
+  async usage(mailboxId: string): Promise<{ count: number; bytes: number }> {
+    const r = this.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM messages WHERE mailbox_id = ?')
+      .get(mailboxId) as { count: number; bytes: number };
+    return r;
+  }
+}
+
+class SqliteApiKeys implements ApiKeyStore {
+  constructor(private readonly db: Db) {}
+
+  async create(k: ApiKeyRecord): Promise<void> {
+    this.db.prepare('INSERT INTO api_keys (id, hash, plan, created_at, revoked_at, prefix) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(k.id, k.hash, k.plan, k.createdAt, k.revokedAt, k.prefix);
+  }
+
+  async findByHash(hash: Buffer): Promise<ApiKeyRecord | null> {
+    const r = this.db.prepare('SELECT * FROM api_keys WHERE hash = ?').get(hash) as KeyRow | undefined;
+    return r ? toKey(r) : null;
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at').all() as KeyRow[]).map(toKey);
+  }
+
+  async revoke(hash: Buffer, at: number): Promise<boolean> {
+    return this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL').run(at, hash).changes > 0;
+  }
+
+  async setPlan(hash: Buffer, plan: Plan): Promise<boolean> {
+    return this.db.prepare('UPDATE api_keys SET plan = ? WHERE hash = ?').run(plan, hash).changes > 0;
+  }
+}
+
+/** Opens (and migrates) the SQLite store at `file`. */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly db: Db;
+  readonly mailboxes: MailboxStore;
+  readonly messages: MessageStore;
+  readonly keys: ApiKeyStore;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+
+  constructor(file: string) {
+    this.db = openDatabase(file, storeMigrations, 'wal');
+    this.mailboxes = new SqliteMailboxes(this.db, () => this.scheduleCheckpoint());
+    this.messages = new SqliteMessages(this.db);
+    this.keys = new SqliteApiKeys(this.db);
+  }
+
+  /**
+   * After deletions, truncate the WAL so the deleted rows' old frames (with wrapped keys) do not
+   * linger there. Debounced: a sweep that deletes many mailboxes checkpoints once.
+   */
+  private scheduleCheckpoint(): void {
+    if (this.checkpointTimer) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      this.checkpoint();
+    }, 50);
+    this.checkpointTimer.unref();
+  }
+
+  /** Copies the WAL into the database and truncates it. */
+  checkpoint(): void {
+    if (this.db.open) this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
+    this.checkpoint();
+    this.db.close();
+  }
+}

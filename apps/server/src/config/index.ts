@@ -1,0 +1,237 @@
+/**
+ * The only reader of process.env. Every setting has its default beside it; a bad value stops
+ * start-up with one line naming the variable (ConfigError).
+ */
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  smtpPort: number;
+  dataDir: string;
+  /** Where epoch key-encryption keys live: apart from DATA_DIR, never in its backups. */
+  keyringDir: string;
+  /** Length of a key epoch: a KEK is destroyed once its epoch has ended. */
+  keyEpochSeconds: number;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  domains: string[];
+  ttlSeconds: number;
+  minTtlSeconds: number;
+  maxTtlSeconds: number;
+  /** Base64 master key from TEMPMAIL_MASTER_KEY(_FILE); null = generate into DATA_DIR. */
+  masterKey: Buffer | null;
+  maxMessageBytes: number;
+  logLevel: string;
+  mxHost: string;
+  dnsServers: string[];
+  webhookAllowHosts: string[];
+  anonRatePerMinute: number;
+  rateFreePerMinute: number;
+  ratePremiumPerMinute: number;
+  maxMessagesPerMailbox: number;
+  maxMailboxBytes: number;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  trustProxy: string[];
+  allowedOrigins: string[];
+  smtp: SmtpLimits;
+  http: HttpLimits;
+  plans: PlanLimits;
+  /** Live anonymous mailboxes one client IP may hold (0 = unlimited; also off when TEMPMAIL_ANON_RATE=0). */
+  anonMailboxesPerIp: number;
+  sweepIntervalMs: number;
+  shutdownGraceMs: number;
+  minFreeDiskBytes: number;
+}
+
+export interface SmtpLimits {
+  maxClients: number;
+  maxClientsPerIp: number;
+  maxRecipients: number;
+  maxMessagesPerSession: number;
+  socketTimeoutMs: number;
+  sessionDeadlineMs: number;
+  minDataRateBytesPerSec: number;
+  maxLineBytes: number;
+  maxMimeDepth: number;
+  maxMimeParts: number;
+  maxHeaderBytes: number;
+  maxAttachments: number;
+}
+
+export interface HttpLimits {
+  bodyLimitBytes: number;
+  maxQueryBytes: number;
+  wsMaxFrameBytes: number;
+  wsIdleMs: number;
+  wsHeartbeatMs: number;
+  maxConnectionsPerIp: number;
+  failedAuthPerMinute: number;
+}
+
+export interface PlanLimits {
+  free: { liveMailboxes: number; maxTtlSeconds: number; messagesPerMailbox: number };
+  premium: { liveMailboxes: number; maxTtlSeconds: number; messagesPerMailbox: number };
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads VAR, or the contents of the file named by VAR_FILE (for secrets). */
+function raw(env: Env, name: string): string | undefined {
+  const direct = env[name];
+  if (direct !== undefined && direct !== '') return direct;
+  const file = env[`${name}_FILE`];
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new ConfigError(`${name}_FILE`, `cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
+    }
+  }
+  return undefined;
+}
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value.trim())) throw new ConfigError(name, `must be a whole number, got "${value}"`);
+  const n = Number(value.trim());
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function list(env: Env, name: string, fallback: string[] = []): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Builds the validated configuration from an environment (process.env by default). */
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'PORT', 8080, 0, 65535);
+  const smtpPort = int(env, 'SMTP_PORT', 2525, 0, 65535);
+  const domains = list(env, 'TEMPMAIL_DOMAINS', ['tempmail.local']).map((d) => d.toLowerCase().replace(/\.$/, ''));
+  if (domains.length === 0) throw new ConfigError('TEMPMAIL_DOMAINS', 'needs at least one domain');
+  for (const d of domains) if (!DOMAIN_RE.test(d)) throw new ConfigError('TEMPMAIL_DOMAINS', `"${d}" is not a domain name`);
+
+  const ttlSeconds = int(env, 'TEMPMAIL_TTL_SECONDS', 3600, 1);
+  const minTtlSeconds = int(env, 'TEMPMAIL_MIN_TTL_SECONDS', 60, 1);
+  const maxTtlSeconds = int(env, 'TEMPMAIL_MAX_TTL_SECONDS', 7 * 24 * 3600, 1);
+  if (minTtlSeconds > maxTtlSeconds) {
+    throw new ConfigError('TEMPMAIL_MIN_TTL_SECONDS', `(${minTtlSeconds}) is above TEMPMAIL_MAX_TTL_SECONDS (${maxTtlSeconds})`);
+  }
+  if (ttlSeconds < minTtlSeconds || ttlSeconds > maxTtlSeconds) {
+    throw new ConfigError('TEMPMAIL_TTL_SECONDS', `(${ttlSeconds}) must lie within TEMPMAIL_MIN_TTL_SECONDS..TEMPMAIL_MAX_TTL_SECONDS (${minTtlSeconds}..${maxTtlSeconds})`);
+  }
+
+  let masterKey: Buffer | null = null;
+  const mk = raw(env, 'TEMPMAIL_MASTER_KEY');
+  if (mk !== undefined) {
+    masterKey = Buffer.from(mk.trim(), 'base64');
+    if (masterKey.length !== 32 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(mk.trim())) {
+      throw new ConfigError('TEMPMAIL_MASTER_KEY', 'must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)');
+    }
+  }
+
+  const databaseUrl = raw(env, 'DATABASE_URL') ?? null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL (unset it for the embedded SQLite store)');
+  }
+  const redisUrl = raw(env, 'REDIS_URL') ?? null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+
+  const tlsCert = raw(env, 'TEMPMAIL_TLS_CERT') ?? null;
+  const tlsKey = raw(env, 'TEMPMAIL_TLS_KEY') ?? null;
+  if ((tlsCert === null) !== (tlsKey === null)) {
+    throw new ConfigError(tlsCert === null ? 'TEMPMAIL_TLS_CERT' : 'TEMPMAIL_TLS_KEY', 'TEMPMAIL_TLS_CERT and TEMPMAIL_TLS_KEY go together');
+  }
+
+  const logLevel = raw(env, 'LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+
+  const dataDir = path.resolve(raw(env, 'DATA_DIR') ?? './data');
+  const anonRatePerMinute = int(env, 'TEMPMAIL_ANON_RATE', 120);
+  const maxMessagesPerMailbox = int(env, 'TEMPMAIL_MAX_MESSAGES_PER_MAILBOX', 500);
+
+  return {
+    host: raw(env, 'HOST') ?? '127.0.0.1',
+    port,
+    smtpPort,
+    dataDir,
+    keyringDir: path.resolve(raw(env, 'TEMPMAIL_KEYRING_DIR') ?? `${dataDir}-keyring`),
+    keyEpochSeconds: int(env, 'TEMPMAIL_KEY_EPOCH_SECONDS', 3600, 1, 7 * 24 * 3600),
+    databaseUrl,
+    redisUrl,
+    domains,
+    ttlSeconds,
+    minTtlSeconds,
+    maxTtlSeconds,
+    masterKey,
+    maxMessageBytes: int(env, 'TEMPMAIL_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024),
+    logLevel,
+    mxHost: (raw(env, 'TEMPMAIL_MX_HOST') ?? `mx.${domains[0]}`).toLowerCase().replace(/\.$/, ''),
+    dnsServers: list(env, 'TEMPMAIL_DNS_SERVERS'),
+    webhookAllowHosts: list(env, 'TEMPMAIL_WEBHOOK_ALLOW_HOSTS'),
+    anonRatePerMinute,
+    rateFreePerMinute: int(env, 'TEMPMAIL_RATE_FREE', 60),
+    ratePremiumPerMinute: int(env, 'TEMPMAIL_RATE_PREMIUM', 600),
+    maxMessagesPerMailbox,
+    maxMailboxBytes: int(env, 'TEMPMAIL_MAX_MAILBOX_BYTES', 100 * 1024 * 1024),
+    tlsCert,
+    tlsKey,
+    trustProxy: list(env, 'TEMPMAIL_TRUST_PROXY'),
+    allowedOrigins: list(env, 'TEMPMAIL_ALLOWED_ORIGINS'),
+    smtp: {
+      maxClients: int(env, 'TEMPMAIL_SMTP_MAX_CLIENTS', 5000, 1),
+      maxClientsPerIp: int(env, 'TEMPMAIL_SMTP_MAX_CLIENTS_PER_IP', 100, 1),
+      maxRecipients: int(env, 'TEMPMAIL_SMTP_MAX_RECIPIENTS', 100, 1),
+      maxMessagesPerSession: int(env, 'TEMPMAIL_SMTP_MAX_MESSAGES_PER_SESSION', 10000, 1),
+      socketTimeoutMs: int(env, 'TEMPMAIL_SMTP_IDLE_TIMEOUT_MS', 60_000, 1000),
+      sessionDeadlineMs: int(env, 'TEMPMAIL_SMTP_SESSION_DEADLINE_MS', 30 * 60_000, 1000),
+      minDataRateBytesPerSec: int(env, 'TEMPMAIL_SMTP_MIN_DATA_RATE', 1024),
+      maxLineBytes: int(env, 'TEMPMAIL_SMTP_MAX_LINE_BYTES', 4096, 512),
+      maxMimeDepth: int(env, 'TEMPMAIL_MAX_MIME_DEPTH', 32, 1),
+      maxMimeParts: int(env, 'TEMPMAIL_MAX_MIME_PARTS', 1000, 1),
+      maxHeaderBytes: int(env, 'TEMPMAIL_MAX_HEADER_BYTES', 1024 * 1024, 1024),
+      maxAttachments: int(env, 'TEMPMAIL_MAX_ATTACHMENTS', 200, 0),
+    },
+    http: {
+      bodyLimitBytes: int(env, 'TEMPMAIL_HTTP_BODY_LIMIT', 64 * 1024, 1024),
+      maxQueryBytes: int(env, 'TEMPMAIL_HTTP_MAX_QUERY_BYTES', 4096, 256),
+      wsMaxFrameBytes: int(env, 'TEMPMAIL_WS_MAX_FRAME_BYTES', 4096, 64),
+      wsIdleMs: int(env, 'TEMPMAIL_WS_IDLE_MS', 120_000, 1000),
+      wsHeartbeatMs: int(env, 'TEMPMAIL_WS_HEARTBEAT_MS', 30_000, 100),
+      maxConnectionsPerIp: int(env, 'TEMPMAIL_HTTP_MAX_CONNECTIONS_PER_IP', 256),
+      failedAuthPerMinute: int(env, 'TEMPMAIL_FAILED_AUTH_RATE', 20),
+    },
+    plans: {
+      free: {
+        liveMailboxes: int(env, 'TEMPMAIL_FREE_MAX_MAILBOXES', 100),
+        maxTtlSeconds: int(env, 'TEMPMAIL_FREE_MAX_TTL_SECONDS', 24 * 3600, 1),
+        messagesPerMailbox: int(env, 'TEMPMAIL_FREE_MAX_MESSAGES_PER_MAILBOX', Math.min(100, maxMessagesPerMailbox || 100)),
+      },
+      premium: {
+        liveMailboxes: int(env, 'TEMPMAIL_PREMIUM_MAX_MAILBOXES', 10_000),
+        maxTtlSeconds: int(env, 'TEMPMAIL_PREMIUM_MAX_TTL_SECONDS', maxTtlSeconds, 1),
+        messagesPerMailbox: int(env, 'TEMPMAIL_PREMIUM_MAX_MESSAGES_PER_MAILBOX', maxMessagesPerMailbox),
+      },
+    },
+    anonMailboxesPerIp: anonRatePerMinute === 0 ? 0 : int(env, 'TEMPMAIL_ANON_MAILBOXES_PER_IP', 20),
+    sweepIntervalMs: int(env, 'TEMPMAIL_SWEEP_INTERVAL_MS', 5000, 50),
+    shutdownGraceMs: int(env, 'TEMPMAIL_SHUTDOWN_GRACE_MS', 10_000, 0),
+    minFreeDiskBytes: int(env, 'TEMPMAIL_MIN_FREE_DISK_BYTES', 256 * 1024 * 1024),
+  };
+}

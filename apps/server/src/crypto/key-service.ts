@@ -1,0 +1,94 @@
+/**
+ * Issues and opens mailbox data keys through the epoch keyring, and destroys epochs once
+ * every mailbox in them has expired. Unsealed KEKs and unwrapped data keys are cached in
+ * memory only (and dropped on destruction).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Mailbox } from '../domain/types.js';
+import type { KeyringStore } from '../ports/store.js';
+import { DecryptError } from './aead.js';
+import { MailboxCipher, newDataKey, openKek, sealKek, unwrapDataKey, wrapDataKey } from './envelope.js';
+
+export class KeyService {
+  private readonly keks = new Map<number, Buffer>();
+  private readonly dataKeys = new Map<string, Buffer>();
+  private readonly maxCachedDataKeys = 50_000;
+
+  constructor(
+    private readonly keyring: KeyringStore,
+    private readonly masterKey: Buffer,
+    /** Epoch length in ms (default one hour). */
+    private readonly epochMs = 3_600_000,
+  ) {}
+
+  /** The epoch whose KEK wraps a mailbox expiring at `expiresAt`: destroyed once that time has passed. */
+  epochOf(expiresAt: number): number {
+    return Math.ceil(expiresAt / this.epochMs);
+  }
+
+  /** A new data key for a mailbox, wrapped for storage. */
+  async issue(mailboxId: string, expiresAt: number): Promise<{ wrappedKey: Buffer; keyEpoch: number; dataKey: Buffer }> {
+    const keyEpoch = this.epochOf(expiresAt);
+    const kek = await this.kek(keyEpoch, true);
+    if (!kek) throw new Error('keyring could not create a key');
+    const dataKey = newDataKey();
+    this.remember(mailboxId, dataKey);
+    return { wrappedKey: wrapDataKey(kek, dataKey, mailboxId, keyEpoch), keyEpoch, dataKey };
+  }
+
+  /** The cipher for a mailbox, or null when its epoch key is gone (the mailbox is unreadable forever). */
+  async cipherFor(mailbox: Pick<Mailbox, 'id' | 'wrappedKey' | 'keyEpoch'>): Promise<MailboxCipher | null> {
+    let dataKey = this.dataKeys.get(mailbox.id);
+    if (!dataKey) {
+      const kek = await this.kek(mailbox.keyEpoch, false);
+      if (!kek) return null;
+      try {
+        dataKey = unwrapDataKey(kek, mailbox.wrappedKey, mailbox.id, mailbox.keyEpoch);
+      } catch (e) {
+        if (e instanceof DecryptError) return null;
+        throw e;
+      }
+      this.remember(mailbox.id, dataKey);
+    }
+    return new MailboxCipher(dataKey, mailbox.id);
+  }
+
+  /** Drops a mailbox's data key from memory (after delete or expiry). */
+  forget(mailboxId: string): void {
+    this.dataKeys.get(mailboxId)?.fill(0);
+    this.dataKeys.delete(mailboxId);
+  }
+
+  /** Destroys the KEK of every epoch that ended at or before `now`. */
+  async destroyEndedEpochs(now: number): Promise<number> {
+    const lastEnded = Math.floor(now / this.epochMs);
+    for (const [epoch, kek] of this.keks) {
+      if (epoch <= lastEnded) {
+        kek.fill(0);
+        this.keks.delete(epoch);
+      }
+    }
+    return this.keyring.destroyThrough(lastEnded);
+  }
+
+  private async kek(epoch: number, create: boolean): Promise<Buffer | null> {
+    const cached = this.keks.get(epoch);
+    if (cached) return cached;
+    let sealed = await this.keyring.get(epoch);
+    if (!sealed) {
+      if (!create) return null;
+      sealed = await this.keyring.putIfAbsent(epoch, sealKek(this.masterKey, randomBytes(32), epoch));
+    }
+    const kek = openKek(this.masterKey, sealed, epoch);
+    this.keks.set(epoch, kek);
+    return kek;
+  }
+
+  private remember(mailboxId: string, dataKey: Buffer): void {
+    if (this.dataKeys.size >= this.maxCachedDataKeys) {
+      const oldest = this.dataKeys.keys().next().value;
+      if (oldest !== undefined) this.dataKeys.delete(oldest);
+    }
+    this.dataKeys.set(mailboxId, dataKey);
+  }
+}

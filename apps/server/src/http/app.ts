@@ -1,0 +1,83 @@
+/**
+ * The Fastify app: plugins in a fixed order (external, then app, then routes), one error
+ * handler, security headers, the web page at /.
+ */
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import type { HttpContext } from './context.js';
+import { installErrorHandling } from './errors.js';
+import { registerAnonymousRoutes } from './routes/anonymous.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerKeyedRoutes } from './routes/keyed-v1.js';
+
+export interface HttpAppOptions {
+  /** Built web page (apps/web/dist), served at /. */
+  webRoot: string | null;
+  /** Extra route plugins (webhooks, domains) registered after the core routes. */
+  extraRoutes?: Array<(app: FastifyInstance, ctx: HttpContext) => void>;
+}
+
+const PAGE_CSP = [
+  "default-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "frame-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export async function buildHttpApp(ctx: HttpContext, options: HttpAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Request lines carry keys and tokens in their query: the http logger stays at warn.
+    loggerInstance: ctx.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    bodyLimit: ctx.config.http.bodyLimitBytes,
+    routerOptions: { maxParamLength: 200 },
+    trustProxy: false, // client IPs come from ctx.ipOf, which knows the trusted proxies
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }) as unknown as FastifyInstance;
+  await app.register(formbody, { bodyLimit: ctx.config.http.bodyLimitBytes });
+  installErrorHandling(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const q = request.url.indexOf('?');
+    if (q !== -1 && request.url.length - q > ctx.config.http.maxQueryBytes) {
+      reply.code(414).send({ error: { code: 'uri_too_long', message: 'Query string too long.' } });
+      return reply;
+    }
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    if (request.url.startsWith('/api/') || request.url.startsWith('/v1/')) {
+      reply.header('Cache-Control', 'no-store');
+      reply.header('Access-Control-Allow-Origin', '*');
+    }
+    return undefined;
+  });
+
+  registerHealthRoutes(app, ctx);
+  registerAnonymousRoutes(app, ctx);
+  registerKeyedRoutes(app, ctx);
+  for (const register of options.extraRoutes ?? []) register(app, ctx);
+
+  if (options.webRoot && existsSync(options.webRoot)) {
+    await app.register(fastifyStatic, {
+      root: options.webRoot,
+      wildcard: false,
+      setHeaders: (res, filePath) => {
+        res.setHeader('Content-Security-Policy', PAGE_CSP);
+        res.setHeader('X-Frame-Options', 'DENY');
+        res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  } else {
+    app.get('/', async (request, reply) => {
+      reply.type('text/plain').send('TempMail is running. The web page is not built (run `npm run build`); the API is at /api and /v1.');
+    });
+  }
+  return app;
+}

@@ -1,0 +1,45 @@
+/** The client's IP: the socket's peer, or X-Forwarded-For when the peer is a trusted proxy. */
+import ipaddr from 'ipaddr.js';
+
+export type TrustCheck = (ip: string) => boolean;
+
+/** Builds a matcher for a list of CIDRs or addresses (TEMPMAIL_TRUST_PROXY and the like). */
+export function cidrMatcher(entries: string[]): TrustCheck {
+  const ranges = entries.map((e) => {
+    try {
+      return e.includes('/') ? ipaddr.parseCIDR(e) : ([ipaddr.parse(e), ipaddr.parse(e).kind() === 'ipv4' ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number]);
+    } catch {
+      throw new Error(`"${e}" is not an IP address or CIDR`);
+    }
+  });
+  return (ip: string) => {
+    if (ranges.length === 0) return false;
+    let addr: ipaddr.IPv4 | ipaddr.IPv6;
+    try {
+      addr = ipaddr.process(ip);
+    } catch {
+      return false;
+    }
+    return ranges.some(([range, bits]) => addr.kind() === range.kind() && addr.match(range, bits));
+  };
+}
+
+/** Walks X-Forwarded-For from the right, skipping trusted proxies; the first untrusted hop is the client. */
+export function clientIp(peer: string, forwardedFor: string | string[] | undefined, trusted: TrustCheck): string {
+  const normalise = (ip: string) => {
+    try {
+      return ipaddr.process(ip).toString();
+    } catch {
+      return ip;
+    }
+  };
+  let ip = normalise(peer);
+  if (!trusted(ip) || !forwardedFor) return ip;
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((s) => s.trim()).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (!ipaddr.isValid(hops[i])) break;
+    ip = normalise(hops[i]);
+    if (!trusted(ip)) break;
+  }
+  return ip;
+}

@@ -1,0 +1,41 @@
+/** What the HTTP layer needs from the rest of the service, built once in main.ts. */
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import type { MailboxService } from '../mailbox/mailbox-service.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventBus } from '../ports/event-bus.js';
+import type { Store } from '../ports/store.js';
+import type { MessageReader } from '../read/message-reader.js';
+import type { Guards } from './guards.js';
+
+export interface HttpContext {
+  config: Config;
+  store: Store;
+  mailboxes: MailboxService;
+  reader: MessageReader;
+  guards: Guards;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  /** Client IP of a raw request (honours TEMPMAIL_TRUST_PROXY). */
+  ipOf(peer: string | undefined, forwardedFor: string | string[] | undefined): string;
+  /** True once SMTP, HTTP and the stores are up and not draining. */
+  isReady(): boolean;
+  /** The domains a key may generate on (configured + its verified custom ones). */
+  domainsFor?(keyId: string | null): Promise<string[]>;
+  /** A custom domain's state for a key, or null when it is not the key's. */
+  domainStatus?(keyId: string, domain: string): Promise<'pending' | 'verified' | 'suspended' | null>;
+}
+
+/** Query and body parameters merged (body wins), as plain strings. */
+export function params(request: { query: unknown; body: unknown }): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const source of [request.query, request.body]) {
+    if (!source || typeof source !== 'object') continue;
+    for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
+      if (typeof v === 'string') out[k] = v;
+      else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    }
+  }
+  return out;
+}

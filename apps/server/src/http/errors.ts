@@ -1,0 +1,28 @@
+/** One error handler: AppError -> its status and {"error":{"code","message"}}; anything else -> a bare 500. */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../domain/errors.js';
+
+/** The contract's error body. */
+export const errorBody = (code: string, message: string) => ({ error: { code, message } });
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
+    if (err instanceof AppError) {
+      for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
+      return reply.code(err.status).send(errorBody(err.code, err.message));
+    }
+    const fe = err as FastifyError;
+    if (fe.statusCode === 413 || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send(errorBody('too_large', 'Request body too large.'));
+    }
+    if (fe.statusCode === 415) return reply.code(415).send(errorBody('unsupported_media_type', 'Send form or JSON bodies.'));
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.code(400).send(errorBody('bad_request', 'Malformed request.'));
+    }
+    request.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
+    return reply.code(500).send(errorBody('internal', 'Internal error.'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody('not_found', 'No such endpoint.'));
+  });
+}

@@ -1,0 +1,50 @@
+/** The anonymous web mailbox API (/api/*.php): a token opens one mailbox. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, badRequest } from '../../domain/errors.js';
+import { isoUtc } from '../../domain/time.js';
+import { parseLimit } from '../../read/message-reader.js';
+import { type HttpContext, params } from '../context.js';
+import { replyHeaders } from '../guards.js';
+import { registerMessageContent } from './message-content.js';
+
+export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  const ipOf = (r: FastifyRequest) => ctx.ipOf(r.socket.remoteAddress, r.headers['x-forwarded-for']);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/api/')) await ctx.guards.anonymous(ipOf(request), replyHeaders(reply));
+  });
+
+  app.get('/api/generate_email.php', async (request) => {
+    const p = params(request);
+    const domain = (p.domain ?? ctx.config.domains[0]).toLowerCase();
+    if (!ctx.config.domains.includes(domain)) throw badRequest(`domain must be one of: ${ctx.config.domains.join(', ')}.`);
+    const ip = ipOf(request);
+    const cap = ctx.config.anonMailboxesPerIp;
+    if (cap > 0 && (await ctx.store.mailboxes.countLiveByCreatorIp(ip, ctx.clock.now())) >= cap) {
+      throw new AppError('rate_limited', `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`, { 'Retry-After': '60' });
+    }
+    const { mailbox, token } = await ctx.mailboxes.create({ ttl: p.ttl, domain, ownerKeyId: null, creatorIp: ip, withToken: true });
+    return { email: mailbox.address, token, expires_at: isoUtc(mailbox.expiresAt) };
+  });
+
+  const resolve = (request: FastifyRequest) => {
+    const p = params(request);
+    return ctx.mailboxes.authorizeToken(p.email, p.token);
+  };
+
+  app.get('/api/inbox.php', async (request) => {
+    const mailbox = await resolve(request);
+    const p = params(request);
+    return ctx.reader.list(mailbox, parseLimit(p.limit), p.before);
+  });
+
+  registerMessageContent(app, ctx, '/api', resolve);
+
+  const remove = async (request: FastifyRequest) => {
+    const mailbox = await resolve(request);
+    await ctx.mailboxes.deleteNow(mailbox);
+    return { deleted: true, email: mailbox.address };
+  };
+  app.post('/api/delete.php', remove);
+  app.delete('/api/delete.php', remove);
+}

@@ -1,0 +1,16 @@
+/** Liveness and readiness. */
+import type { FastifyInstance } from 'fastify';
+import type { HttpContext } from '../context.js';
+
+export function registerHealthRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    if (!ctx.isReady()) return reply.code(503).send({ status: 'unavailable' });
+    try {
+      await ctx.store.ping();
+    } catch {
+      return reply.code(503).send({ status: 'store unavailable' });
+    }
+    return { status: 'ready' };
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Routes that serve one message's content (read, raw, attachment, HTML view). The same
+ * handlers serve /api (token) and /v1 (key); only `resolve` differs.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Mailbox } from '../../domain/types.js';
+import { renderSafeHtml } from '../../read/safe-html.js';
+import { type HttpContext, params } from '../context.js';
+
+export type MailboxResolver = (request: FastifyRequest, reply: FastifyReply) => Promise<Mailbox>;
+
+/** RFC 6266 filename for Content-Disposition, safe for any bytes in the name. */
+export function contentDisposition(kind: 'attachment' | 'inline', filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_').slice(0, 200) || 'attachment';
+  return `${kind}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename || 'attachment')}`;
+}
+
+/** The CSP for a message's HTML: no script, no form, no frame, no remote load unless asked. */
+export function messageCsp(allowRemote: boolean): string {
+  const remote = allowRemote ? ' https: http:' : '';
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'" + remote,
+    `img-src data:${remote}`,
+    `font-src data:${remote}`,
+    "form-action 'none'",
+    "frame-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'self'",
+    'sandbox allow-popups allow-popups-to-escape-sandbox',
+  ].join('; ');
+}
+
+export function registerMessageContent(app: FastifyInstance, ctx: HttpContext, prefix: string, resolve: MailboxResolver): void {
+  app.get(`${prefix}/read.php`, async (request, reply) => {
+    const mailbox = await resolve(request, reply);
+    return ctx.reader.get(mailbox, params(request).id);
+  });
+
+  app.get(`${prefix}/raw.php`, async (request, reply) => {
+    const mailbox = await resolve(request, reply);
+    const p = params(request);
+    const raw = await ctx.reader.raw(mailbox, p.id);
+    reply.header('Content-Type', 'message/rfc822');
+    reply.header('Content-Disposition', contentDisposition(p.download === '1' ? 'attachment' : 'inline', `${p.id}.eml`));
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Content-Security-Policy', "default-src 'none'; sandbox");
+    return reply.send(raw);
+  });
+
+  app.get(`${prefix}/attachment.php`, async (request, reply) => {
+    const mailbox = await resolve(request, reply);
+    const p = params(request);
+    const { meta, content } = await ctx.reader.attachment(mailbox, p.id, p.index);
+    const type = /^[\w.+-]+\/[\w.+-]+$/.test(meta.contentType) ? meta.contentType : 'application/octet-stream';
+    reply.header('Content-Type', type);
+    // Always a download: an attachment is untrusted content and must never render on our origin.
+    reply.header('Content-Disposition', contentDisposition('attachment', meta.filename));
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Content-Security-Policy', "default-src 'none'; sandbox");
+    return reply.send(content);
+  });
+
+  app.get(`${prefix}/html.php`, async (request, reply) => {
+    const mailbox = await resolve(request, reply);
+    const p = params(request);
+    const { cipher, row, body } = await ctx.reader.openBody(mailbox, p.id);
+    const allowRemote = p.remote === '1';
+    const inlineImages = await ctx.reader.inlineParts(mailbox, row.id, body, cipher);
+    const html = body.html ?? `<pre style="white-space:pre-wrap;font:14px/1.5 ui-monospace,monospace">${escapeHtml(body.text)}</pre>`;
+    reply.header('Content-Type', 'text/html; charset=utf-8');
+    reply.header('Content-Security-Policy', messageCsp(allowRemote));
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('Cache-Control', 'private, no-store');
+    return reply.send(renderSafeHtml(html, { inlineImages, allowRemote }));
+  });
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

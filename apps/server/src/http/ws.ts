@@ -1,0 +1,130 @@
+/**
+ * Live push over WebSocket: /ws (mailbox token) and /v1/ws (API key). The handshake is checked
+ * before the upgrade (Origin, rate limit, credentials); then each notice from the bus is read,
+ * decrypted and sent as the contract's event. Heartbeat pings drop dead peers.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { AppError } from '../domain/errors.js';
+import type { Mailbox } from '../domain/types.js';
+import type { HttpContext } from './context.js';
+import { errorBody } from './errors.js';
+
+export class LiveHub {
+  private readonly wss: WebSocketServer;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly byMailbox = new Map<string, Set<WebSocket>>();
+
+  constructor(private readonly ctx: HttpContext) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.http.wsMaxFrameBytes, perMessageDeflate: false });
+    this.heartbeat = setInterval(() => this.beat(), ctx.config.http.wsHeartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Takes over HTTP upgrade requests on `server`. */
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.upgrade(req, socket, head).catch((err) => this.refuse(socket, err));
+    });
+  }
+
+  get connections(): number {
+    return this.wss.clients.size;
+  }
+
+  /** Tells a deleted mailbox's subscribers and closes their sockets. */
+  mailboxGone(mailbox: Mailbox, reason: 'expired' | 'deleted'): void {
+    for (const ws of this.byMailbox.get(mailbox.id) ?? []) {
+      ws.send(JSON.stringify({ event: `mailbox.${reason}`, email: mailbox.address }));
+      ws.close(4000, `mailbox ${reason}`);
+    }
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws' && url.pathname !== '/v1/ws') throw new AppError('not_found', 'No such endpoint.');
+    if (!this.ctx.isReady()) throw new AppError('unavailable', 'Service is starting or draining.');
+    this.checkOrigin(req);
+    const ip = this.ctx.ipOf(req.socket.remoteAddress, req.headers['x-forwarded-for']);
+    const q = Object.fromEntries(url.searchParams);
+    let mailbox: Mailbox;
+    if (url.pathname === '/ws') {
+      await this.ctx.guards.anonymous(ip, () => {});
+      mailbox = await this.ctx.mailboxes.authorizeToken(q.email, q.token);
+    } else {
+      const auth = req.headers.authorization;
+      const presented = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : q.key ?? null;
+      const key = await this.ctx.guards.apiKey(presented, ip, () => {});
+      mailbox = await this.ctx.mailboxes.authorizeKey(q.email, key.id);
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.serve(ws, mailbox).catch((err) => {
+        this.ctx.log.warn({ err: { message: (err as Error).message } }, 'websocket setup failed');
+        ws.terminate();
+      });
+    });
+  }
+
+  /** Browser origins must be ours or listed; programs send no Origin and are let in. */
+  private checkOrigin(req: IncomingMessage): void {
+    const origin = req.headers.origin;
+    if (!origin) return;
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      throw new AppError('forbidden', 'Bad Origin.');
+    }
+    if (host === req.headers.host) return;
+    if (this.ctx.config.allowedOrigins.some((o) => o === origin || o === host)) return;
+    throw new AppError('forbidden', 'This origin may not open live connections.');
+  }
+
+  private async serve(ws: WebSocket, mailbox: Mailbox): Promise<void> {
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
+    ws.on('message', () => this.alive.add(ws)); // clients may ping with any small frame
+    let set = this.byMailbox.get(mailbox.id);
+    if (!set) this.byMailbox.set(mailbox.id, (set = new Set()));
+    set.add(ws);
+    const unsubscribe = await this.ctx.bus.subscribe(mailbox.id, (notice) => {
+      this.ctx.reader.event(mailbox, notice.messageId).then((event) => {
+        if (event && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(event));
+      }, (err) => this.ctx.log.warn({ err: { message: (err as Error).message } }, 'reading an event failed'));
+    });
+    const expiry = setTimeout(() => this.mailboxGone(mailbox, 'expired'), Math.max(0, mailbox.expiresAt - this.ctx.clock.now()));
+    expiry.unref();
+    ws.on('close', () => {
+      clearTimeout(expiry);
+      unsubscribe();
+      set.delete(ws);
+      if (set.size === 0 && this.byMailbox.get(mailbox.id) === set) this.byMailbox.delete(mailbox.id);
+    });
+  }
+
+  private beat(): void {
+    for (const ws of this.wss.clients) {
+      if (!this.alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.delete(ws);
+      ws.ping();
+    }
+  }
+
+  private refuse(socket: Duplex, err: unknown): void {
+    const e = err instanceof AppError ? err : new AppError('unavailable', 'Internal error.');
+    const body = JSON.stringify(errorBody(e.code, e.message));
+    const extra = Object.entries(e.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    socket.end(`HTTP/1.1 ${e.status} ${e.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`);
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+    this.wss.close();
+  }
+}

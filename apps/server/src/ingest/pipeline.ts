@@ -1,0 +1,85 @@
+/**
+ * The ingest data path: accept -> parse -> extract -> seal -> store (durable) -> publish.
+ * `accept` resolves only once the message is committed and synced, so SMTP can answer 250.
+ */
+import type { Logger } from 'pino';
+import type { KeyService } from '../crypto/key-service.js';
+import { newMessageId } from '../domain/ids.js';
+import type { AttachmentMeta, Mailbox, MessageBodyPlain, MessageSummaryPlain } from '../domain/types.js';
+import { extract } from '../extract/index.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventBus } from '../ports/event-bus.js';
+import type { OutboxInsert, Store } from '../ports/store.js';
+import { type ParseLimits, type ParsedMail, parseMail } from './parse.js';
+
+export interface IncomingMessage {
+  raw: Buffer;
+  envelopeFrom: string;
+  recipients: Mailbox[];
+}
+
+/** Returns the outbox rows (one per webhook) to write with a new message of a mailbox. */
+export type OutboxPlanner = (mailbox: Mailbox, messageId: string) => Promise<OutboxInsert[]>;
+
+export interface IngestDeps {
+  store: Store;
+  keys: KeyService;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  limits: ParseLimits & { keepNewestPerMailbox: (mailbox: Mailbox) => number };
+  outboxFor?: OutboxPlanner;
+  /** Called after commit with the ids stored, before publishing (webhook dispatcher wake-up). */
+  onStored?: (ids: Array<{ mailboxId: string; messageId: string }>) => void;
+}
+
+export class IngestPipeline {
+  constructor(private readonly deps: IngestDeps) {}
+
+  /** Stores one message for each recipient mailbox; resolves after the durable commit. */
+  async accept(incoming: IncomingMessage): Promise<string[]> {
+    const parsed = await parseMail(incoming.raw, this.deps.limits);
+    const found = parsed.unparsed ? { otp: null, confirmationLink: null } : extract(parsed);
+    const summary: MessageSummaryPlain = {
+      sender: parsed.from ?? incoming.envelopeFrom.toLowerCase(),
+      subject: parsed.subject,
+      otp: found.otp,
+      confirmationLink: found.confirmationLink,
+    };
+    const body = toBody(parsed, incoming.envelopeFrom);
+    const stored = await Promise.all(incoming.recipients.map((mailbox) => this.storeFor(mailbox, incoming.raw, parsed, summary, body)));
+    const ids = stored.filter((s): s is { mailboxId: string; messageId: string } => s !== null);
+    this.deps.onStored?.(ids);
+    for (const notice of ids) {
+      this.deps.bus.publish(notice).catch((e) => this.deps.log.warn({ err: e }, 'publish failed'));
+    }
+    return ids.map((i) => i.messageId);
+  }
+
+  private async storeFor(
+    mailbox: Mailbox, raw: Buffer, parsed: ParsedMail, summary: MessageSummaryPlain, body: MessageBodyPlain,
+  ): Promise<{ mailboxId: string; messageId: string } | null> {
+    const cipher = await this.deps.keys.cipherFor(mailbox);
+    if (!cipher) return null; // its epoch key is gone: the mailbox has expired meanwhile
+    const id = newMessageId();
+    const outbox = (await this.deps.outboxFor?.(mailbox, id)) ?? [];
+    await this.deps.store.messages.insert({
+      id,
+      mailboxId: mailbox.id,
+      receivedAt: this.deps.clock.now(),
+      size: raw.length,
+      summary: cipher.sealJson(id, 'summary', summary),
+      body: cipher.sealJson(id, 'body', body),
+      raw: cipher.seal(id, 'raw', raw),
+      attachments: parsed.attachments.map((a, i) => cipher.seal(id, `attachment/${i}`, Buffer.from(a.content))),
+    }, outbox, this.deps.limits.keepNewestPerMailbox(mailbox));
+    return { mailboxId: mailbox.id, messageId: id };
+  }
+}
+
+function toBody(parsed: ParsedMail, envelopeFrom: string): MessageBodyPlain {
+  const attachments: AttachmentMeta[] = parsed.attachments.map((a) => ({
+    filename: a.filename, contentType: a.contentType, size: a.content.byteLength, contentId: a.contentId, inline: a.inline,
+  }));
+  return { text: parsed.text, html: parsed.html, attachments, headers: parsed.headers, envelopeFrom };
+}

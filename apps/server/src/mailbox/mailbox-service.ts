@@ -1,0 +1,115 @@
+/** Creating, authorising and deleting mailboxes. The one place that decides who may see a mailbox. */
+import { timingSafeEqual } from 'node:crypto';
+import type { KeyService } from '../crypto/key-service.js';
+import { AppError, badRequest, notFound } from '../domain/errors.js';
+import { newLocalPart, newMailboxId, newSecret } from '../domain/ids.js';
+import type { Mailbox } from '../domain/types.js';
+import { hashSecret } from '../keys/api-keys.js';
+import type { Clock } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
+
+export interface TtlBounds {
+  defaultSeconds: number;
+  minSeconds: number;
+  maxSeconds: number;
+}
+
+export interface CreateMailboxOptions {
+  /** Requested TTL text (from `ttl=`), or undefined for the default. */
+  ttl?: string;
+  /** Upper TTL bound of the caller's plan, below the global one. */
+  planMaxTtlSeconds?: number;
+  domain: string;
+  ownerKeyId: string | null;
+  creatorIp: string | null;
+  withToken: boolean;
+}
+
+const ADDRESS_RE = /^[a-z0-9._+-]{1,64}@[a-z0-9.-]{1,253}$/;
+
+/** Lower-cases and checks an address from a request; null when it cannot be one. */
+export function normaliseAddress(input: unknown): string | null {
+  if (typeof input !== 'string') return null;
+  const address = input.trim().toLowerCase();
+  return ADDRESS_RE.test(address) ? address : null;
+}
+
+export class MailboxService {
+  /** Called when a mailbox is deleted early (live subscribers are told). */
+  onDeleted: (mailbox: Mailbox) => void = () => {};
+
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeyService,
+    private readonly clock: Clock,
+    private readonly ttl: TtlBounds,
+  ) {}
+
+  /** Parses `ttl=` within the configured bounds (and the plan's); 400 outside them. */
+  resolveTtl(ttl: string | undefined, planMax?: number): number {
+    if (ttl === undefined || ttl === '') return Math.min(this.ttl.defaultSeconds, planMax ?? Infinity);
+    if (!/^\d{1,9}$/.test(ttl)) throw badRequest('ttl must be a whole number of seconds.');
+    const seconds = Number(ttl);
+    const max = Math.min(this.ttl.maxSeconds, planMax ?? Infinity);
+    if (seconds < this.ttl.minSeconds || seconds > max) {
+      throw badRequest(`ttl must be between ${this.ttl.minSeconds} and ${max} seconds.`);
+    }
+    return seconds;
+  }
+
+  /** Makes a new mailbox with a fresh data key; returns it and (if asked) its reading token. */
+  async create(opts: CreateMailboxOptions): Promise<{ mailbox: Mailbox; token: string | null }> {
+    const seconds = this.resolveTtl(opts.ttl, opts.planMaxTtlSeconds);
+    const now = this.clock.now();
+    const expiresAt = now + seconds * 1000;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const id = newMailboxId();
+      const token = opts.withToken ? newSecret(32) : null;
+      const { wrappedKey, keyEpoch } = await this.keys.issue(id, expiresAt);
+      const mailbox: Mailbox = {
+        id, address: `${newLocalPart()}@${opts.domain}`, tokenHash: token ? hashSecret(token) : null,
+        ownerKeyId: opts.ownerKeyId, createdAt: now, expiresAt, wrappedKey, keyEpoch, creatorIp: opts.creatorIp,
+      };
+      try {
+        await this.store.mailboxes.create(mailbox);
+        return { mailbox, token };
+      } catch (e) {
+        this.keys.forget(id);
+        if (!/unique|duplicate/i.test(String((e as Error).message))) throw e;
+      }
+    }
+    throw new AppError('unavailable', 'Could not allocate an address; try again.');
+  }
+
+  /** A live mailbox by address, or null (unknown or expired). */
+  async findLive(address: string): Promise<Mailbox | null> {
+    const mailbox = await this.store.mailboxes.findByAddress(address);
+    return mailbox && mailbox.expiresAt > this.clock.now() ? mailbox : null;
+  }
+
+  /** The mailbox a token opens; 404 for a wrong token, an unknown or an expired mailbox alike. */
+  async authorizeToken(emailInput: unknown, tokenInput: unknown): Promise<Mailbox> {
+    const address = normaliseAddress(emailInput);
+    if (!address) throw badRequest('email is missing or not an address.');
+    if (typeof tokenInput !== 'string' || tokenInput === '') throw badRequest('token is missing.');
+    const mailbox = await this.findLive(address);
+    if (!mailbox || !mailbox.tokenHash || !timingSafeEqual(mailbox.tokenHash, hashSecret(tokenInput))) throw notFound();
+    return mailbox;
+  }
+
+  /** The mailbox an API key owns; 404 when it is another key's, unknown or expired. */
+  async authorizeKey(emailInput: unknown, keyId: string): Promise<Mailbox> {
+    const address = normaliseAddress(emailInput);
+    if (!address) throw badRequest('email is missing or not an address.');
+    const mailbox = await this.findLive(address);
+    if (!mailbox || mailbox.ownerKeyId !== keyId) throw notFound();
+    return mailbox;
+  }
+
+  /** Deletes a mailbox and all its messages now. */
+  async deleteNow(mailbox: Mailbox): Promise<void> {
+    await this.store.mailboxes.delete(mailbox.id);
+    this.keys.forget(mailbox.id);
+    this.onDeleted(mailbox);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Composition root: read config, pick adapters, wire the pipeline, start SMTP + HTTP, and
+ * close gracefully (stop accepting, finish sessions in flight, then close the stores).
+ */
+import { statfsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { openAdapters, type Adapters } from './adapters/select.js';
+import type { Config } from './config/index.js';
+import { KeyService } from './crypto/key-service.js';
+import { loadMasterKey } from './crypto/master-key.js';
+import { buildHttpApp } from './http/app.js';
+import { cidrMatcher, clientIp } from './http/client-ip.js';
+import type { HttpContext } from './http/context.js';
+import { Guards } from './http/guards.js';
+import { LiveHub } from './http/ws.js';
+import { IngestPipeline } from './ingest/pipeline.js';
+import { TtlSweeper } from './jobs/ttl-sweeper.js';
+import { MailboxService } from './mailbox/mailbox-service.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import { MessageReader } from './read/message-reader.js';
+import { SmtpIngress } from './smtp/smtp-ingress.js';
+
+export interface RunningService {
+  httpPort: number;
+  smtpPort: number;
+  adapters: Adapters;
+  http: FastifyInstance;
+  smtp: SmtpIngress;
+  stop(): Promise<void>;
+}
+
+/** Where the built web page lives, relative to this file (dist/main.js or src/main.ts). */
+function defaultWebRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, '../../web/dist');
+}
+
+/** Starts the whole service on the given configuration. */
+export async function startService(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningService> {
+  const master = loadMasterKey(config.masterKey, config.dataDir);
+  if (master.generated) {
+    log.warn({ file: master.file }, 'TEMPMAIL_MASTER_KEY is not set: generated a master key into DATA_DIR; set TEMPMAIL_MASTER_KEY for production and for several nodes');
+  }
+  const adapters = await openAdapters(config);
+  const { store, keyring, bus, rateLimits } = adapters;
+  const keys = new KeyService(keyring, master.key, config.keyEpochSeconds * 1000);
+  const mailboxes = new MailboxService(store, keys, clock, {
+    defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
+  });
+  const reader = new MessageReader(store, keys);
+  let ready = false;
+
+  const pipeline = new IngestPipeline({
+    store, keys, bus, clock, log: log.child({ component: 'ingest' }),
+    limits: {
+      maxMimeDepth: config.smtp.maxMimeDepth,
+      maxHeaderBytes: config.smtp.maxHeaderBytes,
+      maxMimeParts: config.smtp.maxMimeParts,
+      maxAttachments: config.smtp.maxAttachments,
+      keepNewestPerMailbox: () => config.maxMessagesPerMailbox,
+    },
+  });
+
+  const ourDomains = new Set(config.domains);
+  const smtp = new SmtpIngress({
+    config, pipeline, log: log.child({ component: 'smtp' }),
+    policy: {
+      acceptsDomain: async (domain) => ourDomains.has(domain),
+      findMailbox: (address) => mailboxes.findLive(address),
+    },
+    hasDiskRoom: diskRoomCheck(config),
+  });
+
+  const trusted = cidrMatcher(config.trustProxy);
+  const ctx: HttpContext = {
+    config, store, mailboxes, reader, bus, clock, log,
+    guards: new Guards(rateLimits, store.keys, {
+      anonPerMinute: config.anonRatePerMinute,
+      freePerMinute: config.rateFreePerMinute,
+      premiumPerMinute: config.ratePremiumPerMinute,
+      failedAuthPerMinute: config.http.failedAuthPerMinute,
+    }),
+    ipOf: (peer, xff) => clientIp(peer ?? '', xff, trusted),
+    isReady: () => ready,
+  };
+  const http = await buildHttpApp(ctx, { webRoot: process.env.TEMPMAIL_WEB_ROOT ?? defaultWebRoot() });
+  const hub = new LiveHub(ctx);
+  hub.attach(http.server);
+  mailboxes.onDeleted = (mailbox) => hub.mailboxGone(mailbox, 'deleted');
+
+  const sweeper = new TtlSweeper(store, keys, clock, log.child({ component: 'sweeper' }), config.sweepIntervalMs);
+  await http.listen({ port: config.port, host: config.host });
+  const httpAddr = http.server.address();
+  const httpPort = typeof httpAddr === 'object' && httpAddr ? httpAddr.port : config.port;
+  const smtpPort = await smtp.listen(config.smtpPort, config.host);
+  sweeper.start();
+  void sweeper.runOnce();
+  ready = true;
+  log.info({ http: `http://${config.host}:${httpPort}`, smtp: `${config.host}:${smtpPort}`, store: store.kind, domains: config.domains }, 'tempmail ready');
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      ready = false; // /readyz answers 503 while draining
+      log.info('shutting down: draining');
+      await smtp.close(config.shutdownGraceMs);
+      hub.close();
+      await http.close();
+      await sweeper.stop();
+      await bus.close();
+      await rateLimits.close();
+      await store.close();
+      await keyring.close();
+      log.info('stopped');
+    })();
+    return stopping;
+  };
+  return { httpPort, smtpPort, adapters, http, smtp, stop };
+}
+
+/** Answers false when the data disk has less free space than the configured margin. */
+function diskRoomCheck(config: Config): (() => boolean) | undefined {
+  if (config.databaseUrl || config.minFreeDiskBytes === 0) return undefined;
+  let cached = { at: 0, ok: true };
+  return () => {
+    const now = Date.now();
+    if (now - cached.at > 1000) {
+      try {
+        const s = statfsSync(config.dataDir);
+        cached = { at: now, ok: s.bavail * s.bsize >= config.minFreeDiskBytes };
+      } catch {
+        cached = { at: now, ok: true };
+      }
+    }
+    return cached.ok;
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Storage ports. The SQLite adapter is the embedded default; the PostgreSQL adapter serves
+ * several nodes. Both pass the same contract test suite (test/contract/store.test.ts).
+ * Every method is async so either can sit behind it.
+ */
+import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../domain/types.js';
+
+export interface MessageRow {
+  id: string;
+  mailboxId: string;
+  receivedAt: number;
+  size: number;
+  summary: Buffer;
+}
+
+export interface MessageDetailRow extends MessageRow {
+  body: Buffer;
+}
+
+/** A durable outbox row written in the same transaction as its message (webhook fan-out). */
+export interface OutboxInsert {
+  id: string;
+  webhookId: string;
+  messageId: string;
+  mailboxId: string;
+}
+
+export interface MailboxStore {
+  /** Inserts a new mailbox; throws if the address is taken. */
+  create(mailbox: Mailbox): Promise<void>;
+  findByAddress(address: string): Promise<Mailbox | null>;
+  findById(id: string): Promise<Mailbox | null>;
+  /** Live mailboxes owned by an API key. */
+  countLiveByOwner(keyId: string, now: number): Promise<number>;
+  /** Live anonymous mailboxes created from one client IP. */
+  countLiveByCreatorIp(ip: string, now: number): Promise<number>;
+  /** Up to `limit` mailboxes whose expiry has passed. */
+  listExpired(now: number, limit: number): Promise<Mailbox[]>;
+  /** Deletes a mailbox with its messages, attachments, webhooks and outbox rows. */
+  delete(id: string): Promise<boolean>;
+}
+
+export interface MessageStore {
+  /**
+   * Stores a message and its outbox rows durably (committed and synced to disk) before the
+   * promise resolves. Concurrent calls are group-committed. Then trims the mailbox to
+   * `keepNewest` messages (0 = no limit).
+   */
+  insert(message: StoredMessage, outbox: OutboxInsert[], keepNewest: number): Promise<void>;
+  /** Newest first; `beforeId` pages past a message id. */
+  list(mailboxId: string, limit: number, beforeId?: string): Promise<MessageRow[]>;
+  get(mailboxId: string, id: string): Promise<MessageDetailRow | null>;
+  getRaw(mailboxId: string, id: string): Promise<Buffer | null>;
+  getAttachment(mailboxId: string, id: string, index: number): Promise<Buffer | null>;
+  /** Messages and bytes currently held by a mailbox. */
+  usage(mailboxId: string): Promise<{ count: number; bytes: number }>;
+}
+
+export interface ApiKeyStore {
+  create(record: ApiKeyRecord): Promise<void>;
+  findByHash(hash: Buffer): Promise<ApiKeyRecord | null>;
+  list(): Promise<ApiKeyRecord[]>;
+  /** Revokes by key id or by hash of the key; true when something changed. */
+  revoke(hash: Buffer, at: number): Promise<boolean>;
+  setPlan(hash: Buffer, plan: Plan): Promise<boolean>;
+}
+
+/** Sealed key-encryption keys by expiry epoch. Kept apart from the message store. */
+export interface KeyringStore {
+  get(epoch: number): Promise<Buffer | null>;
+  /** Stores `sealed` unless the epoch has a key already; returns the stored one (first writer wins). */
+  putIfAbsent(epoch: number, sealed: Buffer): Promise<Buffer>;
+  /** Destroys every KEK of an epoch <= `epoch`, so that it cannot be recovered from the store files. */
+  destroyThrough(epoch: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Everything the service keeps, behind one handle. */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  mailboxes: MailboxStore;
+  messages: MessageStore;
+  keys: ApiKeyStore;
+  /** Answers once the store can serve (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,189 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderSafeHtml, MAX_HTML_CHARS, type InlineImage } from '../../src/read/safe-html.js';
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const PNG_DATA = `data:image/png;base64,${Buffer.from(PNG).toString('base64')}`;
+
+function render(html: string, opts: { inlineImages?: InlineImage[]; allowRemote?: boolean } = {}): string {
+  return renderSafeHtml(html, { inlineImages: opts.inlineImages ?? [], allowRemote: opts.allowRemote ?? false });
+}
+
+/** The part after the fixed head this module prepends. */
+function body(html: string, opts?: Parameters<typeof render>[1]): string {
+  const doc = render(html, opts);
+  return doc.slice(doc.indexOf('</style>\n') + '</style>\n'.length);
+}
+
+describe('renderSafeHtml: document head', () => {
+  it('starts with a doctype, utf-8 charset and no-referrer before any mail content', () => {
+    const doc = render('<p>hi</p>');
+    assert.ok(doc.startsWith('<!DOCTYPE html>\n<meta charset="utf-8">\n<meta name="referrer" content="no-referrer">'));
+    assert.ok(doc.endsWith('<p>hi</p>'));
+  });
+
+  it('drops the mail own charset, referrer and other meta elements', () => {
+    const out = body('<head><meta charset="iso-8859-1"><meta name="referrer" content="unsafe-url"><title>t</title></head>');
+    assert.equal(out, '<head><title>t</title></head>');
+  });
+});
+
+describe('renderSafeHtml: cid images', () => {
+  const img = (contentId: string): InlineImage => ({ contentId, contentType: 'image/png', content: PNG });
+
+  it('rewrites src="cid:..." with or without <> and in any case', () => {
+    assert.equal(body('<img src="cid:Logo@X">', { inlineImages: [img('<logo@x>')] }), `<img src="${PNG_DATA}">`);
+    assert.equal(body("<img src='CID:logo@x'>", { inlineImages: [img('Logo@X')] }), `<img src="${PNG_DATA}">`);
+    assert.equal(body('<img src=cid:a%40b>', { inlineImages: [img('a@b')] }), `<img src="${PNG_DATA}">`);
+  });
+
+  it('rewrites url(cid:...) in style attributes and style elements', () => {
+    const images = [img('bg')];
+    assert.equal(
+      body('<td style="background-image: url(&quot;cid:bg&quot;)">', { inlineImages: images }),
+      `<td style="background-image: url(&quot;${PNG_DATA}&quot;)">`,
+    );
+    assert.equal(
+      body("<style>.x{background:url('cid:<bg>') no-repeat}</style>", { inlineImages: images }),
+      `<style>.x{background:url("${PNG_DATA}") no-repeat}</style>`,
+    );
+    assert.equal(body('<table background="cid:bg">', { inlineImages: images }), `<table background="${PNG_DATA}">`);
+  });
+
+  it('drops a cid reference with no matching part, and refuses odd content types', () => {
+    assert.equal(body('<img src="cid:missing" alt="x">'), '<img alt="x">');
+    const odd: InlineImage = { contentId: 'o', contentType: 'image/png;x="y"', content: PNG };
+    assert.match(body('<img src="cid:o">', { inlineImages: [odd] }), /^<img src="data:application\/octet-stream;base64,/);
+  });
+});
+
+describe('renderSafeHtml: links', () => {
+  it('gives every link target=_blank and rel=noopener noreferrer, replacing its own', () => {
+    assert.equal(
+      body('<a href="https://x.test/a?b=1&amp;c=2" target="_top" REL="opener" title=\'say "hi"\'>go</a>'),
+      '<a href="https://x.test/a?b=1&amp;c=2" title="say &quot;hi&quot;" target="_blank" rel="noopener noreferrer">go</a>',
+    );
+    assert.equal(body('<AREA href=/x>'), '<area href="/x" target="_blank" rel="noopener noreferrer">');
+  });
+
+  it('drops javascript:, vbscript: and data: link targets, however they are spelled', () => {
+    for (const href of [
+      'javascript:alert(1)',
+      ' JaVaScRiPt:alert(1)',
+      'java\tscript:alert(1)',
+      'jav&#x61;script:alert(1)',
+      'javascript&colon;alert(1)',
+      '&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)',
+      'vbscript:msgbox',
+      'data:text/html,<script>alert(1)</script>',
+    ]) {
+      assert.equal(body(`<a href="${href.replace(/"/g, '&quot;')}">x</a>`), '<a target="_blank" rel="noopener noreferrer">x</a>', href);
+    }
+  });
+});
+
+describe('renderSafeHtml: active content', () => {
+  it('removes meta refresh in every spelling', () => {
+    for (const html of [
+      '<meta http-equiv="refresh" content="0;url=https://evil.test/">',
+      '<META HTTP-EQUIV=Refresh CONTENT="0; URL=https://evil.test/">',
+      '<meta/http-equiv="refresh"/content="0;url=https://evil.test/">',
+      '<meta content="0;url=https://evil.test/" http-equiv = \'refresh\' >',
+    ]) {
+      assert.equal(body(`a${html}b`), 'ab', html);
+    }
+  });
+
+  it('removes <base>, <link>, frames, objects and forms but keeps their text', () => {
+    assert.equal(
+      body('<base href="https://evil.test/"><link rel=stylesheet href=https://evil.test/x.css><iframe src=https://evil.test></iframe><object data=x></object><embed src=x><form action="https://evil.test/"><input name=q><button formaction=https://evil.test>Go</button></form>'),
+      '<input name="q"><button>Go</button>',
+    );
+  });
+
+  it('removes scripts with their content, and event-handler attributes', () => {
+    assert.equal(body('a<script>top.document.title="pwned"</script>b'), 'ab');
+    assert.equal(body('a<SCRIPT type="text/javascript">if (1 < 2) x()</SCRIPT >b'), 'ab');
+    assert.equal(body('a<script/src=https://evil.test/x.js></script>b'), 'ab');
+    assert.equal(body('a<script>never closed <p>b'), 'a');
+    assert.equal(body('<img src=x onerror="alert(1)" ONLOAD=alert(2) alt=ok>'), '<img alt="ok">');
+    assert.equal(body('<body onload=alert(1) bgcolor=#fff>'), '<body bgcolor="#fff">');
+    assert.equal(body('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>'), '<svg><a target="_blank" rel="noopener noreferrer"><text>x</text></a></svg>');
+  });
+
+  it('drops comments, doctypes and processing instructions as browsers end them', () => {
+    assert.equal(body('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0">a<!-- x -->b<?xml x?>c'), 'abc');
+    // `<!-->` ends the comment at once, so the meta is a real tag: it must still go.
+    assert.equal(body('<!--><meta http-equiv=refresh content=0;url=https://evil.test>-->'), '-->');
+    assert.equal(body('<!---><img src=x onerror=alert(1)>'), '<img>');
+    assert.equal(body('<!-- a --!><b>x</b>'), '<b>x</b>');
+    assert.equal(body('<!--[if mso]><table><![endif]-->ok'), 'ok');
+    assert.equal(body('a<!-- never closed <b>'), 'a');
+  });
+
+  it('keeps only tags it emitted itself: stray < becomes &lt;, attributes are re-quoted', () => {
+    assert.equal(body('1 < 2 and <3 and </ 4'), '1 &lt; 2 and &lt;3 and ');
+    assert.equal(body('a</>b</3>c'), 'abc');
+    assert.equal(body('<p title="a>b" class=\'c"d\'>x'), '<p title="a>b" class="c&quot;d">x');
+    assert.equal(body('<p title="unterminated>x'), '');
+    assert.equal(body('<p id=a id=b>'), '<p id="a">');
+    assert.equal(body('<img"x src=a>'), '');
+    assert.equal(body('<br/><svg><path d="M0 0"/></svg>'), '<br /><svg><path d="M0 0" /></svg>');
+  });
+
+  it('escapes < inside <style> so SVG style cannot smuggle tags', () => {
+    const out = body('<svg><style><img src=x onerror=alert(1)><meta http-equiv=refresh content=0;url=//evil.test></style></svg>');
+    assert.ok(!/<img|<meta/i.test(out), out);
+    assert.equal(body('<style><!-- p{color:red} --></style>'), '<style> p{color:red} </style>');
+  });
+});
+
+describe('renderSafeHtml: remote content', () => {
+  const html =
+    '<img src="https://track.test/p.gif" width=1 height=1><img srcset="https://x.test/a.png 2x">' +
+    '<div style="background:url(https://x.test/bg.png)"></div><style>@import url("https://x.test/f.css");' +
+    '.a{background-image:url( //x.test/b.png )}</style><video poster=http://x.test/p.jpg></video>' +
+    '<svg><image href="https://x.test/i.png"/><use href="#ok"/></svg><img src="/api/delete.php">';
+
+  it('is removed unless allowed', () => {
+    const out = body(html);
+    assert.ok(!/x\.test|track\.test|delete\.php/.test(out), out);
+    assert.match(out, /<use href="#ok" \/>/);
+    assert.match(out, /@x-blocked-import/);
+    assert.match(out, /<img width="1" height="1">/);
+  });
+
+  it('is kept when allowed (the CSP then decides), but relative resources never are', () => {
+    const out = body(html, { allowRemote: true });
+    for (const url of ['https://track.test/p.gif', 'https://x.test/a.png 2x', 'https://x.test/bg.png', 'https://x.test/f.css', '//x.test/b.png', 'http://x.test/p.jpg', 'https://x.test/i.png']) {
+      assert.ok(out.includes(url), `${url} in ${out}`);
+    }
+    assert.ok(!out.includes('delete.php'), out);
+  });
+});
+
+describe('renderSafeHtml: work limits', () => {
+  const fast = (html: string, ms: number): string => {
+    const t0 = performance.now();
+    const out = render(html);
+    const took = performance.now() - t0;
+    assert.ok(took < ms, `took ${took.toFixed(0)} ms`);
+    return out;
+  };
+
+  it('stays linear on pathological input', () => {
+    fast('<!--x-->'.repeat(300_000), 1500);
+    fast('<style>' + 'url(a)'.repeat(200_000) + '</style>', 1500);
+    fast('<a ' + 'x=1 '.repeat(300_000) + '>', 1500);
+    fast('<'.repeat(1_000_000), 1500);
+    fast('</style'.repeat(200_000), 1500);
+    fast('<script>' + '</scrip'.repeat(200_000), 1500);
+    fast('&#x6a;'.repeat(10) + '<a href="' + '&amp;'.repeat(300_000) + '">', 1500);
+  });
+
+  it('caps the input it reads', () => {
+    const out = fast('<p>' + 'a'.repeat(MAX_HTML_CHARS + 1000) + '</p>', 3000);
+    assert.ok(out.length < MAX_HTML_CHARS + 2000);
+    assert.ok(!out.endsWith('</p>'));
+  });
+});
