@@ -1,0 +1,172 @@
+/** The anonymous web mailbox end to end: generate, SMTP in, inbox, read, WebSocket push, delete. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { WebSocket } from 'ws';
+import { eventually, http, qs, sendMail } from '../helpers/api.js';
+import { type ServiceHandle, startService } from '../helpers/service.js';
+
+describe('anonymous mailbox API', () => {
+  let svc: ServiceHandle;
+  before(async () => { svc = await startService(); });
+  after(async () => { await svc.stop(); });
+
+  const generate = async (ttl?: number) => {
+    const res = await http(`${svc.httpUrl}/api/generate_email.php?${qs({ ttl })}`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as { email: string; token: string; expires_at: string };
+  };
+
+  it('generates an address with a URL-safe token of at least 128 bits and an ISO expiry', async () => {
+    const before = Date.now();
+    const box = await generate();
+    assert.match(box.email, /^[a-z0-9]+@tempmail\.local$/);
+    assert.match(box.token, /^[A-Za-z0-9_-]{22,}$/);
+    assert.match(box.expires_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const ttl = Date.parse(box.expires_at) - before;
+    assert.ok(ttl > 3590_000 && ttl < 3610_000, `default TTL is an hour, got ${ttl} ms`);
+    const other = await generate();
+    assert.notEqual(other.email, box.email);
+    assert.notEqual(other.token, box.token);
+  });
+
+  it('receives mail over SMTP and reads it back with otp, link, html and attachments', async () => {
+    const box = await generate();
+    const reply = await sendMail(svc.smtpPort, {
+      from: 'GitHub <noreply@github.com>', to: box.email, subject: 'Your verification code',
+      text: 'Your verification code is 482910. It expires in 10 minutes.',
+      html: '<p>Your verification code is <b>482910</b>.</p><p><a href="https://example.com/verify?t=abc&amp;u=1">Verify email</a></p>',
+      attachments: [{ filename: 'report ü.txt', content: 'attachment body', contentType: 'text/plain' }],
+    });
+    assert.match(reply.response, /^250 /);
+    const list = await eventually(async () => {
+      const r = await http(`${svc.httpUrl}/api/inbox.php?${qs({ email: box.email, token: box.token })}`);
+      return r.status === 200 && r.body.length ? r.body : null;
+    });
+    assert.equal(list.length, 1);
+    assert.equal(list[0].sender, 'noreply@github.com');
+    assert.equal(list[0].subject, 'Your verification code');
+    assert.match(list[0].date_received, /Z$/);
+    const msg = (await http(`${svc.httpUrl}/api/read.php?${qs({ email: box.email, token: box.token, id: list[0].id })}`)).body;
+    assert.equal(msg.id, list[0].id);
+    assert.equal(msg.email, box.email);
+    assert.equal(msg.otp, '482910');
+    assert.match(msg.body, /482910/);
+    assert.match(msg.html, /<b>482910<\/b>/);
+    assert.deepEqual(msg.attachments, [{ filename: 'report ü.txt', content_type: 'text/plain', size: 15 }]);
+    const att = await fetch(`${svc.httpUrl}/api/attachment.php?${qs({ email: box.email, token: box.token, id: msg.id, index: 0 })}`);
+    assert.equal(att.status, 200);
+    assert.equal(await att.text(), 'attachment body');
+    assert.match(att.headers.get('content-disposition')!, /^attachment;/);
+    const raw = await fetch(`${svc.httpUrl}/api/raw.php?${qs({ email: box.email, token: box.token, id: msg.id })}`);
+    assert.equal(raw.headers.get('content-type'), 'message/rfc822');
+    assert.match(await raw.text(), /Subject: Your verification code/);
+  });
+
+  it('derives the plain-text body from HTML when there is no text part', async () => {
+    const box = await generate();
+    await sendMail(svc.smtpPort, { to: box.email, subject: 'html only', html: '<h1>Welcome</h1><p>Hello <i>there</i></p>' });
+    const list = await eventually(async () => (await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`)).body?.[0]);
+    const msg = (await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: list.id })}`)).body;
+    assert.match(msg.body, /Welcome/);
+    assert.match(msg.body, /Hello there/);
+    assert.doesNotMatch(msg.body, /<p>/);
+  });
+
+  it('pushes each new message over the WebSocket as the contract event', async () => {
+    const box = await generate();
+    const ws = new WebSocket(`${svc.httpUrl.replace('http', 'ws')}/ws?${qs({ email: box.email, token: box.token })}`);
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    const frame = new Promise<any>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+    await sendMail(svc.smtpPort, { from: 'noreply@example.org', to: box.email, subject: 'Live one', text: 'Use code 771234 to sign in' });
+    const event = await frame;
+    ws.close();
+    assert.deepEqual(Object.keys(event).sort(), ['confirmation_link', 'email', 'event', 'id', 'otp', 'received_at', 'sender', 'subject']);
+    assert.equal(event.event, 'message.received');
+    assert.match(event.id, /^msg_/);
+    assert.equal(event.email, box.email);
+    assert.equal(event.sender, 'noreply@example.org');
+    assert.equal(event.subject, 'Live one');
+    assert.equal(event.otp, '771234');
+    assert.equal(event.confirmation_link, null);
+    assert.match(event.received_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it('refuses WebSockets with a wrong token, and browser origins that are not ours', async () => {
+    const box = await generate();
+    const status = (url: string, headers: Record<string, string> = {}) => new Promise<number>((resolve) => {
+      const ws = new WebSocket(url, { headers });
+      ws.once('open', () => { ws.close(); resolve(101); });
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('error', () => resolve(-1));
+    });
+    const base = svc.httpUrl.replace('http', 'ws');
+    assert.equal(await status(`${base}/ws?${qs({ email: box.email, token: 'wrong-token-wrong-token' })}`), 404);
+    assert.equal(await status(`${base}/ws?${qs(box)}`, { Origin: 'https://evil.example' }), 403);
+    assert.equal(await status(`${base}/ws?${qs(box)}`, { Origin: svc.httpUrl }), 101);
+    assert.equal(await status(`${base}/ws?${qs(box)}`), 101);
+  });
+
+  it('answers 404 for a wrong token and a foreign message id, 400 for missing parameters', async () => {
+    const a = await generate();
+    const b = await generate();
+    await sendMail(svc.smtpPort, { to: a.email, subject: 'for a', text: 'x' });
+    const list = await eventually(async () => (await http(`${svc.httpUrl}/api/inbox.php?${qs(a)}`)).body?.[0]);
+    const wrong = await http(`${svc.httpUrl}/api/inbox.php?${qs({ email: a.email, token: b.token })}`);
+    assert.equal(wrong.status, 404);
+    assert.deepEqual(Object.keys(wrong.body.error).sort(), ['code', 'message']);
+    assert.equal((await http(`${svc.httpUrl}/api/read.php?${qs({ ...b, id: list.id })}`)).status, 404);
+    assert.equal((await http(`${svc.httpUrl}/api/inbox.php?${qs({ email: a.email })}`)).status, 400);
+  });
+
+  it('pages the inbox newest first with limit and before', async () => {
+    const box = await generate();
+    for (let i = 1; i <= 5; i++) await sendMail(svc.smtpPort, { to: box.email, subject: `n${i}`, text: 'x' });
+    const all = await eventually(async () => {
+      const r = (await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`)).body;
+      return r.length === 5 ? r : null;
+    });
+    assert.deepEqual(all.map((m: any) => m.subject), ['n5', 'n4', 'n3', 'n2', 'n1']);
+    const page1 = (await http(`${svc.httpUrl}/api/inbox.php?${qs({ ...box, limit: 2 })}`)).body;
+    const page2 = (await http(`${svc.httpUrl}/api/inbox.php?${qs({ ...box, limit: 2, before: page1[1].id })}`)).body;
+    assert.deepEqual(page1.map((m: any) => m.subject), ['n5', 'n4']);
+    assert.deepEqual(page2.map((m: any) => m.subject), ['n3', 'n2']);
+    assert.equal((await http(`${svc.httpUrl}/api/inbox.php?${qs({ ...box, limit: 0 })}`)).status, 400);
+  });
+
+  it('deletes a mailbox now: it reads as 404 and SMTP refuses it', async () => {
+    const box = await generate();
+    await sendMail(svc.smtpPort, { to: box.email, subject: 'bye', text: 'x' });
+    const del = await http(`${svc.httpUrl}/api/delete.php`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: qs(box),
+    });
+    assert.equal(del.status, 200);
+    assert.equal((await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`)).status, 404);
+    await assert.rejects(sendMail(svc.smtpPort, { to: box.email, subject: 'late', text: 'x' }), /550/);
+    const again = await http(`${svc.httpUrl}/api/delete.php`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(box),
+    });
+    assert.equal(again.status, 404);
+  });
+
+  it('serves the HTML view under a CSP that blocks scripts and remote loads', async () => {
+    const box = await generate();
+    await sendMail(svc.smtpPort, { to: box.email, subject: 'html', html: '<p>Hi</p><script>alert(1)</script><img src="https://tracker.example/p.gif">' });
+    const m = await eventually(async () => (await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`)).body?.[0]);
+    const res = await fetch(`${svc.httpUrl}/api/html.php?${qs({ ...box, id: m.id })}`);
+    const csp = res.headers.get('content-security-policy')!;
+    assert.match(csp, /default-src 'none'/);
+    assert.doesNotMatch(csp, /script-src/);
+    assert.match(csp, /img-src data:(;|$)/);
+    assert.match(res.headers.get('content-type')!, /^text\/html/);
+  });
+
+  it('answers errors as JSON without stack traces, and health endpoints', async () => {
+    const res = await http(`${svc.httpUrl}/api/read.php?email=not-an-address&token=x&id=y`);
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, 'bad_request');
+    assert.doesNotMatch(JSON.stringify(res.body), /at .*\.js:\d+/);
+    assert.equal((await http(`${svc.httpUrl}/healthz`)).status, 200);
+    assert.equal((await http(`${svc.httpUrl}/readyz`)).status, 200);
+    assert.equal((await http(`${svc.httpUrl}/nope`)).status, 404);
+  });
+});

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests and the benchmark need when they are missing:
+# swaks (SMTP client), chromium (headless browser tests), postfix (only for smtp-source;
+# its daemon is stopped right after install and never left running).
+set -euo pipefail
+need=()
+command -v swaks >/dev/null 2>&1 || need+=(swaks)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v smtp-source >/dev/null 2>&1 || need+=(postfix)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "ensure-deps: missing ${need[*]}; install them (apt-get install ${need[*]}) or run as root" >&2
+    exit 1
+  fi
+  echo "ensure-deps: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  # postfix asks how to configure itself; "No configuration" keeps it inert.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# Never leave the Postfix daemon running (we only use its smtp-source tool).
+if command -v postfix >/dev/null 2>&1 && pgrep -x master >/dev/null 2>&1; then postfix stop >/dev/null 2>&1 || true; fi
+exit 0
