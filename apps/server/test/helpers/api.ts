@@ -1,5 +1,5 @@
 /** Small HTTP and SMTP clients for tests: real sockets, no mocks. */
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 
 export interface JsonResponse<T = unknown> {
   status: number;
@@ -30,7 +30,7 @@ export interface SendOptions {
   subject?: string;
   text?: string;
   html?: string;
-  attachments?: nodemailer.SendMailOptions['attachments'];
+  attachments?: SendMailOptions['attachments'];
   raw?: string | Buffer;
 }
 

@@ -1,12 +1,23 @@
 /** The keyed API (/v1/*.php): mailboxes belong to the key that made them. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { conflict, forbidden, notFound } from '../../domain/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../domain/errors.js';
 import { isoUtc } from '../../domain/time.js';
 import type { ApiKeyRecord } from '../../domain/types.js';
 import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
-import { presentedKey, replyHeaders } from '../guards.js';
+import { KeyedSerializer, presentedKey, replyHeaders } from '../guards.js';
 import { registerMessageContent } from './message-content.js';
+import { DomainNameError, normaliseDomainName } from '../../domains/domain-name.js';
+
+/** `domain=` normalised (case, trailing dot, IDN); 400 when it cannot be a domain name. */
+function toDomain(input: string): string {
+  try {
+    return normaliseDomainName(input);
+  } catch (e) {
+    if (e instanceof DomainNameError) throw badRequest(e.message);
+    throw e;
+  }
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,18 +32,28 @@ export function keyOf(request: FastifyRequest): ApiKeyRecord {
 }
 
 export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  // preHandler, not onRequest: `key=` may be in a form body, parsed only by then.
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.url.startsWith('/v1/') || request.url.startsWith('/v1/ws')) return;
+  // Authenticate and count in onRequest when the key is in the query or the Authorization
+  // header (so even a 413 or 404 answer carries X-RateLimit-*, and a limited key costs no body
+  // parsing); in preHandler when it can only be in a form body, parsed by then.
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.apiKey || !request.url.startsWith('/v1/') || request.url.startsWith('/v1/ws')) return;
     const ip = ctx.ipOf(request.socket.remoteAddress, request.headers['x-forwarded-for']);
     request.apiKey = await ctx.guards.apiKey(presentedKey(request), ip, replyHeaders(reply));
+  };
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    if (hasBody && presentedKey(request) === null) return; // key= may be in the body: wait for preHandler
+    await authenticate(request, reply);
   });
+  app.addHook('preHandler', authenticate);
+  // The live-mailbox cap is a count then an insert: one key's generate calls run one at a time.
+  const perKey = new KeyedSerializer();
 
   app.get('/v1/generate_email.php', async (request) => {
     const key = keyOf(request);
     const p = params(request);
     const plan = ctx.config.plans[key.plan];
-    const domain = (p.domain ?? ctx.config.domains[0]).toLowerCase().replace(/\.$/, '');
+    const domain = p.domain === undefined ? ctx.config.domains[0] : toDomain(p.domain);
     if (!ctx.config.domains.includes(domain)) {
       const allowed = ctx.domainsFor ? await ctx.domainsFor(key.id) : [];
       if (!allowed.includes(domain)) {
@@ -41,11 +62,13 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
         throw notFound(`Domain ${domain} is not one of yours.`);
       }
     }
-    if (plan.liveMailboxes > 0 && (await ctx.store.mailboxes.countLiveByOwner(key.id, ctx.clock.now())) >= plan.liveMailboxes) {
-      throw forbidden(`Your ${key.plan} plan allows ${plan.liveMailboxes} live mailboxes; delete one or wait for one to expire.`);
-    }
-    const { mailbox } = await ctx.mailboxes.create({
-      ttl: p.ttl, planMaxTtlSeconds: plan.maxTtlSeconds, domain, ownerKeyId: key.id, creatorIp: null, withToken: false,
+    const { mailbox } = await perKey.run(key.id, async () => {
+      if (plan.liveMailboxes > 0 && (await ctx.store.mailboxes.countLiveByOwner(key.id, ctx.clock.now())) >= plan.liveMailboxes) {
+        throw forbidden(`Your ${key.plan} plan allows ${plan.liveMailboxes} live mailboxes; delete one or wait for one to expire.`);
+      }
+      return ctx.mailboxes.create({
+        ttl: p.ttl, planMaxTtlSeconds: plan.maxTtlSeconds, domain, ownerKeyId: key.id, creatorIp: null, withToken: false,
+      });
     });
     return { email: mailbox.address, expires_at: isoUtc(mailbox.expiresAt) };
   });
