@@ -6,7 +6,8 @@
  * tokenizer re-serializes every tag it understands, so the tag structure of the output is
  * exactly what this file emitted: comments, doctypes and scripts are dropped, every text
  * `<` that does not start a tag becomes `&lt;`, `<style>` bodies get their `<` escaped, and
- * attribute values are re-quoted. On top of that it rewrites `cid:` references to data:
+ * attribute values are re-quoted with `<` and `>` escaped. So the only `<` in the output
+ * start tags this file checked, even where a browser reads raw text (`<xmp>`, `<title>`). On top of that it rewrites `cid:` references to data:
  * URIs, makes every link open in a new tab without a referrer, removes `<meta>` (refresh,
  * referrer, charset), `<base>`, `<link>`, frames, objects and forms, event-handler
  * attributes and `javascript:` URLs, and, unless remote content is allowed, remote images.
@@ -256,7 +257,16 @@ function cleanAttr(isLink: boolean, a: Attr, ctx: Ctx): string | null {
     value = encodeAttr(cleanCss(decodeEntities(value), ctx));
     return `${name}="${value}"`;
   }
-  return `${name}="${value.replace(/"/g, '&quot;')}"`;
+  return `${name}="${escapeAttr(value)}"`;
+}
+
+/**
+ * Quotes a raw attribute value. `<` and `>` are escaped too (lossless: attribute values
+ * decode references) so that no `</xmp`, `</title` or `</noscript` inside a value can end a
+ * raw-text element early when the output is parsed.
+ */
+function escapeAttr(raw: string): string {
+  return raw.replace(/["<>]/g, (c) => (c === '"' ? '&quot;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
 /**
@@ -407,7 +417,7 @@ function decodeEntities(s: string): string {
 }
 
 function encodeAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return escapeAttr(s.replace(/&/g, '&amp;'));
 }
 
 function isAlpha(c: number): boolean {

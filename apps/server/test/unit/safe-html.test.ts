@@ -124,11 +124,20 @@ describe('renderSafeHtml: active content', () => {
   it('keeps only tags it emitted itself: stray < becomes &lt;, attributes are re-quoted', () => {
     assert.equal(body('1 < 2 and <3 and </ 4'), '1 &lt; 2 and &lt;3 and ');
     assert.equal(body('a</>b</3>c'), 'abc');
-    assert.equal(body('<p title="a>b" class=\'c"d\'>x'), '<p title="a>b" class="c&quot;d">x');
+    assert.equal(body('<p title="a>b" class=\'c"d\'>x'), '<p title="a&gt;b" class="c&quot;d">x');
     assert.equal(body('<p title="unterminated>x'), '');
     assert.equal(body('<p id=a id=b>'), '<p id="a">');
     assert.equal(body('<img"x src=a>'), '');
     assert.equal(body('<br/><svg><path d="M0 0"/></svg>'), '<br /><svg><path d="M0 0" /></svg>');
+  });
+
+  it('leaves no < inside attribute values, so raw-text elements cannot end early', () => {
+    for (const el of ['xmp', 'noscript', 'textarea', 'title', 'noembed', 'noframes']) {
+      const out = body(`<${el}><a title="</${el}><img src=x onerror=alert(1)>">t</a></${el}>`);
+      assert.equal((out.match(/</g) ?? []).length, 4, out); // <el>, <a ...>, </a>, </el>
+      assert.ok(!out.includes('<img'), out);
+    }
+    assert.equal(body('<a title="1 &lt; 2 <3">x</a>'), '<a title="1 &lt; 2 &lt;3" target="_blank" rel="noopener noreferrer">x</a>');
   });
 
   it('escapes < inside <style> so SVG style cannot smuggle tags', () => {

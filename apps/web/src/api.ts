@@ -1,0 +1,147 @@
+/**
+ * The anonymous mailbox API of the TempMail server (same origin), as the page uses it.
+ * Every URL that carries the mailbox token is built here.
+ */
+
+/** A mailbox the page owns: `token` is the secret that reads it. */
+export interface Mailbox {
+  email: string;
+  token: string;
+  /** ISO 8601 UTC. */
+  expires_at: string;
+}
+
+/** One row of the inbox list. `otp` and `confirmation_link` may be missing on old servers. */
+export interface Summary {
+  id: string;
+  sender: string;
+  subject: string;
+  date_received: string;
+  otp?: string | null;
+  confirmation_link?: string | null;
+}
+
+export interface Attachment {
+  filename: string;
+  content_type: string;
+  size: number;
+}
+
+/** A whole message as `read.php` answers it. */
+export interface Message extends Summary {
+  email: string;
+  body: string;
+  html: string | null;
+  attachments: Attachment[];
+}
+
+/** The WebSocket frame for a new message. */
+export interface MessageReceived {
+  event: 'message.received';
+  id: string;
+  email: string;
+  sender: string;
+  subject: string;
+  otp: string | null;
+  confirmation_link: string | null;
+  received_at: string;
+}
+
+/** A failed call: `status` 0 means the server could not be reached. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+  return q.toString();
+}
+
+async function call<T>(url: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { cache: 'no-store', ...init, headers: { accept: 'application/json', ...init?.headers } });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
+  }
+  if (!res.ok) {
+    let code = `http_${res.status}`;
+    let message = `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`;
+    try {
+      const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
+      if (typeof body.error?.code === 'string') code = body.error.code;
+      if (typeof body.error?.message === 'string' && body.error.message) message = body.error.message;
+    } catch {
+      // not JSON: keep the generic message
+    }
+    if (res.status === 429) message = `Too many requests: ${message}`;
+    throw new ApiError(res.status, code, message);
+  }
+  const text = await res.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** Creates a new address; `ttl` in seconds, or the server's default. */
+export function generateMailbox(ttl?: number): Promise<Mailbox> {
+  const q = query({ ttl });
+  return call<Mailbox>(`/api/generate_email.php${q ? `?${q}` : ''}`);
+}
+
+/** The mailbox's messages, newest first. */
+export async function listInbox(mb: Mailbox): Promise<Summary[]> {
+  const list = await call<Summary[]>(`/api/inbox.php?${query({ email: mb.email, token: mb.token })}`);
+  return Array.isArray(list) ? list : [];
+}
+
+export function readMessage(mb: Mailbox, id: string): Promise<Message> {
+  return call<Message>(`/api/read.php?${query({ email: mb.email, token: mb.token, id })}`);
+}
+
+/** Deletes the mailbox and its messages now. */
+export async function deleteMailbox(mb: Mailbox): Promise<void> {
+  await call<unknown>('/api/delete.php', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: mb.email, token: mb.token }),
+  });
+}
+
+/** The sanitized HTML document, for the sandboxed frame's `src`. */
+export function htmlUrl(mb: Mailbox, id: string, remote: boolean): string {
+  return `/api/html.php?${query({ email: mb.email, token: mb.token, id, remote: remote ? 1 : undefined })}`;
+}
+
+export function rawUrl(mb: Mailbox, id: string): string {
+  return `/api/raw.php?${query({ email: mb.email, token: mb.token, id })}`;
+}
+
+export function attachmentUrl(mb: Mailbox, id: string, index: number): string {
+  return `/api/attachment.php?${query({ email: mb.email, token: mb.token, id, index })}`;
+}
+
+/** Reads the raw source as text (for the Source tab); long sources are cut. */
+export async function readRaw(mb: Mailbox, id: string, maxChars: number): Promise<{ text: string; cut: boolean }> {
+  let res: Response;
+  try {
+    res = await fetch(rawUrl(mb, id), { cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
+  }
+  if (!res.ok) throw new ApiError(res.status, `http_${res.status}`, `The server answered ${res.status}.`);
+  const text = await res.text();
+  return text.length > maxChars ? { text: text.slice(0, maxChars), cut: true } : { text, cut: false };
+}
+
+/** The WebSocket URL for live events, on the page's own host. */
+export function liveUrl(mb: Mailbox): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws?${query({ email: mb.email, token: mb.token })}`;
+}

@@ -1,0 +1,137 @@
+/**
+ * Helpers for the page's end-to-end tests: the real service (built server + built page),
+ * headless Debian Chromium through playwright-core, SMTP through nodemailer, and a local
+ * "attacker" HTTP server that records every request made to it.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const WEB_DIST = path.join(WEB_ROOT, 'dist');
+export const SERVER_CLI = path.resolve(WEB_ROOT, '../server/dist/cli.js');
+export const RESULTS_DIR = path.join(WEB_ROOT, 'test-results');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Fails early, with the command to run, when something the tests need is not built. */
+export function requireBuilt(): void {
+  const missing: string[] = [];
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) missing.push('the page: npm run build -w apps/web');
+  if (!existsSync(SERVER_CLI)) missing.push('the server: npm run build -w apps/server');
+  if (!existsSync(CHROMIUM)) missing.push(`Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+  if (missing.length) throw new Error(`Not built or not installed:\n  ${missing.join('\n  ')}`);
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Records CSP violations and errors of the page itself (not of the sandboxed mail frame,
+ * whose blocked loads are expected). Read them with {@link pageProblems}.
+ */
+export async function watchPage(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __problems: string[] };
+    w.__problems = [];
+    if (window.top !== window) return;
+    document.addEventListener('securitypolicyviolation', (e) => {
+      w.__problems.push(`CSP ${e.violatedDirective}: ${e.blockedURI}`);
+    });
+    window.addEventListener('error', (e) => w.__problems.push(`error: ${e.message}`));
+  });
+  page.on('pageerror', (err) => {
+    void page.evaluate((m) => (window as unknown as { __problems: string[] }).__problems?.push(`pageerror: ${m}`), err.message).catch(() => {});
+  });
+}
+
+export function pageProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __problems: string[] }).__problems ?? []);
+}
+
+export interface Hit {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** A local HTTP server standing in for a sender's tracking and attack hosts. */
+export async function startHostileServer(): Promise<{ origin: string; hits: Hit[]; close(): Promise<void> }> {
+  const hits: Hit[] = [];
+  const server = createServer((req, res) => {
+    hits.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    if ((req.url ?? '').endsWith('.gif') || (req.url ?? '').endsWith('.png')) {
+      res.writeHead(200, { 'content-type': 'image/gif' });
+      res.end(Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64'));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<title>pwned</title><script>window.top.document.title = "pwned"</script>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    hits,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface Mail {
+  to: string;
+  from?: string;
+  subject: string;
+  text?: string;
+  html?: string;
+  attachments?: { filename: string; content: string | Buffer; contentType?: string; cid?: string }[];
+}
+
+/** Sends one message over SMTP to the service. */
+export async function sendMail(smtpPort: number, mail: Mail): Promise<void> {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: smtpPort,
+    secure: false,
+    ignoreTLS: true,
+    tls: { rejectUnauthorized: false },
+  });
+  try {
+    await transport.sendMail({ from: mail.from ?? 'Sender <noreply@sender.test>', ...mail });
+  } finally {
+    transport.close();
+  }
+}
+
+/** Polls `fn` until it returns a truthy value. */
+type Falsy = undefined | null | false | '' | 0;
+
+export async function eventually<T>(fn: () => Promise<T | Falsy> | T | Falsy, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,494 @@
+/**
+ * End-to-end tests of the page in real headless Chromium against the real service (built
+ * server serving the built page), with mail sent over SMTP. Run after building both:
+ *   npm run build -w apps/web && npm run build -w apps/server
+ *   cd apps/web && node --import tsx --test test/page.e2e.test.ts
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Frame, Page, WebSocketRoute } from 'playwright-core';
+import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
+import {
+  eventually,
+  launchBrowser,
+  pageProblems,
+  requireBuilt,
+  RESULTS_DIR,
+  sendMail,
+  startHostileServer,
+  watchPage,
+  WEB_DIST,
+} from './helpers.ts';
+
+const PNG_1PX = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+const OTP = '482910';
+const LINK = 'https://accounts.example.com/verify?token=abc123&step=2';
+const TTL_MAX = 7200;
+
+let svc: ServiceHandle;
+let browser: Browser;
+
+interface Stored {
+  email: string;
+  token: string;
+  expires_at: string;
+}
+
+async function openPage(
+  opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; mailbox?: Stored } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
+    colorScheme: opts.colorScheme ?? 'light',
+    reducedMotion: 'reduce',
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: svc.httpUrl });
+  if (opts.mailbox) {
+    await context.addInitScript((mb) => {
+      if (window.top !== window) return;
+      if (!localStorage.getItem('tempmail.mailbox.v1')) localStorage.setItem('tempmail.mailbox.v1', JSON.stringify(mb));
+    }, opts.mailbox);
+  }
+  const page = await context.newPage();
+  await watchPage(page);
+  await page.goto(`${svc.httpUrl}/`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=address]')?.textContent?.includes('@'));
+  return { context, page };
+}
+
+const addressOf = async (page: Page) => ((await page.textContent('[data-testid=address]')) ?? '').trim();
+const storedOf = async (page: Page): Promise<Stored> =>
+  page.evaluate(() => JSON.parse(localStorage.getItem('tempmail.mailbox.v1') ?? 'null') as Stored);
+const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+
+async function mailFrame(page: Page, remote = false): Promise<Frame> {
+  return eventually(
+    () => page.frames().find((f) => f.url().includes('/api/html.php') && f.url().includes('remote=1') === remote),
+    'the mail frame',
+  );
+}
+
+/** The tab-order name of the focused element. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el) return '';
+    return (el.getAttribute('aria-label') ?? el.textContent ?? el.tagName).trim().replace(/\s+/g, ' ');
+  });
+
+async function newMailbox(ttl?: number): Promise<Stored> {
+  const res = await fetch(`${svc.httpUrl}/api/generate_email.php${ttl ? `?ttl=${ttl}` : ''}`);
+  assert.equal(res.status, 200);
+  return (await res.json()) as Stored;
+}
+
+async function sendVerification(to: string, subject = 'Your verification code'): Promise<void> {
+  await sendMail(svc.smtpPort, {
+    to,
+    from: 'Example Accounts <noreply@accounts.example.com>',
+    subject,
+    text: `Hi!\n\nYour verification code is ${OTP}.\n\nOr confirm here: ${LINK}\n`,
+    html:
+      `<div style="font-family:sans-serif"><img src="cid:logo@example" alt="logo" width="24" height="24">` +
+      `<h1>Confirm your email</h1><p>Your verification code is <b>${OTP}</b>.</p>` +
+      `<p><a href="${LINK.replace(/&/g, '&amp;')}" style="background:#4f46e5;color:#fff;padding:10px 16px">Verify email</a></p></div>`,
+    attachments: [
+      { filename: 'logo.png', content: PNG_1PX, contentType: 'image/png', cid: 'logo@example' },
+      { filename: 'report <1>.txt', content: 'hello attachment', contentType: 'text/plain' },
+    ],
+  });
+}
+
+describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
+  before(async () => {
+    requireBuilt();
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    svc = await startService({
+      TEMPMAIL_WEB_ROOT: WEB_DIST,
+      TEMPMAIL_MIN_TTL_SECONDS: '1',
+      TEMPMAIL_MAX_TTL_SECONDS: String(TTL_MAX),
+    });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await svc?.stop();
+  });
+
+  it('serves the page under its strict CSP with only its own assets', async () => {
+    const res = await fetch(`${svc.httpUrl}/`);
+    assert.equal(res.status, 200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /style-src 'self'(;|$)/);
+    const html = await res.text();
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+    assert.doesNotMatch(html, /<style|\sstyle=/, 'no inline style');
+    assert.doesNotMatch(html, /https?:\/\/(?!www\.w3\.org\/2000\/svg)/, 'no third-party resource');
+  });
+
+  it('shows an address at once with a live countdown, copies it, and keeps it across a reload', async () => {
+    const { context, page } = await openPage();
+    try {
+      const address = await addressOf(page);
+      assert.match(address, /^[a-z0-9._-]+@tempmail\.local$/);
+      const c1 = await page.textContent('[data-testid=countdown]');
+      assert.match(c1 ?? '', /^(1:00:00|59:\d\d)$/);
+      await eventually(async () => (await page.textContent('[data-testid=countdown]')) !== c1, 'the countdown to tick');
+
+      await page.getByRole('button', { name: 'Copy address' }).click();
+      await eventually(async () => (await page.textContent('.btn-copy')) === 'Copied', 'visible "Copied" feedback');
+      assert.equal(await clipboard(page), address);
+      await eventually(
+        async () => (await page.textContent('[data-testid=announcer]'))?.includes('Address copied'),
+        'the copy announcement',
+      );
+
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('[data-testid=address]')?.textContent?.includes('@'));
+      assert.equal(await addressOf(page), address, 'the mailbox survives a reload');
+      assert.deepEqual(await pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('receives mail live without a reload; the OTP and the link are one click away', async () => {
+    const { context, page } = await openPage();
+    try {
+      const address = await addressOf(page);
+      await page.waitForSelector('[data-testid=conn][data-state=connected]');
+      await page.waitForSelector('[data-testid=inbox-empty]');
+      await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
+      const boxes = () =>
+        page.evaluate(() =>
+          ['.topbar', '.address-card', '.inbox-pane .pane-head', '.viewer-pane'].map((s) => {
+            const r = document.querySelector(s)!.getBoundingClientRect();
+            return [s, r.x, r.y, r.width, r.height].join(',');
+          }),
+        );
+      const before = await boxes();
+
+      await sendVerification(address);
+      const row = page.locator('[data-testid=inbox-row]').first();
+      await row.waitFor({ timeout: 10_000 });
+      assert.equal(await page.evaluate(() => (window as unknown as { __marker: number }).__marker), 42, 'no reload');
+      assert.deepEqual(await boxes(), before, 'header, address card and panes did not move');
+      await eventually(
+        async () => (await page.textContent('[data-testid=announcer]'))?.includes('New mail from noreply@accounts.example.com'),
+        'the new-mail announcement',
+      );
+      assert.match((await row.textContent()) ?? '', /Your verification code/);
+
+      // The row: OTP chip with copy, and an "Open link" button.
+      const chip = row.getByRole('button', { name: `Copy code ${OTP}` });
+      await chip.click();
+      assert.equal(await clipboard(page), OTP);
+      const rowLink = row.getByTestId('row-link');
+      assert.equal(await rowLink.getAttribute('href'), LINK);
+      assert.equal(await rowLink.getAttribute('target'), '_blank');
+      assert.equal(await rowLink.getAttribute('rel'), 'noopener noreferrer');
+      await page.evaluate(() => navigator.clipboard.writeText('-'));
+      await page.waitForSelector('.chip[data-state=idle]');
+
+      // Keyboard: a logical tab order from the top, and Enter opens the row.
+      await page.evaluate(() => {
+        // Start sequential focus navigation from the top of the document.
+        document.body.tabIndex = -1;
+        document.body.focus();
+        document.body.removeAttribute('tabindex');
+      });
+      const order: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        await page.keyboard.press('Tab');
+        order.push(await focused(page));
+      }
+      assert.equal(order[0], 'Skip to inbox');
+      assert.equal(order[1], 'Copy address');
+      assert.match(order[2], /10 minutes/); // the lifetime select
+      assert.equal(order[3], 'New address');
+      assert.equal(order[4], 'Delete');
+      assert.match(order[5], /noreply@accounts\.example\.com.*Your verification code/);
+      assert.equal(order[6], `Copy code ${OTP}`);
+      assert.match(order[7], /Open link/);
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'desktop-light-focus.png'), clip: { x: 0, y: 300, width: 640, height: 220 } });
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid=message]');
+      await eventually(async () => (await focused(page)) === 'Your verification code', 'focus on the message heading');
+
+      // The message: headers, big OTP with copy (Space works), the link as a button.
+      assert.equal(await page.textContent('[data-testid=message-from]'), 'noreply@accounts.example.com');
+      assert.equal(await page.textContent('[data-testid=otp-code]'), OTP);
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(page), `Copy code ${OTP}`);
+      await page.keyboard.press('Space');
+      await eventually(async () => (await clipboard(page)) === OTP, 'the OTP in the clipboard');
+      await eventually(
+        async () => (await page.textContent('.otp .btn-label')) === 'Copied',
+        'visible "Copied" on the OTP button',
+      );
+      const confirm = page.getByTestId('confirm-link');
+      assert.equal(await confirm.getAttribute('href'), LINK);
+      assert.equal(await confirm.getAttribute('target'), '_blank');
+      assert.equal(await confirm.getAttribute('rel'), 'noopener noreferrer');
+
+      // Attachments download from attachment.php by index.
+      const att = page.getByRole('link', { name: 'report <1>.txt' });
+      const href = (await att.getAttribute('href')) ?? '';
+      assert.match(href, /^\/api\/attachment\.php\?email=.+&token=.+&id=.+&index=\d+$/);
+      assert.equal(await page.evaluate((u) => fetch(u).then((r) => r.text()), href), 'hello attachment');
+
+      // HTML only in the sandboxed frame, with cid: images inlined.
+      const iframe = page.getByTestId('mail-frame');
+      assert.equal(await iframe.getAttribute('sandbox'), 'allow-popups allow-popups-to-escape-sandbox');
+      assert.match((await iframe.getAttribute('src')) ?? '', /^\/api\/html\.php\?email=.+&token=.+&id=[^&]+$/);
+      const frame = await mailFrame(page);
+      await frame.waitForSelector('h1');
+      assert.match((await frame.getAttribute('img', 'src')) ?? '', /^data:image\/png;base64,/);
+
+      // Text and source tabs, by keyboard (arrows move between tabs).
+      await page.getByRole('tab', { name: 'HTML' }).focus();
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.getByRole('tab', { name: 'Text' }).getAttribute('aria-selected'), 'true');
+      assert.match((await page.textContent('[data-testid=body-text]')) ?? '', new RegExp(`verification code is ${OTP}`));
+      await page.keyboard.press('ArrowRight');
+      await page.waitForSelector('[data-testid=raw-text]');
+      assert.match((await page.textContent('[data-testid=raw-text]')) ?? '', /^Subject: Your verification code/m);
+      assert.match((await page.getByTestId('raw-link').getAttribute('href')) ?? '', /^\/api\/raw\.php\?/);
+
+      assert.deepEqual(await pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('never runs or loads anything from hostile HTML, and loads remote images only when asked', async () => {
+    const hostile = await startHostileServer();
+    const { context, page } = await openPage();
+    const popups: string[] = [];
+    context.on('page', (p) => popups.push(p.url()));
+    try {
+      await page.evaluate(() => {
+        window.addEventListener('message', () => {
+          (window as unknown as { __problems: string[] }).__problems.push('postMessage from a frame');
+        });
+      });
+      const title = await page.title();
+      const o = hostile.origin;
+      const html = `<!DOCTYPE html><html><head>
+        <meta http-equiv="refresh" content="0;url=${o}/refresh">
+        <base href="${o}/base/">
+        <link rel="stylesheet" href="${o}/link.css">
+        <style>@import url("${o}/import.css"); body { background: url(${o}/bg.png) }</style>
+        <script>window.top.document.title = 'pwned'; fetch('${o}/script-fetch'); parent.postMessage('x', '*');</script>
+        <script src="${o}/script.js"></script>
+      </head><body onload="fetch('${o}/body-onload')">
+        <h1 id="hello">Hello hostile</h1>
+        <img id="pixel" src="${o}/pixel.gif" width="10" height="10">
+        <img src="x" onerror="window.top.document.title='pwned'; fetch('${o}/onerror')">
+        <svg><image href="${o}/svg-image.png"/><script>fetch('${o}/svg-script')</script></svg>
+        <a id="js" href="javascript:fetch('${o}/js-link');window.top.document.title='pwned'">javascript link</a>
+        <a id="ext" href="${o}/link" target="_self">normal link</a>
+        <form id="f" action="${o}/form" method="post"><input name="q" value="1"><button id="submit">Send</button></form>
+        <iframe src="${o}/iframe"></iframe>
+        <object data="${o}/object"></object>
+        <embed src="${o}/embed">
+        <div style="background-image:url('${o}/style-attr.png')">bg</div>
+        <!--><meta http-equiv="refresh" content="0;url=${o}/refresh2">-->
+      </body></html>`;
+      const address = await addressOf(page);
+      await sendMail(svc.smtpPort, { to: address, subject: 'Hostile <b>subject</b> & "quotes"', html, text: 'plain' });
+      const row = page.locator('[data-testid=inbox-row]').first();
+      await row.waitFor({ timeout: 10_000 });
+      assert.match((await row.textContent()) ?? '', /Hostile <b>subject<\/b> & "quotes"/, 'the subject is shown as text');
+      await row.locator('.row-open').click();
+      assert.equal(await page.textContent('#message-subject'), 'Hostile <b>subject</b> & "quotes"');
+
+      const frame = await mailFrame(page);
+      await frame.waitForSelector('#hello');
+      await page.waitForTimeout(1500); // a meta refresh or a late script would have fired by now
+      assert.equal(frame.url(), await page.getByTestId('mail-frame').evaluate((f) => (f as HTMLIFrameElement).src));
+      assert.equal(await frame.locator('script').count(), 0, 'no script element reaches the frame');
+      assert.equal(await frame.locator('meta[http-equiv=refresh], base, form, iframe, object, embed, link').count(), 0);
+      assert.equal(await frame.locator('[onerror], [onload]').count(), 0);
+      assert.equal(await frame.getAttribute('#js', 'href'), null, 'javascript: link dropped');
+      assert.equal(await frame.getAttribute('#ext', 'target'), '_blank');
+      assert.equal(await frame.getAttribute('#ext', 'rel'), 'noopener noreferrer');
+      await frame.click('#js');
+      await frame.click('#submit');
+      await page.waitForTimeout(800);
+
+      assert.equal(await page.title(), title, 'the top document title is untouched');
+      assert.deepEqual(hostile.hits.map((h) => h.url), [], 'nothing was loaded from the hostile host');
+      assert.deepEqual(popups, []);
+      assert.deepEqual(await pageProblems(page), []);
+
+      // Remote content on request: images load (without a Referer), scripts still never run.
+      await page.getByTestId('load-remote').click();
+      const remote = await mailFrame(page, true);
+      await remote.waitForSelector('#hello');
+      await eventually(() => hostile.hits.some((h) => h.url === '/pixel.gif'), 'the remote image to load');
+      await page.waitForTimeout(1000);
+      const pixel = hostile.hits.find((h) => h.url === '/pixel.gif')!;
+      assert.equal(pixel.headers.referer, undefined, 'no Referer leaks the mailbox URL');
+      const never = ['/refresh', '/refresh2', '/script', '/script.js', '/script-fetch', '/body-onload', '/onerror',
+        '/svg-script', '/js-link', '/link', '/form', '/iframe', '/object', '/embed', '/link.css'];
+      const got = hostile.hits.map((h) => h.url);
+      assert.deepEqual(got.filter((u) => never.includes(u)), [], `never loaded (all hits: ${got.join(' ')})`);
+      assert.equal(await page.title(), title);
+      assert.deepEqual(await pageProblems(page), []);
+    } finally {
+      await context.close();
+      await hostile.close();
+    }
+  });
+
+  it('polls while the live connection is down, and reconnects', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    let blocked = false;
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/ws\?/, (ws) => {
+      if (blocked) {
+        ws.close({ code: 1011, reason: 'test: blocked' });
+        return;
+      }
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    try {
+      await watchPage(page);
+      await page.goto(`${svc.httpUrl}/`);
+      await page.waitForSelector('[data-testid=conn][data-state=connected]');
+      const address = await addressOf(page);
+
+      blocked = true;
+      for (const ws of sockets) await ws.close({ code: 1012, reason: 'test: dropped' }).catch(() => {});
+      await page.waitForSelector('[data-testid=conn][data-state=reconnecting]');
+      await page.waitForSelector('[data-testid=conn][data-state=polling]', { timeout: 15_000 });
+      assert.equal(await page.textContent('[data-testid=conn]'), 'Polling');
+
+      await sendVerification(address, 'Arrives by polling');
+      await page.locator('.row-subject', { hasText: 'Arrives by polling' }).waitFor({ timeout: 10_000 });
+
+      blocked = false;
+      await page.evaluate(() => window.dispatchEvent(new Event('online')));
+      await page.waitForSelector('[data-testid=conn][data-state=connected]', { timeout: 40_000 });
+      await sendVerification(address, 'Arrives live again');
+      await page.locator('.row-subject', { hasText: 'Arrives live again' }).waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('[data-testid=inbox-row]').count(), 2);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('makes a new address, shows the server message for a lifetime out of bounds, and deletes', async () => {
+    const { context, page } = await openPage();
+    try {
+      const first = await addressOf(page);
+      await page.getByLabel('Lifetime').selectOption('600');
+      await page.getByTestId('new-address').click();
+      await eventually(async () => (await addressOf(page)) !== first, 'a new address');
+      assert.match((await page.textContent('[data-testid=countdown]')) ?? '', /^(10:00|9:\d\d)$/);
+      const second = await addressOf(page);
+
+      await page.getByLabel('Lifetime').selectOption('86400'); // above TEMPMAIL_MAX_TTL_SECONDS
+      await page.getByTestId('new-address').click();
+      await page.waitForSelector('[data-testid=card-note].is-error');
+      const message = (await page.textContent('[data-testid=card-note]')) ?? '';
+      assert.match(message, /ttl|lifetime/i);
+      assert.equal(await addressOf(page), second, 'the address stays when the server refuses');
+
+      await page.getByLabel('Lifetime').selectOption('3600');
+      const old = await storedOf(page);
+      await page.getByTestId('delete-address').click();
+      await eventually(async () => (await addressOf(page)) !== second, 'a fresh address after delete');
+      assert.match((await page.textContent('[data-testid=card-note]')) ?? '', /was deleted/);
+      const res = await fetch(`${svc.httpUrl}/api/inbox.php?email=${encodeURIComponent(old.email)}&token=${old.token}`);
+      assert.equal(res.status, 404, 'the deleted mailbox is gone on the server');
+      assert.equal((await storedOf(page)).email, await addressOf(page));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('replaces an expired address, on load and while open', async () => {
+    const stale: Stored = { email: 'old@tempmail.local', token: 'x', expires_at: new Date(Date.now() - 1000).toISOString() };
+    const a = await openPage({ mailbox: stale });
+    try {
+      assert.notEqual(await addressOf(a.page), stale.email, 'a stored but expired mailbox is not reused');
+    } finally {
+      await a.context.close();
+    }
+
+    const short = await newMailbox(9); // the page reuses a stored mailbox with at least 5 s left
+    const { context, page } = await openPage({ mailbox: short });
+    try {
+      assert.equal(await addressOf(page), short.email);
+      await eventually(async () => (await addressOf(page)) !== short.email, 'a new address after expiry', 15_000);
+      assert.match((await page.textContent('[data-testid=card-note]')) ?? '', /expired/);
+      assert.equal((await storedOf(page)).email, await addressOf(page));
+      assert.match((await page.textContent('[data-testid=countdown]')) ?? '', /^(1:00:00|59:\d\d)$/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('looks right on desktop and phone, light and dark (screenshots in test-results/)', async () => {
+    const mailbox = await newMailbox();
+    await sendMail(svc.smtpPort, {
+      to: mailbox.email,
+      from: 'Weekly Digest <digest@news.example.org>',
+      subject: 'Your weekly digest: 12 new posts from the people you follow',
+      text: 'Plain newsletter text.',
+    });
+    await sendMail(svc.smtpPort, {
+      to: mailbox.email,
+      from: 'billing@shop.example.net',
+      subject: 'Invoice #20931 (PDF attached)',
+      text: 'Your invoice is attached.',
+      attachments: [{ filename: 'invoice-20931.pdf', content: Buffer.from('%PDF-1.4 fake'), contentType: 'application/pdf' }],
+    });
+    await sendVerification(mailbox.email);
+
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const [name, width, height] of [['desktop', 1280, 800], ['phone', 390, 844], ['narrow', 375, 812]] as const) {
+        const { context, page } = await openPage({ width, height, colorScheme, mailbox });
+        try {
+          assert.equal(await addressOf(page), mailbox.email);
+          await page.locator('[data-testid=inbox-row]').nth(2).waitFor();
+          const shot = (label: string) =>
+            page.screenshot({ path: path.join(RESULTS_DIR, `${name}-${colorScheme}-${label}.png`) });
+          const noHorizontalScroll = async () => {
+            const { sw, iw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
+            assert.ok(sw <= iw, `${name} ${colorScheme}: page is ${sw}px wide in a ${iw}px viewport`);
+          };
+          await noHorizontalScroll();
+          if (name !== 'narrow') await shot('inbox');
+          await page.locator('[data-testid=inbox-row] .row-open').first().click();
+          const frame = await mailFrame(page);
+          await frame.waitForSelector('h1');
+          await page.waitForTimeout(300);
+          await noHorizontalScroll();
+          if (name !== 'narrow') {
+            await shot('message');
+            await page.getByTestId('mail-frame').scrollIntoViewIfNeeded();
+            await page.waitForTimeout(500); // Chromium throttles painting of off-screen cross-origin frames
+            await shot('message-body');
+          }
+          assert.deepEqual(await pageProblems(page), []);
+        } finally {
+          await context.close();
+        }
+      }
+    }
+  });
+});
