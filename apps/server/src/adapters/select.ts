@@ -19,11 +19,14 @@ export interface Adapters {
   rateLimits: RateLimitStore;
 }
 
+/** Where adapters report background failures (lost connections): a logger's warn, or nothing. */
+export type AdapterWarn = (message: string, err: Error) => void;
+
 /** The message store (and the keyring that goes with it). */
-export async function openStore(config: Config): Promise<{ store: Store; keyring: KeyringStore }> {
+export async function openStore(config: Config, warn?: AdapterWarn): Promise<{ store: Store; keyring: KeyringStore }> {
   if (config.databaseUrl) {
     const { openPostgres } = await import('./postgres/index.js');
-    return openPostgres(config);
+    return openPostgres(config, warn);
   }
   return {
     store: new SqliteStore(path.join(config.dataDir, 'tempmail.db')),
@@ -31,11 +34,11 @@ export async function openStore(config: Config): Promise<{ store: Store; keyring
   };
 }
 
-export async function openAdapters(config: Config): Promise<Adapters> {
-  const { store, keyring } = await openStore(config);
+export async function openAdapters(config: Config, warn?: AdapterWarn): Promise<Adapters> {
+  const { store, keyring } = await openStore(config, warn);
   if (config.redisUrl) {
     const { RedisBus, RedisRateLimitStore } = await import('./redis/index.js');
-    return { store, keyring, bus: new RedisBus(config.redisUrl), rateLimits: new RedisRateLimitStore(config.redisUrl) };
+    return { store, keyring, bus: new RedisBus(config.redisUrl, { onError: warn }), rateLimits: new RedisRateLimitStore(config.redisUrl, { onError: warn }) };
   }
   return { store, keyring, bus: new MemoryBus(), rateLimits: new MemoryRateLimitStore() };
 }

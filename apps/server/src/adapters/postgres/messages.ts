@@ -1,0 +1,103 @@
+/**
+ * Messages on PostgreSQL. An insert writes the message, its raw source, its attachments and its
+ * outbox rows and trims the mailbox in ONE transaction; the promise resolves after COMMIT, which
+ * (with the default synchronous_commit=on) has flushed the WAL. Concurrent inserts use separate
+ * pooled connections, and PostgreSQL's own WAL group flushing batches their fsyncs.
+ */
+import type pg from 'pg';
+import type { StoredMessage } from '../../domain/types.js';
+import type { MessageDetailRow, MessageRow, MessageStore, OutboxInsert } from '../../ports/store.js';
+import { num, withTransaction } from './pool.js';
+import type { Tables } from './tables.js';
+
+interface RowOut {
+  id: string; mailbox_id: string; received_at: string; size: string; summary: Buffer; body?: Buffer;
+}
+
+const toRow = (r: RowOut): MessageRow => ({
+  id: r.id, mailboxId: r.mailbox_id, receivedAt: num(r.received_at), size: num(r.size), summary: r.summary,
+});
+
+export class PgMessages implements MessageStore {
+  constructor(private readonly pool: pg.Pool, private readonly t: Tables) {}
+
+  async insert(m: StoredMessage, outbox: OutboxInsert[], keepNewest: number): Promise<void> {
+    const t = this.t;
+    await withTransaction(this.pool, async (c) => {
+      await c.query(
+        `INSERT INTO ${t.messages} (id, mailbox_id, received_at, size, summary, body) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [m.id, m.mailboxId, m.receivedAt, m.size, m.summary, m.body],
+      );
+      await c.query(`INSERT INTO ${t.messageRaw} (message_id, raw) VALUES ($1, $2)`, [m.id, m.raw]);
+      // One statement per attachment: Buffers travel as binary parameters (an array would go as hex text).
+      for (const [i, content] of m.attachments.entries()) {
+        await c.query(`INSERT INTO ${t.attachments} (message_id, idx, content) VALUES ($1, $2, $3)`, [m.id, i, content]);
+      }
+      for (const o of outbox) {
+        await c.query(
+          `INSERT INTO ${t.outbox} (id, webhook_id, message_id, mailbox_id, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)`,
+          [o.id, o.webhookId, o.messageId, o.mailboxId, m.receivedAt],
+        );
+      }
+      if (keepNewest > 0) {
+        await c.query(
+          `DELETE FROM ${t.messages} WHERE mailbox_id = $1 AND seq <= (
+             SELECT seq FROM ${t.messages} WHERE mailbox_id = $1 ORDER BY seq DESC LIMIT 1 OFFSET $2)`,
+          [m.mailboxId, keepNewest],
+        );
+      }
+    });
+  }
+
+  async list(mailboxId: string, limit: number, beforeId?: string): Promise<MessageRow[]> {
+    const t = this.t;
+    const { rows } = beforeId
+      ? await this.pool.query<RowOut>(
+        `SELECT id, mailbox_id, received_at, size, summary FROM ${t.messages}
+         WHERE mailbox_id = $1 AND seq < (SELECT seq FROM ${t.messages} WHERE id = $2 AND mailbox_id = $1)
+         ORDER BY seq DESC LIMIT $3`,
+        [mailboxId, beforeId, limit],
+      )
+      : await this.pool.query<RowOut>(
+        `SELECT id, mailbox_id, received_at, size, summary FROM ${t.messages} WHERE mailbox_id = $1 ORDER BY seq DESC LIMIT $2`,
+        [mailboxId, limit],
+      );
+    return rows.map(toRow);
+  }
+
+  async get(mailboxId: string, id: string): Promise<MessageDetailRow | null> {
+    const { rows } = await this.pool.query<RowOut>(
+      `SELECT id, mailbox_id, received_at, size, summary, body FROM ${this.t.messages} WHERE id = $1 AND mailbox_id = $2`,
+      [id, mailboxId],
+    );
+    const r = rows[0];
+    return r ? { ...toRow(r), body: r.body! } : null;
+  }
+
+  async getRaw(mailboxId: string, id: string): Promise<Buffer | null> {
+    const { rows } = await this.pool.query<{ raw: Buffer }>(
+      `SELECT r.raw FROM ${this.t.messageRaw} r JOIN ${this.t.messages} m ON m.id = r.message_id
+       WHERE m.id = $1 AND m.mailbox_id = $2`,
+      [id, mailboxId],
+    );
+    return rows[0]?.raw ?? null;
+  }
+
+  async getAttachment(mailboxId: string, id: string, index: number): Promise<Buffer | null> {
+    if (!Number.isSafeInteger(index) || index < 0 || index > 2 ** 31 - 1) return null;
+    const { rows } = await this.pool.query<{ content: Buffer }>(
+      `SELECT a.content FROM ${this.t.attachments} a JOIN ${this.t.messages} m ON m.id = a.message_id
+       WHERE m.id = $1 AND m.mailbox_id = $2 AND a.idx = $3`,
+      [id, mailboxId, index],
+    );
+    return rows[0]?.content ?? null;
+  }
+
+  async usage(mailboxId: string): Promise<{ count: number; bytes: number }> {
+    const { rows } = await this.pool.query<{ count: string; bytes: string }>(
+      `SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM ${this.t.messages} WHERE mailbox_id = $1`,
+      [mailboxId],
+    );
+    return { count: num(rows[0].count), bytes: num(rows[0].bytes) };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Versioned schema of the PostgreSQL store and keyring. Mirrors adapters/sqlite/migrations.ts
+ * (bytea for ciphertexts, bigint for millisecond timestamps). Append; never edit a released
+ * migration.
+ */
+import type { PgMigration } from './migrate.js';
+
+export const pgStoreMigrations: PgMigration[] = [
+  {
+    version: 1,
+    name: 'mailboxes, messages, raw, attachments, api keys, outbox',
+    sql: (s) => `
+      CREATE TABLE ${s}.mailboxes (
+        id text PRIMARY KEY,
+        address text NOT NULL UNIQUE,
+        token_hash bytea,
+        owner_key_id text,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        wrapped_key bytea NOT NULL,
+        key_epoch bigint NOT NULL,
+        creator_ip text
+      );
+      CREATE INDEX mailboxes_expires ON ${s}.mailboxes (expires_at);
+      CREATE INDEX mailboxes_owner ON ${s}.mailboxes (owner_key_id, expires_at) WHERE owner_key_id IS NOT NULL;
+      CREATE INDEX mailboxes_creator_ip ON ${s}.mailboxes (creator_ip, expires_at) WHERE creator_ip IS NOT NULL;
+
+      CREATE TABLE ${s}.messages (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        mailbox_id text NOT NULL REFERENCES ${s}.mailboxes (id) ON DELETE CASCADE,
+        received_at bigint NOT NULL,
+        size bigint NOT NULL,
+        summary bytea NOT NULL,
+        body bytea NOT NULL
+      );
+      CREATE INDEX messages_mailbox ON ${s}.messages (mailbox_id, seq);
+
+      CREATE TABLE ${s}.message_raw (
+        message_id text PRIMARY KEY REFERENCES ${s}.messages (id) ON DELETE CASCADE,
+        raw bytea NOT NULL
+      );
+
+      CREATE TABLE ${s}.attachments (
+        message_id text NOT NULL REFERENCES ${s}.messages (id) ON DELETE CASCADE,
+        idx integer NOT NULL,
+        content bytea NOT NULL,
+        PRIMARY KEY (message_id, idx)
+      );
+
+      -- Ciphertexts do not compress: store them out of line without trying.
+      ALTER TABLE ${s}.messages ALTER COLUMN body SET STORAGE EXTERNAL;
+      ALTER TABLE ${s}.message_raw ALTER COLUMN raw SET STORAGE EXTERNAL;
+      ALTER TABLE ${s}.attachments ALTER COLUMN content SET STORAGE EXTERNAL;
+
+      CREATE TABLE ${s}.api_keys (
+        id text PRIMARY KEY,
+        hash bytea NOT NULL UNIQUE,
+        plan text NOT NULL,
+        created_at bigint NOT NULL,
+        revoked_at bigint,
+        prefix text NOT NULL
+      );
+
+      -- Webhook deliveries, written with their message; claimed with FOR UPDATE SKIP LOCKED.
+      CREATE TABLE ${s}.outbox (
+        id text PRIMARY KEY,
+        webhook_id text NOT NULL,
+        message_id text NOT NULL REFERENCES ${s}.messages (id) ON DELETE CASCADE,
+        mailbox_id text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE INDEX outbox_due ON ${s}.outbox (next_attempt_at);
+      CREATE INDEX outbox_message ON ${s}.outbox (message_id);
+      CREATE INDEX outbox_mailbox ON ${s}.outbox (mailbox_id);
+    `,
+  },
+];
+
+export const pgKeyringMigrations: PgMigration[] = [
+  {
+    version: 1,
+    name: 'keks',
+    sql: (s) => `CREATE TABLE ${s}.keks (epoch bigint PRIMARY KEY, sealed bytea NOT NULL, created_at bigint NOT NULL);`,
+  },
+];

@@ -1,0 +1,137 @@
+/**
+ * The PostgreSQL message store (for several nodes): mailboxes and API keys here, messages in
+ * messages.ts. Every table is qualified with the configured schema.
+ */
+import type pg from 'pg';
+import type { ApiKeyRecord, Mailbox, Plan } from '../../domain/types.js';
+import type { ApiKeyStore, MailboxStore, MessageStore, Store } from '../../ports/store.js';
+import { PgMessages } from './messages.js';
+import { num, numOrNull, withTransaction } from './pool.js';
+import { type Tables, tablesIn } from './tables.js';
+
+interface MailboxRow {
+  id: string; address: string; token_hash: Buffer | null; owner_key_id: string | null; created_at: string;
+  expires_at: string; wrapped_key: Buffer; key_epoch: string; creator_ip: string | null;
+}
+
+const toMailbox = (r: MailboxRow): Mailbox => ({
+  id: r.id, address: r.address, tokenHash: r.token_hash, ownerKeyId: r.owner_key_id, createdAt: num(r.created_at),
+  expiresAt: num(r.expires_at), wrappedKey: r.wrapped_key, keyEpoch: num(r.key_epoch), creatorIp: r.creator_ip,
+});
+
+interface KeyRow { id: string; hash: Buffer; plan: Plan; created_at: string; revoked_at: string | null; prefix: string }
+
+const toKey = (r: KeyRow): ApiKeyRecord => ({
+  id: r.id, hash: r.hash, plan: r.plan, createdAt: num(r.created_at), revokedAt: numOrNull(r.revoked_at), prefix: r.prefix,
+});
+
+class PgMailboxes implements MailboxStore {
+  constructor(private readonly pool: pg.Pool, private readonly t: Tables) {}
+
+  async create(m: Mailbox): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.t.mailboxes} (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp],
+    );
+  }
+
+  async findByAddress(address: string): Promise<Mailbox | null> {
+    const { rows } = await this.pool.query<MailboxRow>(`SELECT * FROM ${this.t.mailboxes} WHERE address = $1`, [address]);
+    return rows[0] ? toMailbox(rows[0]) : null;
+  }
+
+  async findById(id: string): Promise<Mailbox | null> {
+    const { rows } = await this.pool.query<MailboxRow>(`SELECT * FROM ${this.t.mailboxes} WHERE id = $1`, [id]);
+    return rows[0] ? toMailbox(rows[0]) : null;
+  }
+
+  async countLiveByOwner(keyId: string, now: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.t.mailboxes} WHERE owner_key_id = $1 AND expires_at > $2`, [keyId, now]);
+    return num(rows[0].n);
+  }
+
+  async countLiveByCreatorIp(ip: string, now: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.t.mailboxes} WHERE creator_ip = $1 AND expires_at > $2`, [ip, now]);
+    return num(rows[0].n);
+  }
+
+  async listExpired(now: number, limit: number): Promise<Mailbox[]> {
+    const { rows } = await this.pool.query<MailboxRow>(
+      `SELECT * FROM ${this.t.mailboxes} WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2`, [now, limit]);
+    return rows.map(toMailbox);
+  }
+
+  /**
+   * Idempotent: several nodes' sweepers may delete the same mailbox; the losers wait on the row
+   * lock, find it gone and answer false. Messages, raw sources, attachments and their outbox
+   * rows go by ON DELETE CASCADE; outbox rows are also deleted by mailbox explicitly.
+   */
+  async delete(id: string): Promise<boolean> {
+    return withTransaction(this.pool, async (c) => {
+      await c.query(`DELETE FROM ${this.t.outbox} WHERE mailbox_id = $1`, [id]);
+      const { rowCount } = await c.query(`DELETE FROM ${this.t.mailboxes} WHERE id = $1`, [id]);
+      return (rowCount ?? 0) > 0;
+    });
+  }
+}
+
+class PgApiKeys implements ApiKeyStore {
+  constructor(private readonly pool: pg.Pool, private readonly t: Tables) {}
+
+  async create(k: ApiKeyRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.t.apiKeys} (id, hash, plan, created_at, revoked_at, prefix) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [k.id, k.hash, k.plan, k.createdAt, k.revokedAt, k.prefix],
+    );
+  }
+
+  async findByHash(hash: Buffer): Promise<ApiKeyRecord | null> {
+    const { rows } = await this.pool.query<KeyRow>(`SELECT * FROM ${this.t.apiKeys} WHERE hash = $1`, [hash]);
+    return rows[0] ? toKey(rows[0]) : null;
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    const { rows } = await this.pool.query<KeyRow>(`SELECT * FROM ${this.t.apiKeys} ORDER BY created_at, id`);
+    return rows.map(toKey);
+  }
+
+  async revoke(hash: Buffer, at: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.t.apiKeys} SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL`, [at, hash]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async setPlan(hash: Buffer, plan: Plan): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`UPDATE ${this.t.apiKeys} SET plan = $1 WHERE hash = $2`, [plan, hash]);
+    return (rowCount ?? 0) > 0;
+  }
+}
+
+/** The store on an already migrated schema; owns `pool` and ends it on close. */
+export class PgStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly tables: Tables;
+  readonly mailboxes: MailboxStore;
+  readonly messages: MessageStore;
+  readonly keys: ApiKeyStore;
+  private closed: Promise<void> | null = null;
+
+  constructor(readonly pool: pg.Pool, schema: string) {
+    this.tables = tablesIn(schema);
+    this.mailboxes = new PgMailboxes(pool, this.tables);
+    this.messages = new PgMessages(pool, this.tables);
+    this.keys = new PgApiKeys(pool, this.tables);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    this.closed ??= this.pool.end();
+    return this.closed;
+  }
+}

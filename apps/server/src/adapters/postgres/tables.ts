@@ -1,0 +1,26 @@
+/** Schema-qualified table names of the PostgreSQL message store. */
+import { quoteIdent } from './pool.js';
+
+export interface Tables {
+  schema: string;
+  mailboxes: string;
+  messages: string;
+  messageRaw: string;
+  attachments: string;
+  apiKeys: string;
+  outbox: string;
+}
+
+/** The qualified names in `schema` (e.g. `"public".mailboxes`). */
+export function tablesIn(schema: string): Tables {
+  const s = quoteIdent(schema);
+  return {
+    schema,
+    mailboxes: `${s}.mailboxes`,
+    messages: `${s}.messages`,
+    messageRaw: `${s}.message_raw`,
+    attachments: `${s}.attachments`,
+    apiKeys: `${s}.api_keys`,
+    outbox: `${s}.outbox`,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * ioredis connections for the Redis adapters: bounded retries per command (a request fails in
+ * seconds rather than hanging while Redis is away), endless reconnects in the background, and
+ * connection errors reported at most once per message per half minute (never with the URL).
+ */
+import { Redis } from 'ioredis';
+
+/** Where background failures go (a logger's warn); the default drops them. */
+export type RedisErrorHandler = (message: string, err: Error) => void;
+
+export interface RedisAdapterOptions {
+  /** Prefix of every key and channel (default `tempmail:`); tests use a unique one. */
+  prefix?: string;
+  onError?: RedisErrorHandler;
+}
+
+export const DEFAULT_PREFIX = 'tempmail:';
+
+const REPORT_EVERY_MS = 30_000;
+
+/** Opens a connection to `url`; `role` names it in error reports and in CLIENT LIST. */
+export function connectRedis(url: string, role: string, onError?: RedisErrorHandler): Redis {
+  const redis = new Redis(url, {
+    connectionName: `tempmail-${role}`,
+    maxRetriesPerRequest: 2,
+    connectTimeout: 5_000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+  });
+  const lastReported = new Map<string, number>();
+  redis.on('error', (err: Error) => {
+    const now = Date.now();
+    const key = err.message;
+    if ((lastReported.get(key) ?? 0) + REPORT_EVERY_MS > now) return;
+    lastReported.set(key, now);
+    onError?.(`redis ${role} connection failed`, err);
+  });
+  return redis;
+}
+
+/** Closes a connection: QUIT when it is up, else just disconnect (QUIT would wait for a reconnect). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    try {
+      await redis.quit();
+      return;
+    } catch {
+      // fall through
+    }
+  }
+  redis.disconnect();
+}

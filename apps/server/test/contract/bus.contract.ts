@@ -1,0 +1,168 @@
+/**
+ * The event-bus contract, for every EventBus adapter (memory and Redis, see bus.test.ts).
+ * "Not delivered" is proven without sleeping: after the notice that must not arrive, a sentinel
+ * notice is published on a watched mailbox; the bus keeps order, so once the sentinel arrived
+ * the other would have too.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import type { MessageNotice } from '../../src/domain/types.js';
+import type { EventBus } from '../../src/ports/event-bus.js';
+import { ServiceUnavailable, skipOrFail } from './services.js';
+
+export interface BusFixture {
+  /** One node's bus. */
+  bus: EventBus;
+  /** A second node's bus sharing the fan-out, when the adapter spans nodes (Redis); else null. */
+  peer: EventBus | null;
+  close(): Promise<void>;
+}
+
+/** Builds the fixture once per suite; throws ServiceUnavailable when the backend is absent. */
+export type BusFactory = () => Promise<BusFixture>;
+
+const mbx = () => `mbx_${randomBytes(8).toString('hex')}`;
+const notice = (mailboxId: string): MessageNotice => ({ mailboxId, messageId: `msg_${randomBytes(8).toString('hex')}` });
+
+/** Collects notices and lets a test wait for the n-th one. */
+export class Inbox {
+  readonly got: MessageNotice[] = [];
+  private waiters: Array<() => void> = [];
+  readonly listener = (n: MessageNotice) => {
+    this.got.push(n);
+    for (const w of this.waiters.splice(0)) w();
+  };
+
+  async waitFor(count: number, timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.got.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${count} notices, got ${this.got.length}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+}
+
+/** Publishes `n` on `via`, then a sentinel on a mailbox `sentinel` listens to, and waits for it. */
+async function publishThenSync(via: EventBus, n: MessageNotice, sentinelBus: EventBus, sub: EventBus): Promise<void> {
+  const sentinel = new Inbox();
+  const mailbox = mbx();
+  const off = await sub.subscribe(mailbox, sentinel.listener);
+  await via.publish(n);
+  await sentinelBus.publish(notice(mailbox));
+  await sentinel.waitFor(1);
+  off();
+}
+
+/** Registers the contract suite for one adapter. */
+export function runBusContract(name: string, factory: BusFactory): void {
+  describe(`event bus contract: ${name}`, () => {
+    let fx: BusFixture | null = null;
+    let unavailable = '';
+    before(async () => {
+      try {
+        fx = await factory();
+      } catch (err) {
+        if (!(err instanceof ServiceUnavailable)) throw err;
+        unavailable = err.message;
+      }
+    });
+    after(async () => {
+      await fx?.close();
+    });
+    const test = (title: string, fn: (f: BusFixture, t: TestContext) => Promise<void>) =>
+      it(title, async (t) => {
+        if (!fx) return skipOrFail(t, unavailable || `${name} is unavailable`);
+        await fn(fx, t);
+      });
+
+    test('a notice reaches the subscribers of its mailbox only, with its ids', async ({ bus }) => {
+      const [a, b] = [mbx(), mbx()];
+      const inA = new Inbox();
+      const inB = new Inbox();
+      const offA = await bus.subscribe(a, inA.listener);
+      const offB = await bus.subscribe(b, inB.listener);
+      const n = notice(a);
+      await bus.publish(n);
+      await inA.waitFor(1);
+      await publishThenSync(bus, notice(mbx()), bus, bus);
+      assert.deepEqual(inA.got, [n]);
+      assert.deepEqual(inB.got, []);
+      offA();
+      offB();
+    });
+
+    test('several subscribers of one mailbox each get every notice, in order', async ({ bus }) => {
+      const a = mbx();
+      const inboxes = [new Inbox(), new Inbox(), new Inbox()];
+      const offs = await Promise.all(inboxes.map((i) => bus.subscribe(a, i.listener)));
+      const sent = [notice(a), notice(a), notice(a)];
+      for (const n of sent) await bus.publish(n);
+      for (const i of inboxes) {
+        await i.waitFor(3);
+        assert.deepEqual(i.got, sent);
+      }
+      for (const off of offs) off();
+    });
+
+    test('unsubscribing stops delivery to that subscriber only; calling it twice is harmless', async ({ bus }) => {
+      const a = mbx();
+      const stays = new Inbox();
+      const leaves = new Inbox();
+      const offStays = await bus.subscribe(a, stays.listener);
+      const offLeaves = await bus.subscribe(a, leaves.listener);
+      offLeaves();
+      offLeaves();
+      await bus.publish(notice(a));
+      await stays.waitFor(1);
+      assert.equal(leaves.got.length, 0);
+
+      offStays();
+      await publishThenSync(bus, notice(a), bus, bus);
+      assert.equal(stays.got.length, 1, 'nothing after the last unsubscribe');
+
+      const back = new Inbox();
+      const offBack = await bus.subscribe(a, back.listener);
+      await bus.publish(notice(a));
+      await back.waitFor(1);
+      offBack();
+    });
+
+    test('a throwing subscriber does not stop the others', async ({ bus }) => {
+      const a = mbx();
+      const ok = new Inbox();
+      const offBad = await bus.subscribe(a, () => { throw new Error('boom'); });
+      const offOk = await bus.subscribe(a, ok.listener);
+      await bus.publish(notice(a));
+      await ok.waitFor(1);
+      offBad();
+      offOk();
+    });
+
+    test('two nodes see each other\'s notices (when the bus spans nodes)', async ({ bus, peer }, t) => {
+      if (!peer) return t.skip(`${name} is in-process: one node only`);
+      const a = mbx();
+      const onPeer = new Inbox();
+      const onBus = new Inbox();
+      const offPeer = await peer.subscribe(a, onPeer.listener);
+      const offBus = await bus.subscribe(a, onBus.listener);
+      const fromBus = notice(a);
+      const fromPeer = notice(a);
+      await bus.publish(fromBus);
+      await onPeer.waitFor(1);
+      await peer.publish(fromPeer);
+      await onBus.waitFor(2);
+      await onPeer.waitFor(2);
+      assert.deepEqual(onPeer.got, [fromBus, fromPeer]);
+      assert.deepEqual(onBus.got, [fromBus, fromPeer]);
+      offPeer();
+      await publishThenSync(bus, notice(a), bus, peer);
+      assert.equal(onPeer.got.length, 2, 'the peer unsubscribed');
+      offBus();
+    });
+  });
+}

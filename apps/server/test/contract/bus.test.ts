@@ -1,0 +1,107 @@
+/**
+ * Runs the event-bus contract against the in-process bus and Redis (two RedisBus instances =
+ * two nodes), plus the Redis wire format and reference-counted subscriptions.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { MemoryBus } from '../../src/adapters/bus-memory/memory-bus.js';
+import { RedisBus } from '../../src/adapters/redis/index.js';
+import { Inbox, runBusContract } from './bus.contract.js';
+import { deleteRedisPrefix, requireRedis, ServiceUnavailable, skipOrFail, TEST_REDIS_URL, uniqueName } from './services.js';
+
+const PREFIX = `tempmail-test:${uniqueName('bus')}:`;
+
+runBusContract('memory', async () => {
+  const bus = new MemoryBus();
+  return { bus, peer: null, close: () => bus.close() };
+});
+
+runBusContract('redis', async () => {
+  await requireRedis();
+  const bus = new RedisBus(TEST_REDIS_URL, { prefix: PREFIX });
+  const peer = new RedisBus(TEST_REDIS_URL, { prefix: PREFIX });
+  return { bus, peer, close: async () => { await bus.close(); await peer.close(); } };
+});
+
+describe('redis bus only', () => {
+  const opened: Array<{ close(): unknown }> = [];
+  after(async () => {
+    for (const o of opened) await o.close();
+  });
+
+  async function setup(t: Parameters<typeof skipOrFail>[0]) {
+    try {
+      await requireRedis();
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailable)) throw err;
+      skipOrFail(t, err.message);
+      return null;
+    }
+    const bus = new RedisBus(TEST_REDIS_URL, { prefix: PREFIX });
+    const raw = new Redis(TEST_REDIS_URL);
+    opened.push(bus, { close: () => raw.disconnect() });
+    return { bus, raw };
+  }
+
+  it('publishes {"mailboxId","messageId"} and nothing else on tempmail-style channel <prefix>mbx:<id>', async (t) => {
+    const s = await setup(t);
+    if (!s) return;
+    const mailboxId = `mbx_${randomBytes(6).toString('hex')}`;
+    const channel = `${PREFIX}mbx:${mailboxId}`;
+    assert.equal(s.bus.channelOf(mailboxId), channel);
+    const plain = new RedisBus(TEST_REDIS_URL);
+    opened.push(plain);
+    assert.equal(plain.channelOf('x'), 'tempmail:mbx:x', 'the default channel name');
+    const seen: string[] = [];
+    const sub = new Redis(TEST_REDIS_URL);
+    opened.push({ close: () => sub.disconnect() });
+    sub.on('message', (_c: string, payload: string) => seen.push(payload));
+    await sub.subscribe(channel);
+    await s.bus.publish({ mailboxId, messageId: 'msg_1' });
+    const deadline = Date.now() + 3000;
+    while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(seen, [JSON.stringify({ mailboxId, messageId: 'msg_1' })]);
+  });
+
+  it('subscribes a channel once per node, reference counted, and unsubscribes after the last listener', async (t) => {
+    const s = await setup(t);
+    if (!s) return;
+    const mailboxId = `mbx_${randomBytes(6).toString('hex')}`;
+    const channel = s.bus.channelOf(mailboxId);
+    const numsub = async () => Number(((await s.raw.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    const one = new Inbox();
+    const two = new Inbox();
+    const [offOne, offTwo] = await Promise.all([s.bus.subscribe(mailboxId, one.listener), s.bus.subscribe(mailboxId, two.listener)]);
+    assert.equal(await numsub(), 1, 'one SUBSCRIBE for two local listeners');
+    offOne();
+    await s.raw.publish(channel, JSON.stringify({ mailboxId, messageId: 'msg_a' }));
+    await two.waitFor(1);
+    assert.equal(await numsub(), 1);
+    offTwo();
+    const deadline = Date.now() + 3000;
+    while ((await numsub()) !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await numsub(), 0, 'UNSUBSCRIBEd after the last listener left');
+    assert.equal(s.bus.activeChannels, 0);
+  });
+
+  it('ignores foreign payloads on its channels', async (t) => {
+    const s = await setup(t);
+    if (!s) return;
+    const mailboxId = `mbx_${randomBytes(6).toString('hex')}`;
+    const inbox = new Inbox();
+    const off = await s.bus.subscribe(mailboxId, inbox.listener);
+    const channel = s.bus.channelOf(mailboxId);
+    await s.raw.publish(channel, 'not json');
+    await s.raw.publish(channel, JSON.stringify({ mailboxId: 'mbx_other', messageId: 'msg_x' }));
+    await s.raw.publish(channel, JSON.stringify({ mailboxId, messageId: 'msg_ok', subject: 'ignored extra' }));
+    await inbox.waitFor(1);
+    assert.deepEqual(inbox.got, [{ mailboxId, messageId: 'msg_ok' }]);
+    off();
+  });
+});
+
+after(async () => {
+  await deleteRedisPrefix(TEST_REDIS_URL, PREFIX).catch(() => {});
+});

@@ -1,0 +1,329 @@
+/**
+ * The store-port contract: one suite that every Store + KeyringStore adapter must pass
+ * (SQLite and PostgreSQL, see store.test.ts). Only the ports are used, plus an optional
+ * outbox row counter the fixture provides, so the suite says nothing about the backend.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import type { ApiKeyRecord, Mailbox, StoredMessage } from '../../src/domain/types.js';
+import type { KeyringStore, OutboxInsert, Store } from '../../src/ports/store.js';
+import { ServiceUnavailable, skipOrFail } from './services.js';
+
+export interface StoreFixture {
+  store: Store;
+  keyring: KeyringStore;
+  /** Outbox rows held for a mailbox (outside the ports: checks deletes reach them). */
+  outboxRows(mailboxId: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Builds the fixture once per suite; throws ServiceUnavailable when the backend is absent. */
+export type StoreFactory = () => Promise<StoreFixture>;
+
+const rid = (p: string) => `${p}_${randomBytes(8).toString('hex')}`;
+const HOUR = 3_600_000;
+
+export function newMailbox(over: Partial<Mailbox> = {}): Mailbox {
+  const now = Date.now();
+  return {
+    id: rid('mbx'), address: `${randomBytes(6).toString('hex')}@contract.test`, tokenHash: randomBytes(32), ownerKeyId: null,
+    createdAt: now, expiresAt: now + HOUR, wrappedKey: randomBytes(60), keyEpoch: Math.ceil((now + HOUR) / HOUR), creatorIp: null,
+    ...over,
+  };
+}
+
+export function newMessage(mailboxId: string, over: Partial<StoredMessage> = {}): StoredMessage {
+  return {
+    id: rid('msg'), mailboxId, receivedAt: Date.now(), size: 1000 + Math.floor(Math.random() * 1000),
+    summary: randomBytes(80), body: randomBytes(300), raw: randomBytes(1200), attachments: [randomBytes(40), randomBytes(50)],
+    ...over,
+  };
+}
+
+const outboxFor = (m: StoredMessage, n: number): OutboxInsert[] =>
+  Array.from({ length: n }, () => ({ id: rid('obx'), webhookId: rid('whk'), messageId: m.id, mailboxId: m.mailboxId }));
+
+/** Registers the contract suite for one adapter. */
+export function runStoreContract(name: string, factory: StoreFactory): void {
+  describe(`store contract: ${name}`, () => {
+    let fx: StoreFixture | null = null;
+    let unavailable = '';
+
+    before(async () => {
+      try {
+        fx = await factory();
+      } catch (err) {
+        if (!(err instanceof ServiceUnavailable)) throw err;
+        unavailable = err.message;
+      }
+    });
+    after(async () => {
+      await fx?.close();
+    });
+
+    /** A test that needs the fixture: skipped (or failed on CI) when the backend is absent. */
+    const test = (title: string, fn: (f: StoreFixture) => Promise<void>) =>
+      it(title, async (t: TestContext) => {
+        if (!fx) return skipOrFail(t, unavailable || `${name} is unavailable`);
+        await fn(fx);
+      });
+
+    test('says what it is and answers ping', async ({ store }) => {
+      assert.ok(store.kind === 'sqlite' || store.kind === 'postgres');
+      await store.ping();
+    });
+
+    // ---- mailboxes ----
+
+    test('mailboxes: create, then find by address and by id with every field intact', async ({ store }) => {
+      const m = newMailbox({ ownerKeyId: rid('key'), creatorIp: '203.0.113.7', tokenHash: null });
+      await store.mailboxes.create(m);
+      for (const found of [await store.mailboxes.findByAddress(m.address), await store.mailboxes.findById(m.id)]) {
+        assert.deepEqual(found, m);
+        assert.equal(typeof found!.expiresAt, 'number');
+        assert.equal(typeof found!.keyEpoch, 'number');
+      }
+      assert.equal(await store.mailboxes.findByAddress(`nobody-${m.address}`), null);
+      assert.equal(await store.mailboxes.findById(rid('mbx')), null);
+    });
+
+    test('mailboxes: an address is unique (the error says unique/duplicate)', async ({ store }) => {
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      await assert.rejects(store.mailboxes.create(newMailbox({ address: m.address })), /unique|duplicate/i);
+    });
+
+    test('mailboxes: countLiveByOwner and countLiveByCreatorIp count live ones only', async ({ store }) => {
+      const now = Date.now();
+      const owner = rid('key');
+      const ip = `198.51.100.${Math.floor(Math.random() * 250)}-${rid('ip')}`;
+      await store.mailboxes.create(newMailbox({ ownerKeyId: owner, expiresAt: now + HOUR }));
+      await store.mailboxes.create(newMailbox({ ownerKeyId: owner, expiresAt: now + 2 * HOUR }));
+      await store.mailboxes.create(newMailbox({ ownerKeyId: owner, expiresAt: now - 1 }));
+      await store.mailboxes.create(newMailbox({ creatorIp: ip, expiresAt: now + HOUR }));
+      await store.mailboxes.create(newMailbox({ creatorIp: ip, expiresAt: now - 1 }));
+      assert.equal(await store.mailboxes.countLiveByOwner(owner, now), 2);
+      assert.equal(await store.mailboxes.countLiveByOwner(rid('key'), now), 0);
+      assert.equal(await store.mailboxes.countLiveByCreatorIp(ip, now), 1);
+      assert.equal(await store.mailboxes.countLiveByCreatorIp(ip, now + 3 * HOUR), 0);
+    });
+
+    test('mailboxes: listExpired gives the expired ones, oldest first, up to the limit', async ({ store }) => {
+      const base = 10_000; // far in the past: no other test uses expiries this small
+      const [a, b, c] = [newMailbox({ expiresAt: base + 1 }), newMailbox({ expiresAt: base + 2 }), newMailbox({ expiresAt: base + 3 })];
+      for (const m of [c, a, b]) await store.mailboxes.create(m);
+      assert.deepEqual((await store.mailboxes.listExpired(base + 2, 10)).map((m) => m.id), [a.id, b.id]);
+      assert.deepEqual((await store.mailboxes.listExpired(base + 3, 2)).map((m) => m.id), [a.id, b.id]);
+      const all = await store.mailboxes.listExpired(base + 3, 10);
+      assert.deepEqual(all.map((m) => m.id), [a.id, b.id, c.id]);
+      assert.deepEqual(all[0], a);
+      for (const m of [a, b, c]) assert.equal(await store.mailboxes.delete(m.id), true);
+      assert.deepEqual(await store.mailboxes.listExpired(base + 3, 10), []);
+    });
+
+    test('mailboxes: delete cascades to messages, raw, attachments and outbox; a second delete is false', async (f) => {
+      const { store } = f;
+      const m = newMailbox();
+      const other = newMailbox();
+      await store.mailboxes.create(m);
+      await store.mailboxes.create(other);
+      const msgs = [newMessage(m.id), newMessage(m.id)];
+      for (const msg of msgs) await store.messages.insert(msg, outboxFor(msg, 2), 0);
+      const kept = newMessage(other.id);
+      await store.messages.insert(kept, outboxFor(kept, 1), 0);
+      assert.equal(await f.outboxRows(m.id), 4);
+
+      assert.equal(await store.mailboxes.delete(m.id), true);
+      assert.equal(await store.mailboxes.findById(m.id), null);
+      assert.equal(await store.mailboxes.findByAddress(m.address), null);
+      assert.deepEqual(await store.messages.list(m.id, 100), []);
+      for (const msg of msgs) {
+        assert.equal(await store.messages.get(m.id, msg.id), null);
+        assert.equal(await store.messages.getRaw(m.id, msg.id), null);
+        assert.equal(await store.messages.getAttachment(m.id, msg.id, 0), null);
+      }
+      assert.deepEqual(await store.messages.usage(m.id), { count: 0, bytes: 0 });
+      assert.equal(await f.outboxRows(m.id), 0);
+      assert.equal(await store.mailboxes.delete(m.id), false);
+
+      assert.ok(await store.messages.get(other.id, kept.id), 'another mailbox keeps its messages');
+      assert.equal(await f.outboxRows(other.id), 1);
+    });
+
+    test('mailboxes: concurrent deletes of one mailbox (several sweepers) succeed exactly once', async ({ store }) => {
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      await store.messages.insert(newMessage(m.id), [], 0);
+      const results = await Promise.all(Array.from({ length: 5 }, () => store.mailboxes.delete(m.id)));
+      assert.equal(results.filter(Boolean).length, 1);
+    });
+
+    // ---- messages ----
+
+    test('messages: insert, then list newest first with the stored fields', async ({ store }) => {
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      const first = newMessage(m.id, { receivedAt: Date.now() - 1000 });
+      const second = newMessage(m.id, { receivedAt: Date.now() });
+      await store.messages.insert(first, [], 0);
+      await store.messages.insert(second, [], 0);
+      const rows = await store.messages.list(m.id, 100);
+      assert.deepEqual(rows.map((r) => r.id), [second.id, first.id]);
+      assert.deepEqual(rows[1], { id: first.id, mailboxId: m.id, receivedAt: first.receivedAt, size: first.size, summary: first.summary });
+      assert.equal(typeof rows[0].receivedAt, 'number');
+      assert.equal(typeof rows[0].size, 'number');
+    });
+
+    test('messages: limit and before= page through newest first', async ({ store }) => {
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      const msgs: StoredMessage[] = [];
+      for (let i = 0; i < 5; i++) {
+        const msg = newMessage(m.id);
+        await store.messages.insert(msg, [], 0);
+        msgs.push(msg);
+      }
+      const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);
+      assert.deepEqual(ids(await store.messages.list(m.id, 2)), [msgs[4].id, msgs[3].id]);
+      assert.deepEqual(ids(await store.messages.list(m.id, 2, msgs[3].id)), [msgs[2].id, msgs[1].id]);
+      assert.deepEqual(ids(await store.messages.list(m.id, 10, msgs[1].id)), [msgs[0].id]);
+      assert.deepEqual(ids(await store.messages.list(m.id, 10, msgs[0].id)), []);
+      assert.deepEqual(ids(await store.messages.list(m.id, 10, rid('msg'))), [], 'an unknown before= gives nothing');
+    });
+
+    test('messages: get, raw and attachments by index; nothing through another mailbox', async ({ store }) => {
+      const m = newMailbox();
+      const other = newMailbox();
+      await store.mailboxes.create(m);
+      await store.mailboxes.create(other);
+      const msg = newMessage(m.id, { attachments: [randomBytes(10), randomBytes(20), Buffer.alloc(0)] });
+      await store.messages.insert(msg, [], 0);
+      assert.deepEqual(await store.messages.get(m.id, msg.id), {
+        id: msg.id, mailboxId: m.id, receivedAt: msg.receivedAt, size: msg.size, summary: msg.summary, body: msg.body,
+      });
+      assert.deepEqual(await store.messages.getRaw(m.id, msg.id), msg.raw);
+      for (let i = 0; i < 3; i++) assert.deepEqual(await store.messages.getAttachment(m.id, msg.id, i), msg.attachments[i]);
+      assert.equal(await store.messages.getAttachment(m.id, msg.id, 3), null);
+      assert.equal(await store.messages.getAttachment(m.id, msg.id, -1), null);
+      assert.equal(await store.messages.get(other.id, msg.id), null);
+      assert.equal(await store.messages.getRaw(other.id, msg.id), null);
+      assert.equal(await store.messages.getAttachment(other.id, msg.id, 0), null);
+      assert.equal(await store.messages.get(m.id, rid('msg')), null);
+    });
+
+    test('messages: usage counts messages and bytes', async ({ store }) => {
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      assert.deepEqual(await store.messages.usage(m.id), { count: 0, bytes: 0 });
+      await store.messages.insert(newMessage(m.id, { size: 1500 }), [], 0);
+      await store.messages.insert(newMessage(m.id, { size: 2500 }), [], 0);
+      assert.deepEqual(await store.messages.usage(m.id), { count: 2, bytes: 4000 });
+    });
+
+    test('messages: keepNewest trims the oldest, with their raw and attachments', async ({ store }) => {
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      const msgs: StoredMessage[] = [];
+      for (let i = 0; i < 5; i++) {
+        const msg = newMessage(m.id, { size: 100 });
+        await store.messages.insert(msg, [], 3);
+        msgs.push(msg);
+      }
+      assert.deepEqual((await store.messages.list(m.id, 100)).map((r) => r.id), [msgs[4].id, msgs[3].id, msgs[2].id]);
+      assert.deepEqual(await store.messages.usage(m.id), { count: 3, bytes: 300 });
+      assert.equal(await store.messages.getRaw(m.id, msgs[0].id), null);
+      assert.equal(await store.messages.getAttachment(m.id, msgs[1].id, 0), null);
+      await store.messages.insert(newMessage(m.id), [], 0);
+      assert.equal((await store.messages.usage(m.id)).count, 4, 'keepNewest 0 = no limit');
+    });
+
+    test('messages: outbox rows are written with the message', async (f) => {
+      const m = newMailbox();
+      await f.store.mailboxes.create(m);
+      const msg = newMessage(m.id);
+      await f.store.messages.insert(msg, outboxFor(msg, 3), 0);
+      assert.equal(await f.outboxRows(m.id), 3);
+    });
+
+    test('messages: a failing insert leaves nothing behind (one transaction)', async (f) => {
+      const { store } = f;
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      const msg = newMessage(m.id);
+      const taken = outboxFor(msg, 1);
+      await store.messages.insert(msg, taken, 0);
+      // The last write (an outbox row whose id is taken) fails after message, raw and attachments.
+      const second = newMessage(m.id);
+      await assert.rejects(store.messages.insert(second, [{ ...taken[0], messageId: second.id }], 0));
+      assert.equal(await store.messages.get(m.id, second.id), null);
+      assert.equal(await store.messages.getRaw(m.id, second.id), null);
+      assert.equal(await store.messages.getAttachment(m.id, second.id, 0), null);
+      assert.equal(await f.outboxRows(m.id), 1);
+      assert.deepEqual((await store.messages.list(m.id, 10)).map((r) => r.id), [msg.id]);
+      // Same message id again: refused, the first stays whole.
+      await assert.rejects(store.messages.insert(newMessage(m.id, { id: msg.id }), [], 0));
+      assert.deepEqual(await store.messages.getRaw(m.id, msg.id), msg.raw);
+      // A mailbox that does not exist: refused.
+      const orphan = newMessage(rid('mbx'));
+      await assert.rejects(store.messages.insert(orphan, outboxFor(orphan, 1), 0));
+      assert.equal(await f.outboxRows(orphan.mailboxId), 0);
+    });
+
+    test('messages: 25 concurrent inserts are all stored', async ({ store }) => {
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      const msgs = Array.from({ length: 25 }, () => newMessage(m.id));
+      await Promise.all(msgs.map((msg) => store.messages.insert(msg, [], 0)));
+      const listed = new Set((await store.messages.list(m.id, 100)).map((r) => r.id));
+      assert.equal(listed.size, 25);
+      for (const msg of msgs) assert.ok(listed.has(msg.id));
+    });
+
+    // ---- API keys ----
+
+    test('keys: create, find by hash, list, revoke once, set plan', async ({ store }) => {
+      const k: ApiKeyRecord = { id: rid('key'), hash: randomBytes(32), plan: 'free', createdAt: Date.now(), revokedAt: null, prefix: 'tm_abcdef' };
+      await store.keys.create(k);
+      assert.deepEqual(await store.keys.findByHash(k.hash), k);
+      assert.equal(await store.keys.findByHash(randomBytes(32)), null);
+      assert.ok((await store.keys.list()).some((r) => r.id === k.id));
+      await assert.rejects(store.keys.create({ ...k, id: rid('key') }), 'the hash is unique');
+
+      assert.equal(await store.keys.setPlan(k.hash, 'premium'), true);
+      assert.equal((await store.keys.findByHash(k.hash))!.plan, 'premium');
+      assert.equal(await store.keys.setPlan(randomBytes(32), 'premium'), false);
+
+      const at = Date.now();
+      assert.equal(await store.keys.revoke(k.hash, at), true);
+      assert.equal(await store.keys.revoke(k.hash, at + 1), false);
+      const revoked = await store.keys.findByHash(k.hash);
+      assert.equal(revoked!.revokedAt, at);
+      assert.equal(typeof revoked!.createdAt, 'number');
+    });
+
+    // ---- keyring ----
+
+    test('keyring: get, putIfAbsent (first writer wins), destroyThrough', async ({ keyring }) => {
+      const base = 900_000 + Math.floor(Math.random() * 1000) * 10;
+      assert.equal(await keyring.get(base), null);
+      const first = randomBytes(60);
+      assert.deepEqual(await keyring.putIfAbsent(base, first), first);
+      assert.deepEqual(await keyring.putIfAbsent(base, randomBytes(60)), first, 'the second writer gets the first key');
+      assert.deepEqual(await keyring.get(base), first);
+
+      const racers = Array.from({ length: 8 }, () => randomBytes(60));
+      const got = await Promise.all(racers.map((s) => keyring.putIfAbsent(base + 1, s)));
+      assert.ok(racers.some((s) => s.equals(got[0])), 'one racer won');
+      for (const g of got) assert.deepEqual(g, got[0], 'every racer sees the winner');
+
+      const later = randomBytes(60);
+      await keyring.putIfAbsent(base + 5, later);
+      assert.equal(await keyring.destroyThrough(base + 1), 2);
+      assert.equal(await keyring.get(base), null);
+      assert.equal(await keyring.get(base + 1), null);
+      assert.deepEqual(await keyring.get(base + 5), later, 'later epochs stay');
+      assert.equal(await keyring.destroyThrough(base + 1), 0);
+    });
+  });
+}
