@@ -11,10 +11,17 @@ import type { Mailbox } from '../domain/types.js';
 import type { HttpContext } from './context.js';
 import { errorBody } from './errors.js';
 
+/** A bus subscription opened before the handshake completes; `start` flushes what it held. */
+interface Subscription {
+  unsubscribe(): void;
+  start(send: (messageId: string) => void): void;
+}
+
 export class LiveHub {
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
-  private readonly alive = new WeakSet<WebSocket>();
+  /** Last sign of life (pong or frame) of each socket; silent past TEMPMAIL_WS_IDLE_MS = closed. */
+  private readonly lastSeen = new WeakMap<WebSocket, number>();
   private readonly byMailbox = new Map<string, Set<WebSocket>>();
 
   constructor(private readonly ctx: HttpContext) {
@@ -59,11 +66,29 @@ export class LiveHub {
       const key = await this.ctx.guards.apiKey(presented, ip, () => {});
       mailbox = await this.ctx.mailboxes.authorizeKey(q.email, key.id);
     }
+    // Subscribe before completing the handshake, so a message that arrives while the
+    // upgrade is in flight is held and sent, not missed.
+    const held: string[] = [];
+    let push: ((messageId: string) => void) | null = null;
+    const unsubscribe = await this.ctx.bus.subscribe(mailbox.id, (notice) => {
+      if (push) push(notice.messageId);
+      else held.push(notice.messageId);
+    });
+    socket.once('close', () => {
+      if (!push) unsubscribe();
+    });
+    const subscription: Subscription = {
+      unsubscribe,
+      start(send) {
+        push = send;
+        for (const id of held.splice(0)) send(id);
+      },
+    };
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.serve(ws, mailbox).catch((err) => {
-        this.ctx.log.warn({ err: { message: (err as Error).message } }, 'websocket setup failed');
-        ws.terminate();
-      });
+      // A protocol error (a frame over TEMPMAIL_WS_MAX_FRAME_BYTES: close 1009, a bad frame:
+      // 1002) is emitted as 'error' before ws closes the socket; unhandled, it would end the process.
+      ws.on('error', (err) => this.ctx.log.debug({ err: { message: err.message } }, 'websocket closed on a protocol error'));
+      this.serve(ws, mailbox, subscription);
     });
   }
 
@@ -82,15 +107,16 @@ export class LiveHub {
     throw new AppError('forbidden', 'This origin may not open live connections.');
   }
 
-  private async serve(ws: WebSocket, mailbox: Mailbox): Promise<void> {
-    this.alive.add(ws);
-    ws.on('pong', () => this.alive.add(ws));
-    ws.on('message', () => this.alive.add(ws)); // clients may ping with any small frame
+  private serve(ws: WebSocket, mailbox: Mailbox, subscription: Subscription): void {
+    const seen = () => this.lastSeen.set(ws, Date.now());
+    seen();
+    ws.on('pong', seen);
+    ws.on('message', seen); // clients may ping with any small frame (TEMPMAIL_WS_MAX_FRAME_BYTES at most)
     let set = this.byMailbox.get(mailbox.id);
     if (!set) this.byMailbox.set(mailbox.id, (set = new Set()));
     set.add(ws);
-    const unsubscribe = await this.ctx.bus.subscribe(mailbox.id, (notice) => {
-      this.ctx.reader.event(mailbox, notice.messageId).then((event) => {
+    subscription.start((messageId) => {
+      this.ctx.reader.event(mailbox, messageId).then((event) => {
         if (event && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(event));
       }, (err) => this.ctx.log.warn({ err: { message: (err as Error).message } }, 'reading an event failed'));
     });
@@ -98,19 +124,20 @@ export class LiveHub {
     expiry.unref();
     ws.on('close', () => {
       clearTimeout(expiry);
-      unsubscribe();
+      subscription.unsubscribe();
       set.delete(ws);
       if (set.size === 0 && this.byMailbox.get(mailbox.id) === set) this.byMailbox.delete(mailbox.id);
     });
   }
 
+  /** Pings every socket each TEMPMAIL_WS_HEARTBEAT_MS; one that stayed silent for TEMPMAIL_WS_IDLE_MS is dropped. */
   private beat(): void {
+    const now = Date.now();
     for (const ws of this.wss.clients) {
-      if (!this.alive.has(ws)) {
+      if (now - (this.lastSeen.get(ws) ?? 0) > this.ctx.config.http.wsIdleMs) {
         ws.terminate();
         continue;
       }
-      this.alive.delete(ws);
       ws.ping();
     }
   }
