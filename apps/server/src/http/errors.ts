@@ -23,6 +23,6 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.code(500).send(errorBody('internal', 'Internal error.'));
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody('not_found', 'No such endpoint.'));
+    reply.code(404).send(errorBody('unknown_endpoint', 'No such endpoint.'));
   });
 }

@@ -1,0 +1,80 @@
+/**
+ * Shared by the sdk-*.test.ts files: starts the real service set up for the SDKs' own test
+ * suites (a loopback DNS server that verifies one custom domain, webhooks allowed to reach
+ * 127.0.0.1, a low free-plan rate limit), makes the keys, and runs a suite as a child process
+ * with the TEMPMAIL_* environment those suites read.
+ */
+import { spawn } from 'node:child_process';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { createKey } from '../helpers/keys.js';
+import { REPO_ROOT, type ServiceHandle, startService } from '../helpers/service.js';
+
+const MX = 'mx.tempmail.test';
+/** A custom domain whose MX record (on the test DNS server) points at the service. */
+const VERIFIED_DOMAIN = 'inbox.sdk-verified.example';
+
+export interface SdkService {
+  svc: ServiceHandle;
+  /** TEMPMAIL_URL, TEMPMAIL_KEY, TEMPMAIL_FREE_KEY, TEMPMAIL_LIMITED_KEY, TEMPMAIL_SMTP_PORT, TEMPMAIL_TEST_DOMAIN. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts DNS + service and creates a premium key, a free key and a second (rate-limited) free key. */
+export async function startSdkService(): Promise<SdkService> {
+  const dns: TestDnsServer = await startDnsServer();
+  dns.setMx(VERIFIED_DOMAIN, MX);
+  const svc = await startService({
+    TEMPMAIL_DOMAINS: 'tempmail.test',
+    TEMPMAIL_MX_HOST: MX,
+    TEMPMAIL_DNS_SERVERS: dns.address,
+    TEMPMAIL_DNS_TIMEOUT_MS: '1000',
+    TEMPMAIL_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+    TEMPMAIL_RATE_FREE: '20',
+  }).catch(async (e) => { await dns.close(); throw e; });
+  const [premium, free, limited] = await Promise.all([createKey(svc, 'premium'), createKey(svc, 'free'), createKey(svc, 'free')]);
+  return {
+    svc,
+    env: {
+      TEMPMAIL_URL: svc.httpUrl,
+      TEMPMAIL_KEY: premium,
+      TEMPMAIL_FREE_KEY: free,
+      TEMPMAIL_LIMITED_KEY: limited,
+      TEMPMAIL_SMTP_PORT: String(svc.smtpPort),
+      TEMPMAIL_TEST_DOMAIN: VERIFIED_DOMAIN,
+    },
+    async stop() {
+      await svc.stop();
+      await dns.close();
+    },
+  };
+}
+
+export interface ChildResult { code: number | null; output: string }
+
+/** Runs `cmd args` in the repository root with PATH, HOME and `env` only; output is interleaved. */
+export function runSuite(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 240_000): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    const timer = setTimeout(() => { output += `\n[killed after ${timeoutMs} ms]`; child.kill('SIGKILL'); }, timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
+  });
+}
+
+/** Whether `cmd` can be run (found on PATH). */
+export async function commandExists(cmd: string): Promise<boolean> {
+  try {
+    const r = await runSuite('sh', ['-c', `command -v ${cmd}`], {}, 10_000);
+    return r.code === 0;
+  } catch {
+    return false;
+  }
+}

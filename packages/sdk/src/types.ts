@@ -1,0 +1,139 @@
+/**
+ * The shapes the TempMail API answers with. Field names are exactly the wire names of the
+ * published contract (snake_case), so a value printed here reads like the API reference.
+ * The server may add fields; unknown ones are passed through untouched.
+ */
+
+/** A mailbox made with an API key (`/v1/generate_email.php`). */
+export interface Mailbox {
+  /** The address, e.g. `k9x2m7ab@tempmail.io`. */
+  email: string;
+  /** When the mailbox and its messages are deleted (ISO 8601 UTC). */
+  expires_at: string;
+}
+
+/** A mailbox made without a key (`/api/generate_email.php`); `token` is the secret that reads it. */
+export interface AnonymousMailbox extends Mailbox {
+  token: string;
+}
+
+/** One entry of an inbox list, newest first. */
+export interface MessageSummary {
+  /** Message id, e.g. `msg_a1b2c3`. */
+  id: string;
+  /** Bare address of the From header, else the envelope sender. */
+  sender: string;
+  subject: string;
+  /** ISO 8601 UTC. */
+  date_received: string;
+}
+
+/** Metadata of one attachment; fetch its bytes with `attachment(email, id, index)`. */
+export interface Attachment {
+  filename: string;
+  content_type: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/** One message as `read.php` answers it. */
+export interface Message extends MessageSummary {
+  /** The mailbox the message was delivered to. */
+  email: string;
+  /** Plain text (derived from the HTML when the message has no text part). */
+  body: string;
+  html: string | null;
+  /** The one-time code a person would type, or null. */
+  otp: string | null;
+  /** The verify / confirm / sign-in link a person would click, or null. */
+  confirmation_link: string | null;
+  /** In the order `attachment(…, index)` uses (0-based). */
+  attachments: Attachment[];
+}
+
+/** The bytes of one attachment, with the type and name the server sent. */
+export interface AttachmentContent {
+  filename: string;
+  content_type: string;
+  data: Uint8Array;
+}
+
+/** A WebSocket frame or webhook POST body announcing a new message. */
+export interface MessageReceivedEvent {
+  event: 'message.received';
+  /** The message id: the same on every retry of a webhook delivery (drop duplicates by it). */
+  id: string;
+  email: string;
+  sender: string;
+  subject: string;
+  otp: string | null;
+  confirmation_link: string | null;
+  received_at: string;
+}
+
+/** Sent on a WebSocket just before the server closes it. */
+export interface MailboxClosedEvent {
+  event: 'mailbox.expired' | 'mailbox.deleted';
+  email: string;
+}
+
+export type TempMailEvent = MessageReceivedEvent | MailboxClosedEvent;
+
+/** `POST /v1/webhook.php` answer: keep `secret`, it signs every delivery and is never shown again. */
+export interface CreatedWebhook {
+  id: string;
+  email: string;
+  url: string;
+  secret: string;
+}
+
+/** One delivery attempt in a webhook's log (newest first). */
+export interface WebhookDelivery {
+  message_id: string;
+  attempt: number;
+  at: string;
+  status_code: number | null;
+  latency_ms: number | null;
+  error: string | null;
+  outcome: 'delivered' | 'failed' | 'disabled' | 'gave_up' | string;
+}
+
+/** A registered webhook as listed (the secret is never listed). */
+export interface Webhook {
+  id: string;
+  email: string;
+  url: string;
+  active: boolean;
+  created_at: string;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  deliveries: WebhookDelivery[];
+}
+
+export type DomainStatus = 'pending' | 'verified' | 'suspended';
+
+/** A custom receiving domain of the key. */
+export interface Domain {
+  domain: string;
+  status: DomainStatus;
+  /** The host the domain's MX record must name. */
+  mx: string;
+}
+
+/** `X-RateLimit-*` of the latest answer. */
+export interface RateLimit {
+  /** Requests allowed per window. */
+  limit: number;
+  /** Requests left in this window. */
+  remaining: number;
+  /** Seconds until the window resets (as the server said). */
+  reset: number;
+  /** `reset` as an absolute time, computed when the answer arrived. */
+  resetAt: Date;
+}
+
+/** Answer of the delete calls. */
+export interface Deleted {
+  deleted: true;
+  [field: string]: unknown;
+}

@@ -1,0 +1,83 @@
+<?php
+
+declare(strict_types=1);
+
+namespace TempMail;
+
+use Psr\Http\Client\ClientInterface;
+use Psr\Http\Message\RequestFactoryInterface;
+use Psr\Http\Message\StreamFactoryInterface;
+use TempMail\Model\AttachmentContent;
+use TempMail\Model\Mailbox;
+use TempMail\Model\Message;
+use TempMail\Model\MessageSummary;
+
+/**
+ * Client of the anonymous API (`/api`): no key; each mailbox is read with the token that
+ * `generate()` answered (pass that Mailbox back in).
+ */
+final class AnonymousClient
+{
+    private readonly Transport $transport;
+    private readonly MailboxCalls $calls;
+
+    public function __construct(
+        ClientInterface $httpClient,
+        RequestFactoryInterface $requestFactory,
+        StreamFactoryInterface $streamFactory,
+        string $baseUrl = Transport::DEFAULT_BASE_URL,
+        int $maxRetries = 0,
+        float $maxRetryDelay = 60.0,
+    ) {
+        $this->transport = new Transport($httpClient, $requestFactory, $streamFactory, $baseUrl, null, $maxRetries, $maxRetryDelay);
+        $this->calls = new MailboxCalls($this->transport, '/api');
+    }
+
+    /** Makes a mailbox; its `token` is the only way to read it. */
+    public function generate(?int $ttl = null, ?string $domain = null): Mailbox
+    {
+        return Mailbox::fromArray($this->transport->json('GET', '/api/generate_email.php', ['ttl' => $ttl, 'domain' => $domain]));
+    }
+
+    /** @return list<MessageSummary> */
+    public function inbox(Mailbox $mailbox, ?int $limit = null, ?string $before = null): array
+    {
+        return $this->calls->inbox(self::auth($mailbox), $limit, $before);
+    }
+
+    public function read(Mailbox $mailbox, string $id): Message
+    {
+        return $this->calls->read(self::auth($mailbox), $id);
+    }
+
+    public function raw(Mailbox $mailbox, string $id): string
+    {
+        return $this->calls->raw(self::auth($mailbox), $id);
+    }
+
+    public function attachment(Mailbox $mailbox, string $id, int $index): AttachmentContent
+    {
+        return $this->calls->attachment(self::auth($mailbox), $id, $index);
+    }
+
+    public function delete(Mailbox $mailbox): bool
+    {
+        return $this->calls->delete(self::auth($mailbox));
+    }
+
+    /** @param null|callable(Message): bool $predicate */
+    public function waitForMessage(Mailbox $mailbox, float $timeout = 30.0, ?callable $predicate = null, float $interval = 1.0): Message
+    {
+        return $this->calls->waitFor(self::auth($mailbox), $timeout, $predicate, $interval);
+    }
+
+    /** @return array<string, string> */
+    private static function auth(Mailbox $mailbox): array
+    {
+        if ($mailbox->token === null || $mailbox->token === '') {
+            throw new \InvalidArgumentException('An anonymous mailbox needs its token (use the Mailbox that generate() answered).');
+        }
+
+        return ['email' => $mailbox->email, 'token' => $mailbox->token];
+    }
+}

@@ -1,0 +1,182 @@
+"""``AsyncTempMail`` and ``AsyncAnonymousTempMail``: the asyncio clients. Same calls and answers as
+the blocking ones; each request runs in a worker thread (``asyncio.to_thread``), so nothing
+blocks the event loop and no dependency is needed."""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from typing import AsyncIterator, Awaitable, Callable, List, Mapping, Optional, Set, Union
+
+from . import _calls as calls
+from ._transport import DEFAULT_BASE_URL, HttpCore, run_async
+from .client import _auth
+from .errors import NotFoundError, WaitTimeoutError
+from .models import AttachmentContent, Domain, Mailbox, Message, MessageSummary, RateLimit, Webhook
+
+AsyncPredicate = Callable[[Message], Union[bool, Awaitable[bool]]]
+
+
+class AsyncWebhooks:
+    """``client.webhooks`` of :class:`AsyncTempMail` (see :class:`tempmail.client.Webhooks`)."""
+
+    def __init__(self, http: HttpCore) -> None:
+        self._http = http
+
+    async def create(self, email: str, url: str) -> Webhook:
+        return await run_async(self._http, calls.webhook_create(email, url))
+
+    async def list(self, email: str) -> List[Webhook]:
+        return await run_async(self._http, calls.webhook_list(email))
+
+    async def get(self, webhook_id: str) -> Webhook:
+        return await run_async(self._http, calls.webhook_get(webhook_id))
+
+    async def delete(self, webhook_id: str) -> bool:
+        return await run_async(self._http, calls.webhook_delete(webhook_id))
+
+
+class AsyncDomains:
+    """``client.domains`` of :class:`AsyncTempMail` (see :class:`tempmail.client.Domains`)."""
+
+    def __init__(self, http: HttpCore) -> None:
+        self._http = http
+
+    async def create(self, domain: str) -> Domain:
+        return await run_async(self._http, calls.domain_create(domain))
+
+    async def list(self, verify: bool = False) -> List[Domain]:
+        return await run_async(self._http, calls.domain_list(verify))
+
+    async def get(self, domain: str, verify: bool = False) -> Domain:
+        return await run_async(self._http, calls.domain_get(domain, verify))
+
+    async def verify(self, domain: str) -> Domain:
+        return await self.get(domain, verify=True)
+
+    async def delete(self, domain: str) -> bool:
+        return await run_async(self._http, calls.domain_delete(domain))
+
+
+async def _wait(list_fn: Callable[[], Awaitable[List[MessageSummary]]], read_fn: Callable[[str], Awaitable[Message]],
+                timeout: float, predicate: Optional[AsyncPredicate], interval: float) -> Message:
+    deadline = time.monotonic() + timeout
+    seen: Set[str] = set()
+    while True:
+        for summary in reversed(await list_fn()):
+            if summary.id in seen:
+                continue
+            seen.add(summary.id)
+            try:
+                message = await read_fn(summary.id)
+            except NotFoundError:
+                continue
+            ok = True if predicate is None else predicate(message)
+            if inspect.isawaitable(ok):
+                ok = await ok
+            if ok:
+                return message
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise WaitTimeoutError(f"No matching message within {timeout} s", code="wait_timeout")
+        await asyncio.sleep(min(interval, left))
+
+
+class AsyncTempMail:
+    """asyncio client of the keyed API v1; every method of :class:`tempmail.TempMail`, awaitable.
+
+    >>> async with AsyncTempMail("tm_...") as tm:
+    ...     box = await tm.generate()
+    ...     message = await tm.wait_for_message(box.email, timeout=60)
+    """
+
+    def __init__(self, key: str, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0, max_retries: int = 0,
+                 max_retry_delay: float = 60.0, headers: Optional[Mapping[str, str]] = None) -> None:
+        if not key:
+            raise ValueError("AsyncTempMail: key (the API key) is required")
+        self._http = HttpCore(base_url, key, timeout, max_retries, max_retry_delay, headers)
+        self.webhooks = AsyncWebhooks(self._http)
+        self.domains = AsyncDomains(self._http)
+
+    @property
+    def base_url(self) -> str:
+        return self._http.base_url
+
+    @property
+    def rate_limit(self) -> Optional[RateLimit]:
+        """``X-RateLimit-*`` of the latest answer; None before the first call."""
+        return self._http.rate_limit
+
+    async def generate(self, domain: Optional[str] = None, ttl: Optional[int] = None) -> Mailbox:
+        return await run_async(self._http, calls.generate(domain, ttl))
+
+    async def inbox(self, email: str, limit: Optional[int] = None, before: Optional[str] = None) -> List[MessageSummary]:
+        return await run_async(self._http, calls.inbox("/v1", {"email": email}, limit, before))
+
+    async def iter_inbox(self, email: str, page_size: int = 100) -> AsyncIterator[MessageSummary]:
+        """Every summary of the mailbox, page by page (newest first)."""
+        before = None
+        while True:
+            page = await self.inbox(email, limit=page_size, before=before)
+            for summary in page:
+                yield summary
+            if len(page) < page_size:
+                return
+            before = page[-1].id
+
+    async def read(self, email: str, message_id: str) -> Message:
+        return await run_async(self._http, calls.read("/v1", {"email": email}, message_id))
+
+    async def raw(self, email: str, message_id: str) -> bytes:
+        return await run_async(self._http, calls.raw("/v1", {"email": email}, message_id))
+
+    async def attachment(self, email: str, message_id: str, index: int) -> AttachmentContent:
+        return await run_async(self._http, calls.attachment("/v1", {"email": email}, message_id, index))
+
+    async def delete(self, email: str) -> bool:
+        return await run_async(self._http, calls.delete("/v1", {"email": email}))
+
+    async def wait_for_message(self, email: str, timeout: float = 30.0, predicate: Optional[AsyncPredicate] = None,
+                               interval: float = 1.0) -> Message:
+        """Polls until a message matches ``predicate`` (sync or async; default: any); raises
+        WaitTimeoutError after ``timeout`` seconds."""
+        return await _wait(lambda: self.inbox(email), lambda i: self.read(email, i), timeout, predicate, interval)
+
+    async def __aenter__(self) -> "AsyncTempMail":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"AsyncTempMail(base_url={self.base_url!r})"
+
+
+class AsyncAnonymousTempMail:
+    """asyncio client of the anonymous API (see :class:`tempmail.AnonymousTempMail`)."""
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0, max_retries: int = 0,
+                 max_retry_delay: float = 60.0, headers: Optional[Mapping[str, str]] = None) -> None:
+        self._http = HttpCore(base_url, None, timeout, max_retries, max_retry_delay, headers)
+
+    async def generate(self, ttl: Optional[int] = None, domain: Optional[str] = None) -> Mailbox:
+        return await run_async(self._http, calls.generate_anonymous(domain, ttl))
+
+    async def inbox(self, mailbox: Mailbox, limit: Optional[int] = None, before: Optional[str] = None) -> List[MessageSummary]:
+        return await run_async(self._http, calls.inbox("/api", _auth(mailbox), limit, before))
+
+    async def read(self, mailbox: Mailbox, message_id: str) -> Message:
+        return await run_async(self._http, calls.read("/api", _auth(mailbox), message_id))
+
+    async def raw(self, mailbox: Mailbox, message_id: str) -> bytes:
+        return await run_async(self._http, calls.raw("/api", _auth(mailbox), message_id))
+
+    async def attachment(self, mailbox: Mailbox, message_id: str, index: int) -> AttachmentContent:
+        return await run_async(self._http, calls.attachment("/api", _auth(mailbox), message_id, index))
+
+    async def delete(self, mailbox: Mailbox) -> bool:
+        return await run_async(self._http, calls.delete("/api", _auth(mailbox)))
+
+    async def wait_for_message(self, mailbox: Mailbox, timeout: float = 30.0, predicate: Optional[AsyncPredicate] = None,
+                               interval: float = 1.0) -> Message:
+        return await _wait(lambda: self.inbox(mailbox), lambda i: self.read(mailbox, i), timeout, predicate, interval)
