@@ -10,18 +10,22 @@ import type { Logger } from 'pino';
 import { openAdapters, type Adapters } from './adapters/select.js';
 import type { Config } from './config/index.js';
 import { KeyService } from './crypto/key-service.js';
+import { setupCustomDomains } from './domains/setup.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { buildHttpApp } from './http/app.js';
 import { cidrMatcher, clientIp } from './http/client-ip.js';
 import type { HttpContext } from './http/context.js';
 import { Guards } from './http/guards.js';
 import { LiveHub } from './http/ws.js';
+import { closeParser } from './ingest/parse.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { TtlSweeper } from './jobs/ttl-sweeper.js';
 import { MailboxService } from './mailbox/mailbox-service.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { MessageReader } from './read/message-reader.js';
+import { MailboxQuota } from './smtp/mailbox-quota.js';
 import { SmtpIngress } from './smtp/smtp-ingress.js';
+import { createWebhooks } from './webhooks/index.js';
 
 export interface RunningService {
   httpPort: number;
@@ -44,14 +48,18 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   if (master.generated) {
     log.warn({ file: master.file }, 'TEMPMAIL_MASTER_KEY is not set: generated a master key into DATA_DIR; set TEMPMAIL_MASTER_KEY for production and for several nodes');
   }
-  const adapters = await openAdapters(config);
+  const adapters = await openAdapters(config, (message, err) => log.warn({ err: { message: err.message } }, message));
   const { store, keyring, bus, rateLimits } = adapters;
   const keys = new KeyService(keyring, master.key, config.keyEpochSeconds * 1000);
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
   });
   const reader = new MessageReader(store, keys);
+  // Webhooks (issue 6): outbox rows written with each message, delivered by a dispatcher.
+  const webhooks = createWebhooks({ config, store, keys, reader, clock, log });
   let ready = false;
+  // Messages kept per mailbox: by the owner's plan for keyed mailboxes (plans cached, see smtp/mailbox-quota.ts).
+  const quota = new MailboxQuota(store.keys, config);
 
   const pipeline = new IngestPipeline({
     store, keys, bus, clock, log: log.child({ component: 'ingest' }),
@@ -60,16 +68,27 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       maxHeaderBytes: config.smtp.maxHeaderBytes,
       maxMimeParts: config.smtp.maxMimeParts,
       maxAttachments: config.smtp.maxAttachments,
-      keepNewestPerMailbox: () => config.maxMessagesPerMailbox,
+      parseWorkers: config.smtp.parseWorkers,
+      parseTimeoutMs: config.smtp.parseTimeoutMs,
+      parseMemoryMb: config.smtp.parseMemoryMb,
+      keepNewestPerMailbox: (mailbox) => quota.keepNewest(mailbox),
     },
+    outboxFor: webhooks.outboxFor,
+    onStored: webhooks.onStored,
   });
 
-  const ourDomains = new Set(config.domains);
+  // Configured domains plus verified custom domains (issue 8; cached briefly, see domains/).
+  const customDomains = setupCustomDomains(config, store, clock, log.child({ component: 'domains' }));
   const smtp = new SmtpIngress({
     config, pipeline, log: log.child({ component: 'smtp' }),
     policy: {
-      acceptsDomain: async (domain) => ourDomains.has(domain),
-      findMailbox: (address) => mailboxes.findLive(address),
+      acceptsDomain: (domain) => customDomains.acceptsDomain(domain),
+      findMailbox: async (address) => {
+        const mailbox = await customDomains.deliverable(await mailboxes.findLive(address));
+        if (mailbox) await quota.warm(mailbox);
+        return mailbox;
+      },
+      mailboxBytes: async (mailbox) => (await store.messages.usage(mailbox.id)).bytes,
     },
     hasDiskRoom: diskRoomCheck(config),
   });
@@ -82,11 +101,18 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       freePerMinute: config.rateFreePerMinute,
       premiumPerMinute: config.ratePremiumPerMinute,
       failedAuthPerMinute: config.http.failedAuthPerMinute,
+      windowMs: config.rateWindowSeconds * 1000,
     }),
     ipOf: (peer, xff) => clientIp(peer ?? '', xff, trusted),
     isReady: () => ready,
+    domainsFor: (keyId) => customDomains.domainsFor(keyId),
+    domainStatus: (keyId, domain) => customDomains.domainStatus(keyId, domain),
   };
-  const http = await buildHttpApp(ctx, { webRoot: process.env.TEMPMAIL_WEB_ROOT ?? defaultWebRoot() });
+  ctx.guards.onAuthenticated = (record) => quota.remember(record.id, record.plan);
+  const http = await buildHttpApp(ctx, {
+    webRoot: process.env.TEMPMAIL_WEB_ROOT ?? defaultWebRoot(),
+    extraRoutes: [customDomains.routes, webhooks.routes],
+  });
   const hub = new LiveHub(ctx);
   hub.attach(http.server);
   mailboxes.onDeleted = (mailbox) => hub.mailboxGone(mailbox, 'deleted');
@@ -98,6 +124,8 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const smtpPort = await smtp.listen(config.smtpPort, config.host);
   sweeper.start();
   void sweeper.runOnce();
+  customDomains.start();
+  webhooks.start();
   ready = true;
   log.info({ http: `http://${config.host}:${httpPort}`, smtp: `${config.host}:${smtpPort}`, store: store.kind, domains: config.domains }, 'tempmail ready');
 
@@ -110,6 +138,9 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       hub.close();
       await http.close();
       await sweeper.stop();
+      await closeParser();
+      await customDomains.stop();
+      await webhooks.stop(Math.min(config.shutdownGraceMs, 5000));
       await bus.close();
       await rateLimits.close();
       await store.close();

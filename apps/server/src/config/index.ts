@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
+import { Resolver } from 'node:dns';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
@@ -22,6 +23,12 @@ export interface Config {
   /** Length of a key epoch: a KEK is destroyed once its epoch has ended. */
   keyEpochSeconds: number;
   databaseUrl: string | null;
+  /** PostgreSQL schema of the message store (TEMPMAIL_PG_SCHEMA, default public). */
+  pgSchema: string;
+  /** PostgreSQL schema of the keyring (TEMPMAIL_PG_KEYRING_SCHEMA; default tempmail_keyring, or <pgSchema>_keyring when TEMPMAIL_PG_SCHEMA is set). */
+  pgKeyringSchema: string;
+  /** Optional separate database for the keyring (TEMPMAIL_KEYRING_DATABASE_URL); null = DATABASE_URL. */
+  keyringDatabaseUrl: string | null;
   redisUrl: string | null;
   domains: string[];
   ttlSeconds: number;
@@ -33,10 +40,16 @@ export interface Config {
   logLevel: string;
   mxHost: string;
   dnsServers: string[];
+  /** Custom-domain MX checks (issue 8). */
+  customDomains: CustomDomainSettings;
   webhookAllowHosts: string[];
+  /** Webhook delivery limits (issue 6). */
+  webhooks: WebhookSettings;
   anonRatePerMinute: number;
   rateFreePerMinute: number;
   ratePremiumPerMinute: number;
+  /** Length of the rate-limit window for /v1, /api and /ws (TEMPMAIL_RATE_WINDOW_SECONDS; the rates are per window). */
+  rateWindowSeconds: number;
   maxMessagesPerMailbox: number;
   maxMailboxBytes: number;
   tlsCert: string | null;
@@ -66,6 +79,18 @@ export interface SmtpLimits {
   maxMimeParts: number;
   maxHeaderBytes: number;
   maxAttachments: number;
+  /** Rejected RCPTs (unknown mailbox, foreign domain) a session may make before it is closed with 421 (0 = unlimited). */
+  maxRejectedRecipients: number;
+  /** During DATA, each window of this length must bring at least minDataRateBytesPerSec * window bytes. */
+  dataRateWindowMs: number;
+  /** Bare LF line endings in DATA: 'normalize' (to CRLF, as Postfix 3.9) or 'reject' (550 5.6.11). */
+  bareLf: 'normalize' | 'reject';
+  /** MIME parser worker threads (0 = parse on the main thread). */
+  parseWorkers: number;
+  /** Longest a single parse may take before the message is kept raw (worker restarted). */
+  parseTimeoutMs: number;
+  /** Heap limit of a parser worker, in MB (a hostile message can only exhaust that worker). */
+  parseMemoryMb: number;
 }
 
 export interface HttpLimits {
@@ -76,6 +101,44 @@ export interface HttpLimits {
   wsHeartbeatMs: number;
   maxConnectionsPerIp: number;
   failedAuthPerMinute: number;
+  /** Time to receive a whole HTTP request, headers and body (slow clients are cut off). */
+  requestTimeoutMs: number;
+  /** Open HTTP connections in total, WebSockets included (0 = unlimited). */
+  maxConnections: number;
+}
+
+export interface CustomDomainSettings {
+  /** First re-check of a pending or suspended domain; doubles after each miss (TEMPMAIL_DOMAIN_RECHECK_MS). */
+  recheckMs: number;
+  /** Upper bound of that back-off (TEMPMAIL_DOMAIN_RECHECK_MAX_MS). */
+  recheckMaxMs: number;
+  /** How often a verified domain's MX record is checked again (TEMPMAIL_DOMAIN_VERIFIED_RECHECK_MS). */
+  verifiedRecheckMs: number;
+  /** Time one MX lookup may take (TEMPMAIL_DNS_TIMEOUT_MS). */
+  dnsTimeoutMs: number;
+  /** Custom domains one premium key may hold (TEMPMAIL_MAX_DOMAINS_PER_KEY; 0 = unlimited). */
+  maxPerKey: number;
+}
+
+export interface WebhookSettings {
+  /** Time one delivery attempt may take, connect to status line (TEMPMAIL_WEBHOOK_TIMEOUT_MS, default 10 s). */
+  timeoutMs: number;
+  /** Backoff base: retry n waits base * 2^(n-1), half of it jittered (TEMPMAIL_WEBHOOK_RETRY_BASE_MS, default 10 s, at most 30 s). */
+  retryBaseMs: number;
+  /** Longest wait between two attempts (TEMPMAIL_WEBHOOK_RETRY_MAX_MS, default 30 min). */
+  retryMaxMs: number;
+  /** Deliveries in flight at once, in this process (TEMPMAIL_WEBHOOK_CONCURRENCY). */
+  concurrency: number;
+  /** Deliveries in flight at once to one webhook (TEMPMAIL_WEBHOOK_PER_HOOK_CONCURRENCY). */
+  perWebhookConcurrency: number;
+  /** Deliveries in flight at once to one scheme://host:port (TEMPMAIL_WEBHOOK_PER_HOST_CONCURRENCY). */
+  perHostConcurrency: number;
+  /** How often due retries are looked for (TEMPMAIL_WEBHOOK_SCAN_INTERVAL_MS); new messages wake the dispatcher at once. */
+  scanIntervalMs: number;
+  /** Webhooks one mailbox may have (TEMPMAIL_WEBHOOK_MAX_PER_MAILBOX). */
+  maxPerMailbox: number;
+  /** Delivery-log entries kept per webhook (TEMPMAIL_WEBHOOK_LOG_KEEP). */
+  logKeep: number;
 }
 
 export interface PlanLimits {
@@ -115,6 +178,29 @@ function list(env: Env, name: string, fallback: string[] = []): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/** A PostgreSQL schema name we can use unquoted-safe: lower case letters, digits, underscore. */
+function pgIdentifier(name: string, value: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) throw new ConfigError(name, `must be a schema name of a-z, 0-9 and _ (at most 63), got "${value}"`);
+  return value;
+}
+
+function bareLfPolicy(env: Env): 'normalize' | 'reject' {
+  const value = (raw(env, 'TEMPMAIL_SMTP_BARE_LF') ?? 'normalize').trim().toLowerCase();
+  if (value !== 'normalize' && value !== 'reject') throw new ConfigError('TEMPMAIL_SMTP_BARE_LF', `must be normalize or reject, got "${value}"`);
+  return value;
+}
+
+/** TEMPMAIL_DNS_SERVERS: IP or IP:port entries (IPv6 with a port as [::1]:53), as node:dns takes them. */
+function dnsServerList(env: Env): string[] {
+  const servers = list(env, 'TEMPMAIL_DNS_SERVERS');
+  try {
+    if (servers.length > 0) new Resolver().setServers(servers);
+  } catch {
+    throw new ConfigError('TEMPMAIL_DNS_SERVERS', `must be a comma list of IP or IP:port entries (IPv6 with a port as [::1]:53), got "${servers.join(',')}"`);
+  }
+  return servers;
+}
+
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Builds the validated configuration from an environment (process.env by default). */
@@ -148,6 +234,17 @@ export function loadConfig(env: Env = process.env): Config {
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL (unset it for the embedded SQLite store)');
   }
+  const pgSchemaSet = raw(env, 'TEMPMAIL_PG_SCHEMA');
+  const pgSchema = pgIdentifier('TEMPMAIL_PG_SCHEMA', pgSchemaSet ?? 'public');
+  const pgKeyringSchema = pgIdentifier('TEMPMAIL_PG_KEYRING_SCHEMA', raw(env, 'TEMPMAIL_PG_KEYRING_SCHEMA') ?? (pgSchemaSet ? `${pgSchema}_keyring` : 'tempmail_keyring'));
+  if (pgKeyringSchema === pgSchema) throw new ConfigError('TEMPMAIL_PG_KEYRING_SCHEMA', 'must differ from TEMPMAIL_PG_SCHEMA (the keyring stays apart from the messages)');
+  const keyringDatabaseUrl = raw(env, 'TEMPMAIL_KEYRING_DATABASE_URL') ?? null;
+  if (keyringDatabaseUrl !== null && !/^postgres(ql)?:\/\//.test(keyringDatabaseUrl)) {
+    throw new ConfigError('TEMPMAIL_KEYRING_DATABASE_URL', 'must be a postgres:// URL');
+  }
+  if (keyringDatabaseUrl !== null && databaseUrl === null) {
+    throw new ConfigError('TEMPMAIL_KEYRING_DATABASE_URL', 'needs DATABASE_URL (the SQLite keyring lives in TEMPMAIL_KEYRING_DIR)');
+  }
   const redisUrl = raw(env, 'REDIS_URL') ?? null;
   if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
 
@@ -174,6 +271,9 @@ export function loadConfig(env: Env = process.env): Config {
     keyringDir: path.resolve(raw(env, 'TEMPMAIL_KEYRING_DIR') ?? `${dataDir}-keyring`),
     keyEpochSeconds: int(env, 'TEMPMAIL_KEY_EPOCH_SECONDS', 3600, 1, 7 * 24 * 3600),
     databaseUrl,
+    pgSchema,
+    pgKeyringSchema,
+    keyringDatabaseUrl,
     redisUrl,
     domains,
     ttlSeconds,
@@ -183,11 +283,30 @@ export function loadConfig(env: Env = process.env): Config {
     maxMessageBytes: int(env, 'TEMPMAIL_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024),
     logLevel,
     mxHost: (raw(env, 'TEMPMAIL_MX_HOST') ?? `mx.${domains[0]}`).toLowerCase().replace(/\.$/, ''),
-    dnsServers: list(env, 'TEMPMAIL_DNS_SERVERS'),
+    dnsServers: dnsServerList(env),
+    customDomains: {
+      recheckMs: int(env, 'TEMPMAIL_DOMAIN_RECHECK_MS', 30_000, 50),
+      recheckMaxMs: int(env, 'TEMPMAIL_DOMAIN_RECHECK_MAX_MS', 3_600_000, 50),
+      verifiedRecheckMs: int(env, 'TEMPMAIL_DOMAIN_VERIFIED_RECHECK_MS', 6 * 3_600_000, 50),
+      dnsTimeoutMs: int(env, 'TEMPMAIL_DNS_TIMEOUT_MS', 5000, 100, 60_000),
+      maxPerKey: int(env, 'TEMPMAIL_MAX_DOMAINS_PER_KEY', 50),
+    },
     webhookAllowHosts: list(env, 'TEMPMAIL_WEBHOOK_ALLOW_HOSTS'),
+    webhooks: {
+      timeoutMs: int(env, 'TEMPMAIL_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      retryBaseMs: int(env, 'TEMPMAIL_WEBHOOK_RETRY_BASE_MS', 10_000, 10, 30_000),
+      retryMaxMs: int(env, 'TEMPMAIL_WEBHOOK_RETRY_MAX_MS', 30 * 60_000, 10, 24 * 3_600_000),
+      concurrency: int(env, 'TEMPMAIL_WEBHOOK_CONCURRENCY', 256, 1, 10_000),
+      perWebhookConcurrency: int(env, 'TEMPMAIL_WEBHOOK_PER_HOOK_CONCURRENCY', 4, 1, 1000),
+      perHostConcurrency: int(env, 'TEMPMAIL_WEBHOOK_PER_HOST_CONCURRENCY', 32, 1, 10_000),
+      scanIntervalMs: int(env, 'TEMPMAIL_WEBHOOK_SCAN_INTERVAL_MS', 1000, 20, 60_000),
+      maxPerMailbox: int(env, 'TEMPMAIL_WEBHOOK_MAX_PER_MAILBOX', 5, 1, 100),
+      logKeep: int(env, 'TEMPMAIL_WEBHOOK_LOG_KEEP', 20, 1, 1000),
+    },
     anonRatePerMinute,
-    rateFreePerMinute: int(env, 'TEMPMAIL_RATE_FREE', 60),
-    ratePremiumPerMinute: int(env, 'TEMPMAIL_RATE_PREMIUM', 600),
+    rateFreePerMinute: int(env, 'TEMPMAIL_RATE_FREE', 60, 1),
+    ratePremiumPerMinute: int(env, 'TEMPMAIL_RATE_PREMIUM', 600, 1),
+    rateWindowSeconds: int(env, 'TEMPMAIL_RATE_WINDOW_SECONDS', 60, 1, 24 * 3600),
     maxMessagesPerMailbox,
     maxMailboxBytes: int(env, 'TEMPMAIL_MAX_MAILBOX_BYTES', 100 * 1024 * 1024),
     tlsCert,
@@ -207,6 +326,12 @@ export function loadConfig(env: Env = process.env): Config {
       maxMimeParts: int(env, 'TEMPMAIL_MAX_MIME_PARTS', 1000, 1),
       maxHeaderBytes: int(env, 'TEMPMAIL_MAX_HEADER_BYTES', 1024 * 1024, 1024),
       maxAttachments: int(env, 'TEMPMAIL_MAX_ATTACHMENTS', 200, 0),
+      maxRejectedRecipients: int(env, 'TEMPMAIL_SMTP_MAX_REJECTED_RCPTS', 100),
+      dataRateWindowMs: int(env, 'TEMPMAIL_SMTP_DATA_RATE_WINDOW_MS', 10_000, 500),
+      bareLf: bareLfPolicy(env),
+      parseWorkers: int(env, 'TEMPMAIL_PARSE_WORKERS', 1, 0, 64),
+      parseTimeoutMs: int(env, 'TEMPMAIL_PARSE_TIMEOUT_MS', 15_000, 100),
+      parseMemoryMb: int(env, 'TEMPMAIL_PARSE_MEMORY_MB', 512, 64, 65_536),
     },
     http: {
       bodyLimitBytes: int(env, 'TEMPMAIL_HTTP_BODY_LIMIT', 64 * 1024, 1024),
@@ -216,6 +341,8 @@ export function loadConfig(env: Env = process.env): Config {
       wsHeartbeatMs: int(env, 'TEMPMAIL_WS_HEARTBEAT_MS', 30_000, 100),
       maxConnectionsPerIp: int(env, 'TEMPMAIL_HTTP_MAX_CONNECTIONS_PER_IP', 256),
       failedAuthPerMinute: int(env, 'TEMPMAIL_FAILED_AUTH_RATE', 20),
+      requestTimeoutMs: int(env, 'TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000),
+      maxConnections: int(env, 'TEMPMAIL_HTTP_MAX_CONNECTIONS', 10_000),
     },
     plans: {
       free: {

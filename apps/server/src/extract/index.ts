@@ -1,7 +1,20 @@
 /**
- * OTP and confirmation-link extraction: pure functions, no I/O.
- * (First simple version; the extraction issue replaces the internals.)
+ * OTP and confirmation-link extraction: pure functions, no I/O, linear-time
+ * scanners with bounded input (see docs/extraction.md).
+ *
+ *  - html.ts, style.ts, entities.ts  HTML part -> text, style flags, anchors
+ *  - keywords.ts    multilingual context words (lists in words.ts)
+ *  - candidates.ts  code-shaped strings; otp.ts scores them
+ *  - url.ts, link.ts  confirmation-link scoring
+ *  - chars.ts       character classes (lookup tables)
  */
+import { normaliseDigits } from './chars.js';
+import { htmlToDoc } from './html.js';
+import { scanKeywords } from './keywords.js';
+import { hasHttpAnchors, linkFromHtml, linkFromText } from './link.js';
+import { findOtp, type OtpSource } from './otp.js';
+import { CODE, NEGNUM, ONETIME } from './words.js';
+
 export interface ExtractInput {
   subject: string;
   text: string | null;
@@ -13,10 +26,50 @@ export interface Extraction {
   confirmationLink: string | null;
 }
 
+/** Only the first 64 KB of the text part and 1 KB of the subject are read (the HTML cap is in html.ts). */
+const MAX_TEXT = 64 * 1024;
+const MAX_SUBJECT = 1024;
+/** Context words are looked up in the first 128 KB of the HTML part's text. */
+const MAX_DOC_TEXT = 128 * 1024;
+
 /** Finds the one-time code and the confirmation link a person would use. */
 export function extract(input: ExtractInput): Extraction {
-  const hay = `${input.subject}\n${input.text ?? ''}`;
-  const m = /(?:code|otp|pin)\D{0,20}?\b(\d{4,8})\b/i.exec(hay);
-  const link = /href\s*=\s*["']([^"']*(?:verify|confirm|activate)[^"']*)["']/i.exec(input.html ?? '');
-  return { otp: m ? m[1] : null, confirmationLink: link ? link[1].replace(/&amp;/g, '&') : null };
+  try {
+    return run(input);
+  } catch {
+    // never let a pathological message break mail delivery
+    return { otp: null, confirmationLink: null };
+  }
+}
+
+function run(input: ExtractInput): Extraction {
+  const subject = normaliseDigits(clip(input.subject ?? '', MAX_SUBJECT));
+  const text = typeof input.text === 'string' && input.text.length > 0 ? normaliseDigits(clip(input.text, MAX_TEXT)) : null;
+  const doc = typeof input.html === 'string' && input.html.length > 0 ? htmlToDoc(input.html) : null;
+  if (doc) doc.text = normaliseDigits(doc.text);
+
+  const subjectHits = scanKeywords(subject);
+  const textHits = text !== null ? scanKeywords(text) : null;
+  const docHits = doc ? scanKeywords(doc.text, MAX_DOC_TEXT) : null;
+
+  let subjectHasCode = false;
+  let subjectCats = 0;
+  for (const c of subjectHits.cats) {
+    if (c & (CODE | ONETIME) && !(c & NEGNUM)) subjectHasCode = true;
+    subjectCats |= c;
+  }
+
+  const sources: OtpSource[] = [{ text: subject, hits: subjectHits, spans: null, subject: true }];
+  if (doc && docHits) sources.push({ text: doc.text, hits: docHits, spans: doc.spans, subject: false });
+  if (text !== null && textHits) sources.push({ text, hits: textHits, spans: null, subject: false });
+  const otp = findOtp(sources, subjectHasCode);
+
+  let confirmationLink: string | null = null;
+  if (doc && docHits && hasHttpAnchors(doc)) confirmationLink = linkFromHtml(doc, docHits, subjectCats);
+  else if (text !== null && textHits) confirmationLink = linkFromText(text, textHits, MAX_TEXT, subjectCats);
+  return { otp, confirmationLink };
+}
+
+function clip(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max) : s;
 }

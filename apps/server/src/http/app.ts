@@ -6,8 +6,10 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
+import { cidrMatcher } from './client-ip.js';
 import type { HttpContext } from './context.js';
 import { installErrorHandling } from './errors.js';
+import { capConnectionsPerIp } from './guards.js';
 import { registerAnonymousRoutes } from './routes/anonymous.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerKeyedRoutes } from './routes/keyed-v1.js';
@@ -40,7 +42,21 @@ export async function buildHttpApp(ctx: HttpContext, options: HttpAppOptions): P
     trustProxy: false, // client IPs come from ctx.ipOf, which knows the trusted proxies
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // A whole request (headers and body) must arrive within this time, checked every second
+    // (Node checks every 30 s by default), and a connection silent for as long (one that never
+    // sends a byte included) is closed: slow-loris clients are cut off. WebSockets are exempt
+    // (ws clears the socket timeout on upgrade; their silence limit is TEMPMAIL_WS_IDLE_MS).
+    requestTimeout: ctx.config.http.requestTimeoutMs,
+    connectionTimeout: ctx.config.http.requestTimeoutMs,
+    http: {
+      requestTimeout: ctx.config.http.requestTimeoutMs,
+      headersTimeout: ctx.config.http.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, ctx.config.http.requestTimeoutMs),
+    },
   }) as unknown as FastifyInstance;
+  // Connection limits (docs/limits.md): in total, and per client address (trusted proxies exempt).
+  if (ctx.config.http.maxConnections > 0) app.server.maxConnections = ctx.config.http.maxConnections;
+  capConnectionsPerIp(app.server, ctx.config.http.maxConnectionsPerIp, cidrMatcher(ctx.config.trustProxy));
   await app.register(formbody, { bodyLimit: ctx.config.http.bodyLimitBytes });
   installErrorHandling(app);
 

@@ -24,6 +24,24 @@ export function cidrMatcher(entries: string[]): TrustCheck {
   };
 }
 
+/**
+ * The key per-address limits count under: an IPv4 address as it is, an IPv6 address by its /64
+ * (one subscriber usually holds a whole /64, so counting single IPv6 addresses would let one
+ * client use 2^64 of them). IPv4-mapped IPv6 addresses count as IPv4.
+ */
+export function addressKey(ip: string | undefined): string {
+  if (!ip) return 'unknown';
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.process(ip);
+  } catch {
+    return ip;
+  }
+  if (addr.kind() === 'ipv4') return addr.toString();
+  const parts = (addr as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `${parts.join(':')}::/64`;
+}
+
 /** Walks X-Forwarded-For from the right, skipping trusted proxies; the first untrusted hop is the client. */
 export function clientIp(peer: string, forwardedFor: string | string[] | undefined, trusted: TrustCheck): string {
   const normalise = (ip: string) => {

@@ -1,7 +1,8 @@
 /**
  * Storage port for customers' custom receiving domains (issue 8). Implemented by the SQLite
- * adapter (adapters/sqlite/domain-store.ts); a PostgreSQL adapter implements the same
- * methods with the same semantics. One row per domain: a domain belongs to at most one key.
+ * adapter (adapters/sqlite/domain-store.ts) and the PostgreSQL adapter
+ * (adapters/postgres/domain-store.ts) with the same semantics (test/contract/domain-store.contract.ts
+ * runs against both). One row per domain: a domain belongs to at most one key.
  *
  * Semantics every adapter keeps:
  * - `domain` is the primary key, stored exactly as given (callers pass normalised ASCII).

@@ -4,6 +4,8 @@
  * Every method is async so either can sit behind it.
  */
 import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../domain/types.js';
+import type { DomainStore } from './domain-store.js';
+import type { WebhookStore } from './webhook-store.js';
 
 export interface MessageRow {
   id: string;
@@ -81,6 +83,10 @@ export interface Store {
   mailboxes: MailboxStore;
   messages: MessageStore;
   keys: ApiKeyStore;
+  /** Custom domains (ports/domain-store.ts); absent on a backend without them (the feature is then off). */
+  domains?: DomainStore;
+  /** Webhooks (ports/webhook-store.ts); absent on a backend without them (registration then answers 503). */
+  webhooks?: WebhookStore;
   /** Answers once the store can serve (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

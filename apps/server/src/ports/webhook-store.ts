@@ -6,8 +6,9 @@
  * Rows of the `outbox` table: id, webhook_id, message_id, mailbox_id, attempts, next_attempt_at,
  * created_at.
  *
- * Implementations: SQLite (adapters/sqlite/webhook-store.ts). A PostgreSQL implementation must
- * keep the same semantics; notes per method say how each maps there.
+ * Implementations: SQLite (adapters/sqlite/webhook-store.ts) and PostgreSQL
+ * (adapters/postgres/webhook-store.ts), with the same semantics (test/contract/webhook-store.contract.ts
+ * runs against both); notes per method say how each maps to PostgreSQL.
  */
 
 /** A registered webhook. The secret is sealed with the mailbox's cipher; never stored in the clear. */

@@ -1,6 +1,13 @@
 /**
  * smtp-server wiring: recipient checks, limits and errors -> SMTP replies. Hands each accepted
  * message to the ingest pipeline and answers 250 only after it is durably stored.
+ *
+ * Limits (each has a variable, see docs/limits.md): connections in total and per client address
+ * (IPv6 per /64), messages per session, recipients per message, rejected recipients per session,
+ * message size (SIZE= at MAIL FROM and the real size after DATA), a deadline per session, a
+ * minimum data rate during DATA, bytes kept per mailbox, free disk space. smtp-server itself
+ * bounds command lines (maxCommandLength), ends DATA only on <CR><LF>.<CR><LF> (no smuggling)
+ * and refuses control characters in addresses; we refuse them again in case of a lenient mode.
  */
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -8,6 +15,8 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import type { Mailbox } from '../domain/types.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import type { Config } from '../config/index.js';
+import { addressKey } from '../http/client-ip.js';
+import { findBareLf, normalizeBareLf } from './line-endings.js';
 import { REPLIES, SmtpReply } from './smtp-errors.js';
 
 export interface RecipientPolicy {
@@ -15,6 +24,8 @@ export interface RecipientPolicy {
   acceptsDomain(domain: string): Promise<boolean>;
   /** The live mailbox with this address, or null. */
   findMailbox(address: string): Promise<Mailbox | null>;
+  /** Bytes a mailbox holds now, for TEMPMAIL_MAX_MAILBOX_BYTES (absent: the cap is not checked). */
+  mailboxBytes?(mailbox: Mailbox): Promise<number>;
 }
 
 export interface SmtpIngressDeps {
@@ -27,18 +38,37 @@ export interface SmtpIngressDeps {
 }
 
 interface SessionState {
+  session: SMTPServerSession;
+  /** Per-address counter key (the address, or its /64 for IPv6). */
+  ipKey: string;
   mailboxes: Map<string, Mailbox>;
+  /** SIZE= of the current MAIL FROM, 0 when not declared. */
+  declaredSize: number;
   messages: number;
+  rejected: number;
   startedAt: number;
+  /** While DATA is being received: bytes of the current rate window. */
+  data: { windowStart: number; windowBytes: number } | null;
+  /** The message is in and being stored: the watchdog must not cut it off now. */
+  storing: boolean;
+  killed: boolean;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\x00-\x1f\x7f]/;
+/** What we need of smtp-server's internal connection objects to end one with a reply. */
+interface ConnectionHandle {
+  session: SMTPServerSession;
+  send(code: number, text: string): void;
+  close(): void;
+}
+
+// Control characters, C1 controls and line/paragraph separators: never in an address.
+const CONTROL_CHARS = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
 
 export class SmtpIngress {
   readonly server: SMTPServer;
   private readonly perIp = new Map<string, number>();
-  private readonly state = new WeakMap<SMTPServerSession, SessionState>();
+  private readonly state = new Map<SMTPServerSession, SessionState>();
+  private readonly watchdog: NodeJS.Timeout;
   private closing = false;
 
   constructor(private readonly deps: SmtpIngressDeps) {
@@ -68,6 +98,10 @@ export class SmtpIngress {
       onData: (stream, session, cb) => this.onData(stream, session, cb),
     });
     this.server.on('error', (err) => deps.log.warn({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'smtp error'));
+    const { sessionDeadlineMs, dataRateWindowMs } = config.smtp;
+    const tick = Math.max(100, Math.min(1000, Math.floor(Math.min(sessionDeadlineMs, dataRateWindowMs) / 4)));
+    this.watchdog = setInterval(() => this.checkSessions(), tick);
+    this.watchdog.unref();
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -80,9 +114,15 @@ export class SmtpIngress {
     });
   }
 
+  /** Sessions open now (for tests and metrics). */
+  get sessions(): number {
+    return this.state.size;
+  }
+
   /** Stops accepting new connections; sessions in flight may finish (up to the grace period). */
   close(graceMs: number): Promise<void> {
     this.closing = true;
+    clearInterval(this.watchdog);
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, graceMs + 500);
       this.server.close(() => {
@@ -94,26 +134,60 @@ export class SmtpIngress {
 
   private onConnect(session: SMTPServerSession, cb: (err?: Error) => void): void {
     if (this.closing) return cb(REPLIES.shuttingDown());
-    const ip = session.remoteAddress;
-    const n = (this.perIp.get(ip) ?? 0) + 1;
+    const ipKey = addressKey(session.remoteAddress);
+    const n = (this.perIp.get(ipKey) ?? 0) + 1;
     if (n > this.deps.config.smtp.maxClientsPerIp) return cb(REPLIES.tooManyConnections());
-    this.perIp.set(ip, n);
-    this.state.set(session, { mailboxes: new Map(), messages: 0, startedAt: Date.now() });
+    this.perIp.set(ipKey, n);
+    this.state.set(session, {
+      session, ipKey, mailboxes: new Map(), declaredSize: 0, messages: 0, rejected: 0, startedAt: Date.now(),
+      data: null, storing: false, killed: false,
+    });
     cb();
   }
 
   private onClose(session: SMTPServerSession): void {
-    if (!this.state.has(session)) return; // refused in onConnect: never counted
+    const st = this.state.get(session);
+    if (!st) return; // refused in onConnect: never counted
     this.state.delete(session);
-    const ip = session.remoteAddress;
-    const n = (this.perIp.get(ip) ?? 1) - 1;
-    if (n <= 0) this.perIp.delete(ip);
-    else this.perIp.set(ip, n);
+    const n = (this.perIp.get(st.ipKey) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(st.ipKey);
+    else this.perIp.set(st.ipKey, n);
+  }
+
+  /** Session deadline and minimum data rate (slowloris): a violating session gets 421 and is closed. */
+  private checkSessions(): void {
+    const now = Date.now();
+    const { sessionDeadlineMs, minDataRateBytesPerSec, dataRateWindowMs } = this.deps.config.smtp;
+    for (const st of this.state.values()) {
+      if (st.killed || st.storing) continue;
+      if (now - st.startedAt > sessionDeadlineMs) {
+        this.kill(st, REPLIES.sessionDeadline());
+      } else if (st.data && minDataRateBytesPerSec > 0 && now - st.data.windowStart >= dataRateWindowMs) {
+        const needed = (minDataRateBytesPerSec * (now - st.data.windowStart)) / 1000;
+        if (st.data.windowBytes < needed) this.kill(st, REPLIES.tooSlow());
+        else st.data = { windowStart: now, windowBytes: 0 };
+      }
+    }
+  }
+
+  private kill(st: SessionState, reply: SmtpReply): void {
+    st.killed = true;
+    this.deps.log.info({ reason: reply.message }, 'closing an SMTP session');
+    for (const conn of this.server.connections as Set<ConnectionHandle>) {
+      if (conn.session !== st.session) continue;
+      conn.send(reply.responseCode, reply.message); // a 421 closes the connection
+      conn.close();
+      return;
+    }
   }
 
   private onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, cb: (err?: Error) => void): void {
     const st = this.state.get(session);
-    if (st) st.mailboxes.clear();
+    if (st) {
+      st.mailboxes.clear();
+      const size = Number((address.args as Record<string, unknown> | false | undefined || {}).SIZE);
+      st.declaredSize = Number.isSafeInteger(size) && size > 0 ? size : 0;
+    }
     if (CONTROL_CHARS.test(address.address)) return cb(REPLIES.badAddress());
     if (st && st.messages >= this.deps.config.smtp.maxMessagesPerSession) return cb(REPLIES.tooManyMessages());
     if (this.deps.hasDiskRoom && !this.deps.hasDiskRoom()) return cb(REPLIES.diskFull());
@@ -122,9 +196,25 @@ export class SmtpIngress {
 
   private async onRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
     const st = this.state.get(session);
-    const raw = address.address;
-    if (CONTROL_CHARS.test(raw)) throw REPLIES.badAddress();
     if (st && st.mailboxes.size >= this.deps.config.smtp.maxRecipients) throw REPLIES.tooManyRecipients();
+    let mailbox: Mailbox;
+    try {
+      mailbox = await this.lookup(address.address);
+    } catch (e) {
+      const max = this.deps.config.smtp.maxRejectedRecipients;
+      if (st && e instanceof SmtpReply && max > 0 && ++st.rejected > max) throw REPLIES.tooManyRejected();
+      throw e;
+    }
+    const cap = this.deps.config.maxMailboxBytes;
+    if (cap > 0 && this.deps.policy.mailboxBytes) {
+      const used = await this.deps.policy.mailboxBytes(mailbox);
+      if (used >= cap || used + (st?.declaredSize ?? 0) > cap) throw REPLIES.mailboxFull();
+    }
+    st?.mailboxes.set(mailbox.id, mailbox);
+  }
+
+  private async lookup(raw: string): Promise<Mailbox> {
+    if (CONTROL_CHARS.test(raw)) throw REPLIES.badAddress();
     const at = raw.lastIndexOf('@');
     if (at < 1) throw REPLIES.notOurDomain();
     const normalised = raw.toLowerCase();
@@ -132,32 +222,71 @@ export class SmtpIngress {
     if (!(await this.deps.policy.acceptsDomain(domain))) throw REPLIES.notOurDomain();
     const mailbox = await this.deps.policy.findMailbox(`${normalised.slice(0, at)}@${domain}`);
     if (!mailbox) throw REPLIES.unknownMailbox();
-    st?.mailboxes.set(mailbox.id, mailbox);
+    return mailbox;
   }
 
   private onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
+    const st = this.state.get(session);
     const limit = this.deps.config.maxMessageBytes;
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let bytes = 0;
     let oversized = false;
+    if (st) st.data = { windowStart: Date.now(), windowBytes: 0 };
     stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (bytes > limit) oversized = true; // keep draining, stop buffering
-      else chunks.push(chunk);
+      if (st?.data) st.data.windowBytes += chunk.length;
+      if (oversized) return; // keep draining, stop buffering
+      if (bytes > limit) {
+        oversized = true;
+        chunks = [];
+      } else {
+        chunks.push(chunk);
+      }
     });
-    stream.on('error', (err) => cb(err));
+    stream.on('error', (err) => {
+      if (st) st.data = null;
+      cb(err);
+    });
     stream.on('end', () => {
-      const st = this.state.get(session);
+      if (st) st.data = null;
+      if (st?.killed) return cb(REPLIES.tooSlow());
       if (oversized || stream.sizeExceeded) return cb(REPLIES.tooLarge(limit));
-      const recipients = st ? [...st.mailboxes.values()] : [];
-      if (st) st.messages++;
-      const raw = Buffer.concat(chunks, bytes);
-      this.deps.pipeline.accept({ raw, envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', recipients })
-        .then((ids) => cb(null, `2.0.0 Ok: queued as ${ids[0] ?? 'none'}`))
-        .catch((err: unknown) => {
-          this.deps.log.error({ err: { message: (err as Error).message } }, 'storing a message failed');
+      if (st) {
+        st.messages++;
+        st.storing = true;
+      }
+      this.store(st, session, Buffer.concat(chunks, bytes))
+        .then((reply) => cb(null, reply), (err: unknown) => {
+          if (!(err instanceof SmtpReply)) this.deps.log.error({ err: { message: (err as Error).message } }, 'storing a message failed');
           cb(err instanceof SmtpReply ? err : REPLIES.tempFailure());
+        })
+        .finally(() => {
+          if (st) st.storing = false;
         });
     });
+  }
+
+  /** Checks a received message against the disk, line-ending and mailbox-size policies, then stores it. */
+  private async store(st: SessionState | undefined, session: SMTPServerSession, received: Buffer): Promise<string> {
+    if (this.deps.hasDiskRoom && !this.deps.hasDiskRoom()) throw REPLIES.diskFull();
+    let raw = received;
+    if (findBareLf(raw) !== -1) {
+      if (this.deps.config.smtp.bareLf === 'reject') throw REPLIES.bareLf();
+      raw = normalizeBareLf(raw);
+    }
+    let recipients = st ? [...st.mailboxes.values()] : [];
+    const cap = this.deps.config.maxMailboxBytes;
+    if (cap > 0 && this.deps.policy.mailboxBytes && recipients.length > 0) {
+      const used = await Promise.all(recipients.map((m) => this.deps.policy.mailboxBytes!(m)));
+      const fits = recipients.filter((_, i) => used[i] + raw.length <= cap);
+      if (fits.length === 0) throw REPLIES.mailboxFull();
+      if (fits.length < recipients.length) {
+        this.deps.log.info({ skipped: recipients.length - fits.length }, 'message not stored for full mailboxes');
+      }
+      recipients = fits;
+    }
+    const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const ids = await this.deps.pipeline.accept({ raw, envelopeFrom, recipients });
+    return `2.0.0 Ok: queued as ${ids[0] ?? 'none'}`;
   }
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgres, type PgConfig } from '../../src/adapters/postgres/index.js';
+import { pgStoreMigrations } from '../../src/adapters/postgres/migrations.js';
 import { SqliteKeyring } from '../../src/adapters/sqlite/keyring.js';
 import { SqliteStore } from '../../src/adapters/sqlite/store.js';
 import { runStoreContract } from './store.contract.js';
@@ -82,7 +83,7 @@ describe('postgres only', () => {
     const opened = await Promise.all(Array.from({ length: 4 }, () => openPostgres(config)));
     const { store } = opened[0];
     const { rows } = await store.pool.query<{ version: number }>(`SELECT version FROM "${config.pgSchema}".schema_migrations ORDER BY version`);
-    assert.deepEqual(rows.map((r) => r.version), [1]);
+    assert.deepEqual(rows.map((r) => r.version), pgStoreMigrations.map((m) => m.version));
     const again = await openPostgres(config);
     opened.push(again);
     for (const o of opened) {

@@ -77,6 +77,59 @@ export const pgStoreMigrations: PgMigration[] = [
       CREATE INDEX outbox_mailbox ON ${s}.outbox (mailbox_id);
     `,
   },
+  {
+    // Webhooks (issue 6), as SQLite version 2: registrations (secret sealed with the mailbox's
+    // data key; they go with their mailbox) and a bounded per-webhook delivery log (goes with
+    // its webhook). Outbox rows already exist (version 1).
+    version: 2,
+    name: 'webhooks, webhook delivery log',
+    sql: (s) => `
+      CREATE TABLE ${s}.webhooks (
+        id text PRIMARY KEY,
+        mailbox_id text NOT NULL REFERENCES ${s}.mailboxes (id) ON DELETE CASCADE,
+        url text NOT NULL,
+        sealed_secret bytea NOT NULL,
+        created_at bigint NOT NULL,
+        disabled_at bigint,
+        disabled_reason text
+      );
+      CREATE INDEX webhooks_mailbox ON ${s}.webhooks (mailbox_id, created_at);
+
+      CREATE TABLE ${s}.webhook_deliveries (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        webhook_id text NOT NULL REFERENCES ${s}.webhooks (id) ON DELETE CASCADE,
+        message_id text NOT NULL,
+        attempt integer NOT NULL,
+        at bigint NOT NULL,
+        status_code integer,
+        latency_ms bigint,
+        error text,
+        outcome text NOT NULL
+      );
+      CREATE INDEX webhook_deliveries_webhook ON ${s}.webhook_deliveries (webhook_id, seq);
+
+      CREATE INDEX outbox_webhook ON ${s}.outbox (webhook_id);
+    `,
+  },
+  {
+    // Custom domains (issue 8), as SQLite version 3: one row per domain, owned by one API key.
+    version: 3,
+    name: 'custom domains',
+    sql: (s) => `
+      CREATE TABLE ${s}.custom_domains (
+        domain text PRIMARY KEY,
+        key_id text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'verified', 'suspended')),
+        created_at bigint NOT NULL,
+        checked_at bigint,
+        verified_at bigint,
+        next_check_at bigint NOT NULL,
+        failures integer NOT NULL DEFAULT 0
+      );
+      CREATE INDEX custom_domains_key ON ${s}.custom_domains (key_id, created_at);
+      CREATE INDEX custom_domains_due ON ${s}.custom_domains (next_check_at);
+    `,
+  },
 ];
 
 export const pgKeyringMigrations: PgMigration[] = [

@@ -4,10 +4,14 @@
  */
 import type pg from 'pg';
 import type { ApiKeyRecord, Mailbox, Plan } from '../../domain/types.js';
+import type { DomainStore } from '../../ports/domain-store.js';
 import type { ApiKeyStore, MailboxStore, MessageStore, Store } from '../../ports/store.js';
+import type { WebhookStore } from '../../ports/webhook-store.js';
+import { PgDomainStore } from './domain-store.js';
 import { PgMessages } from './messages.js';
 import { num, numOrNull, withTransaction } from './pool.js';
 import { type Tables, tablesIn } from './tables.js';
+import { PgWebhookStore } from './webhook-store.js';
 
 interface MailboxRow {
   id: string; address: string; token_hash: Buffer | null; owner_key_id: string | null; created_at: string;
@@ -67,7 +71,8 @@ class PgMailboxes implements MailboxStore {
   /**
    * Idempotent: several nodes' sweepers may delete the same mailbox; the losers wait on the row
    * lock, find it gone and answer false. Messages, raw sources, attachments and their outbox
-   * rows go by ON DELETE CASCADE; outbox rows are also deleted by mailbox explicitly.
+   * rows, webhooks and their delivery logs go by ON DELETE CASCADE; outbox rows are also
+   * deleted by mailbox explicitly (before the webhook rows: the lock order webhook settlements use).
    */
   async delete(id: string): Promise<boolean> {
     return withTransaction(this.pool, async (c) => {
@@ -117,6 +122,10 @@ export class PgStore implements Store {
   readonly mailboxes: MailboxStore;
   readonly messages: MessageStore;
   readonly keys: ApiKeyStore;
+  /** Custom domains (issue 8). */
+  readonly domains: DomainStore;
+  /** Webhooks: registrations, outbox leasing (FOR UPDATE SKIP LOCKED), delivery log (issue 6). */
+  readonly webhooks: WebhookStore;
   private closed: Promise<void> | null = null;
 
   constructor(readonly pool: pg.Pool, schema: string) {
@@ -124,6 +133,8 @@ export class PgStore implements Store {
     this.mailboxes = new PgMailboxes(pool, this.tables);
     this.messages = new PgMessages(pool, this.tables);
     this.keys = new PgApiKeys(pool, this.tables);
+    this.domains = new PgDomainStore(pool, this.tables);
+    this.webhooks = new PgWebhookStore(pool, this.tables);
   }
 
   async ping(): Promise<void> {

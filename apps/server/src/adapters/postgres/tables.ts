@@ -9,6 +9,9 @@ export interface Tables {
   attachments: string;
   apiKeys: string;
   outbox: string;
+  webhooks: string;
+  webhookDeliveries: string;
+  customDomains: string;
 }
 
 /** The qualified names in `schema` (e.g. `"public".mailboxes`). */
@@ -22,5 +25,8 @@ export function tablesIn(schema: string): Tables {
     attachments: `${s}.attachments`,
     apiKeys: `${s}.api_keys`,
     outbox: `${s}.outbox`,
+    webhooks: `${s}.webhooks`,
+    webhookDeliveries: `${s}.webhook_deliveries`,
+    customDomains: `${s}.custom_domains`,
   };
 }

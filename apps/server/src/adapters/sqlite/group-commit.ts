@@ -1,43 +1,65 @@
 /**
- * Group commit: writes submitted in the same event-loop turn go to disk in one transaction and
- * one fsync, and each caller's promise settles only after that commit. Durability per message
- * without an fsync per message.
+ * Group commit: writes go to disk in one transaction and one fsync per batch, and each caller's
+ * promise settles only after that commit. Durability per message without an fsync per message.
+ *
+ * A batch is what was submitted in the same event-loop turn, plus, when `writeBatch` is
+ * asynchronous (the SQLite writer thread), everything that arrived while the previous batch was
+ * being committed: one commit is in flight at a time and the next one takes all that waited.
+ * So batches grow with the load by themselves and an idle server adds no delay.
  */
 export class GroupCommitter<T> {
   private queue: Array<{ item: T; resolve: () => void; reject: (e: unknown) => void }> = [];
   private scheduled = false;
+  private inFlight = false;
 
-  /** `writeBatch` runs all items in one transaction; it throws to reject the whole batch. */
-  constructor(private readonly writeBatch: (items: T[]) => void) {}
+  /**
+   * `writeBatch` writes all items in one transaction (synchronously, or resolving after the
+   * commit); it throws or rejects to fail the whole batch. At most `maxBatch` items per batch.
+   */
+  constructor(private readonly writeBatch: (items: T[]) => void | Promise<void>, private readonly maxBatch = 512) {}
 
   submit(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.scheduled) {
+      if (!this.scheduled && !this.inFlight) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.flush();
+        });
       }
     });
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
+  /** Items waiting or being committed. */
+  get pending(): number {
+    return this.queue.length + (this.inFlight ? 1 : 0);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.inFlight) return;
+    const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
+    this.inFlight = true;
     try {
-      this.writeBatch(batch.map((b) => b.item));
-      for (const b of batch) b.resolve();
-    } catch {
-      // One bad item must not fail its neighbours: retry each alone.
-      for (const b of batch) {
-        try {
-          this.writeBatch([b.item]);
-          b.resolve();
-        } catch (e) {
-          b.reject(e);
+      try {
+        await this.writeBatch(batch.map((b) => b.item));
+        for (const b of batch) b.resolve();
+      } catch {
+        // One bad item must not fail its neighbours: retry each alone.
+        for (const b of batch) {
+          try {
+            await this.writeBatch([b.item]);
+            b.resolve();
+          } catch (e) {
+            b.reject(e);
+          }
         }
       }
+    } finally {
+      this.inFlight = false;
     }
+    // What arrived during the commit goes next, now.
+    if (this.queue.length > 0 && !this.scheduled) void this.flush();
   }
 }

@@ -64,6 +64,57 @@ export const storeMigrations: Migration[] = [
       CREATE INDEX outbox_due ON outbox (next_attempt_at);
     `,
   },
+  {
+    // Webhooks (issue 6): registrations (secret sealed with the mailbox's data key) and a
+    // bounded per-webhook delivery log. Outbox rows already exist (version 1).
+    version: 2,
+    sql: `
+      CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        mailbox_id TEXT NOT NULL REFERENCES mailboxes (id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        sealed_secret BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        disabled_at INTEGER,
+        disabled_reason TEXT
+      );
+      CREATE INDEX webhooks_mailbox ON webhooks (mailbox_id, created_at);
+
+      CREATE TABLE webhook_deliveries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+        message_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        status_code INTEGER,
+        latency_ms INTEGER,
+        error TEXT,
+        outcome TEXT NOT NULL
+      );
+      CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, seq);
+
+      CREATE INDEX outbox_webhook ON outbox (webhook_id);
+      CREATE INDEX outbox_mailbox ON outbox (mailbox_id);
+    `,
+  },
+  {
+    // Custom domains (issue 8): one row per domain, owned by one API key.
+    version: 3,
+    sql: `
+      CREATE TABLE custom_domains (
+        domain TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'verified', 'suspended')),
+        created_at INTEGER NOT NULL,
+        checked_at INTEGER,
+        verified_at INTEGER,
+        next_check_at INTEGER NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX custom_domains_key ON custom_domains (key_id, created_at);
+      CREATE INDEX custom_domains_due ON custom_domains (next_check_at);
+    `,
+  },
 ];
 
 export const keyringMigrations: Migration[] = [

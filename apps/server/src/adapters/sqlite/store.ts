@@ -3,8 +3,14 @@ import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../../domain/ty
 import type {
   ApiKeyStore, MailboxStore, MessageDetailRow, MessageRow, MessageStore, OutboxInsert, Store,
 } from '../../ports/store.js';
+import type { DomainStore } from '../../ports/domain-store.js';
 import { type Db, openDatabase } from './database.js';
+import { SqliteDomainStore } from './domain-store.js';
+import type { WebhookStore } from '../../ports/webhook-store.js';
+import { SqliteWebhookStore } from './webhook-store.js';
 import { GroupCommitter } from './group-commit.js';
+import type { PendingInsert } from './message-writer.js';
+import { WriterThread } from './writer-thread.js';
 import { storeMigrations } from './migrations.js';
 
 interface MailboxRow {
@@ -21,8 +27,6 @@ interface KeyRow { id: string; hash: Buffer; plan: Plan; created_at: number; rev
 const toKey = (r: KeyRow): ApiKeyRecord => ({
   id: r.id, hash: r.hash, plan: r.plan, createdAt: r.created_at, revokedAt: r.revoked_at, prefix: r.prefix,
 });
-
-interface PendingInsert { message: StoredMessage; outbox: OutboxInsert[]; keepNewest: number }
 
 class SqliteMailboxes implements MailboxStore {
   constructor(private readonly db: Db, private readonly afterDelete: () => void) {}
@@ -68,24 +72,12 @@ class SqliteMailboxes implements MailboxStore {
 
 class SqliteMessages implements MessageStore {
   private readonly committer: GroupCommitter<PendingInsert>;
+  /** Inserts are committed on a writer thread (message-writer.ts has the SQL); reads stay here. */
+  readonly writer: WriterThread;
 
-  constructor(private readonly db: Db) {
-    const insertMessage = db.prepare('INSERT INTO messages (id, mailbox_id, received_at, size, summary, body) VALUES (?, ?, ?, ?, ?, ?)');
-    const insertRaw = db.prepare('INSERT INTO message_raw (message_id, raw) VALUES (?, ?)');
-    const insertAttachment = db.prepare('INSERT INTO attachments (message_id, idx, content) VALUES (?, ?, ?)');
-    const insertOutbox = db.prepare('INSERT INTO outbox (id, webhook_id, message_id, mailbox_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)');
-    const trim = db.prepare(`DELETE FROM messages WHERE mailbox_id = ? AND seq <= (
-      SELECT seq FROM messages WHERE mailbox_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`);
-    const writeBatch = db.transaction((items: PendingInsert[]) => {
-      for (const { message: m, outbox, keepNewest } of items) {
-        insertMessage.run(m.id, m.mailboxId, m.receivedAt, m.size, m.summary, m.body);
-        insertRaw.run(m.id, m.raw);
-        m.attachments.forEach((content, i) => insertAttachment.run(m.id, i, content));
-        for (const o of outbox) insertOutbox.run(o.id, o.webhookId, o.messageId, o.mailboxId, m.receivedAt, m.receivedAt);
-        if (keepNewest > 0) trim.run(m.mailboxId, m.mailboxId, keepNewest);
-      }
-    });
-    this.committer = new GroupCommitter((items) => writeBatch.immediate(items));
+  constructor(private readonly db: Db, file: string) {
+    this.writer = new WriterThread(file, db);
+    this.committer = new GroupCommitter((items) => this.writer.write(items));
   }
 
   insert(message: StoredMessage, outbox: OutboxInsert[], keepNewest: number): Promise<void> {
@@ -162,13 +154,19 @@ export class SqliteStore implements Store {
   readonly mailboxes: MailboxStore;
   readonly messages: MessageStore;
   readonly keys: ApiKeyStore;
+  /** Custom domains (issue 8). */
+  readonly domains: DomainStore;
+  /** Webhooks: registrations, outbox leasing, delivery log (issue 6). */
+  readonly webhooks: WebhookStore;
   private checkpointTimer: NodeJS.Timeout | null = null;
 
   constructor(file: string) {
     this.db = openDatabase(file, storeMigrations, 'wal');
     this.mailboxes = new SqliteMailboxes(this.db, () => this.scheduleCheckpoint());
-    this.messages = new SqliteMessages(this.db);
+    this.messages = new SqliteMessages(this.db, file);
     this.keys = new SqliteApiKeys(this.db);
+    this.domains = new SqliteDomainStore(this.db);
+    this.webhooks = new SqliteWebhookStore(this.db);
   }
 
   /**
@@ -194,6 +192,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await (this.messages as SqliteMessages).writer.close();
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     this.checkpointTimer = null;
     this.checkpoint();

@@ -4,7 +4,8 @@ import { AppError, badRequest } from '../../domain/errors.js';
 import { isoUtc } from '../../domain/time.js';
 import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
-import { replyHeaders } from '../guards.js';
+import { addressKey } from '../client-ip.js';
+import { KeyedSerializer, replyHeaders } from '../guards.js';
 import { registerMessageContent } from './message-content.js';
 
 export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext): void {
@@ -14,16 +15,21 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     if (request.url.startsWith('/api/')) await ctx.guards.anonymous(ipOf(request), replyHeaders(reply));
   });
 
+  const perIp = new KeyedSerializer();
   app.get('/api/generate_email.php', async (request) => {
     const p = params(request);
     const domain = (p.domain ?? ctx.config.domains[0]).toLowerCase();
     if (!ctx.config.domains.includes(domain)) throw badRequest(`domain must be one of: ${ctx.config.domains.join(', ')}.`);
-    const ip = ipOf(request);
+    // Stored and counted per address key (IPv6 by /64); one address's calls run one at a time
+    // so that parallel calls cannot all pass the count before any has created its mailbox.
+    const ip = addressKey(ipOf(request));
     const cap = ctx.config.anonMailboxesPerIp;
-    if (cap > 0 && (await ctx.store.mailboxes.countLiveByCreatorIp(ip, ctx.clock.now())) >= cap) {
-      throw new AppError('rate_limited', `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`, { 'Retry-After': '60' });
-    }
-    const { mailbox, token } = await ctx.mailboxes.create({ ttl: p.ttl, domain, ownerKeyId: null, creatorIp: ip, withToken: true });
+    const { mailbox, token } = await perIp.run(ip, async () => {
+      if (cap > 0 && (await ctx.store.mailboxes.countLiveByCreatorIp(ip, ctx.clock.now())) >= cap) {
+        throw new AppError('rate_limited', `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`, { 'Retry-After': '60' });
+      }
+      return ctx.mailboxes.create({ ttl: p.ttl, domain, ownerKeyId: null, creatorIp: ip, withToken: true });
+    });
     return { email: mailbox.address, token, expires_at: isoUtc(mailbox.expiresAt) };
   });
 

@@ -1,0 +1,35 @@
+/**
+ * The message insert transaction: one batch of new messages (with their raw source, attachments
+ * and webhook outbox rows, trimming each mailbox to its newest N) in one IMMEDIATE transaction.
+ * Runs in the SQLite writer thread (writer-thread.ts), or on the calling thread as a fallback;
+ * this is the only place that SQL lives.
+ */
+import type { StoredMessage } from '../../domain/types.js';
+import type { OutboxInsert } from '../../ports/store.js';
+import type { Db } from './database.js';
+
+export interface PendingInsert {
+  message: StoredMessage;
+  outbox: OutboxInsert[];
+  keepNewest: number;
+}
+
+/** Prepares the statements on `db` and returns the batch writer (throws to fail the batch). */
+export function messageBatchWriter(db: Db): (items: PendingInsert[]) => void {
+  const insertMessage = db.prepare('INSERT INTO messages (id, mailbox_id, received_at, size, summary, body) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertRaw = db.prepare('INSERT INTO message_raw (message_id, raw) VALUES (?, ?)');
+  const insertAttachment = db.prepare('INSERT INTO attachments (message_id, idx, content) VALUES (?, ?, ?)');
+  const insertOutbox = db.prepare('INSERT INTO outbox (id, webhook_id, message_id, mailbox_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const trim = db.prepare(`DELETE FROM messages WHERE mailbox_id = ? AND seq <= (
+    SELECT seq FROM messages WHERE mailbox_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`);
+  const writeBatch = db.transaction((items: PendingInsert[]) => {
+    for (const { message: m, outbox, keepNewest } of items) {
+      insertMessage.run(m.id, m.mailboxId, m.receivedAt, m.size, m.summary, m.body);
+      insertRaw.run(m.id, m.raw);
+      m.attachments.forEach((content, i) => insertAttachment.run(m.id, i, content));
+      for (const o of outbox) insertOutbox.run(o.id, o.webhookId, o.messageId, o.mailboxId, m.receivedAt, m.receivedAt);
+      if (keepNewest > 0) trim.run(m.mailboxId, m.mailboxId, keepNewest);
+    }
+  });
+  return (items) => writeBatch.immediate(items);
+}

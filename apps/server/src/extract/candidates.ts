@@ -1,0 +1,344 @@
+/**
+ * Finds the strings in a text that are shaped like a one-time code, in one
+ * forward pass without regular expressions:
+ *
+ *  - plain runs: `482910`, `7KQ2X` (4-10 characters, digits or upper-case
+ *    letters with at least one digit; mixed-case runs of 6+ with 2+ letters
+ *    and 2+ digits are kept as K_LOWER for the scorer to vet strictly);
+ *  - hyphenated: `482-910`, `FWK-7RT` (2-3 equal-length groups), and a short
+ *    fixed prefix `G-482910`, `FB-12345` (the prefix is dropped);
+ *  - spaced: `482 910` (2-3 equal digit groups), and one character per cell or
+ *    per space `2\t9\t4\t0\t7\t1`, `4 8 2 9 1 0`.
+ *
+ * It rejects, by shape alone, anything glued to other characters by `.` `,`
+ * `:` `/` `_` `@` `=` (IP addresses, versions, prices, dates, times, URLs,
+ * e-mail addresses, identifiers), numbers after `#`, `+`, `©` or a currency
+ * sign, numbers before `%`, a currency or a unit, digit groups that belong to
+ * a longer number (phone numbers, card numbers), ZIP codes after a state
+ * abbreviation, and URLs.
+ */
+import { isAsciiAlnum, isAsciiLetter, isCjk, isDigit, isLower, isSpace, isUpper, isWordLetter } from './chars.js';
+
+export const K_PLAIN = 0;
+export const K_ALNUM = 1;
+export const K_HYPHEN = 2;
+export const K_PREFIX = 3;
+export const K_SPACED = 4;
+export const K_SPLIT = 5;
+/** Contains lower-case letters ("4f8k2m9q"): accepted only with a code label right next to it. */
+export const K_LOWER = 6;
+
+export interface Candidate {
+  /** The code as it would be typed: separators and fixed prefix removed, case kept. */
+  value: string;
+  /** Range of the whole written form in the source text. */
+  start: number;
+  end: number;
+  kind: number;
+}
+
+const MAX_CANDIDATES = 400;
+const MIN_LEN = 4;
+const MAX_LEN = 10;
+
+/** Characters that glue two alphanumeric runs into one compound token. */
+function isConnector(c: number): boolean {
+  return (
+    c === 46 || c === 44 || c === 58 || c === 47 || c === 95 || c === 64 || c === 61 || c === 38 ||
+    c === 63 || c === 37 || c === 92 || c === 43 || c === 35 || c === 126 || c === 0x2019 || c === 39
+  );
+}
+
+function isCurrency(c: number): boolean {
+  return c === 36 || c === 0x20ac || c === 0xa3 || c === 0xa5 || c === 0x20b9 || c === 0x20bd || c === 0xa2 || c === 0x20a9 || c === 0x20ba || c === 0x5143 || c === 0x5186;
+}
+
+/** Words after a number that make it an amount, a duration or a measure. */
+const UNITS = new Set([
+  'usd', 'eur', 'gbp', 'jpy', 'cny', 'rmb', 'rub', 'chf', 'cad', 'aud', 'inr', 'brl', 'mxn', 'btc', 'eth',
+  'usdt', 'usdc', 'bnb', 'sol', 'xrp', 'ms', 'sec', 'secs', 'seconds', 'min', 'mins', 'minute', 'minutes',
+  'minuten', 'minutos', 'minuti', 'h', 'hr', 'hrs', 'hours', 'stunden', 'heures', 'horas', 'days', 'tage',
+  'jours', 'dias', 'km', 'kg', 'mb', 'gb', 'tb', 'kb', 'px', 'pt', 'mm', 'cm', 'mi', 'ft', 'lbs', 'oz', 'x',
+  'points', 'pts', 'miles', 'votes', 'views', 'users', 'items', 'bytes', 'k', 'm', 'bn',
+]);
+
+/** End of the ASCII alphanumeric run starting at `i`. */
+function runEnd(t: string, i: number, n: number): number {
+  while (i < n && isAsciiAlnum(t.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index after a URL that starts at `i`, or `i` when none starts there. */
+function skipUrl(t: string, i: number, n: number): number {
+  let k = -1;
+  if (startsWithCI(t, i, 'https://')) k = i + 8;
+  else if (startsWithCI(t, i, 'http://')) k = i + 7;
+  else if (startsWithCI(t, i, 'www.')) k = i + 4;
+  if (k < 0) return i;
+  while (k < n) {
+    const c = t.charCodeAt(k);
+    if (isSpace(c) || c === 60 || c === 62 || c === 34 || c === 41 || c === 93) break;
+    k++;
+  }
+  return k;
+}
+
+function startsWithCI(t: string, i: number, lit: string): boolean {
+  if (i + lit.length > t.length) return false;
+  for (let k = 0; k < lit.length; k++) if ((t.charCodeAt(i + k) | 32) !== (lit.charCodeAt(k) | 32)) return false;
+  return true;
+}
+
+/**
+ * True when the run [s, e) is glued to neighbours by a connector (part of a
+ * compound token). A colon only glues digits ("14:42"), so "code:482910" stays.
+ */
+function glued(t: string, s: number, e: number, n: number): boolean {
+  if (s >= 2) {
+    const p = t.charCodeAt(s - 1);
+    const p2 = t.charCodeAt(s - 2);
+    if (p === 58 ? isDigit(p2) : isConnector(p) && isAsciiAlnum(p2)) return true;
+    if (p === 45 && (isAsciiAlnum(p2) || isWordLetter(p2))) return true;
+  }
+  if (e + 1 < n) {
+    const q = t.charCodeAt(e);
+    const q2 = t.charCodeAt(e + 1);
+    if (q === 58 ? isDigit(q2) : isConnector(q) && isAsciiAlnum(q2)) return true;
+  }
+  return false;
+}
+
+/** Index after the compound token around `i` (alphanumerics and connectors). */
+function skipCompound(t: string, i: number, n: number): number {
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if (isAsciiAlnum(c) || ((isConnector(c) || c === 45) && i + 1 < n && isAsciiAlnum(t.charCodeAt(i + 1)))) i++;
+    else break;
+  }
+  return i;
+}
+
+/** Letters of other space-separated scripts directly touching the token make it part of a word. */
+function touchesWord(c: number): boolean {
+  return isWordLetter(c) && !isCjk(c) && !(c >= 0x600 && c <= 0x6ff) && !(c >= 0xac00 && c <= 0xd7af);
+}
+
+/** Shape rules on the characters around a token [s, e): true when it cannot be a code. */
+function badNeighbours(t: string, s: number, e: number, n: number): boolean {
+  const p1 = s > 0 ? t.charCodeAt(s - 1) : 32;
+  const p2 = s > 1 ? t.charCodeAt(s - 2) : 32;
+  const q1 = e < n ? t.charCodeAt(e) : 32;
+  const q2 = e + 1 < n ? t.charCodeAt(e + 1) : 32;
+  if (touchesWord(p1) || touchesWord(q1)) return true;
+  if (p1 === 35 || p1 === 43 || p1 === 0xa9 || isCurrency(p1) || p1 === 0x2116 /* № */) return true;
+  if (isSpace(p1) && (isCurrency(p2) || p2 === 0xa9 || p2 === 35 || p2 === 0x2116)) return true;
+  if (q1 === 37 || isCurrency(q1) || q1 === 0xb0 /* ° */) return true;
+  if (isSpace(q1) && (isCurrency(q2) || q2 === 37)) return true;
+  // "(800) 555-0142": a closing parenthesis after digits just before
+  if (isSpace(p1) && p2 === 41 && s >= 3 && isDigit(t.charCodeAt(s - 3))) return true;
+  // a unit or currency word after one space
+  if (isSpace(q1) && isAsciiLetter(q2)) {
+    let k = e + 1;
+    let w = '';
+    while (k < n && k < e + 8 && isAsciiLetter(t.charCodeAt(k))) w += String.fromCharCode(t.charCodeAt(k++) | 32);
+    if (!(k < n && isAsciiLetter(t.charCodeAt(k))) && UNITS.has(w)) return true;
+  }
+  // US ZIP code after a two-letter state: "CA 94043", "OR 97205"
+  if (e - s === 5 && isSpace(p1) && s >= 4 && isUpper(p2) && isUpper(t.charCodeAt(s - 3))) {
+    const p4 = t.charCodeAt(s - 4);
+    if (isSpace(p4) || p4 === 44) return true;
+  }
+  return false;
+}
+
+/** The candidate for a hyphen-free or hyphenated token made of `groups` (start/end pairs), or null. */
+function tokenCandidate(t: string, groups: number[]): Candidate | null {
+  const count = groups.length / 2;
+  const start = groups[0];
+  const end = groups[groups.length - 1];
+  if (count === 1) {
+    const len = end - start;
+    if (len < MIN_LEN || len > MAX_LEN) return null;
+    let digits = 0;
+    let lower = 0;
+    for (let k = start; k < end; k++) {
+      const c = t.charCodeAt(k);
+      if (isLower(c)) lower++;
+      else if (isDigit(c)) digits++;
+    }
+    if (digits === 0) return null;
+    if (lower > 0) {
+      if (len < 6 || digits < 2 || len - digits < 2) return null;
+      return { value: t.slice(start, end), start, end, kind: K_LOWER };
+    }
+    return { value: t.slice(start, end), start, end, kind: digits === len ? K_PLAIN : K_ALNUM };
+  }
+  if (count > 3) return null;
+  // fixed prefix: "G-482910", "FB-12345"
+  const l0 = groups[1] - groups[0];
+  if (count === 2 && l0 <= 3 && allUpper(t, groups[0], groups[1])) {
+    const l1 = groups[3] - groups[2];
+    if (l1 >= MIN_LEN && l1 <= MAX_LEN && allDigits(t, groups[2], groups[3])) {
+      return { value: t.slice(groups[2], groups[3]), start, end, kind: K_PREFIX };
+    }
+  }
+  // equal groups: "482-910", "FWK-7RT", "12-34-56"
+  let total = 0;
+  let digits = 0;
+  let value = '';
+  for (let g = 0; g < count; g++) {
+    const gs = groups[2 * g];
+    const ge = groups[2 * g + 1];
+    if (ge - gs !== l0 || l0 < 2) return null;
+    for (let k = gs; k < ge; k++) {
+      const c = t.charCodeAt(k);
+      if (isLower(c)) return null;
+      if (isDigit(c)) digits++;
+    }
+    total += ge - gs;
+    value += t.slice(gs, ge);
+  }
+  if (total < MIN_LEN || total > MAX_LEN || digits === 0) return null;
+  return { value, start, end, kind: K_HYPHEN };
+}
+
+function allUpper(t: string, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (!isUpper(t.charCodeAt(k))) return false;
+  return true;
+}
+
+function hasDigit(t: string, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (isDigit(t.charCodeAt(k))) return true;
+  return false;
+}
+
+function allDigits(t: string, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (!isDigit(t.charCodeAt(k))) return false;
+  return true;
+}
+
+/** Single space-like separator between sequence groups; `split` also allows a line break. */
+function isGroupSep(c: number, split: boolean): boolean {
+  return c === 32 || c === 9 || c === 0xa0 || c === 0x2009 || c === 0x202f || c === 0x2007 || (split && c === 10);
+}
+
+/** Scans `t` (first `limit` characters) and returns the code-shaped candidates. */
+export function findCandidates(t: string, limit: number): Candidate[] {
+  const out: Candidate[] = [];
+  const n = Math.min(t.length, limit);
+  const groups: number[] = [];
+  let i = 0;
+  while (i < n && out.length < MAX_CANDIDATES) {
+    const c = t.charCodeAt(i);
+    if (!isAsciiAlnum(c)) {
+      i++;
+      continue;
+    }
+    if (i > 0 && isAsciiAlnum(t.charCodeAt(i - 1))) {
+      i = runEnd(t, i, n);
+      continue;
+    }
+    const u = skipUrl(t, i, n);
+    if (u > i) {
+      i = u;
+      continue;
+    }
+    let j = runEnd(t, i, n);
+    // fast path: ordinary words (no digit, not a prefix like "G-", not a lone capital)
+    if (!(j < n && t.charCodeAt(j) === 45) && (j - i > 1 ? !hasDigit(t, i, j) : isLower(c))) {
+      i = j;
+      continue;
+    }
+    // one token: run ('-' run)*
+    groups.length = 0;
+    groups.push(i, j);
+    while (j + 1 < n && t.charCodeAt(j) === 45 && isAsciiAlnum(t.charCodeAt(j + 1)) && groups.length < 16) {
+      const s2 = j + 1;
+      j = runEnd(t, s2, n);
+      groups.push(s2, j);
+    }
+    if (glued(t, i, j, n) || (j + 1 < n && t.charCodeAt(j) === 45 && isAsciiAlnum(t.charCodeAt(j + 1)))) {
+      i = skipCompound(t, i, n);
+      continue;
+    }
+    if (groups.length > 2 || !allDigitsOrSingle(t, i, j)) {
+      const cand = tokenCandidate(t, groups);
+      if (cand && !badNeighbours(t, i, j, n) && !numberBefore(t, i)) out.push(cand);
+      i = j;
+      continue;
+    }
+    i = sequence(t, i, j, n, out);
+  }
+  return out;
+}
+
+function allDigitsOrSingle(t: string, s: number, e: number): boolean {
+  return e - s === 1 ? isDigit(t.charCodeAt(s)) || isUpper(t.charCodeAt(s)) : allDigits(t, s, e);
+}
+
+/** True when a digit (or a phone-style closing parenthesis) sits one separator before `s`. */
+function numberBefore(t: string, s: number): boolean {
+  if (s < 2 || !isGroupSep(t.charCodeAt(s - 1), false)) return false;
+  const p = t.charCodeAt(s - 2);
+  return isDigit(p) || (p === 41 && s >= 3 && isDigit(t.charCodeAt(s - 3)));
+}
+
+/**
+ * Reads a run of simple groups separated by single spaces (or cells) starting
+ * with the digit group or single character [s, e), adds the candidate it forms
+ * and returns the index after it.
+ */
+function sequence(t: string, s: number, e: number, n: number, out: Candidate[]): number {
+  const single = e - s === 1;
+  let count = 1;
+  let total = e - s;
+  let equal = true;
+  let tainted = numberBefore(t, s);
+  let k = e;
+  let hasDigit = isDigit(t.charCodeAt(s));
+  while (count <= MAX_LEN + 2 && k + 1 < n && isGroupSep(t.charCodeAt(k), single)) {
+    const g = k + 1;
+    if (!isAsciiAlnum(t.charCodeAt(g))) break;
+    const ge = runEnd(t, g, n);
+    const len = ge - g;
+    const simple = !glued(t, g, ge, n) && !(ge + 1 < n && t.charCodeAt(ge) === 45 && isAsciiAlnum(t.charCodeAt(ge + 1)));
+    if (single) {
+      if (len !== 1 || !allDigitsOrSingle(t, g, ge)) {
+        if (isDigit(t.charCodeAt(g)) && isDigit(t.charCodeAt(s))) tainted = true;
+        break;
+      }
+      if (!simple) {
+        tainted = true;
+        break;
+      }
+    } else {
+      if (!allDigits(t, g, ge)) break;
+      if (!simple) {
+        tainted = true;
+        break;
+      }
+      if (len !== e - s) equal = false;
+    }
+    hasDigit ||= isDigit(t.charCodeAt(g));
+    total += len;
+    count++;
+    k = ge;
+  }
+  if (tainted) return skipCompound(t, k, n);
+  if (count === 1) {
+    if (e - s >= MIN_LEN) {
+      const cand = tokenCandidate(t, [s, e]);
+      if (cand && !badNeighbours(t, s, e, n)) out.push(cand);
+    }
+    return e;
+  }
+  const ok = single
+    ? count >= MIN_LEN && count <= MAX_LEN && hasDigit
+    : count <= 3 && equal && e - s >= 2 && e - s <= 4 && total >= MIN_LEN && total <= MAX_LEN;
+  if (ok && !badNeighbours(t, s, k, n)) {
+    let value = '';
+    for (let m = s; m < k; m++) if (isAsciiAlnum(t.charCodeAt(m))) value += t[m];
+    out.push({ value, start: s, end: k, kind: single ? K_SPLIT : K_SPACED });
+  }
+  return k;
+}

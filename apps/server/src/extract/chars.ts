@@ -1,0 +1,177 @@
+/**
+ * Character classes shared by the extractor's scanners. All checks work on
+ * UTF-16 code units, allocate nothing and never backtrack.
+ */
+
+/** ASCII digit 0-9. */
+export function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** ASCII letter A-Z or a-z. */
+export function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+export function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+export function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+export function isAsciiAlnum(c: number): boolean {
+  return isDigit(c) || isAsciiLetter(c);
+}
+
+/** Han ideographs, Hiragana, Katakana and full-width Katakana: scripts written without spaces. */
+export function isCjk(c: number): boolean {
+  return (CLASS[c] & C_CJK) !== 0;
+}
+
+function cjkSlow(c: number): boolean {
+  return (
+    (c >= 0x3040 && c <= 0x30ff) || // Hiragana, Katakana (incl. ー)
+    (c >= 0x31f0 && c <= 0x31ff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xff66 && c <= 0xff9f)
+  );
+}
+
+/** Letters of space-separated scripts (Latin, Greek, Cyrillic, Hebrew, Arabic, Thai, Hangul), plus combining marks. */
+export function isWordLetter(c: number): boolean {
+  return (CLASS[c] & C_LETTER) !== 0;
+}
+
+function wordLetterSlow(c: number): boolean {
+  if (c < 0x80) return isAsciiLetter(c);
+  if (c < 0xc0) return c === 0xaa || c === 0xb5 || c === 0xba;
+  if (c <= 0x24f) return c !== 0xd7 && c !== 0xf7;
+  if (c >= 0x300 && c <= 0x36f) return true; // combining marks
+  if (c >= 0x370 && c <= 0x58f) return c !== 0x37e && c !== 0x387; // Greek, Cyrillic, Armenian
+  if (c >= 0x590 && c <= 0x5ff) return c >= 0x5d0 || (c >= 0x591 && c <= 0x5c7); // Hebrew
+  if (c >= 0x600 && c <= 0x6ff) {
+    // Arabic: exclude punctuation and Arabic-Indic digits
+    if (c === 0x60c || c === 0x61b || c === 0x61f || c === 0x6d4) return false;
+    if ((c >= 0x660 && c <= 0x66d) || (c >= 0x6f0 && c <= 0x6f9)) return false;
+    return true;
+  }
+  if (c >= 0x750 && c <= 0x77f) return true;
+  if (c >= 0xe00 && c <= 0xe7f) return true; // Thai
+  if (c >= 0x1100 && c <= 0x11ff) return true; // Hangul Jamo
+  if (c >= 0x1e00 && c <= 0x1fff) return true; // Latin/Greek extended
+  if (c >= 0x3130 && c <= 0x318f) return true;
+  if (c >= 0xac00 && c <= 0xd7af) return true; // Hangul syllables
+  return false;
+}
+
+/** A character that belongs to a word for keyword matching: letter or ASCII digit. */
+export function isWordChar(c: number): boolean {
+  return (CLASS[c] & C_WORD) !== 0;
+}
+
+/** Whitespace as rendered by HTML and mail clients, including no-break and thin spaces. */
+export function isSpace(c: number): boolean {
+  return (CLASS[c] & C_SPACE) !== 0;
+}
+
+function spaceSlow(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0x1680
+  );
+}
+
+/** Invisible format characters that senders sprinkle into text (zero-width spaces, soft hyphens, BOM). */
+export function isInvisible(c: number): boolean {
+  return (CLASS[c] & C_INVISIBLE) !== 0;
+}
+
+function invisibleSlow(c: number): boolean {
+  return (
+    c === 0xad ||
+    c === 0x34f ||
+    c === 0x180e ||
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x2060 && c <= 0x2064) ||
+    c === 0xfeff
+  );
+}
+
+/** Lower-cases one code unit without allocating (ASCII, Latin-1, Latin Extended-A pairs, Greek, Cyrillic). */
+export function lowerCode(c: number): number {
+  return c < 0x10000 ? LOWER[c] : c;
+}
+
+function lowerSlow(c: number): number {
+  if (c < 0x80) return c >= 65 && c <= 90 ? c + 32 : c;
+  if (c >= 0xc0 && c <= 0xde && c !== 0xd7) return c + 32;
+  if (c >= 0x100 && c <= 0x17f) {
+    // Latin Extended-A: upper/lower pairs, parity flips at U+0139 and U+0179
+    if (c <= 0x137 || (c >= 0x14a && c <= 0x177)) return c % 2 === 0 ? c + 1 : c;
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) return c % 2 === 1 ? c + 1 : c;
+    return c === 0x178 ? 0xff : c;
+  }
+  if (c >= 0x391 && c <= 0x3ab && c !== 0x3a2) return c + 32;
+  if (c >= 0x410 && c <= 0x42f) return c + 32;
+  if (c >= 0x400 && c <= 0x40f) return c + 80;
+  return c;
+}
+
+/** Maps full-width and Arabic-Indic digits to ASCII digits; returns -1 for other characters. */
+export function foreignDigit(c: number): number {
+  if (c >= 0xff10 && c <= 0xff19) return c - 0xff10;
+  if (c >= 0x660 && c <= 0x669) return c - 0x660;
+  if (c >= 0x6f0 && c <= 0x6f9) return c - 0x6f0;
+  return -1;
+}
+
+/** Replaces full-width and Arabic-Indic digits with ASCII digits (same length, so offsets survive). */
+export function normaliseDigits(s: string): string {
+  let found = false;
+  for (let i = 0; i < s.length; i++) {
+    if (foreignDigit(s.charCodeAt(i)) >= 0) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return s;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const d = foreignDigit(s.charCodeAt(i));
+    if (d >= 0) {
+      out += s.slice(from, i) + String.fromCharCode(48 + d);
+      from = i + 1;
+    }
+  }
+  return out + s.slice(from);
+}
+
+// Lookup tables, built once at load (64K entries each).
+const C_LETTER = 1;
+const C_WORD = 2;
+const C_CJK = 4;
+const C_SPACE = 8;
+const C_INVISIBLE = 16;
+const CLASS = new Uint8Array(0x10000);
+const LOWER = new Uint16Array(0x10000);
+for (let c = 0; c < 0x10000; c++) {
+  let k = 0;
+  if (wordLetterSlow(c)) k |= C_LETTER | C_WORD;
+  if (isDigit(c)) k |= C_WORD;
+  if (cjkSlow(c)) k |= C_CJK;
+  if (spaceSlow(c)) k |= C_SPACE;
+  if (invisibleSlow(c)) k |= C_INVISIBLE;
+  CLASS[c] = k;
+  LOWER[c] = lowerSlow(c);
+}

@@ -1,0 +1,466 @@
+/**
+ * A forgiving, linear HTML scanner that turns a mail body into plain text plus
+ * the bits of structure the extractor scores on: which text is hidden, big,
+ * monospaced, letter-spaced, bold or small, and every `<a href>` with its text,
+ * image alt text and button styling.
+ *
+ * Text output collapses whitespace the way a browser does; block elements end
+ * a line (`\n`) and table cells are separated by a tab (`\t`), so a code whose
+ * digits sit in separate `<td>`s comes out as `2\t9\t4\t0\t7\t1`.
+ *
+ * Safety: every loop advances, closing quotes and tags are found with
+ * `indexOf`, the element stack is capped, and input beyond {@link MAX_HTML}
+ * is ignored. No regular expressions.
+ */
+import { isInvisible, isSpace, isAsciiLetter, isDigit } from './chars.js';
+import { decodeAttribute, entity, readEntity } from './entities.js';
+import { F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, buttonStyle, coloured, hasButtonClass, hiddenStyle, readStyle } from './style.js';
+
+/** Only the first 256 KB of HTML is scanned. */
+export const MAX_HTML = 256 * 1024;
+const MAX_ANCHORS = 400;
+const MAX_DEPTH = 512;
+const MAX_ATTR = 8192;
+const MAX_ANCHOR_TEXT = 512;
+
+export { F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, F_SPACED } from './style.js';
+
+export interface TextSpan {
+  start: number;
+  end: number;
+  flags: number;
+}
+
+export interface Anchor {
+  /** Entity-decoded, trimmed href as the message has it. */
+  href: string;
+  /** Range of the anchor's text in {@link HtmlDoc.text}. */
+  start: number;
+  end: number;
+  /** Visible text (whitespace collapsed), filled in at the end. */
+  text: string;
+  /** Alt text of images inside the anchor, plus its title attribute. */
+  alt: string;
+  /** Styled like a button (own background/padding, or a coloured parent cell). */
+  button: boolean;
+  /** Text flags in effect where the anchor opens (hidden, small...). */
+  flags: number;
+}
+
+export interface HtmlDoc {
+  text: string;
+  /** Non-overlapping ranges of text with non-zero flags, in order. */
+  spans: TextSpan[];
+  anchors: Anchor[];
+}
+
+const SEP_NONE = 0;
+const SEP_SPACE = 1;
+const SEP_TAB = 2;
+const SEP_NL = 3;
+const SEP_CHARS = [0, 32, 9, 10];
+
+const BLOCK = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'center', 'dd', 'div', 'dl', 'dt',
+  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header',
+  'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul',
+  'body', 'html',
+]);
+const CELL = new Set(['td', 'th']);
+const VOID = new Set([
+  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source',
+  'track', 'wbr', 'basefont', 'frame', 'keygen',
+]);
+/** Elements whose content is not rendered text. */
+const RAW = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'noscript', 'template', 'noembed', 'noframes', 'iframe']);
+const TAG_FLAGS: Record<string, number> = {
+  b: F_BOLD, strong: F_BOLD, h1: F_BOLD | F_BIG, h2: F_BOLD | F_BIG, h3: F_BOLD, code: F_MONO,
+  pre: F_MONO, kbd: F_MONO, samp: F_MONO, tt: F_MONO, big: F_BIG,
+};
+const TAG_PX: Record<string, number> = { h1: 32, h2: 24, h3: 19, small: 12, big: 20 };
+
+/** Attributes kept while parsing a start tag. */
+interface Attrs {
+  href: string | null;
+  style: string;
+  cls: string;
+  bgcolor: string;
+  alt: string;
+  title: string;
+  hidden: boolean;
+}
+
+// Scratch memory reused across calls (the scanner is synchronous and not re-entrant).
+const STACK_FLAGS = new Int32Array(MAX_DEPTH + 1);
+const STACK_PX = new Float64Array(MAX_DEPTH + 1);
+const STACK_BTN = new Uint8Array(MAX_DEPTH + 1);
+let outBuf = new Uint16Array(16 * 1024);
+
+class Scanner {
+  readonly html: string;
+  readonly n: number;
+  readonly buf: Uint16Array;
+  len = 0;
+  pending = SEP_NONE;
+  readonly spans: TextSpan[] = [];
+  readonly anchors: Anchor[] = [];
+  open: Anchor | null = null;
+  // element stack (parallel arrays; index 0 is the root)
+  readonly names: string[] = ['#root'];
+  readonly flags = STACK_FLAGS;
+  readonly px = STACK_PX;
+  readonly btn = STACK_BTN;
+  depth = 0;
+  readonly attrs: Attrs = { href: null, style: '', cls: '', bgcolor: '', alt: '', title: '', hidden: false };
+
+  constructor(html: string) {
+    this.html = html;
+    this.n = html.length;
+    if (outBuf.length < html.length + 16) outBuf = new Uint16Array(Math.max(html.length + 16, outBuf.length * 2));
+    this.buf = outBuf;
+    this.flags[0] = 0;
+    this.btn[0] = 0;
+    this.px[0] = 16;
+  }
+
+  run(): HtmlDoc {
+    const { html, n } = this;
+    let i = 0;
+    while (i < n) {
+      const lt = html.indexOf('<', i);
+      const textEnd = lt < 0 ? n : lt;
+      if (textEnd > i) this.emitText(i, textEnd);
+      if (lt < 0) break;
+      i = this.markup(lt);
+    }
+    this.closeAnchor();
+    const text = bufferToString(this.buf, this.len);
+    for (const a of this.anchors) a.text = collapse(text.slice(a.start, Math.min(a.end, a.start + MAX_ANCHOR_TEXT)));
+    return { text, spans: this.spans, anchors: this.anchors };
+  }
+
+  /** Appends text from html[from, to), decoding entities and collapsing whitespace. */
+  emitText(from: number, to: number): void {
+    const { html, buf } = this;
+    const flags = this.flags[this.depth];
+    let spanStart = -1;
+    for (let k = from; k < to; k++) {
+      let c = html.charCodeAt(k);
+      if (c === 38 && readEntity(html, k, to, false)) {
+        k += entity.length - 1;
+        c = entity.code;
+        if (c > 0xffff) {
+          this.flush();
+          if (spanStart < 0) spanStart = this.len;
+          const v = c - 0x10000;
+          buf[this.len++] = 0xd800 + (v >> 10);
+          buf[this.len++] = 0xdc00 + (v & 0x3ff);
+          continue;
+        }
+      }
+      if (isSpace(c)) {
+        if (this.pending < SEP_SPACE) this.pending = SEP_SPACE;
+        continue;
+      }
+      if (isInvisible(c)) continue;
+      this.flush();
+      if (spanStart < 0) spanStart = this.len;
+      buf[this.len++] = c;
+    }
+    if (spanStart >= 0 && flags !== 0) this.addSpan(spanStart, this.len, flags);
+  }
+
+  /** Writes the pending separator, if any, before the next visible character. */
+  flush(): void {
+    if (this.pending !== SEP_NONE) {
+      if (this.len > 0) this.buf[this.len++] = SEP_CHARS[this.pending];
+      this.pending = SEP_NONE;
+    }
+  }
+
+  addSpan(start: number, end: number, flags: number): void {
+    const last = this.spans[this.spans.length - 1];
+    if (last && last.flags === flags && last.end >= start - 1) last.end = end;
+    else this.spans.push({ start, end, flags });
+  }
+
+  separator(sep: number): void {
+    if (this.pending < sep) this.pending = sep;
+  }
+
+  /** Handles the markup starting with `<` at `lt`; returns the index after it. */
+  markup(lt: number): number {
+    const { html, n } = this;
+    const c1 = lt + 1 < n ? html.charCodeAt(lt + 1) : 0;
+    if (c1 === 33 /* ! */) {
+      if (html.startsWith('<!--', lt)) {
+        const e = html.indexOf('-->', lt + 4);
+        return e < 0 ? n : e + 3;
+      }
+      const e = html.indexOf('>', lt + 2);
+      return e < 0 ? n : e + 1;
+    }
+    if (c1 === 63 /* ? */) {
+      const e = html.indexOf('>', lt + 2);
+      return e < 0 ? n : e + 1;
+    }
+    if (c1 === 47 /* / */) {
+      let j = lt + 2;
+      while (j < n && isNameChar(html.charCodeAt(j))) j++;
+      const e = html.indexOf('>', j);
+      if (j > lt + 2) this.endTag(html.slice(lt + 2, j).toLowerCase());
+      return e < 0 ? n : e + 1;
+    }
+    if (isAsciiLetter(c1)) return this.startTag(lt);
+    this.emitText(lt, lt + 1);
+    return lt + 1;
+  }
+
+  startTag(lt: number): number {
+    const { html, n, attrs } = this;
+    let j = lt + 1;
+    while (j < n && isNameChar(html.charCodeAt(j))) j++;
+    const name = html.slice(lt + 1, j).toLowerCase();
+    attrs.href = null;
+    attrs.style = attrs.cls = attrs.bgcolor = attrs.alt = attrs.title = '';
+    attrs.hidden = false;
+    let selfClosing = false;
+    for (;;) {
+      while (j < n && isSpace(html.charCodeAt(j))) j++;
+      if (j >= n) return n; // unterminated tag: nothing after it renders
+      const c = html.charCodeAt(j);
+      if (c === 62 /* > */) {
+        j++;
+        break;
+      }
+      if (c === 47 /* / */) {
+        selfClosing = j + 1 < n && html.charCodeAt(j + 1) === 62;
+        j++;
+        continue;
+      }
+      const an = j;
+      while (j < n) {
+        const d = html.charCodeAt(j);
+        if (isSpace(d) || d === 61 || d === 62 || d === 47) break;
+        j++;
+      }
+      if (j === an) {
+        j++; // stray '=' or similar
+        continue;
+      }
+      const nameLen = j - an;
+      while (j < n && isSpace(html.charCodeAt(j))) j++;
+      let vs = -1;
+      let ve = -1;
+      if (j < n && html.charCodeAt(j) === 61 /* = */) {
+        j++;
+        while (j < n && isSpace(html.charCodeAt(j))) j++;
+        const q = j < n ? html.charCodeAt(j) : 0;
+        if (q === 34 || q === 39) {
+          const e = html.indexOf(q === 34 ? '"' : "'", j + 1);
+          if (e < 0) return n; // unterminated quote swallows the rest of the document
+          vs = j + 1;
+          ve = e;
+          j = e + 1;
+        } else {
+          vs = j;
+          while (j < n && !isSpace(html.charCodeAt(j)) && html.charCodeAt(j) !== 62) j++;
+          ve = j;
+        }
+      }
+      if (nameLen <= 7) this.keepAttr(an, nameLen, vs, ve);
+    }
+    this.openElement(name, selfClosing);
+    if (RAW.has(name) && !selfClosing) return this.skipRaw(name, j);
+    return j;
+  }
+
+  keepAttr(an: number, nameLen: number, vs: number, ve: number): void {
+    const a = this.attrs;
+    const html = this.html;
+    const attr = attrId(html, an, nameLen);
+    if (attr === A_NONE) return;
+    if (attr === A_HIDDEN) {
+      a.hidden = true;
+      return;
+    }
+    if (vs < 0) return;
+    const end = Math.min(ve, vs + MAX_ATTR);
+    switch (attr) {
+      case A_HREF:
+        a.href = ve - vs <= MAX_ATTR ? decodeAttribute(html.slice(vs, end)).trim() : '';
+        break;
+      case A_STYLE:
+        a.style = html.slice(vs, end).toLowerCase();
+        break;
+      case A_CLASS:
+        a.cls = html.slice(vs, end).toLowerCase();
+        break;
+      case A_BGCOLOR:
+        a.bgcolor = html.slice(vs, end).toLowerCase();
+        break;
+      case A_ALT:
+        if (ve - vs <= 512) a.alt = decodeAttribute(html.slice(vs, end));
+        break;
+      case A_TITLE:
+        if (ve - vs <= 512) a.title = decodeAttribute(html.slice(vs, end));
+        break;
+    }
+  }
+
+  /** Skips the content of a raw-text element up to its end tag. */
+  skipRaw(name: string, from: number): number {
+    const { html, n } = this;
+    let k = from;
+    for (;;) {
+      const e = html.indexOf('</', k);
+      if (e < 0) return n;
+      let m = 0;
+      while (m < name.length && e + 2 + m < n && (html.charCodeAt(e + 2 + m) | 32) === name.charCodeAt(m)) m++;
+      if (m === name.length) {
+        const g = html.indexOf('>', e + 2 + m);
+        this.endTag(name);
+        return g < 0 ? n : g + 1;
+      }
+      k = e + 2;
+    }
+  }
+
+  openElement(name: string, selfClosing: boolean): void {
+    const a = this.attrs;
+    if (name === 'a') {
+      this.closeAnchor();
+      const href = a.href;
+      if (href !== null && this.anchors.length < MAX_ANCHORS) {
+        const own = buttonStyle(a.style) || hasButtonClass(a.cls);
+        const anchor: Anchor = {
+          href,
+          start: this.len,
+          end: this.len,
+          text: '',
+          alt: a.title,
+          button: own || this.btn[this.depth] === 1,
+          flags: this.flags[this.depth] | (hiddenStyle(a.style) || a.hidden ? F_HIDDEN : 0),
+        };
+        this.anchors.push(anchor);
+        this.open = anchor;
+      }
+    } else if (name === 'img') {
+      if (this.open && a.alt) this.open.alt = this.open.alt ? `${this.open.alt} ${a.alt}` : a.alt;
+    }
+    if (BLOCK.has(name)) this.separator(SEP_NL);
+    else if (CELL.has(name)) this.separator(SEP_TAB);
+    if (VOID.has(name) || selfClosing) return;
+    // implicit end tags that matter for flag inheritance
+    const top = this.names[this.depth];
+    if ((name === 'td' || name === 'th') && (top === 'td' || top === 'th')) this.depth--;
+    else if (name === 'tr') this.popUntil('tr', 4);
+    else if ((name === 'p' || name === 'li') && top === name) this.depth--;
+    if (this.depth >= MAX_DEPTH) return;
+    const d = this.depth + 1;
+    let flags = this.flags[d - 1] & ~(F_BIG | F_SMALL);
+    let px = this.px[d - 1];
+    flags |= TAG_FLAGS[name] ?? 0;
+    px = TAG_PX[name] ?? px;
+    let btn = 0;
+    if (a.style) {
+      const st = readStyle(a.style, px);
+      flags |= st.flags;
+      px = st.px;
+      if (st.bg) btn = 1;
+    }
+    if (a.hidden) flags |= F_HIDDEN;
+    if (a.bgcolor && coloured(a.bgcolor)) btn = 1;
+    if (hasButtonClass(a.cls)) btn = 1;
+    if (px >= 20) flags |= F_BIG;
+    else if (px > 0 && px <= 12.5) flags |= F_SMALL;
+    this.names[d] = name;
+    this.flags[d] = flags;
+    this.px[d] = px;
+    this.btn[d] = btn;
+    this.depth = d;
+  }
+
+  /** Pops an open element named `name` (and those above it) if it is within `limit` levels. */
+  popUntil(name: string, limit: number): boolean {
+    const stop = Math.max(1, this.depth - limit);
+    for (let k = this.depth; k >= stop; k--) {
+      if (this.names[k] === name) {
+        this.depth = k - 1;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  endTag(name: string): void {
+    if (name === 'a') this.closeAnchor();
+    if (BLOCK.has(name)) this.separator(SEP_NL);
+    else if (CELL.has(name)) this.separator(SEP_TAB);
+    if (!VOID.has(name)) this.popUntil(name, 64);
+  }
+
+  closeAnchor(): void {
+    if (this.open) {
+      this.open.end = this.len;
+      this.open = null;
+    }
+  }
+}
+
+const A_NONE = 0;
+const A_HREF = 1;
+const A_STYLE = 2;
+const A_CLASS = 3;
+const A_BGCOLOR = 4;
+const A_ALT = 5;
+const A_TITLE = 6;
+const A_HIDDEN = 7;
+const ATTR_NAMES = ['', 'href', 'style', 'class', 'bgcolor', 'alt', 'title', 'hidden'];
+
+/** Which of the kept attributes the name at html[an, an+len) is (ASCII case-insensitive). */
+function attrId(html: string, an: number, len: number): number {
+  for (let id = 1; id < ATTR_NAMES.length; id++) {
+    const name = ATTR_NAMES[id];
+    if (name.length !== len) continue;
+    let k = 0;
+    while (k < len && (html.charCodeAt(an + k) | 32) === name.charCodeAt(k)) k++;
+    if (k === len) return id;
+  }
+  return A_NONE;
+}
+
+function isNameChar(c: number): boolean {
+  return isAsciiLetter(c) || isDigit(c) || c === 45 || c === 58 || c === 95;
+}
+
+function bufferToString(buf: Uint16Array, len: number): string {
+  let out = '';
+  for (let k = 0; k < len; k += 8192) {
+    out += String.fromCharCode.apply(null, buf.subarray(k, Math.min(len, k + 8192)) as unknown as number[]);
+  }
+  return out;
+}
+
+/** Collapses whitespace runs to single spaces and trims. */
+export function collapse(s: string): string {
+  let out = '';
+  let space = false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (isSpace(c)) {
+      space = out.length > 0;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += s[k];
+  }
+  return out;
+}
+
+/** Converts a mail's HTML part into text, flagged spans and anchors. */
+export function htmlToDoc(input: string): HtmlDoc {
+  const html = input.length > MAX_HTML ? input.slice(0, MAX_HTML) : input;
+  return new Scanner(html).run();
+}

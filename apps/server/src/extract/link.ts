@@ -1,0 +1,291 @@
+/**
+ * Picks the confirmation link: the URL a person would click to verify,
+ * confirm, activate or sign in.
+ *
+ * Every `<a href>` (or, for text-only mail, every URL with the text in front
+ * of it as its label) is scored on:
+ *  - its text, in many languages: verify/confirm/activate (+4), sign in/log in
+ *    (+3), magic link (+2), subscribe (+1.5, double opt-in); weak negatives
+ *    such as open/visit/shop/view (-1.5). Text that says unsubscribe,
+ *    privacy, help, reset password, activity, track, social... disqualifies;
+ *  - the URL (unless it is a click-tracking redirect, which is returned as is
+ *    and judged on text alone): verify/confirm/token/oobCode/magic/login in
+ *    path or query, a token parameter, a long random secret; homepage,
+ *    unsubscribe/help/legal/social paths and hosts count against;
+ *  - the surrounding sentence ("Click the button below to verify", "Follow
+ *    this link to verify your email address");
+ *  - button styling (+1.5) and small print (-1).
+ * A plain "Sign in" link without a secret is just the login page, not a
+ * magic link. The best link must reach {@link THRESHOLD} and have a positive
+ * signal from its text or URL (or from context plus a secret).
+ */
+import { collapse, F_HIDDEN, F_SMALL, type HtmlDoc } from './html.js';
+import { categoriesOf, firstHitAtOrAfter, type Hits } from './keywords.js';
+import { analyseUrl } from './url.js';
+import { ACTIVATE, CLICK, LINKNEG, LINKWEAK, LOGIN, MAGIC, NEGNUM, SUBSCRIBE, VERIFY } from './words.js';
+import { isCjk, isSpace, isWordLetter } from './chars.js';
+
+const THRESHOLD = 4;
+const CONTEXT_BEFORE = 150;
+const CONTEXT_AFTER = 100;
+const MAX_TEXT_URLS = 200;
+
+/** A link to score: from an HTML anchor or a URL in plain text. */
+interface LinkCandidate {
+  href: string;
+  /** The words a person reads on the link (anchor text, image alt, or the label before a plain-text URL). */
+  label: string;
+  /** Range of the link in the text the context hits refer to. */
+  start: number;
+  end: number;
+  button: boolean;
+  small: boolean;
+}
+
+function decay(d: number): number {
+  if (d <= 20) return 1;
+  if (d <= 60) return 0.8;
+  if (d <= 110) return 0.55;
+  return 0.35;
+}
+
+/** Score of the link's own words; `positive` tells whether they name a confirmation action. */
+function labelScore(cats: number): { score: number; positive: boolean } {
+  let s = 0;
+  let positive = false;
+  if (cats & (VERIFY | ACTIVATE)) {
+    s += 4;
+    positive = true;
+  } else if (cats & LOGIN) {
+    s += 3;
+    positive = true;
+  }
+  if (cats & MAGIC) {
+    s += 2;
+    positive = true;
+  }
+  if (cats & SUBSCRIBE && !(cats & LINKNEG)) {
+    s += 1.5;
+    positive = true;
+  }
+  if (cats & LINKWEAK) s -= 1.5;
+  if (cats & NEGNUM && !(cats & (VERIFY | ACTIVATE))) s -= 1;
+  return { score: s, positive };
+}
+
+const ACTION = VERIFY | ACTIVATE | LOGIN | MAGIC;
+
+/** Result slot of {@link contextScore}: an action word right next to the link ("...magic link:", "click here to activate"). */
+const near = { action: false };
+
+/** Context words around the link, within the same text. */
+function contextScore(text: string, hits: Hits, start: number, end: number): number {
+  let s = 0;
+  near.action = false;
+  for (let k = firstHitAtOrAfter(hits, start) - 1; k >= 0; k--) {
+    const he = hits.end[k];
+    if (he > start) continue;
+    const d = start - he;
+    if (d > CONTEXT_BEFORE) break;
+    s += contextWeight(hits.cats[k], d);
+    if (d <= 40 && hits.cats[k] & ACTION && !(hits.cats[k] & LINKNEG)) near.action = true;
+  }
+  let stop = end + CONTEXT_AFTER;
+  for (let k = end; k < stop && k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || c === 46 || c === 0x3002) {
+      stop = k;
+      break;
+    }
+  }
+  for (let k = firstHitAtOrAfter(hits, end); k < hits.start.length && hits.start[k] < stop; k++) {
+    s += contextWeight(hits.cats[k], hits.start[k] - end);
+    if (hits.start[k] - end <= 40 && hits.cats[k] & ACTION && !(hits.cats[k] & LINKNEG)) near.action = true;
+  }
+  return Math.max(-3, Math.min(3, s));
+}
+
+function contextWeight(cats: number, d: number): number {
+  if (cats & LINKNEG) return d <= 40 ? -1.5 : 0;
+  let w = 0;
+  if (cats & (VERIFY | ACTIVATE | MAGIC)) w = 1.5;
+  else if (cats & LOGIN) w = 1.2;
+  else if (cats & SUBSCRIBE) w = 0.5;
+  else if (cats & CLICK) w = 0.4;
+  return w * decay(d);
+}
+
+/** True for link text that is no text: empty, the URL itself, or no letters at all. */
+function isBareLabel(label: string, href: string): boolean {
+  if (!label || label === href) return true;
+  const l = label.slice(0, 8).toLowerCase();
+  if (l.startsWith('http') || l.startsWith('www.')) return true;
+  for (let k = 0; k < label.length; k++) if (isWordLetter(label.charCodeAt(k)) || isCjk(label.charCodeAt(k))) return false;
+  return true;
+}
+
+function scoreLink(c: LinkCandidate, text: string, hits: Hits, subjectCats: number): { score: number; eligible: boolean } {
+  const bare = isBareLabel(c.label, c.href);
+  const cats = bare ? 0 : categoriesOf(c.label);
+  // unsubscribe, privacy, help, reset password, activity...: never a confirmation link
+  if (cats & LINKNEG) return { score: -Infinity, eligible: false };
+  const lab = labelScore(cats);
+  const url = analyseUrl(c.href);
+  if (!url.ok) return { score: -Infinity, eligible: false };
+  let score = lab.score;
+  let urlPositive = false;
+  if (!url.tracked) {
+    if (url.positive) {
+      score += 2.5;
+      urlPositive = true;
+    }
+    if (url.tokenParam) score += 1.5;
+    score += url.secret ? 1.5 : -1.5;
+    if (url.negative) {
+      score -= 4;
+      urlPositive = false;
+    }
+    if (url.homepage) score -= 5;
+    // "Sign in to X" pointing at a login page without a secret is not a magic link
+    if (cats & LOGIN && !(cats & (VERIFY | ACTIVATE | MAGIC)) && !url.secret && !url.tokenParam) score -= 5;
+  }
+  const ctx = contextScore(text, hits, c.start, c.end);
+  // a tracked "Log in" button hides its URL: only a sign-in mail (subject or sentence says so) makes it a magic link
+  if (url.tracked && cats & LOGIN && !(cats & (VERIFY | ACTIVATE | MAGIC)) && !(subjectCats & ACTION) && ctx < 1) score -= 3;
+  const generic = bare || !(cats & ACTION);
+  score += generic ? ctx * 1.5 : ctx;
+  // "Here is your magic link: <a>", "<a>Click here</a> to activate": the sentence labels the link
+  const labelledByContext = generic && near.action;
+  if (labelledByContext) score += 1.5;
+  if (c.button) score += 1.5;
+  if (c.small) score -= 1;
+  const contextual = labelledByContext && ctx > 1 && !url.negative && !url.homepage && (url.secret || url.tokenParam || url.tracked);
+  const eligible = lab.positive || urlPositive || contextual;
+  return { score, eligible };
+}
+
+/** Picks the best candidate (same href seen twice adds a little). */
+function pick(cands: LinkCandidate[], text: string, hits: Hits, subjectCats: number): string | null {
+  const best = new Map<string, { score: number; seen: number; order: number }>();
+  cands.forEach((c, order) => {
+    const r = scoreLink(c, text, hits, subjectCats);
+    if (!r.eligible) return;
+    const prev = best.get(c.href);
+    if (!prev) best.set(c.href, { score: r.score, seen: 1, order });
+    else {
+      prev.score = Math.max(prev.score, r.score);
+      prev.seen++;
+    }
+  });
+  let href: string | null = null;
+  let top = -Infinity;
+  for (const [h, b] of best) {
+    const score = b.score + (b.seen > 1 ? 0.5 : 0);
+    if (score >= THRESHOLD && score > top) {
+      href = h;
+      top = score;
+    }
+  }
+  return href;
+}
+
+/** Confirmation link among the anchors of an HTML part. */
+export function linkFromHtml(doc: HtmlDoc, hits: Hits, subjectCats: number): string | null {
+  const cands = htmlCandidates(doc);
+  return cands.length ? pick(cands, doc.text, hits, subjectCats) : null;
+}
+
+/** Exposed for tests and tuning: every anchor of an HTML part with its score. */
+export function rankHtmlLinks(doc: HtmlDoc, hits: Hits, subjectCats = 0): { href: string; label: string; score: number; eligible: boolean }[] {
+  return htmlCandidates(doc).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, doc.text, hits, subjectCats) }));
+}
+
+function htmlCandidates(doc: HtmlDoc): LinkCandidate[] {
+  const cands: LinkCandidate[] = [];
+  for (const a of doc.anchors) {
+    if (a.flags & F_HIDDEN || !a.href) continue;
+    const lower = a.href.slice(0, 8).toLowerCase();
+    if (!lower.startsWith('http://') && !lower.startsWith('https://')) continue;
+    cands.push({
+      href: a.href,
+      label: a.text || collapse(a.alt),
+      start: a.start,
+      end: a.end,
+      button: a.button,
+      small: (a.flags & F_SMALL) !== 0,
+    });
+  }
+  return cands;
+}
+
+/** True when an HTML part has at least one http(s) anchor. */
+export function hasHttpAnchors(doc: HtmlDoc): boolean {
+  return doc.anchors.some((a) => {
+    const l = a.href.slice(0, 8).toLowerCase();
+    return l.startsWith('http://') || l.startsWith('https://');
+  });
+}
+
+/** Confirmation link among the URLs of a plain-text part; the clause before a URL is its label. */
+export function linkFromText(text: string, hits: Hits, limit: number, subjectCats: number): string | null {
+  const cands = textCandidates(text, limit);
+  return cands.length ? pick(cands, text, hits, subjectCats) : null;
+}
+
+/** Exposed for tests and tuning: every URL of a plain-text part with its score. */
+export function rankTextLinks(text: string, hits: Hits, subjectCats = 0): { href: string; label: string; score: number; eligible: boolean }[] {
+  return textCandidates(text, text.length).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, text, hits, subjectCats) }));
+}
+
+function textCandidates(text: string, limit: number): LinkCandidate[] {
+  const cands: LinkCandidate[] = [];
+  const n = Math.min(text.length, limit);
+  let from = 0;
+  while (cands.length < MAX_TEXT_URLS) {
+    const i = text.indexOf('http', from);
+    if (i < 0 || i >= n) break;
+    from = i + 4;
+    const head = text.slice(i, i + 8).toLowerCase();
+    if (!head.startsWith('https://') && !head.startsWith('http://')) continue;
+    if (i > 0 && /* part of a word */ isUrlChar(text.charCodeAt(i - 1))) continue;
+    let e = i;
+    while (e < n && !isSpace(text.charCodeAt(e)) && !isUrlStop(text.charCodeAt(e))) e++;
+    while (e > i && isTrailingPunct(text.charCodeAt(e - 1))) e--;
+    let href = text.slice(i, e);
+    if (href.endsWith(')') && href.indexOf('(') < 0) href = href.slice(0, -1);
+    // the label is the clause before the URL on its line: back to the line start or a sentence end
+    let ls = i;
+    while (ls > 0 && i - ls < 120) {
+      const c = text.charCodeAt(ls - 1);
+      if (c === 10 || c === 0x3002 || ((c === 46 || c === 33 || c === 63) && ls < i && isSpace(text.charCodeAt(ls)))) break;
+      ls--;
+    }
+    const label = trimLabel(collapse(text.slice(ls, i)));
+    cands.push({ href, label, start: ls, end: e, button: false, small: false });
+    from = e;
+  }
+  return cands;
+}
+
+/** Drops the punctuation between a label and its URL ("Verify email (", "Sign in: "). */
+function trimLabel(label: string): string {
+  let e = label.length;
+  while (e > 0) {
+    const c = label.charCodeAt(e - 1);
+    if (isSpace(c) || c === 58 || c === 40 || c === 60 || c === 91 || c === 45 || c === 0x2013 || c === 0x2014 || c === 62 || c === 0xff1a) e--;
+    else break;
+  }
+  return label.slice(0, e);
+}
+
+function isUrlChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 47 || c === 61;
+}
+
+function isUrlStop(c: number): boolean {
+  return c === 60 || c === 62 || c === 34 || c === 0x3e || c === 0x60;
+}
+
+function isTrailingPunct(c: number): boolean {
+  return c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 93 || c === 0x3002;
+}

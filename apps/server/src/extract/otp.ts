@@ -1,0 +1,262 @@
+/**
+ * Scores code-shaped candidates (see candidates.ts) and picks the one-time
+ * code a person would type.
+ *
+ * A candidate scores from:
+ *  - context words near it (code / verification / one-time / sign-in / enter,
+ *    in many languages), weighted by distance, before it and after it in the
+ *    same sentence ("G-318274 is your Google verification code");
+ *  - the nearest label: if the closest context word before it names another
+ *    kind of number (order, invoice, phone, user ID, promo code...) it loses;
+ *  - presentation: standing alone on its line or in its cell, a "Label:" in
+ *    front, big / monospaced / letter-spaced / bold text (HTML), and a
+ *    deliberate format (spaced, hyphenated, one digit per cell);
+ *  - shape: six digits is typical; year-like, date-like, repeated digits and
+ *    promo-like words with a number are penalised.
+ * Hidden (pre-header) and small print count less. A candidate needs real code
+ * context and a total above {@link THRESHOLD}.
+ */
+import { findCandidates, K_ALNUM, K_LOWER, K_PLAIN, K_SPLIT, type Candidate } from './candidates.js';
+import { F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, F_SPACED, type TextSpan } from './html.js';
+import { firstHitAtOrAfter, type Hits } from './keywords.js';
+import { ACTIVATE, CODE, ENTER, EXPIRE, LOGIN, NEGNUM, ONETIME, SECURITY, VERIFY } from './words.js';
+
+/** One text to search: the subject, the text/plain part or the text of the HTML part. */
+export interface OtpSource {
+  text: string;
+  hits: Hits;
+  spans: TextSpan[] | null;
+  subject: boolean;
+}
+
+const MAX_SCAN = 64 * 1024;
+const THRESHOLD = 3;
+const MIN_CONTEXT = 1.5;
+const WINDOW_BEFORE = 160;
+const WINDOW_AFTER = 80;
+
+/** How much a context word says "a code is here". */
+function weight(cats: number): number {
+  let w = 0;
+  if (cats & CODE) w += 3;
+  if (cats & ONETIME) w += 2;
+  if (cats & VERIFY) w += 1.2;
+  if (cats & (LOGIN | ENTER | ACTIVATE)) w += 0.8;
+  if (cats & SECURITY) w += 0.6;
+  if (cats & EXPIRE) w += 0.5;
+  return w;
+}
+
+function decay(d: number): number {
+  if (d <= 16) return 1;
+  if (d <= 40) return 0.8;
+  if (d <= 90) return 0.55;
+  return 0.3;
+}
+
+/** Scores the context words around a candidate: positive evidence and label penalties. */
+function contextScore(src: OtpSource, c: Candidate): { pos: number; neg: number; codeDist: number } {
+  const { hits, text } = src;
+  let pos = 0;
+  let neg = 0;
+  let nearest = true;
+  let verbBefore = false;
+  let codeDist = Infinity;
+  for (let k = firstHitAtOrAfter(hits, c.start) - 1; k >= 0; k--) {
+    const he = hits.end[k];
+    if (he > c.start) continue;
+    const d = c.start - he;
+    if (d > WINDOW_BEFORE) break;
+    const cats = hits.cats[k];
+    const isNeg = (cats & NEGNUM) !== 0;
+    const w = isNeg ? 0 : weight(cats);
+    if (nearest && (isNeg || w > 0)) {
+      nearest = false;
+      if (isNeg) neg -= d <= 40 ? 6 : d <= 90 ? 2 : 0;
+      else if (cats & ENTER && d <= 2) verbBefore = true;
+      if (!isNeg && cats & CODE) codeDist = d;
+    }
+    pos += w * decay(d);
+  }
+  // end of the candidate's sentence and line, looked for only within the window (bounded per candidate):
+  // positive words count to the end of the line, a label after the code only within its sentence
+  const limit = Math.min(text.length, c.end + WINDOW_AFTER);
+  let sentenceEnd = c.end;
+  while (sentenceEnd < limit && !clauseEnd(text, sentenceEnd)) sentenceEnd++;
+  let lineEnd = sentenceEnd;
+  while (lineEnd < limit && text.charCodeAt(lineEnd) !== 10) lineEnd++;
+  nearest = true;
+  for (let k = firstHitAtOrAfter(hits, c.end); k < hits.start.length; k++) {
+    const hs = hits.start[k];
+    const d = hs - c.end;
+    if (d > WINDOW_AFTER || hs > lineEnd) break;
+    const cats = hits.cats[k];
+    const isNeg = (cats & NEGNUM) !== 0;
+    if (isNeg && hs > sentenceEnd) continue;
+    const w = isNeg ? 0 : weight(cats);
+    if (nearest && (isNeg || w > 0)) {
+      nearest = false;
+      if (isNeg && d <= 30) neg -= 4;
+      // "Use 482910 to verify / to sign in": a verb, the code, then its purpose
+      else if (verbBefore && d <= 12 && cats & (VERIFY | LOGIN | ACTIVATE)) pos += 1;
+      if (!isNeg && cats & CODE) codeDist = Math.min(codeDist, d);
+    }
+    pos += 0.9 * w * decay(d);
+  }
+  return { pos, neg, codeDist };
+}
+
+/** A line break, or a sentence end (". ", "! ", "? ", "。", "！", "？") at `k`. */
+function clauseEnd(text: string, k: number): boolean {
+  const c = text.charCodeAt(k);
+  if (c === 10 || c === 0x3002 || c === 0xff01 || c === 0xff1f) return true;
+  return (c === 46 || c === 33 || c === 63) && (k + 1 >= text.length || isBlank(text.charCodeAt(k + 1)) || text.charCodeAt(k + 1) === 10);
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 0xa0 || c === 13;
+}
+
+/**
+ * Layout score: alone on its line (+2.5), alone in its table cell (+2), or
+ * after a "Label:" with nothing after it on the line (+1).
+ */
+function layoutScore(text: string, c: Candidate): { score: number; alone: boolean } {
+  let a = c.start - 1;
+  while (a >= 0 && isBlank(text.charCodeAt(a)) && text.charCodeAt(a) !== 9) a--;
+  const left = a < 0 ? 10 : text.charCodeAt(a);
+  let b = c.end;
+  while (b < text.length && isBlank(text.charCodeAt(b)) && text.charCodeAt(b) !== 9) b++;
+  // trailing full stop or closing punctuation still counts as alone
+  if (b < text.length && (text.charCodeAt(b) === 46 || text.charCodeAt(b) === 0x3002)) b++;
+  while (b < text.length && isBlank(text.charCodeAt(b)) && text.charCodeAt(b) !== 9) b++;
+  const right = b >= text.length ? 10 : text.charCodeAt(b);
+  if (left === 10 && right === 10) return { score: 2.5, alone: true };
+  if ((left === 10 || left === 9) && (right === 10 || right === 9)) return { score: 2, alone: true };
+  if ((left === 58 || left === 0xff1a) && (right === 10 || right === 9)) return { score: 1, alone: false };
+  return { score: 0, alone: false };
+}
+
+/** Flags of the HTML text span containing `pos` (binary search), or 0. */
+function flagsAt(spans: TextSpan[] | null, pos: number): number {
+  if (!spans || spans.length === 0) return 0;
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = spans[mid];
+    if (pos < s.start) hi = mid - 1;
+    else if (pos >= s.end) lo = mid + 1;
+    else return s.flags;
+  }
+  return 0;
+}
+
+function styleScore(flags: number): number {
+  let s = 0;
+  if (flags & (F_BIG | F_MONO | F_SPACED)) s += 1.5;
+  else if (flags & F_BOLD) s += 0.5;
+  if (flags & F_HIDDEN) s -= 2;
+  if (flags & F_SMALL && !(flags & F_BIG)) s -= 1;
+  return s;
+}
+
+/** Shape score of the typed value; null rejects it outright. */
+function shapeScore(c: Candidate): number | null {
+  const v = c.value;
+  const len = v.length;
+  let s = 0;
+  let letters = 0;
+  let run = 0;
+  let maxRun = 0;
+  let leading = 0;
+  for (let k = 0; k < len; k++) {
+    const ch = v.charCodeAt(k);
+    if ((ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122)) {
+      letters++;
+      run++;
+      if (run > maxRun) maxRun = run;
+      if (leading === k) leading++;
+    } else run = 0;
+  }
+  if (letters > 0) {
+    if (maxRun >= 6) return null; // a word, not a code
+    s -= 0.5;
+    // WORD + a small number: SPRING25, WELCOME10 (promo codes)
+    if (leading >= 4 && len - leading <= 3 && letters === leading) s -= 3;
+  } else {
+    if (len === 4 && (v.startsWith('19') || v.startsWith('20'))) s -= 3;
+    if (len === 6) s += 0.5;
+    if (len >= 9) s -= 0.5;
+    if (len === 8 && dateLike(v)) s -= 2;
+    let same = true;
+    for (let k = 1; k < len; k++) if (v.charCodeAt(k) !== v.charCodeAt(0)) same = false;
+    if (same) s -= 2;
+  }
+  if (c.kind === K_LOWER) s -= 1;
+  if (c.kind === K_SPLIT) s += 1;
+  else if (c.kind !== K_PLAIN && c.kind !== K_ALNUM) s += 0.5;
+  return s;
+}
+
+/** YYYYMMDD with a plausible month and day. */
+function dateLike(v: string): boolean {
+  const y = +v.slice(0, 4);
+  const m = +v.slice(4, 6);
+  const d = +v.slice(6, 8);
+  return y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/** Scores one candidate; null when it has no code context at all. */
+function scoreCandidate(src: OtpSource, c: Candidate, subjectHasCode: boolean): number | null {
+  const shape = shapeScore(c);
+  if (shape === null) return null;
+  const ctx = contextScore(src, c);
+  const layout = layoutScore(src.text, c);
+  // lower-case codes exist ("4f8k2m9q") but so do words with digits: demand a code label right next to it
+  if (c.kind === K_LOWER && !(ctx.neg === 0 && (ctx.codeDist <= 8 || (ctx.codeDist <= 16 && layout.score > 0)))) return null;
+  const flags = flagsAt(src.spans, c.start);
+  let pos = ctx.pos;
+  // the subject says "your code"; the body shows the code prominently without a label
+  if (subjectHasCode && !src.subject && (layout.alone || flags & (F_BIG | F_MONO | F_SPACED))) pos += 1.5;
+  if (pos < MIN_CONTEXT) return null;
+  let score = shape + Math.min(pos, 6) + ctx.neg + layout.score + styleScore(flags);
+  if (src.subject) score += 0.5;
+  return score;
+}
+
+/** Returns the best one-time code across the sources, or null. */
+export function findOtp(sources: OtpSource[], subjectHasCode: boolean): string | null {
+  const best = new Map<string, { score: number; seen: number; order: number }>();
+  let order = 0;
+  for (const src of sources) {
+    for (const c of findCandidates(src.text, MAX_SCAN)) {
+      const score = scoreCandidate(src, c, subjectHasCode);
+      if (score === null) continue;
+      const prev = best.get(c.value);
+      if (!prev) best.set(c.value, { score, seen: 1, order: order++ });
+      else {
+        prev.score = Math.max(prev.score, score);
+        prev.seen++;
+      }
+    }
+  }
+  let bestValue: string | null = null;
+  let bestScore = -Infinity;
+  let bestOrder = Infinity;
+  for (const [value, b] of best) {
+    const score = b.score + 0.3 * Math.min(2, b.seen - 1);
+    if (score < THRESHOLD) continue;
+    if (score > bestScore || (score === bestScore && b.order < bestOrder)) {
+      bestValue = value;
+      bestScore = score;
+      bestOrder = b.order;
+    }
+  }
+  return bestValue;
+}
+
+/** Exposed for tests and tuning: every scored candidate of one source. */
+export function scoreAll(src: OtpSource, subjectHasCode: boolean): { value: string; score: number | null }[] {
+  return findCandidates(src.text, MAX_SCAN).map((c) => ({ value: c.value, score: scoreCandidate(src, c, subjectHasCode) }));
+}

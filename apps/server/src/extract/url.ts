@@ -1,0 +1,190 @@
+/**
+ * URL features for the link scorer: is it a click-tracking redirect, does its
+ * path or query say verify/confirm/activate/sign-in, does it carry a secret
+ * (a long random token, the hallmark of a confirmation or magic link), or is
+ * it a homepage, a help/legal/social page or an unsubscribe link.
+ * Plain string scans on a bounded prefix of the URL.
+ */
+import { isAsciiAlnum, isDigit, isAsciiLetter } from './chars.js';
+
+export interface UrlFacts {
+  /** http(s) URL with a host. */
+  ok: boolean;
+  /** An ESP click-tracking redirect (SendGrid, Mailgun, Mandrill, Mailchimp, SES...): its path says nothing. */
+  tracked: boolean;
+  /** Path/query mention verify, confirm, activate, magic, login, token, oobCode... */
+  positive: boolean;
+  /** A query or fragment parameter named like a one-time secret (token, oobCode, ticket...). */
+  tokenParam: boolean;
+  /** A long random-looking segment or value. */
+  secret: boolean;
+  /** Path says unsubscribe, privacy, help, reset password, activity, order... or the host is docs/help/social. */
+  negative: boolean;
+  /** Site root (optionally a locale): a "visit our store" link. */
+  homepage: boolean;
+}
+
+const MAX_URL = 4096;
+
+/** Hosts of click-tracking services; any link through them is a redirect. */
+const TRACKER_HOSTS = [
+  'sendgrid.net', 'mandrillapp.com', 'mailgun.org', 'mailgun.net', 'awstrack.me', 'mjt.lu', 'rs6.net',
+  'hubspotlinks.com', 'exct.net', 'sparkpostmail.com', 'pstmrk.it', 'klclick.com', 'klclick1.com',
+  'klclick2.com', 'klclick3.com', 'sendibt2.com', 'sendibt3.com', 'sendibm1.com', 'customeriomail.com',
+  'mailchimpapp.net', 'cmail19.com', 'cmail20.com', 'createsend1.com', 'mailerlite.com', 'mlsend.com',
+  'convertkit-mail.com', 'ck.page', 'mailjet.com', 'elasticemail.com', 'constantcontact.com',
+];
+/** Path prefixes of click-tracking redirects. */
+const TRACKER_PATHS = ['/ls/click', '/wf/click', '/ss/c/', '/track/click', '/cl0/', '/cl1/', '/e3t/', '/ctt', '/click?', '/click/'];
+/** Host labels that, with a short opaque path, mean a redirect ("click.", "links.", "email." + /c/). */
+const TRACKER_LABELS = ['click', 'clicks', 'links', 'link', 'email', 'e', 't', 'trk', 'track', 'go', 'r', 'url', 'l', 'mail'];
+
+const POSITIVE = [
+  'verif', 'confirm', 'activat', 'activate', 'magic', 'login', 'log-in', 'log_in', 'signin', 'sign-in',
+  'sign_in', 'auth', 'token', 'oobcode', 'ticket', 'otp', 'passwordless', 'validat', 'optin', 'opt-in',
+  'double-opt', 'bestaetig', 'bestätig', 'aktivier', 'verifizier', 'confirmar', 'activar', 'ativar',
+  'anmeld', 'einlog', 'connexion', 'onetime', 'one-time', 'approve',
+];
+const NEGATIVE = [
+  'unsub', 'optout', 'opt-out', 'opt_out', 'preferences', 'privacy', 'terms', 'legal', 'help', 'support',
+  'faq', 'contact', 'blog', 'feedback', 'forgot', 'reset', 'password', 'activity', 'notification',
+  'settings', 'open.php', 'pixel', '/view/', 'webversion', 'web-version', 'ship-track', 'tracking',
+  '/track/open', '/wf/open', 'order', 'transaction', 'receipt', 'invoice', '/alert', 'security', 'disable',
+  'deactivat', '/share', 'download', 'report', 'sessions', 'careers', '/about', '/press', 'policies',
+  'community', '/docs', '/status', '/cart', '/product', '/collections', '/blog', 'abmelden', 'datenschutz',
+  'desinscri', 'désinscri', 'baja', 'suscripcion/cancel', 'mailto:',
+];
+const NEGATIVE_HOST_LABELS = ['docs', 'help', 'support', 'blog', 'status', 'community', 'developer', 'developers', 'careers', 'press', 'investor', 'investors', 'feedback', 'apps'];
+const SOCIAL_HOSTS = [
+  'facebook.com', 'twitter.com', 'x.com', 'instagram.com', 'linkedin.com', 'youtube.com', 'tiktok.com',
+  'pinterest.com', 'apps.apple.com', 'itunes.apple.com', 'play.google.com', 't.me', 'wa.me', 'discord.gg',
+  'reddit.com', 'threads.net', 'medium.com', 'eepurl.com',
+];
+const TOKEN_PARAMS = new Set([
+  'token', 'oobcode', 'ticket', 'code', 'key', 'hash', 'sig', 'signature', 'otp', 'nonce', 'auth', 'authtoken',
+  'access_token', 'confirmation_token', 'verification_token', 'verify_token', 'activation_key', 'activation_code',
+  'magic', 'login_token', 'jwt', 'k', 't',
+]);
+
+function hostMatches(host: string, domain: string): boolean {
+  return host === domain || (host.endsWith(domain) && host.charCodeAt(host.length - domain.length - 1) === 46);
+}
+
+function anyHost(host: string, domains: readonly string[]): boolean {
+  for (const d of domains) if (hostMatches(host, d)) return true;
+  return false;
+}
+
+function anyPrefix(s: string, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (s.startsWith(p)) return true;
+  return false;
+}
+
+function anyIncluded(s: string, words: readonly string[]): boolean {
+  for (const w of words) if (s.includes(w)) return true;
+  return false;
+}
+
+/** Analyses an href. */
+export function analyseUrl(href: string): UrlFacts {
+  const f: UrlFacts = { ok: false, tracked: false, positive: false, tokenParam: false, secret: false, negative: false, homepage: false };
+  const raw = href.length > MAX_URL ? href.slice(0, MAX_URL) : href;
+  const lower = raw.toLowerCase();
+  let p: number;
+  if (lower.startsWith('https://')) p = 8;
+  else if (lower.startsWith('http://')) p = 7;
+  else return f;
+  let hostEnd = p;
+  while (hostEnd < lower.length) {
+    const c = lower.charCodeAt(hostEnd);
+    if (c === 47 || c === 63 || c === 35) break;
+    hostEnd++;
+  }
+  let host = lower.slice(p, hostEnd);
+  const at = host.lastIndexOf('@');
+  if (at >= 0) host = host.slice(at + 1);
+  const colon = host.indexOf(':');
+  if (colon >= 0) host = host.slice(0, colon);
+  if (!host || host.indexOf('.') < 0) return f;
+  f.ok = true;
+  const rest = lower.slice(hostEnd);
+  let pathEnd = 0;
+  while (pathEnd < rest.length && rest.charCodeAt(pathEnd) !== 63 && rest.charCodeAt(pathEnd) !== 35) pathEnd++;
+  const path = rest.slice(0, pathEnd);
+  const tail = rest.slice(pathEnd);
+  const labels = host.split('.');
+  const first = labels[0] === 'www' ? labels[1] ?? '' : labels[0];
+
+  f.tracked =
+    anyHost(host, TRACKER_HOSTS) ||
+    anyPrefix(rest, TRACKER_PATHS) ||
+    (TRACKER_LABELS.includes(first) && labels.length >= 3 && (path.startsWith('/c/') || path.startsWith('/r/') || path.startsWith('/ls/') || path.length >= 24) && !hasWordyPath(path));
+  if (f.tracked) return f;
+
+  f.positive = anyIncluded(rest, POSITIVE);
+  f.negative =
+    anyIncluded(path, NEGATIVE) ||
+    NEGATIVE_HOST_LABELS.includes(first) ||
+    anyHost(host, SOCIAL_HOSTS) ||
+    lower.startsWith('github.com/sponsors', p);
+  f.homepage = isHomepage(path, tail);
+  f.tokenParam = hasTokenParam(tail);
+  f.secret = hasSecret(raw.slice(hostEnd));
+  return f;
+}
+
+/** A path made of ordinary words ("/c/news/spring-sale") rather than an opaque id. */
+function hasWordyPath(path: string): boolean {
+  let digits = 0;
+  for (let k = 0; k < path.length; k++) if (isDigit(path.charCodeAt(k))) digits++;
+  return digits === 0 && path.length < 40;
+}
+
+function isHomepage(path: string, tail: string): boolean {
+  const segs = path.split('/').filter((s) => s.length > 0);
+  const rootish = segs.length === 0 || (segs.length === 1 && segs[0].length <= 5 && !hasDigit(segs[0]) && (segs[0].length <= 2 || segs[0].includes('-')));
+  if (!rootish) return false;
+  if (!tail) return true;
+  // only tracking parameters
+  return tail.startsWith('?utm_') && !tail.includes('token');
+}
+
+function hasDigit(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (isDigit(s.charCodeAt(k))) return true;
+  return false;
+}
+
+function hasTokenParam(tail: string): boolean {
+  let k = 0;
+  while (k < tail.length) {
+    const c = tail.charCodeAt(k);
+    if (c === 63 || c === 38 || c === 35 || c === 59) {
+      let e = k + 1;
+      while (e < tail.length && e < k + 40 && tail.charCodeAt(e) !== 61 && tail.charCodeAt(e) !== 38) e++;
+      if (e < tail.length && tail.charCodeAt(e) === 61 && TOKEN_PARAMS.has(tail.slice(k + 1, e))) return true;
+      k = e;
+    } else k++;
+  }
+  return false;
+}
+
+/** True when some path segment or parameter value is a long mix of letters and digits. */
+export function hasSecret(rest: string): boolean {
+  let start = 0;
+  let letters = 0;
+  let digits = 0;
+  for (let k = 0; k <= rest.length; k++) {
+    const c = k < rest.length ? rest.charCodeAt(k) : 47;
+    if (isAsciiAlnum(c) || c === 45 || c === 95 || c === 37 || c === 46 || c === 126) {
+      if (isDigit(c)) digits++;
+      else if (isAsciiLetter(c)) letters++;
+      continue;
+    }
+    const len = k - start;
+    // random tokens mix letters and digits; a long slug of words ("configuring-two-factor-auth") does not
+    if ((len >= 16 && letters >= 3 && digits >= 3) || (len >= 32 && digits >= 2 && letters + digits >= 24)) return true;
+    start = k + 1;
+    letters = digits = 0;
+  }
+  return false;
+}

@@ -1,0 +1,141 @@
+/**
+ * MIME parser limits with hostile messages over SMTP: a 10,000-deep multipart, 100,000 sibling
+ * parts, a 3 MB header, too many attachments, a nesting one level too deep. Each is accepted and
+ * kept raw: the inbox shows its subject, read.php an explanatory body, raw.php the exact original.
+ * Meanwhile the event loop stays responsive (parsing runs in a worker thread; /healthz is probed
+ * throughout), and a parse that overruns TEMPMAIL_PARSE_TIMEOUT_MS is cut off. The worst-case
+ * parse times of these messages are measured and printed.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { http, qs } from '../helpers/api.js';
+import { type ServiceHandle, startService } from '../helpers/service.js';
+import { parseMailInline } from '../../src/ingest/parse.js';
+import { bigHtml, deepMultipart, deliver, hugeHeader, inbox, manyAttachments, newBox, siblingParts } from './limits-helpers.js';
+
+const LIMITS = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200 };
+const sha = (b: Buffer | ArrayBuffer) => createHash('sha256').update(Buffer.from(b as ArrayBuffer)).digest('hex');
+
+const HOSTILE: Array<{ name: string; make: () => Buffer; reason: RegExp }> = [
+  { name: '10,000-deep multipart', make: () => deepMultipart(10_000, 'deep ten thousand'), reason: /more than 1000 MIME parts/ },
+  { name: '100,000 sibling parts', make: () => siblingParts(100_000, 'hundred thousand parts'), reason: /more than 1000 MIME parts/ },
+  { name: '3 MB header', make: () => hugeHeader(3 * 1024 * 1024, 'three megabyte header'), reason: /header block is larger than 1048576 bytes/ },
+  { name: '201 attachments', make: () => manyAttachments(201, 'too many attachments'), reason: /more than 200 attachments/ },
+  { name: '33-deep multipart', make: () => deepMultipart(33, 'one level too deep'), reason: /nested deeper than 32 levels/ },
+  { name: '1,001 sibling parts', make: () => siblingParts(1001, 'one part too many'), reason: /more than 1000 MIME parts/ },
+];
+
+/** Polls /healthz every 20 ms until stopped; resolves with the slowest answer in ms. */
+function probe(url: string): { stop: () => Promise<{ max: number; count: number }> } {
+  let running = true;
+  let max = 0;
+  let count = 0;
+  const loop = (async () => {
+    while (running) {
+      const t = performance.now();
+      await fetch(`${url}/healthz`).then((r) => r.arrayBuffer());
+      max = Math.max(max, performance.now() - t);
+      count++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return { stop: async () => { running = false; await loop; return { max, count }; } };
+}
+
+describe('MIME limits: hostile messages are kept raw and stay readable', () => {
+  let svc: ServiceHandle;
+  before(async () => { svc = await startService({}); });
+  after(async () => { await svc.stop(); });
+
+  it('each hostile message: 250, kept raw with its subject, an explanatory body, the exact original from raw.php; /healthz stays fast', async () => {
+    const box = await newBox(svc);
+    const health = probe(svc.httpUrl);
+    const sent: Array<{ name: string; raw: Buffer; reason: RegExp; ms: number }> = [];
+    for (const h of HOSTILE) {
+      const raw = h.make();
+      const t = performance.now();
+      const r = await deliver(svc.smtpPort, [box.email], raw);
+      assert.equal(r.code, 250, `${h.name}: ${r.text}`);
+      sent.push({ name: h.name, raw, reason: h.reason, ms: performance.now() - t });
+    }
+    const { max, count } = await health.stop();
+    const list = await inbox(svc, box);
+    assert.equal(list.length, HOSTILE.length);
+    for (const [i, s] of sent.entries()) {
+      const summary = list[HOSTILE.length - 1 - i];
+      const subject = s.raw.toString('latin1').match(/\r\nSubject: ([^\r]*)/)![1];
+      assert.equal(summary.subject, subject, s.name);
+      assert.equal(summary.sender, 'hostile@example.com', s.name);
+      const read = await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: summary.id })}`);
+      assert.equal(read.status, 200);
+      assert.match(read.body.body, /TempMail did not display this message/, s.name);
+      assert.match(read.body.body, s.reason, s.name);
+      assert.match(read.body.body, /raw\.php/);
+      assert.deepEqual(read.body.attachments, []);
+      assert.equal(read.body.html, null);
+      const raw = await fetch(`${svc.httpUrl}/api/raw.php?${qs({ ...box, id: summary.id })}`).then((x) => x.arrayBuffer());
+      assert.equal(sha(raw), sha(s.raw), `${s.name}: raw.php returns the original`);
+    }
+    console.log(`# delivery (SMTP to 250) per hostile message: ${sent.map((s) => `${s.name} ${(s.raw.length / 1e6).toFixed(2)} MB ${s.ms.toFixed(0)} ms`).join('; ')}`);
+    console.log(`# /healthz meanwhile: slowest ${max.toFixed(0)} ms over ${count} probes`);
+    assert.ok(max < 1000, `/healthz took ${max.toFixed(0)} ms while hostile mail was ingested`);
+  });
+
+  it('at the limits a message is parsed normally (32 levels, 1,000 parts, 200 attachments)', async () => {
+    const box = await newBox(svc);
+    for (const raw of [deepMultipart(32, 'thirty-two deep'), siblingParts(1000, 'a thousand parts'), manyAttachments(200, 'two hundred attachments')]) {
+      assert.equal((await deliver(svc.smtpPort, [box.email], raw)).code, 250);
+    }
+    const list = await inbox(svc, box);
+    const read = async (i: number) => (await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: list[i].id })}`)).body;
+    assert.equal((await read(0)).attachments.length, 200);
+    assert.match((await read(1)).body, /^0\n/);
+    assert.equal((await read(2)).body.trim(), 'innermost');
+  });
+
+  it('a 20 MB HTML message does not stall the event loop (parsed in a worker)', async () => {
+    const box = await newBox(svc);
+    const health = probe(svc.httpUrl);
+    const t = performance.now();
+    assert.equal((await deliver(svc.smtpPort, [box.email], bigHtml(20, 'twenty megabytes of html'))).code, 250);
+    const took = performance.now() - t;
+    const { max, count } = await health.stop();
+    console.log(`# 20 MB HTML: 250 after ${took.toFixed(0)} ms; /healthz slowest ${max.toFixed(0)} ms over ${count} probes`);
+    assert.ok(max < 1000, `/healthz took ${max.toFixed(0)} ms`);
+    const [m] = await inbox(svc, box);
+    assert.equal(m.subject, 'twenty megabytes of html');
+  });
+
+  it('worst-case parse times of the hostile messages (in-process, for the record)', async () => {
+    const times: string[] = [];
+    for (const h of HOSTILE) {
+      const raw = h.make();
+      const t = performance.now();
+      const parsed = await parseMailInline(raw, LIMITS);
+      const ms = performance.now() - t;
+      assert.match(parsed.unparsed ?? '', h.reason, h.name);
+      times.push(`${h.name} ${ms.toFixed(0)} ms`);
+      assert.ok(ms < 2000, `${h.name} took ${ms.toFixed(0)} ms`);
+    }
+    console.log(`# parse time, kept raw: ${times.join('; ')}`);
+  });
+});
+
+describe('MIME limits: TEMPMAIL_PARSE_TIMEOUT_MS', () => {
+  let svc: ServiceHandle;
+  before(async () => { svc = await startService({ TEMPMAIL_PARSE_TIMEOUT_MS: '200' }); });
+  after(async () => { await svc.stop(); });
+
+  it('a parse that overruns it is cut off: the message is kept raw, the next one parses normally', async () => {
+    const box = await newBox(svc);
+    assert.equal((await deliver(svc.smtpPort, [box.email], bigHtml(20, 'slow to parse'))).code, 250);
+    assert.equal((await deliver(svc.smtpPort, [box.email], 'Subject: quick\r\n\r\nYour code is 123456\r\n')).code, 250);
+    const list = await inbox(svc, box);
+    assert.deepEqual(list.map((m) => m.subject), ['quick', 'slow to parse']);
+    const slow = (await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: list[1].id })}`)).body;
+    assert.match(slow.body, /took longer than 200 ms/);
+    const quick = (await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: list[0].id })}`)).body;
+    assert.match(quick.body, /123456/);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Table test over the shared labelled corpus (../shared/corpus/verification
+ * relative to the repository root). A user's clone has no such folder: the
+ * test is then skipped loudly; the project's own fixtures live in the other
+ * files of this folder.
+ *
+ * Scoring rule: the code matches after removing whitespace and hyphens,
+ * ignoring case; the link must match exactly; null must be null.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import PostalMime from 'postal-mime';
+import { extract, type ExtractInput } from '../../src/extract/index.js';
+
+interface Label {
+  file: string;
+  otp: string | null;
+  confirmation_link: string | null;
+  why: string;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const corpusDir = path.resolve(repoRoot, '../shared/corpus/verification');
+const manifestPath = path.join(corpusDir, 'manifest.json');
+
+function normaliseCode(code: string | null): string | null {
+  return code === null ? null : code.replace(/[\s-]+/g, '').toLowerCase();
+}
+
+async function load(file: string): Promise<ExtractInput> {
+  const email = await PostalMime.parse(readFileSync(path.join(corpusDir, file)));
+  return { subject: email.subject ?? '', text: email.text ?? null, html: email.html ?? null };
+}
+
+test('shared verification corpus', async (t) => {
+  if (!existsSync(manifestPath)) {
+    const msg = `shared corpus not found at ${corpusDir}: skipping the corpus table test (the unit fixtures still run)`;
+    console.warn(`\n*** ${msg} ***\n`);
+    t.skip(msg);
+    return;
+  }
+  const labels = JSON.parse(readFileSync(manifestPath, 'utf8')) as Label[];
+  assert.ok(labels.length > 0, 'manifest lists messages');
+  let micros = 0;
+  for (const label of labels) {
+    await t.test(label.file, async () => {
+      const input = await load(label.file);
+      const t0 = performance.now();
+      const got = extract(input);
+      micros += (performance.now() - t0) * 1000;
+      assert.equal(normaliseCode(got.otp), normaliseCode(label.otp), `otp (${label.why})`);
+      assert.equal(got.confirmationLink, label.confirmation_link, `confirmation link (${label.why})`);
+    });
+  }
+  t.diagnostic(`first-call time: ${(micros / labels.length).toFixed(0)} µs/message (cold, includes JIT)`);
+});
+
+test('shared corpus: steady-state time per message', async (t) => {
+  if (!existsSync(manifestPath)) {
+    t.skip('shared corpus not found');
+    return;
+  }
+  const labels = JSON.parse(readFileSync(manifestPath, 'utf8')) as Label[];
+  const inputs = await Promise.all(labels.map((l) => load(l.file)));
+  for (let k = 0; k < 50; k++) for (const input of inputs) extract(input);
+  const rounds = 200;
+  const t0 = performance.now();
+  for (let k = 0; k < rounds; k++) for (const input of inputs) extract(input);
+  const micros = ((performance.now() - t0) * 1000) / (rounds * inputs.length);
+  t.diagnostic(`extract(): ${micros.toFixed(1)} µs/message over ${inputs.length} messages`);
+  // generous sanity bound; the target is well under 1 ms
+  assert.ok(micros < 5000, `${micros} µs/message`);
+});
