@@ -90,6 +90,8 @@ export async function buildHttpApp(ctx: HttpContext, options: HttpAppOptions): P
         res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
+    // Pages under /docs/ link relatively: /docs must become /docs/.
+    app.get('/docs', async (request, reply) => reply.redirect('/docs/', 301));
   } else {
     app.get('/', async (request, reply) => {
       reply.type('text/plain').send('TempMail is running. The web page is not built (run `npm run build`); the API is at /api and /v1.');
