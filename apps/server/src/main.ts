@@ -17,7 +17,7 @@ import { cidrMatcher, clientIp } from './http/client-ip.js';
 import type { HttpContext } from './http/context.js';
 import { Guards } from './http/guards.js';
 import { LiveHub } from './http/ws.js';
-import { closeParser } from './ingest/parse.js';
+import { closeParser, startParser } from './ingest/parse.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { TtlSweeper } from './jobs/ttl-sweeper.js';
 import { MailboxService } from './mailbox/mailbox-service.js';
@@ -75,6 +75,12 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     },
     outboxFor: webhooks.outboxFor,
     onStored: webhooks.onStored,
+  });
+  // MIME parser processes (see ingest/parse.ts), started now rather than on the first message.
+  startParser({
+    maxMimeDepth: config.smtp.maxMimeDepth, maxHeaderBytes: config.smtp.maxHeaderBytes, maxMimeParts: config.smtp.maxMimeParts,
+    maxAttachments: config.smtp.maxAttachments, parseWorkers: config.smtp.parseWorkers,
+    parseTimeoutMs: config.smtp.parseTimeoutMs, parseMemoryMb: config.smtp.parseMemoryMb,
   });
 
   // Configured domains plus verified custom domains (issue 8; cached briefly, see domains/).

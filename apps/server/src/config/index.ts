@@ -85,11 +85,11 @@ export interface SmtpLimits {
   dataRateWindowMs: number;
   /** Bare LF line endings in DATA: 'normalize' (to CRLF, as Postfix 3.9) or 'reject' (550 5.6.11). */
   bareLf: 'normalize' | 'reject';
-  /** MIME parser worker threads (0 = parse on the main thread). */
+  /** MIME parser processes per lane (small and big messages); 0 = parse on the main thread. */
   parseWorkers: number;
-  /** Longest a single parse may take before the message is kept raw (worker restarted). */
+  /** Longest a single parse may take before the message is kept raw (its process killed). */
   parseTimeoutMs: number;
-  /** Heap limit of a parser worker, in MB (a hostile message can only exhaust that worker). */
+  /** Memory of a parser process, in MB (heap limit; resident memory too on Linux). */
   parseMemoryMb: number;
 }
 
@@ -330,8 +330,8 @@ export function loadConfig(env: Env = process.env): Config {
       dataRateWindowMs: int(env, 'TEMPMAIL_SMTP_DATA_RATE_WINDOW_MS', 10_000, 500),
       bareLf: bareLfPolicy(env),
       parseWorkers: int(env, 'TEMPMAIL_PARSE_WORKERS', 1, 0, 64),
-      parseTimeoutMs: int(env, 'TEMPMAIL_PARSE_TIMEOUT_MS', 15_000, 100),
-      parseMemoryMb: int(env, 'TEMPMAIL_PARSE_MEMORY_MB', 512, 64, 65_536),
+      parseTimeoutMs: int(env, 'TEMPMAIL_PARSE_TIMEOUT_MS', 20_000, 100),
+      parseMemoryMb: int(env, 'TEMPMAIL_PARSE_MEMORY_MB', 1024, 64, 65_536),
     },
     http: {
       bodyLimitBytes: int(env, 'TEMPMAIL_HTTP_BODY_LIMIT', 64 * 1024, 1024),

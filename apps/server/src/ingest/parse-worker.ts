@@ -1,25 +1,22 @@
-/** Worker thread body for ingest/parse.ts: parses one message per request, off the main event loop. */
-import { parentPort } from 'node:worker_threads';
+/**
+ * A parser process for ingest/parse.ts: parses one message per request, off the service's event
+ * loop and out of its memory. It ends when the service goes away (its IPC channel closes).
+ */
+import { FastBlob } from './fast-blob.js';
 import { type ParseLimits, parseMailInline } from './parse.js';
-import { installFastBlob } from './fast-blob.js';
 
-if (!parentPort) throw new Error('parse-worker.ts runs as a worker thread only');
-const port = parentPort;
-installFastBlob(); // postal-mime's Blob joins, without Node's per-chunk Blob cost (see fast-blob.ts)
+if (!process.send) throw new Error('parse-worker runs as a child process (fork) only');
 
-port.on('message', (job: { raw: ArrayBuffer; limits: ParseLimits }) => {
-  void parseMailInline(Buffer.from(job.raw), job.limits).then((parsed) => {
-    // Attachments that own their whole buffer are moved back, the rest is copied.
-    const transfer: ArrayBuffer[] = [];
-    for (const a of parsed.attachments) {
-      const buf = a.content.buffer;
-      if (buf instanceof ArrayBuffer && a.content.byteOffset === 0 && a.content.byteLength === buf.byteLength && !transfer.includes(buf)) {
-        transfer.push(buf);
-      } else {
-        a.content = new Uint8Array(a.content); // a copy that owns its buffer
-        transfer.push(a.content.buffer as ArrayBuffer);
-      }
-    }
-    port.postMessage({ parsed }, transfer);
+// postal-mime's Blob joins without Node's per-chunk Blob cost (see fast-blob.ts). This process
+// runs nothing but the parser, so replacing the global Blob here is as safe as in a worker
+// thread (installFastBlob() refuses any main thread, which a forked process also is).
+(globalThis as { Blob: unknown }).Blob = FastBlob;
+
+process.on('message', (job: { raw: Uint8Array; limits: ParseLimits }) => {
+  const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
+  void parseMailInline(raw, job.limits).then((parsed) => {
+    process.send!({ parsed });
   });
 });
+process.on('disconnect', () => process.exit(0));
+process.send({ ready: true });

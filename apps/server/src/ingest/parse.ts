@@ -7,12 +7,16 @@
  * stored with its original source, a subject and sender read cheaply from its first header
  * lines, and an explanatory plain-text body, so inbox, read and raw still work for it.
  *
- * Parsing runs in worker threads (TEMPMAIL_PARSE_WORKERS, default 1): postal-mime is
- * synchronous at heart (a 25 MB HTML part takes seconds), and on the main thread that would
- * stall every SMTP session and HTTP request meanwhile. A worker that overruns its time or heap
- * is terminated and replaced; only that message is affected.
+ * Parsing runs in separate parser processes (TEMPMAIL_PARSE_WORKERS per lane, default 1;
+ * messages up to 1 MiB and bigger ones have a lane each): postal-mime is synchronous at heart
+ * (a 25 MB HTML part takes about a second, a crafted 20 MB one 7 s and 2 GB),
+ * and on the main thread that would stall every SMTP session and HTTP request. A process that
+ * overruns TEMPMAIL_PARSE_TIMEOUT_MS or TEMPMAIL_PARSE_MEMORY_MB is killed and replaced; only
+ * that message is affected (kept raw).
  */
-import { Worker } from 'node:worker_threads';
+import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import { htmlToText } from './html-to-text.js';
 
@@ -22,11 +26,11 @@ export interface ParseLimits {
   maxMimeParts: number;
   /** 0 = no limit. */
   maxAttachments: number;
-  /** Parser worker threads; 0 parses on the calling thread. Default 0 when absent. */
+  /** Parser processes per lane; 0 parses on the calling thread. Default 0 when absent. */
   parseWorkers?: number;
-  /** Longest one parse may take in a worker before the message is kept raw. */
+  /** Longest one parse may take before its process is killed and the message kept raw. */
   parseTimeoutMs?: number;
-  /** Heap limit of one worker, MB. */
+  /** Memory (heap limit, and resident memory on Linux) of one parser process, MB. */
   parseMemoryMb?: number;
 }
 
@@ -159,18 +163,27 @@ export async function parseMailInline(raw: Buffer, limits: ParseLimits): Promise
   };
 }
 
-/** Only the numbers cross to a worker (the pipeline's limits object also carries functions). */
+/** Only the numbers cross to a parser process (the pipeline's limits object also carries functions). */
 const plainLimits = (l: ParseLimits): ParseLimits => ({
   maxMimeDepth: l.maxMimeDepth, maxHeaderBytes: l.maxHeaderBytes, maxMimeParts: l.maxMimeParts, maxAttachments: l.maxAttachments,
 });
 
-/** The worker's entry: dist/ingest/parse-worker.js, or (tests running the sources under tsx) the .ts file through tsx. */
-function workerEntry(): URL {
+/** The parser process's entry and Node flags: dist/ingest/parse-worker.js, or (tests on the sources) the .ts file through tsx. */
+function childEntry(memoryMb: number): { entry: string; execArgv: string[] } {
+  const heap = `--max-old-space-size=${memoryMb}`;
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new URL('./parse-worker.js', here);
-  const code = `const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}); register();`
-    + `await import(${JSON.stringify(new URL('./parse-worker.ts', here).href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+  if (!here.endsWith('.ts')) return { entry: fileURLToPath(new URL('./parse-worker.js', here)), execArgv: [heap] };
+  return { entry: fileURLToPath(new URL('./parse-worker.ts', here)), execArgv: [heap, '--import', import.meta.resolve('tsx')] };
+}
+
+/** Resident memory of a process in MB (Linux /proc), or null where that cannot be read. */
+function residentMb(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 interface Job {
@@ -180,21 +193,37 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
+  child: ChildProcess;
+  /** True once the process has loaded the parser (its start-up does not count against a job's time). */
+  ready: boolean;
   job: Job | null;
   timer: NodeJS.Timeout | null;
+  /** Why we killed it, when we did. */
+  killedFor: string | null;
 }
 
-/** A small pool of parser workers; a job that overruns its time or heap kills only its worker. */
+const MEMORY_POLL_MS = 200;
+
+/**
+ * A few parser processes. A process, not a worker thread: V8 cannot always stop a thread that
+ * runs out of heap and then aborts the whole process, and a crafted message of a few MB can make
+ * postal-mime allocate hundreds of MB. A job that overruns its time or memory (heap limit,
+ * and resident memory polled from /proc on Linux) is killed with its process; only that
+ * message is affected (kept raw) and the next job gets a fresh process.
+ */
 class ParserPool {
   private readonly slots = new Set<Slot>();
   private readonly queue: Job[] = [];
+  private readonly memoryPoll: NodeJS.Timeout;
   private closed = false;
 
-  constructor(private readonly size: number, private readonly timeoutMs: number, private readonly memoryMb: number) {}
+  constructor(private readonly size: number, private readonly timeoutMs: number, private readonly memoryMb: number) {
+    this.memoryPoll = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
+    this.memoryPoll.unref();
+  }
 
   parse(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
-    if (this.closed) return parseMailInline(raw, limits);
+    if (this.closed) return Promise.resolve(rawOnly(raw, 'the service was shutting down when it arrived'));
     return new Promise((resolve) => {
       this.queue.push({ raw, limits: plainLimits(limits), resolve });
       this.dispatch();
@@ -202,7 +231,7 @@ class ParserPool {
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && !this.closed) {
       let slot = [...this.slots].find((s) => s.job === null);
       if (!slot) {
         if (this.slots.size >= this.size) return;
@@ -213,80 +242,134 @@ class ParserPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerEntry(), { resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: 64 } });
-    worker.unref();
-    const slot: Slot = { worker, job: null, timer: null };
+    const { entry, execArgv } = childEntry(this.memoryMb);
+    const child = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const slot: Slot = { child, ready: false, job: null, timer: null, killedFor: null };
     this.slots.add(slot);
-    worker.on('message', (msg: { parsed: ParsedMail }) => {
+    this.idle(slot);
+    child.on('message', (msg: { ready?: true; parsed?: ParsedMail }) => {
+      if (msg.ready) {
+        slot.ready = true;
+        if (slot.job) this.start(slot, slot.job);
+        return;
+      }
       const job = slot.job;
       if (!job) return;
       this.finish(slot);
-      job.resolve(msg.parsed);
+      job.resolve(msg.parsed!);
       this.dispatch();
     });
-    const failed = (why: string) => {
-      const job = slot.job;
-      this.finish(slot);
-      this.slots.delete(slot);
-      if (job) job.resolve(rawOnly(job.raw, why));
-      if (!this.closed) this.dispatch();
-    };
-    worker.on('error', (err) => failed(/memory/i.test(err.message) ? 'parsing it needed more memory than allowed' : 'the parser failed on it'));
-    worker.on('exit', () => {
-      if (this.slots.has(slot)) failed('the parser failed on it');
+    child.on('error', () => this.gone(slot, 'the parser failed on it'));
+    child.on('exit', (code, signal) => {
+      const oom = signal === 'SIGABRT' || code === 134;
+      this.gone(slot, slot.killedFor ?? (oom ? 'parsing it needed more memory than allowed' : 'the parser failed on it'));
     });
     return slot;
   }
 
+  /** A process ended (or failed to start): its job, if any, is kept raw; the next job gets a new one. */
+  private gone(slot: Slot, why: string): void {
+    if (!this.slots.delete(slot)) return;
+    const job = slot.job;
+    this.finish(slot);
+    if (job) job.resolve(rawOnly(job.raw, why));
+    this.dispatch();
+  }
+
+  private kill(slot: Slot, why: string): void {
+    if (slot.killedFor) return;
+    slot.killedFor = why;
+    slot.child.kill('SIGKILL');
+  }
+
   private run(slot: Slot, job: Job): void {
     slot.job = job;
-    slot.worker.ref();
-    slot.timer = setTimeout(() => {
-      const current = slot.job;
-      this.finish(slot);
-      this.slots.delete(slot);
-      void slot.worker.terminate();
-      if (current) current.resolve(rawOnly(current.raw, `parsing it took longer than ${this.timeoutMs} ms`));
-      this.dispatch();
-    }, this.timeoutMs);
-    // One copy into a fresh ArrayBuffer that is then moved (not copied again) to the worker.
-    const copy = new Uint8Array(job.raw.length);
-    copy.set(job.raw);
-    slot.worker.postMessage({ raw: copy.buffer, limits: job.limits }, [copy.buffer]);
+    slot.child.ref();
+    (slot.child.channel as { ref?: () => void } | undefined)?.ref?.();
+    if (slot.ready) this.start(slot, job); // else once it says it is ready
+  }
+
+  private start(slot: Slot, job: Job): void {
+    slot.timer = setTimeout(() => this.kill(slot, `parsing it took longer than ${this.timeoutMs} ms`), this.timeoutMs);
+    slot.child.send({ raw: job.raw, limits: job.limits }, (err) => {
+      if (err) this.kill(slot, 'the parser failed on it');
+    });
+  }
+
+  private checkMemory(): void {
+    for (const slot of this.slots) {
+      if (!slot.job || !slot.child.pid) continue;
+      const mb = residentMb(slot.child.pid);
+      if (mb !== null && mb > this.memoryMb) this.kill(slot, 'parsing it needed more memory than allowed');
+    }
   }
 
   private finish(slot: Slot): void {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     slot.job = null;
-    slot.worker.unref();
+    this.idle(slot);
+  }
+
+  /** An idle parser process does not keep the service alive. */
+  private idle(slot: Slot): void {
+    slot.child.unref();
+    (slot.child.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  /** Starts a parser process ahead of the first message. */
+  warm(): void {
+    if (this.slots.size === 0 && !this.closed) this.spawn();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const pending = this.queue.splice(0);
-    for (const job of pending) job.resolve(await parseMailInline(job.raw, job.limits));
-    await Promise.all([...this.slots].map((s) => s.worker.terminate()));
-    this.slots.clear();
+    clearInterval(this.memoryPoll);
+    for (const job of this.queue.splice(0)) job.resolve(rawOnly(job.raw, 'the service was shutting down when it arrived'));
+    const exits = [...this.slots].map((s) => new Promise<void>((r) => {
+      if (s.child.exitCode !== null || s.child.signalCode !== null) return r();
+      s.child.once('exit', () => r());
+      this.kill(s, 'the service was shutting down when it arrived');
+    }));
+    await Promise.all(exits);
   }
 }
 
-let pool: ParserPool | null = null;
+/** Messages up to this size are parsed apart from bigger ones, so a flood of big mail cannot hold up the usual small one. */
+const SMALL_MESSAGE = 1024 * 1024;
+let pools: { small: ParserPool; large: ParserPool } | null = null;
+
+function poolsFor(limits: ParseLimits): { small: ParserPool; large: ParserPool } | null {
+  const workers = limits.parseWorkers ?? 0;
+  if (workers <= 0) return null;
+  pools ??= {
+    small: new ParserPool(workers, limits.parseTimeoutMs ?? 20_000, limits.parseMemoryMb ?? 1024),
+    large: new ParserPool(workers, limits.parseTimeoutMs ?? 20_000, limits.parseMemoryMb ?? 1024),
+  };
+  return pools;
+}
 
 /**
  * Parses a raw message; never throws: beyond the limits the message is kept raw with a reason.
- * With `parseWorkers` > 0 the work happens in worker threads (one pool per process).
+ * With `parseWorkers` > 0 the work happens in parser processes: that many for messages up to
+ * 1 MiB and as many again for bigger ones.
  */
 export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
-  const workers = limits.parseWorkers ?? 0;
-  if (workers <= 0) return parseMailInline(raw, limits);
-  pool ??= new ParserPool(workers, limits.parseTimeoutMs ?? 15_000, limits.parseMemoryMb ?? 512);
-  return pool.parse(raw, limits);
+  const lanes = poolsFor(limits);
+  if (!lanes) return parseMailInline(raw, limits);
+  return (raw.length <= SMALL_MESSAGE ? lanes.small : lanes.large).parse(raw, limits);
 }
 
-/** Stops the parser workers (at shutdown); later parses run inline. */
+/** Starts the parser processes ahead of the first message (at service start). */
+export function startParser(limits: ParseLimits): void {
+  const lanes = poolsFor(limits);
+  lanes?.small.warm();
+  lanes?.large.warm();
+}
+
+/** Stops the parser processes (at shutdown); later parses run inline. */
 export async function closeParser(): Promise<void> {
-  const p = pool;
-  pool = null;
-  await p?.close();
+  const p = pools;
+  pools = null;
+  await Promise.all([p?.small.close(), p?.large.close()]);
 }

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { http, qs } from '../helpers/api.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
 import { parseMailInline } from '../../src/ingest/parse.js';
-import { bigHtml, deepMultipart, deliver, hugeHeader, inbox, manyAttachments, newBox, siblingParts } from './limits-helpers.js';
+import { bigHtml, charsetBomb, deepMultipart, deliver, hugeHeader, inbox, manyAttachments, newBox, siblingParts } from './limits-helpers.js';
 
 const LIMITS = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200 };
 const sha = (b: Buffer | ArrayBuffer) => createHash('sha256').update(Buffer.from(b as ArrayBuffer)).digest('hex');
@@ -124,7 +124,7 @@ describe('MIME limits: hostile messages are kept raw and stay readable', () => {
 
 describe('MIME limits: TEMPMAIL_PARSE_TIMEOUT_MS', () => {
   let svc: ServiceHandle;
-  before(async () => { svc = await startService({ TEMPMAIL_PARSE_TIMEOUT_MS: '200' }); });
+  before(async () => { svc = await startService({ TEMPMAIL_PARSE_TIMEOUT_MS: '100' }); });
   after(async () => { await svc.stop(); });
 
   it('a parse that overruns it is cut off: the message is kept raw, the next one parses normally', async () => {
@@ -134,8 +134,32 @@ describe('MIME limits: TEMPMAIL_PARSE_TIMEOUT_MS', () => {
     const list = await inbox(svc, box);
     assert.deepEqual(list.map((m) => m.subject), ['quick', 'slow to parse']);
     const slow = (await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: list[1].id })}`)).body;
-    assert.match(slow.body, /took longer than 200 ms/);
+    assert.match(slow.body, /took longer than 100 ms/);
     const quick = (await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: list[0].id })}`)).body;
     assert.match(quick.body, /123456/);
+  });
+});
+
+describe('MIME limits: TEMPMAIL_PARSE_MEMORY_MB', () => {
+  let svc: ServiceHandle;
+  before(async () => { svc = await startService({ TEMPMAIL_PARSE_MEMORY_MB: '128' }); });
+  after(async () => { await svc.stop(); });
+
+  it('a message that makes the parser use more memory is kept raw; the service and the next message are fine', async () => {
+    const box = await newBox(svc);
+    const health = probe(svc.httpUrl);
+    assert.equal((await deliver(svc.smtpPort, [box.email], charsetBomb(2, 'memory bomb'))).code, 250);
+    assert.equal((await deliver(svc.smtpPort, [box.email], bigHtml(20, 'needs a lot'))).code, 250);
+    assert.equal((await deliver(svc.smtpPort, [box.email], 'Subject: after\r\n\r\nYour code is 654321\r\n')).code, 250);
+    const { max } = await health.stop();
+    const list = await inbox(svc, box);
+    assert.deepEqual(list.map((m) => m.subject), ['after', 'needs a lot', 'memory bomb']);
+    for (const m of list.slice(1)) {
+      const read = (await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: m.id })}`)).body;
+      assert.match(read.body, /needed more memory than allowed/, m.subject);
+    }
+    assert.match((await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: list[0].id })}`)).body.body, /654321/);
+    console.log(`# memory-capped parses: /healthz slowest ${max.toFixed(0)} ms`);
+    assert.ok(max < 1000);
   });
 });
