@@ -116,7 +116,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   };
   ctx.guards.onAuthenticated = (record) => quota.remember(record.id, record.plan);
   const http = await buildHttpApp(ctx, {
-    webRoot: process.env.TEMPMAIL_WEB_ROOT ?? defaultWebRoot(),
+    webRoot: config.webRoot ?? defaultWebRoot(),
     extraRoutes: [customDomains.routes, webhooks.routes],
   });
   const hub = new LiveHub(ctx);

@@ -18,6 +18,8 @@ export interface Config {
   port: number;
   smtpPort: number;
   dataDir: string;
+  /** Built web page and docs to serve at / (null: the copy beside the server). */
+  webRoot: string | null;
   /** Where epoch key-encryption keys live: apart from DATA_DIR, never in its backups. */
   keyringDir: string;
   /** Length of a key epoch: a KEK is destroyed once its epoch has ended. */
@@ -268,6 +270,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     smtpPort,
     dataDir,
+    webRoot: raw(env, 'TEMPMAIL_WEB_ROOT') ? path.resolve(raw(env, 'TEMPMAIL_WEB_ROOT')!) : null,
     keyringDir: path.resolve(raw(env, 'TEMPMAIL_KEYRING_DIR') ?? `${dataDir}-keyring`),
     keyEpochSeconds: int(env, 'TEMPMAIL_KEY_EPOCH_SECONDS', 3600, 1, 7 * 24 * 3600),
     databaseUrl,
