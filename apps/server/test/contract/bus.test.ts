@@ -23,7 +23,7 @@ runBusContract('redis', async () => {
   const bus = new RedisBus(TEST_REDIS_URL, { prefix: PREFIX });
   const peer = new RedisBus(TEST_REDIS_URL, { prefix: PREFIX });
   return { bus, peer, close: async () => { await bus.close(); await peer.close(); } };
-});
+}, { spansNodes: true });
 
 describe('redis bus only', () => {
   const opened: Array<{ close(): unknown }> = [];

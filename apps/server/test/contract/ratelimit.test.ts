@@ -19,7 +19,7 @@ runRateLimitContract('redis', async () => {
   const limits = new RedisRateLimitStore(TEST_REDIS_URL, { prefix: PREFIX });
   const peer = new RedisRateLimitStore(TEST_REDIS_URL, { prefix: PREFIX });
   return { limits, peer, close: async () => { await limits.close(); await peer.close(); } };
-});
+}, { spansNodes: true });
 
 it('redis: counters live under <prefix>rl:<key> with the window as expiry; a peek creates nothing', async (t) => {
   try {
