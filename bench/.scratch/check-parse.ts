@@ -1,0 +1,11 @@
+import { startService, generateMailbox, qs } from '../lib/service.js';
+import { smtpLoad } from '../lib/smtp-load.js';
+const svc = await startService();
+const m = await generateMailbox(svc);
+await smtpLoad(svc.smtpPort, m.email, 50, '/tmp/benchtry/sample.eml');
+const list = await (await fetch(`${svc.httpUrl}/api/inbox.php?${qs({ email: m.email, token: m.token })}`)).json() as Array<{ id: string; subject: string; otp: string | null }>;
+console.log(list.length, list[0]);
+const msg = await (await fetch(`${svc.httpUrl}/api/read.php?${qs({ email: m.email, token: m.token, id: list[0].id })}`)).json() as { body: string; attachments: unknown[] };
+console.log(msg.body.slice(0, 200), msg.attachments);
+console.log(svc.logs().slice(-2000));
+await svc.stop(); process.exit(0);

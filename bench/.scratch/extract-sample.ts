@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { extract } from '../../apps/server/src/extract/index.js';
+import { parseMailInline } from '../../apps/server/src/ingest/parse.js';
+import { loadCorpus, DEFAULT_LIMITS } from '../lib/extraction.js';
+import { MailboxCipher } from '../../apps/server/src/crypto/envelope.js';
+import { randomBytes } from 'node:crypto';
+const sample = readFileSync('/tmp/benchtry/sample.eml');
+const p = await parseMailInline(sample, DEFAULT_LIMITS);
+const time = (label: string, n: number, fn: () => void) => { for (let i = 0; i < 200; i++) fn(); const t = performance.now(); for (let i = 0; i < n; i++) fn(); console.log(label, ((performance.now() - t) / n * 1000).toFixed(1), 'µs'); };
+time('extract(sample)', 2000, () => extract(p));
+const corpus = await Promise.all(loadCorpus().map((r) => parseMailInline(r, DEFAULT_LIMITS)));
+time('extract(corpus avg)', 100, () => { for (const c of corpus) extract(c); });
+const cipher = new MailboxCipher(randomBytes(32), 'mbx_123');
+const body = { text: p.text, html: p.html, attachments: p.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.byteLength })), headers: p.headers, envelopeFrom: 'x@y' };
+time('seal all fields', 2000, () => { cipher.sealJson('m1', 'summary', { sender: 'a', subject: p.subject, otp: '1', confirmationLink: null }); cipher.sealJson('m1', 'body', body); cipher.seal('m1', 'raw', sample); for (const a of p.attachments) cipher.seal('m1', 'attachment/0', Buffer.from(a.content)); });

@@ -1,0 +1,13 @@
+import { startService, generateMailbox } from '../lib/service.js';
+import { sleep } from '../lib/util.js';
+import { readdirSync } from 'node:fs';
+const svc = await startService({}, ['--heapsnapshot-signal=SIGUSR2', '--diagnostic-dir=/tmp/benchtry/heap']);
+const create = async (n: number) => { let next = 0; await Promise.all(Array.from({ length: 64 }, async () => { while (next++ < n) await generateMailbox(svc); })); };
+const snap = async (label: string) => { const before = readdirSync('/tmp/benchtry/heap').length; process.kill(svc.pid, 'SIGUSR2'); while (readdirSync('/tmp/benchtry/heap').length === before) await sleep(200); await sleep(3000); console.log(label, 'rss MB', (svc.rss() / 2 ** 20).toFixed(0)); };
+await create(1000);
+await snap('1k');
+await create(59000);
+await snap('60k');
+await create(60000);
+await snap('120k');
+await svc.stop(); process.exit(0);

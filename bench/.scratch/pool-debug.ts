@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { parseMail } from '../../apps/server/src/ingest/parse.js';
+const raw = readFileSync('/tmp/benchtry/sample.eml');
+const t = performance.now();
+const p = await parseMail(raw, { maxMimeDepth: 32, maxHeaderBytes: 1 << 20, maxMimeParts: 1000, maxAttachments: 200, parseWorkers: 1 });
+console.log('ms', (performance.now() - t).toFixed(1), 'unparsed:', p.unparsed, 'subject:', p.subject, 'att', p.attachments.length);
+const t2 = performance.now();
+const p2 = await parseMail(raw, { maxMimeDepth: 32, maxHeaderBytes: 1 << 20, maxMimeParts: 1000, maxAttachments: 200, parseWorkers: 1 });
+console.log('ms', (performance.now() - t2).toFixed(1), 'unparsed:', p2.unparsed);
+process.exit(0);

@@ -1,0 +1,14 @@
+import { startService, generateMailbox, qs } from '../lib/service.js';
+import { smtpLoad } from '../lib/smtp-load.js';
+import { readLoad } from '../lib/read-load.js';
+import { mkdirSync, rmSync } from 'node:fs';
+const dir = '/tmp/benchtry/prof-read';
+rmSync(dir, { recursive: true, force: true }); mkdirSync(dir, { recursive: true });
+const svc = await startService({}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+const m = await generateMailbox(svc);
+await smtpLoad(svc.smtpPort, m.email, 20, '/tmp/benchtry/sample.eml', 4);
+const url = `${svc.httpUrl}/api/inbox.php?${qs({ email: m.email, token: m.token })}`;
+const list = await (await fetch(url)).json() as Array<{ id: string }>;
+const target = process.env.ROUTE === 'read' ? `${svc.httpUrl}/api/read.php?${qs({ email: m.email, token: m.token, id: list[0].id })}` : url;
+console.log(await readLoad(target, 5));
+await svc.stop(); process.exit(0);

@@ -1,0 +1,436 @@
+/**
+ * `npm run bench`: starts the real service and measures ingest, latency, reads, scale,
+ * extraction and parsing, each beside a baseline measured in the same run where one exists.
+ * Prints one table (median and min–max over the runs), writes bench/results/latest.json (plus a
+ * timestamped copy) and the table in docs/benchmarks.md.
+ *
+ *   npm run bench                      full run (a few minutes)
+ *   BENCH_QUICK=1 npm run bench        tiny smoke run (results go to a temp file unless --out)
+ *   options: --quick --runs N --only ingest,latency,read,scale,extraction,parse,backends
+ *            --pg (or BENCH_PG=1; URLs from --database-url/--redis-url, DATABASE_URL/REDIS_URL)
+ *            --out FILE --no-docs
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startFastifyBaseline } from './lib/baseline-fastify.js';
+import { startSink } from './lib/baseline-sink.js';
+import { extractionBench, loadCorpus, parseBench } from './lib/extraction.js';
+import { type LatencyResult, webhookLatency, wsLatency } from './lib/latency.js';
+import { readLoad } from './lib/read-load.js';
+import { type Row, markdownTable, textTable, updateDoc, writeJson } from './lib/report.js';
+import { depthScale, mailboxScale, setSettleMs, socketScale } from './lib/scale.js';
+import { type Service, createKey, generateMailbox, qs, startService } from './lib/service.js';
+import { backgroundLoad, makeMimeSample, smtpLoad, smtpLoadUnavailable } from './lib/smtp-load.js';
+import { type BenchOptions, REPO_ROOT, type Stat, cpuTimes, gitCommit, log, machineInfo, sleep, stat } from './lib/util.js';
+
+const SECTIONS = ['ingest', 'latency', 'read', 'scale', 'extraction', 'parse', 'backends'];
+
+function options(): BenchOptions & { out: string | null; docs: boolean } {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      pg: { type: 'boolean', default: false },
+      'database-url': { type: 'string' },
+      'redis-url': { type: 'string' },
+      out: { type: 'string' },
+      'no-docs': { type: 'boolean', default: false },
+    },
+  });
+  const env = process.env;
+  const quick = values.quick || env.BENCH_QUICK === '1';
+  const pg = values.pg || env.BENCH_PG === '1' || Boolean(values['database-url'] || env.DATABASE_URL);
+  const onlyList = (values.only ?? env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of onlyList) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}" (one of ${SECTIONS.join(', ')})`);
+  return {
+    quick,
+    runs: Number(values.runs ?? env.BENCH_RUNS ?? (quick ? 1 : 3)),
+    ingestMessages: quick ? 100 : 5000,
+    sessions: 16,
+    latencyMessages: quick ? 30 : 1000,
+    readSeconds: quick ? 1 : 5,
+    mailboxes: quick ? 300 : 100_000,
+    websockets: quick ? 100 : 10_000,
+    depthLevels: quick ? [10, 50] : [10, 1000, 10_000],
+    extractionIterations: quick ? 5 : 500,
+    parseIterations: quick ? 5 : 300,
+    databaseUrl: pg ? values['database-url'] ?? env.DATABASE_URL ?? env.TEMPMAIL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' : null,
+    redisUrl: pg ? values['redis-url'] ?? env.REDIS_URL ?? env.TEMPMAIL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' : null,
+    only: onlyList.length ? new Set(onlyList) : null,
+    out: values.out ?? null,
+    docs: !values['no-docs'] && !quick,
+  };
+}
+
+const ratio = (a: Stat, b: Stat): Stat => stat(a.runs.map((x, i) => x / b.runs[i]));
+const latencyStats = (runs: LatencyResult[]) => ({
+  runs,
+  p50: stat(runs.map((r) => r.p50)),
+  p95: stat(runs.map((r) => r.p95)),
+  p99: stat(runs.map((r) => r.p99)),
+  lost: runs.reduce((n, r) => n + r.lost, 0),
+});
+
+/** Ingest msg/s into fresh mailboxes of `svc` for both payloads, `runs` times; the sink alongside when given. */
+interface IngestFigures {
+  service: Stat;
+  /** Server CPU ms per message, all threads and main thread (steadier than msg/s on a busy machine). */
+  serviceCpuMs: { total: Stat; main: Stat };
+  sink?: Stat;
+  sinkCpuMs?: Stat;
+  ratio?: Stat;
+  warnings: string[];
+}
+
+async function ingest(svc: Service, sink: { port: number; pid: number } | null, o: BenchOptions, sample: string) {
+  const payloads = { plain4k: 4096 as number | string, multipart28k: sample };
+  const out: Record<string, IngestFigures> = {};
+  for (const [name, body] of Object.entries(payloads)) {
+    const svcRuns: number[] = [];
+    const cpuTotal: number[] = [];
+    const cpuMain: number[] = [];
+    const sinkRuns: number[] = [];
+    const sinkCpu: number[] = [];
+    const warnings: string[] = [];
+    for (let r = 0; r < o.runs; r++) {
+      if (sink) {
+        const s = await smtpLoad(sink.port, 'inbox@localhost', o.ingestMessages, body, o.sessions, 300, sink.pid);
+        sinkRuns.push(s.msgPerSec);
+        sinkCpu.push(s.cpuMsPerMsg?.total ?? NaN);
+      }
+      const mailbox = await generateMailbox(svc);
+      const t = await smtpLoad(svc.smtpPort, mailbox.email, o.ingestMessages, body, o.sessions, 300, svc.pid);
+      svcRuns.push(t.msgPerSec);
+      cpuTotal.push(t.cpuMsPerMsg?.total ?? NaN);
+      cpuMain.push(t.cpuMsPerMsg?.main ?? NaN);
+      warnings.push(...t.warnings);
+      log(`  ingest ${name} run ${r + 1}: service ${t.msgPerSec} msg/s (CPU ${t.cpuMsPerMsg?.total} ms/msg, main thread ${t.cpuMsPerMsg?.main})`
+        + `${sink ? `, bare sink ${sinkRuns[r]} msg/s (CPU ${sinkCpu[r]} ms/msg)` : ''}`);
+    }
+    const service = stat(svcRuns);
+    const serviceCpuMs = { total: stat(cpuTotal), main: stat(cpuMain) };
+    out[name] = sink
+      ? { service, serviceCpuMs, sink: stat(sinkRuns), sinkCpuMs: stat(sinkCpu), ratio: ratio(service, stat(sinkRuns)), warnings: [...new Set(warnings)] }
+      : { service, serviceCpuMs, warnings: [...new Set(warnings)] };
+  }
+  return out;
+}
+
+/** inbox.php / read.php req/s on a mailbox holding 20 multipart messages; baseline: bare Fastify with the same bodies. */
+async function reads(svc: Service, o: BenchOptions, sample: string, withBaseline: boolean) {
+  const mailbox = await generateMailbox(svc);
+  await smtpLoad(svc.smtpPort, mailbox.email, 20, sample, 4);
+  const inboxUrl = `${svc.httpUrl}/api/inbox.php?${qs({ email: mailbox.email, token: mailbox.token })}`;
+  const list = (await (await fetch(inboxUrl)).json()) as Array<{ id: string }>;
+  const readUrl = `${svc.httpUrl}/api/read.php?${qs({ email: mailbox.email, token: mailbox.token, id: list[0].id })}`;
+  const readBody = await (await fetch(readUrl)).json();
+  let baseline: Awaited<ReturnType<typeof startFastifyBaseline>> | null = null;
+  const dir = mkdtempSync(path.join(tmpdir(), 'tempmail-bench-'));
+  if (withBaseline) {
+    const file = path.join(dir, 'bodies.json');
+    writeFileSync(file, JSON.stringify({ inbox: list, read: readBody }));
+    baseline = await startFastifyBaseline(file);
+  }
+  try {
+    const runs = { inbox: [] as number[], read: [] as number[], baseInbox: [] as number[], baseRead: [] as number[] };
+    for (let r = 0; r < o.runs; r++) {
+      runs.inbox.push((await readLoad(inboxUrl, o.readSeconds)).rps);
+      runs.read.push((await readLoad(readUrl, o.readSeconds)).rps);
+      if (baseline) {
+        runs.baseInbox.push((await readLoad(`http://127.0.0.1:${baseline.port}/inbox`, o.readSeconds)).rps);
+        runs.baseRead.push((await readLoad(`http://127.0.0.1:${baseline.port}/read`, o.readSeconds)).rps);
+      }
+      log(`  reads run ${r + 1}: inbox.php ${runs.inbox[r]} req/s, read.php ${runs.read[r]} req/s${baseline ? `; bare Fastify ${runs.baseInbox[r]} / ${runs.baseRead[r]} req/s` : ''}`);
+    }
+    const inbox = stat(runs.inbox);
+    const read = stat(runs.read);
+    if (!baseline) return { messagesInMailbox: list.length, inbox: { service: inbox }, read: { service: read } };
+    const bi = stat(runs.baseInbox);
+    const br = stat(runs.baseRead);
+    return {
+      messagesInMailbox: list.length,
+      inbox: { service: inbox, baseline: bi, ratio: ratio(inbox, bi) },
+      read: { service: read, baseline: br, ratio: ratio(read, br) },
+    };
+  } finally {
+    await baseline?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function wsLatencies(svc: Service, o: BenchOptions, sample: string, heavyToo: boolean) {
+  const light: LatencyResult[] = [];
+  const heavy: LatencyResult[] = [];
+  for (let r = 0; r < o.runs; r++) {
+    light.push(await wsLatency(svc, await generateMailbox(svc), o.latencyMessages));
+    log(`  250 -> WebSocket, light, run ${r + 1}: p50 ${light[r].p50} ms, p99 ${light[r].p99} ms`);
+    if (!heavyToo) continue;
+    const other = await generateMailbox(svc);
+    const bg = backgroundLoad(svc.smtpPort, other.email, sample, o.sessions);
+    try {
+      await sleep(1000); // let the load ramp up
+      if (bg.child.exitCode !== null) throw new Error('background smtp-source load ended early');
+      const c0 = cpuTimes(svc.pid);
+      const t0 = performance.now();
+      const res = await wsLatency(svc, await generateMailbox(svc), o.latencyMessages);
+      const c1 = cpuTimes(svc.pid);
+      const wall = performance.now() - t0;
+      // How loaded the server was meanwhile (100% = one core busy).
+      heavy.push({ ...res, serverCpuPercent: Math.round(((c1.totalMs - c0.totalMs) / wall) * 100), mainThreadCpuPercent: Math.round(((c1.mainMs - c0.mainMs) / wall) * 100) });
+    } finally {
+      await bg.stop();
+    }
+    log(`  250 -> WebSocket, under ingest load, run ${r + 1}: p50 ${heavy[r].p50} ms, p99 ${heavy[r].p99} ms (server CPU ${heavy[r].serverCpuPercent}%, main thread ${heavy[r].mainThreadCpuPercent}%)`);
+  }
+  return { light: latencyStats(light), heavy: heavyToo ? latencyStats(heavy) : null };
+}
+
+async function webhookLatencies(svc: Service, o: BenchOptions) {
+  const key = await createKey(svc, 'premium');
+  const runs: LatencyResult[] = [];
+  for (let r = 0; r < o.runs; r++) {
+    const res = await webhookLatency(svc, key, o.latencyMessages);
+    if ('na' in res) return { na: res.na };
+    runs.push(res);
+    log(`  250 -> webhook POST run ${r + 1}: p50 ${res.p50} ms, p99 ${res.p99} ms`);
+  }
+  return latencyStats(runs);
+}
+
+/** A scratch PostgreSQL database for the bench (dropped afterwards), or the URL itself when it cannot make one. */
+async function scratchDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `tempmail_bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (e) {
+    log(`  cannot create a scratch database (${(e as Error).message}); using ${new URL(url).pathname} as is`);
+    await admin.end().catch(() => {});
+    return { url, drop: async () => {} };
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await admin.end().catch(() => {});
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const o = options();
+  const want = (s: string) => !o.only || o.only.has(s);
+  const started = Date.now();
+  const results: Record<string, unknown> = {
+    meta: {
+      date: new Date().toISOString(), commit: gitCommit(), machine: machineInfo(), quick: o.quick, runs: o.runs,
+      loadAvgAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      ingestMessages: o.ingestMessages, sessions: o.sessions, latencyMessages: o.latencyMessages, readSeconds: o.readSeconds,
+    },
+  };
+  const rows: Row[] = [];
+  const work = mkdtempSync(path.join(tmpdir(), 'tempmail-bench-'));
+  const sample = path.join(work, 'sample-mime.eml');
+  makeMimeSample(sample);
+  const load1 = os.loadavg()[0];
+  if (load1 > 0.5 * os.availableParallelism()) log(`WARNING: load average ${load1.toFixed(2)} on ${os.availableParallelism()} CPUs: other work is running, figures will be low and noisy`);
+  const noSmtp = smtpLoadUnavailable();
+  if (noSmtp) log(`SKIP SMTP load (ingest, heavy latency, depth): ${noSmtp}`);
+
+  try {
+    // --- the embedded default (SQLite, in-process bus): ingest, latency, reads
+    if (want('ingest') || want('latency') || want('read')) {
+      log('starting the service (SQLite) ...');
+      const svc = await startService();
+      try {
+        if (want('ingest')) {
+          if (noSmtp) results.ingest = { skipped: noSmtp };
+          else {
+            log('ingest: smtp-source, 16 sessions reusing connections, service vs bare smtp-server sink');
+            const sink = await startSink();
+            try {
+              const ing = await ingest(svc, { port: sink.port, pid: sink.child.pid! }, o, sample);
+              results.ingest = ing;
+              for (const [name, label] of [['plain4k', '4 KB plain'], ['multipart28k', '28 KB multipart']] as const) {
+                const x = ing[name];
+                const isMime = name === 'multipart28k';
+                rows.push({ section: 'ingest', measure: `${label}: service`, unit: 'msg/s', value: x.service,
+                  target: isMime ? '>= 1,000' : undefined, holds: isMime ? x.service.median >= 1000 : undefined });
+                rows.push({ section: 'ingest', measure: `${label}: bare smtp-server sink`, unit: 'msg/s', value: x.sink! });
+                rows.push({ section: 'ingest', measure: `${label}: service / sink`, unit: 'ratio', value: x.ratio!,
+                  target: isMime ? '>= 0.33' : undefined, holds: isMime ? x.ratio!.median >= 1 / 3 : undefined });
+                rows.push({ section: 'ingest', measure: `${label}: server CPU per message (main thread)`, unit: 'ms',
+                  value: `${x.serviceCpuMs.total.median} (${x.serviceCpuMs.main.median}); sink ${x.sinkCpuMs!.median}` });
+              }
+            } finally {
+              await sink.stop();
+            }
+          }
+        }
+        if (want('latency')) {
+          log('latency: 250 -> WebSocket event (sequential sender; then under smtp-source load on another mailbox)');
+          const ws = await wsLatencies(svc, o, sample, !noSmtp);
+          log('latency: 250 -> webhook POST');
+          const hook = await webhookLatencies(svc, o);
+          results.latency = { ws, webhook: hook };
+          rows.push({ section: 'latency', measure: '250 -> WebSocket p50, light', unit: 'ms', value: ws.light.p50 });
+          rows.push({ section: 'latency', measure: '250 -> WebSocket p99, light', unit: 'ms', value: ws.light.p99, target: '<= 5', holds: ws.light.p99.median <= 5 });
+          if (ws.heavy) {
+            rows.push({ section: 'latency', measure: '250 -> WebSocket p50, under ingest load', unit: 'ms', value: ws.heavy.p50 });
+            rows.push({ section: 'latency', measure: '250 -> WebSocket p99, under ingest load', unit: 'ms', value: ws.heavy.p99, target: '<= 5', holds: ws.heavy.p99.median <= 5 });
+          } else {
+            rows.push({ section: 'latency', measure: '250 -> WebSocket p99, under ingest load', unit: 'ms', value: `skipped (${noSmtp})` });
+          }
+          if ('na' in hook) rows.push({ section: 'latency', measure: '250 -> webhook POST p99', unit: 'ms', value: `n/a (${hook.na})`, target: '<= 50' });
+          else {
+            rows.push({ section: 'latency', measure: '250 -> webhook POST p50', unit: 'ms', value: hook.p50 });
+            rows.push({ section: 'latency', measure: '250 -> webhook POST p99', unit: 'ms', value: hook.p99, target: '<= 50', holds: hook.p99.median <= 50 });
+          }
+        }
+        if (want('read')) {
+          if (noSmtp) results.read = { skipped: noSmtp };
+          else {
+            log('reads: autocannon, 10 connections, service vs bare Fastify serving the same JSON');
+            const rd = await reads(svc, o, sample, true);
+            results.read = rd;
+            for (const [name, label] of [['inbox', 'inbox.php'], ['read', 'read.php']] as const) {
+              const x = rd[name] as { service: Stat; baseline: Stat; ratio: Stat };
+              rows.push({ section: 'read', measure: `${label}: service`, unit: 'req/s', value: x.service });
+              rows.push({ section: 'read', measure: `${label}: bare Fastify, same body`, unit: 'req/s', value: x.baseline });
+              rows.push({ section: 'read', measure: `${label}: service / bare`, unit: 'ratio', value: x.ratio, target: '>= 0.5', holds: x.ratio.median >= 0.5 });
+            }
+          }
+        }
+      } finally {
+        await svc.stop();
+      }
+    }
+
+    // --- scale: a fresh service
+    if (want('scale')) {
+      log(`scale: ${o.mailboxes} mailboxes, ${o.websockets} WebSockets, one mailbox at ${o.depthLevels.join(' / ')} messages`);
+      if (o.quick) setSettleMs(300);
+      // The default per-mailbox byte cap stays on here (it is checked per message), unlike the ingest runs.
+      const svc = await startService({ TEMPMAIL_MAX_MAILBOX_BYTES: String(100 * 1024 * 1024) });
+      try {
+        const { result: mb, kept } = await mailboxScale(svc, o.mailboxes, o.websockets, o.quick ? 30 : 180);
+        const sockets = await socketScale(svc, kept, o.websockets);
+        const depth = noSmtp ? { skipped: noSmtp } : await depthScale(svc, o.depthLevels, o.quick ? 20 : 500, o.quick ? 1 : 3);
+        results.scale = { mailboxes: mb, websockets: sockets, depth };
+        rows.push({ section: 'scale', measure: 'mailbox creation (64 concurrent generate calls)', unit: 'mailboxes/s', value: mb.createPerSec });
+        rows.push({ section: 'scale', measure: `RSS with ${mb.count.toLocaleString('en-US')} live mailboxes (idle: ${mb.rssStartMB} MB)`, unit: 'MB', value: mb.rssEndMB });
+        rows.push({ section: 'scale', measure: 'RSS growth per idle mailbox, second half', unit: 'bytes', value: mb.bytesPerMailboxSecondHalf,
+          target: 'flat (<= 1,024)', holds: mb.bytesPerMailboxSecondHalf <= 1024 });
+        rows.push({ section: 'scale', measure: `RSS with ${sockets.count.toLocaleString('en-US')} open WebSockets`, unit: 'MB', value: sockets.rssOpenMB });
+        rows.push({ section: 'scale', measure: 'RSS per open WebSocket', unit: 'bytes', value: sockets.bytesPerSocket });
+        if (Array.isArray(depth)) {
+          for (const p of depth) {
+            rows.push({ section: 'scale', measure: `mailbox holding ${p.messages.toLocaleString('en-US')}: ingest 4 KB / inbox / read`, unit: 'msg/s, req/s',
+              value: `${p.ingestMsgPerSec} / ${p.inboxRps} / ${p.readRps}` });
+          }
+        }
+      } finally {
+        await svc.stop();
+      }
+    }
+
+    // --- CPU micro-benchmarks in this process
+    if (want('extraction')) {
+      log('extraction: extract() over the verification corpus');
+      const corpus = loadCorpus();
+      const ex = await extractionBench(corpus, o.extractionIterations, readFileSync(sample));
+      results.extraction = ex;
+      rows.push({ section: 'extraction', measure: `extract() per message (${ex.messages} corpus messages)`, unit: 'µs', value: ex.usPerMessage });
+      rows.push({ section: 'extraction', measure: 'extract() on the 28 KB multipart sample', unit: 'µs', value: ex.usPerSample ?? NaN });
+    }
+    if (want('parse')) {
+      log('parse: postal-mime vs mailparser vs the server parseMail()');
+      const corpus = loadCorpus();
+      const sampleBuf = [readFileSync(sample)];
+      const onSample = await parseBench(sampleBuf, o.parseIterations);
+      const onCorpus = await parseBench(corpus, Math.max(2, Math.floor(o.parseIterations / 20)));
+      results.parse = { sample28k: onSample, corpus: onCorpus };
+      for (const [label, p] of [['28 KB sample', onSample], [`corpus (${corpus.length})`, onCorpus]] as const) {
+        rows.push({ section: 'parse', measure: `${label}: postal-mime / mailparser / server parseMail`, unit: 'ms/msg',
+          value: `${p.postalMime} / ${p.mailparser} / ${p.serverParseMail}` });
+      }
+    }
+
+    // --- PostgreSQL + Redis side by side
+    if (want('backends') && o.databaseUrl) {
+      log('backends: PostgreSQL + Redis');
+      const db = await scratchDatabase(o.databaseUrl);
+      let svc: Service | null = null;
+      try {
+        try {
+          svc = await startService({ DATABASE_URL: db.url, REDIS_URL: o.redisUrl ?? '' });
+        } catch (e) {
+          const msg = (e as Error).message;
+          results.backends = { postgres: { na: /not available/i.test(msg) ? 'adapter not available' : msg.slice(0, 300) } };
+          rows.push({ section: 'postgres+redis', measure: 'ingest / reads / latency', unit: '', value: `n/a (${/not available/i.test(msg) ? 'adapter not available' : 'failed to start'})` });
+        }
+        if (svc) {
+          const pgIngest = noSmtp ? null : await ingest(svc, null, o, sample);
+          const pgReads = noSmtp ? null : await reads(svc, o, sample, false);
+          const pgWs = await wsLatencies(svc, o, sample, false);
+          results.backends = { postgres: { ingest: pgIngest, read: pgReads, latency: pgWs } };
+          const base = results as { ingest?: Record<string, { service: Stat }>; read?: Record<string, { service: Stat }> };
+          const side = (a: Stat | undefined, b: Stat | undefined) => `${a ? a.median : 'n/a'} (SQLite) vs ${b ? b.median : 'n/a'} (PG+Redis)`;
+          if (pgIngest) {
+            rows.push({ section: 'postgres+redis', measure: 'ingest 4 KB plain', unit: 'msg/s', value: side(base.ingest?.plain4k?.service, pgIngest.plain4k.service) });
+            rows.push({ section: 'postgres+redis', measure: 'ingest 28 KB multipart', unit: 'msg/s', value: side(base.ingest?.multipart28k?.service, pgIngest.multipart28k.service) });
+          }
+          if (pgReads) {
+            rows.push({ section: 'postgres+redis', measure: 'inbox.php', unit: 'req/s', value: side(base.read?.inbox?.service, pgReads.inbox.service) });
+            rows.push({ section: 'postgres+redis', measure: 'read.php', unit: 'req/s', value: side(base.read?.read?.service, pgReads.read.service) });
+          }
+          rows.push({ section: 'postgres+redis', measure: '250 -> WebSocket p99, light', unit: 'ms', value: pgWs.light.p99 });
+        }
+      } finally {
+        await svc?.stop();
+        await db.drop();
+      }
+    } else if (want('backends')) {
+      results.backends = { postgres: { na: 'not requested (--pg or BENCH_PG=1)' } };
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  (results.meta as Record<string, unknown>).durationSec = Math.round((Date.now() - started) / 1000);
+  (results.meta as Record<string, unknown>).loadAvgAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  results.table = rows;
+  const table = textTable(rows);
+  process.stdout.write(`\n${table}\n\n`);
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const out = o.out ?? (o.quick ? path.join(tmpdir(), 'tempmail-bench-quick.json') : path.join(REPO_ROOT, 'bench/results/latest.json'));
+  writeJson(out, results);
+  if (!o.out && !o.quick) writeJson(path.join(REPO_ROOT, `bench/results/${stamp}.json`), results);
+  log(`results: ${out}`);
+  if (o.docs && !o.only) {
+    const m = (results.meta as { machine: Record<string, string | number> }).machine;
+    updateDoc(path.join(REPO_ROOT, 'docs/benchmarks.md'), [
+      `Latest run: ${(results.meta as { date: string }).date} at commit ${(results.meta as { commit: string }).commit}, ` +
+        `${o.runs} runs per figure (median, min–max), ${(results.meta as { durationSec: number }).durationSec} s in all.`,
+      '',
+      `Machine: ${m.nproc} CPUs (${m.cpu}, ${m.cpuMHz} MHz), ${m.ramGB} GB RAM, disk ${m.disk}; ${m.os}; Node ${m.node}.`,
+      '',
+      markdownTable(rows),
+    ].join('\n'));
+    log('docs/benchmarks.md updated');
+  }
+}
+
+main().then(() => process.exit(0), (e) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

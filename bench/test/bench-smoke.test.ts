@@ -1,0 +1,83 @@
+/**
+ * Keeps `npm run bench` from rotting: runs it in its tiny smoke size and checks that the JSON
+ * has every section with positive numbers. No speed assertions (the figures are the bench's job).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const positive = (x: unknown, what: string) => assert.ok(typeof x === 'number' && x > 0 && Number.isFinite(x), `${what} should be a positive number, got ${x}`);
+const positiveStat = (s: { median: number; min: number; max: number } | undefined, what: string) => {
+  assert.ok(s, `${what} is missing`);
+  positive(s.median, `${what}.median`);
+  positive(s.min, `${what}.min`);
+  positive(s.max, `${what}.max`);
+};
+
+test('npm run bench (smoke size) writes every section with positive numbers', { timeout: 180_000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tempmail-bench-smoke-'));
+  const out = path.join(dir, 'smoke.json');
+  try {
+    const { stdout } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], {
+        cwd: ROOT, env: { ...process.env, BENCH_PG: '', DATABASE_URL: '', REDIS_URL: '' }, timeout: 170_000, maxBuffer: 16 * 1024 * 1024,
+      }, (err, so, se) => (err ? reject(new Error(`bench failed: ${err.message}\n${se.slice(-3000)}`)) : resolve({ stdout: so, stderr: se })));
+    });
+    assert.match(stdout, /section\s+measure\s+median/, 'the table is printed');
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+
+    assert.equal(r.meta.quick, true);
+    positive(r.meta.machine.nproc, 'meta.machine.nproc');
+
+    const smtpSkipped = typeof r.ingest?.skipped === 'string';
+    if (smtpSkipped) {
+      process.stderr.write(`bench smoke: SMTP load skipped: ${r.ingest.skipped}\n`);
+      assert.ok(!process.env.CI || process.env.CI === 'false', 'CI must have smtp-source (scripts/ensure-deps.sh)');
+    } else {
+      for (const p of ['plain4k', 'multipart28k']) {
+        positiveStat(r.ingest[p].service, `ingest.${p}.service`);
+        positiveStat(r.ingest[p].sink, `ingest.${p}.sink`);
+        positiveStat(r.ingest[p].ratio, `ingest.${p}.ratio`);
+      }
+      for (const p of ['inbox', 'read']) {
+        positiveStat(r.read[p].service, `read.${p}.service`);
+        positiveStat(r.read[p].baseline, `read.${p}.baseline`);
+      }
+      positiveStat(r.latency.ws.heavy.p99, 'latency.ws.heavy.p99');
+      assert.ok(Array.isArray(r.scale.depth) && r.scale.depth.length > 0, 'scale.depth');
+      for (const d of r.scale.depth) {
+        positive(d.ingestMsgPerSec, 'depth ingest');
+        positive(d.inboxRps, 'depth inbox');
+        positive(d.readRps, 'depth read');
+      }
+    }
+    positiveStat(r.latency.ws.light.p99, 'latency.ws.light.p99');
+    assert.equal(r.latency.ws.light.lost, 0, 'every message reached the WebSocket');
+    if (!('na' in r.latency.webhook)) positiveStat(r.latency.webhook.p99, 'latency.webhook.p99');
+
+    positive(r.scale.mailboxes.count, 'scale.mailboxes.count');
+    positive(r.scale.mailboxes.createPerSec, 'scale.mailboxes.createPerSec');
+    positive(r.scale.mailboxes.rssEndMB, 'scale.mailboxes.rssEndMB');
+    positive(r.scale.websockets.count, 'scale.websockets.count');
+    positive(r.scale.websockets.rssOpenMB, 'scale.websockets.rssOpenMB');
+
+    positive(r.extraction.usPerMessage, 'extraction.usPerMessage');
+    positive(r.extraction.usPerSample, 'extraction.usPerSample');
+    for (const p of ['plain4k', 'multipart28k']) {
+      if (!smtpSkipped && process.platform === 'linux') positiveStat(r.ingest[p].serviceCpuMs?.total, `ingest.${p}.serviceCpuMs.total`); // from /proc
+    }
+    for (const set of ['sample28k', 'corpus']) {
+      for (const k of ['postalMime', 'mailparser', 'serverParseMail']) positive(r.parse[set][k], `parse.${set}.${k}`);
+    }
+    assert.ok(r.backends, 'backends section present (n/a unless requested)');
+    assert.ok(Array.isArray(r.table) && r.table.length > 10, 'table rows');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
