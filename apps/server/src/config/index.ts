@@ -2,6 +2,7 @@
  * The only reader of process.env. Every setting has its default beside it; a bad value stops
  * start-up with one line naming the variable (ConfigError).
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns';
@@ -332,7 +333,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxRejectedRecipients: int(env, 'TEMPMAIL_SMTP_MAX_REJECTED_RCPTS', 100),
       dataRateWindowMs: int(env, 'TEMPMAIL_SMTP_DATA_RATE_WINDOW_MS', 10_000, 500),
       bareLf: bareLfPolicy(env),
-      parseWorkers: int(env, 'TEMPMAIL_PARSE_WORKERS', 1, 0, 64),
+      parseWorkers: int(env, 'TEMPMAIL_PARSE_WORKERS', Math.min(4, availableParallelism()), 0, 64),
       parseTimeoutMs: int(env, 'TEMPMAIL_PARSE_TIMEOUT_MS', 20_000, 100),
       parseMemoryMb: int(env, 'TEMPMAIL_PARSE_MEMORY_MB', 1024, 64, 65_536),
     },

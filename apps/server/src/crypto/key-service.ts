@@ -13,6 +13,7 @@ export class KeyService {
   private readonly keks = new Map<number, Buffer>();
   private readonly dataKeys = new Map<string, Buffer>();
   private readonly maxCachedDataKeys = 50_000;
+  private readonly forgetListeners: Array<(mailboxId: string) => void> = [];
 
   constructor(
     private readonly keyring: KeyringStore,
@@ -53,10 +54,16 @@ export class KeyService {
     return new MailboxCipher(dataKey, mailbox.id);
   }
 
-  /** Drops a mailbox's data key from memory (after delete or expiry). */
+  /** Drops a mailbox's data key, and whatever was decrypted with it, from memory (after delete or expiry). */
   forget(mailboxId: string): void {
     this.dataKeys.get(mailboxId)?.fill(0);
     this.dataKeys.delete(mailboxId);
+    for (const listener of this.forgetListeners) listener(mailboxId);
+  }
+
+  /** Registers a cache of decrypted data that must be dropped with a mailbox's key. */
+  onForget(listener: (mailboxId: string) => void): void {
+    this.forgetListeners.push(listener);
   }
 
   /** Destroys the KEK of every epoch that ended at or before `now`. */

@@ -18,6 +18,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
+import { type Extraction, extract } from '../extract/index.js';
 import { htmlToText } from './html-to-text.js';
 
 export interface ParseLimits {
@@ -52,6 +53,11 @@ export interface ParsedMail {
   headers: Array<[string, string]>;
   /** Set when the message could not be parsed within the limits: it is kept raw only. */
   unparsed: string | null;
+  /**
+   * The code and link found in it. Extraction runs right after parsing, in the same parser
+   * process, so neither CPU-heavy step sits on the event loop.
+   */
+  extraction: Extraction;
 }
 
 const MAX_HEADERS_KEPT = 200;
@@ -115,6 +121,7 @@ export function rawOnly(raw: Buffer, reason: string): ParsedMail {
     attachments: [],
     headers: [],
     unparsed: reason,
+    extraction: { otp: null, confirmationLink: null },
   };
 }
 
@@ -152,14 +159,18 @@ export async function parseMailInline(raw: Buffer, limits: ParseLimits): Promise
     inline: a.disposition === 'inline' || Boolean(a.related),
     content: typeof a.content === 'string' ? Buffer.from(a.content) : new Uint8Array(a.content as ArrayBuffer),
   }));
+  const subject = email.subject ?? '';
+  const html = email.html ?? null;
+  const text = email.text || (html ? htmlToText(html) : '');
   return {
     from: from ? from.toLowerCase() : null,
-    subject: email.subject ?? '',
-    text: email.text || (email.html ? htmlToText(email.html) : ''),
-    html: email.html ?? null,
+    subject,
+    text,
+    html,
     attachments,
     headers: email.headers.slice(0, MAX_HEADERS_KEPT).map((h) => [h.key, h.value.slice(0, MAX_HEADER_VALUE)]),
     unparsed: null,
+    extraction: extract({ subject, text, html }),
   };
 }
 

@@ -1,12 +1,11 @@
 /**
- * The ingest data path: accept -> parse -> extract -> seal -> store (durable) -> publish.
+ * The ingest data path: accept -> parse + extract (parser process) -> seal -> store (durable) -> publish.
  * `accept` resolves only once the message is committed and synced, so SMTP can answer 250.
  */
 import type { Logger } from 'pino';
 import type { KeyService } from '../crypto/key-service.js';
 import { newMessageId } from '../domain/ids.js';
 import type { AttachmentMeta, Mailbox, MessageBodyPlain, MessageSummaryPlain } from '../domain/types.js';
-import { extract } from '../extract/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { OutboxInsert, Store } from '../ports/store.js';
@@ -29,7 +28,7 @@ export interface IngestDeps {
   log: Logger;
   limits: ParseLimits & { keepNewestPerMailbox: (mailbox: Mailbox) => number };
   outboxFor?: OutboxPlanner;
-  /** Called after commit with the ids stored, before publishing (webhook dispatcher wake-up). */
+  /** Called after commit with the ids stored that have webhook outbox rows (dispatcher wake-up). */
   onStored?: (ids: Array<{ mailboxId: string; messageId: string }>) => void;
 }
 
@@ -39,7 +38,7 @@ export class IngestPipeline {
   /** Stores one message for each recipient mailbox; resolves after the durable commit. */
   async accept(incoming: IncomingMessage): Promise<string[]> {
     const parsed = await parseMail(incoming.raw, this.deps.limits);
-    const found = parsed.unparsed ? { otp: null, confirmationLink: null } : extract(parsed);
+    const found = parsed.extraction;
     const summary: MessageSummaryPlain = {
       sender: parsed.from ?? incoming.envelopeFrom.toLowerCase(),
       subject: parsed.subject,
@@ -48,8 +47,10 @@ export class IngestPipeline {
     };
     const body = toBody(parsed, incoming.envelopeFrom);
     const stored = await Promise.all(incoming.recipients.map((mailbox) => this.storeFor(mailbox, incoming.raw, parsed, summary, body)));
-    const ids = stored.filter((s): s is { mailboxId: string; messageId: string } => s !== null);
-    this.deps.onStored?.(ids);
+    const ids = stored.filter((s): s is StoredNotice => s !== null).map(({ mailboxId, messageId }) => ({ mailboxId, messageId }));
+    // Wake the webhook dispatcher only when an outbox row was written: a claim costs a write.
+    const withOutbox = stored.filter((s): s is StoredNotice => s !== null && s.outboxRows > 0);
+    if (withOutbox.length > 0) this.deps.onStored?.(withOutbox.map(({ mailboxId, messageId }) => ({ mailboxId, messageId })));
     for (const notice of ids) {
       this.deps.bus.publish(notice).catch((e) => this.deps.log.warn({ err: e }, 'publish failed'));
     }
@@ -58,7 +59,7 @@ export class IngestPipeline {
 
   private async storeFor(
     mailbox: Mailbox, raw: Buffer, parsed: ParsedMail, summary: MessageSummaryPlain, body: MessageBodyPlain,
-  ): Promise<{ mailboxId: string; messageId: string } | null> {
+  ): Promise<StoredNotice | null> {
     const cipher = await this.deps.keys.cipherFor(mailbox);
     if (!cipher) return null; // its epoch key is gone: the mailbox has expired meanwhile
     const id = newMessageId();
@@ -73,8 +74,14 @@ export class IngestPipeline {
       raw: cipher.seal(id, 'raw', raw),
       attachments: parsed.attachments.map((a, i) => cipher.seal(id, `attachment/${i}`, Buffer.from(a.content))),
     }, outbox, this.deps.limits.keepNewestPerMailbox(mailbox));
-    return { mailboxId: mailbox.id, messageId: id };
+    return { mailboxId: mailbox.id, messageId: id, outboxRows: outbox.length };
   }
+}
+
+interface StoredNotice {
+  mailboxId: string;
+  messageId: string;
+  outboxRows: number;
 }
 
 function toBody(parsed: ParsedMail, envelopeFrom: string): MessageBodyPlain {

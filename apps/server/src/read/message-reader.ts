@@ -36,8 +36,40 @@ export function parseLimit(input: unknown): number {
   return Math.min(Number(input), MAX_PAGE);
 }
 
+/**
+ * Decrypted summaries of messages read recently, so listing an inbox does not decrypt every
+ * row each time (messages never change). Bounded, oldest out first; a mailbox's entries are
+ * dropped when its data key is forgotten (delete, expiry), like the key itself.
+ */
+class SummaryCache {
+  private readonly entries = new Map<string, { mailboxId: string; summary: MessageSummary }>();
+
+  constructor(private readonly max: number) {}
+
+  get(mailboxId: string, messageId: string): MessageSummary | undefined {
+    const e = this.entries.get(messageId);
+    return e && e.mailboxId === mailboxId ? e.summary : undefined;
+  }
+
+  set(mailboxId: string, summary: MessageSummary): void {
+    if (this.entries.size >= this.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(summary.id, { mailboxId, summary });
+  }
+
+  dropMailbox(mailboxId: string): void {
+    for (const [id, e] of this.entries) if (e.mailboxId === mailboxId) this.entries.delete(id);
+  }
+}
+
 export class MessageReader {
-  constructor(private readonly store: Store, private readonly keys: KeyService) {}
+  private readonly summaries = new SummaryCache(20_000);
+
+  constructor(private readonly store: Store, private readonly keys: KeyService) {
+    keys.onForget((mailboxId) => this.summaries.dropMailbox(mailboxId));
+  }
 
   private async cipher(mailbox: Mailbox): Promise<MailboxCipher> {
     const cipher = await this.keys.cipherFor(mailbox);
@@ -46,11 +78,15 @@ export class MessageReader {
   }
 
   private summaryOf(cipher: MailboxCipher, row: MessageRow): MessageSummary {
+    const cached = this.summaries.get(row.mailboxId, row.id);
+    if (cached) return cached;
     const s = cipher.openJson<MessageSummaryPlain>(row.id, 'summary', row.summary);
-    return {
+    const summary = {
       id: row.id, sender: s.sender, subject: s.subject, date_received: isoUtc(row.receivedAt),
       otp: s.otp, confirmation_link: s.confirmationLink,
     };
+    this.summaries.set(row.mailboxId, summary);
+    return summary;
   }
 
   /** Newest first, paged with `before`. */

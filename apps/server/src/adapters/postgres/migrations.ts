@@ -130,6 +130,11 @@ export const pgStoreMigrations: PgMigration[] = [
       CREATE INDEX custom_domains_due ON ${s}.custom_domains (next_check_at);
     `,
   },
+  {
+    version: 4,
+    name: 'mailbox usage from the index',
+    sql: (s) => `CREATE INDEX messages_mailbox_size ON ${s}.messages (mailbox_id, size);`,
+  },
 ];
 
 export const pgKeyringMigrations: PgMigration[] = [

@@ -5,6 +5,17 @@ import path from 'node:path';
 
 export type Db = Database.Database;
 
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepared statement, compiled once per connection (preparing costs more than most queries). */
+export function sql(db: Db, text: string): Database.Statement {
+  let byText = statements.get(db);
+  if (!byText) statements.set(db, (byText = new Map()));
+  let stmt = byText.get(text);
+  if (!stmt) byText.set(text, (stmt = db.prepare(text)));
+  return stmt;
+}
+
 export interface Migration {
   version: number;
   sql: string;

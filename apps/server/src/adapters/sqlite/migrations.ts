@@ -115,6 +115,12 @@ export const storeMigrations: Migration[] = [
       CREATE INDEX custom_domains_due ON custom_domains (next_check_at);
     `,
   },
+  {
+    // Mailbox usage (count and bytes, checked on every delivery for the quota) from the index
+    // alone, without touching the rows.
+    version: 4,
+    sql: `CREATE INDEX messages_mailbox_size ON messages (mailbox_id, size);`,
+  },
 ];
 
 export const keyringMigrations: Migration[] = [

@@ -4,7 +4,7 @@ import type {
   ApiKeyStore, MailboxStore, MessageDetailRow, MessageRow, MessageStore, OutboxInsert, Store,
 } from '../../ports/store.js';
 import type { DomainStore } from '../../ports/domain-store.js';
-import { type Db, openDatabase } from './database.js';
+import { type Db, openDatabase, sql } from './database.js';
 import { SqliteDomainStore } from './domain-store.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { SqliteWebhookStore } from './webhook-store.js';
@@ -32,38 +32,38 @@ class SqliteMailboxes implements MailboxStore {
   constructor(private readonly db: Db, private readonly afterDelete: () => void) {}
 
   async create(m: Mailbox): Promise<void> {
-    this.db.prepare(`INSERT INTO mailboxes (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
+    sql(this.db, `INSERT INTO mailboxes (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp);
   }
 
   async findByAddress(address: string): Promise<Mailbox | null> {
-    const row = this.db.prepare('SELECT * FROM mailboxes WHERE address = ?').get(address) as MailboxRow | undefined;
+    const row = sql(this.db, 'SELECT * FROM mailboxes WHERE address = ?').get(address) as MailboxRow | undefined;
     return row ? toMailbox(row) : null;
   }
 
   async findById(id: string): Promise<Mailbox | null> {
-    const row = this.db.prepare('SELECT * FROM mailboxes WHERE id = ?').get(id) as MailboxRow | undefined;
+    const row = sql(this.db, 'SELECT * FROM mailboxes WHERE id = ?').get(id) as MailboxRow | undefined;
     return row ? toMailbox(row) : null;
   }
 
   async countLiveByOwner(keyId: string, now: number): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM mailboxes WHERE owner_key_id = ? AND expires_at > ?').get(keyId, now) as { n: number }).n;
+    return (sql(this.db, 'SELECT count(*) AS n FROM mailboxes WHERE owner_key_id = ? AND expires_at > ?').get(keyId, now) as { n: number }).n;
   }
 
   async countLiveByCreatorIp(ip: string, now: number): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM mailboxes WHERE creator_ip = ? AND expires_at > ?').get(ip, now) as { n: number }).n;
+    return (sql(this.db, 'SELECT count(*) AS n FROM mailboxes WHERE creator_ip = ? AND expires_at > ?').get(ip, now) as { n: number }).n;
   }
 
   async listExpired(now: number, limit: number): Promise<Mailbox[]> {
-    const rows = this.db.prepare('SELECT * FROM mailboxes WHERE expires_at <= ? ORDER BY expires_at LIMIT ?').all(now, limit) as MailboxRow[];
+    const rows = sql(this.db, 'SELECT * FROM mailboxes WHERE expires_at <= ? ORDER BY expires_at LIMIT ?').all(now, limit) as MailboxRow[];
     return rows.map(toMailbox);
   }
 
   async delete(id: string): Promise<boolean> {
     const { changes } = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM outbox WHERE mailbox_id = ?').run(id);
-      return this.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(id); // messages, raw, attachments cascade
+      sql(this.db, 'DELETE FROM outbox WHERE mailbox_id = ?').run(id);
+      return sql(this.db, 'DELETE FROM mailboxes WHERE id = ?').run(id); // messages, raw, attachments cascade
     }).immediate();
     if (changes > 0) this.afterDelete();
     return changes > 0;
@@ -86,10 +86,10 @@ class SqliteMessages implements MessageStore {
 
   async list(mailboxId: string, limit: number, beforeId?: string): Promise<MessageRow[]> {
     const rows = beforeId
-      ? this.db.prepare(`SELECT id, mailbox_id, received_at, size, summary FROM messages
+      ? sql(this.db, `SELECT id, mailbox_id, received_at, size, summary FROM messages
           WHERE mailbox_id = ? AND seq < (SELECT seq FROM messages WHERE id = ? AND mailbox_id = ?) ORDER BY seq DESC LIMIT ?`)
         .all(mailboxId, beforeId, mailboxId, limit)
-      : this.db.prepare('SELECT id, mailbox_id, received_at, size, summary FROM messages WHERE mailbox_id = ? ORDER BY seq DESC LIMIT ?')
+      : sql(this.db, 'SELECT id, mailbox_id, received_at, size, summary FROM messages WHERE mailbox_id = ? ORDER BY seq DESC LIMIT ?')
         .all(mailboxId, limit);
     return (rows as Array<{ id: string; mailbox_id: string; received_at: number; size: number; summary: Buffer }>).map((r) => ({
       id: r.id, mailboxId: r.mailbox_id, receivedAt: r.received_at, size: r.size, summary: r.summary,
@@ -97,25 +97,25 @@ class SqliteMessages implements MessageStore {
   }
 
   async get(mailboxId: string, id: string): Promise<MessageDetailRow | null> {
-    const r = this.db.prepare('SELECT id, mailbox_id, received_at, size, summary, body FROM messages WHERE id = ? AND mailbox_id = ?')
+    const r = sql(this.db, 'SELECT id, mailbox_id, received_at, size, summary, body FROM messages WHERE id = ? AND mailbox_id = ?')
       .get(id, mailboxId) as { id: string; mailbox_id: string; received_at: number; size: number; summary: Buffer; body: Buffer } | undefined;
     return r ? { id: r.id, mailboxId: r.mailbox_id, receivedAt: r.received_at, size: r.size, summary: r.summary, body: r.body } : null;
   }
 
   async getRaw(mailboxId: string, id: string): Promise<Buffer | null> {
-    const r = this.db.prepare(`SELECT r.raw FROM message_raw r JOIN messages m ON m.id = r.message_id
+    const r = sql(this.db, `SELECT r.raw FROM message_raw r JOIN messages m ON m.id = r.message_id
       WHERE m.id = ? AND m.mailbox_id = ?`).get(id, mailboxId) as { raw: Buffer } | undefined;
     return r?.raw ?? null;
   }
 
   async getAttachment(mailboxId: string, id: string, index: number): Promise<Buffer | null> {
-    const r = this.db.prepare(`SELECT a.content FROM attachments a JOIN messages m ON m.id = a.message_id
+    const r = sql(this.db, `SELECT a.content FROM attachments a JOIN messages m ON m.id = a.message_id
       WHERE m.id = ? AND m.mailbox_id = ? AND a.idx = ?`).get(id, mailboxId, index) as { content: Buffer } | undefined;
     return r?.content ?? null;
   }
 
   async usage(mailboxId: string): Promise<{ count: number; bytes: number }> {
-    const r = this.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM messages WHERE mailbox_id = ?')
+    const r = sql(this.db, 'SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM messages WHERE mailbox_id = ?')
       .get(mailboxId) as { count: number; bytes: number };
     return r;
   }
@@ -125,25 +125,25 @@ class SqliteApiKeys implements ApiKeyStore {
   constructor(private readonly db: Db) {}
 
   async create(k: ApiKeyRecord): Promise<void> {
-    this.db.prepare('INSERT INTO api_keys (id, hash, plan, created_at, revoked_at, prefix) VALUES (?, ?, ?, ?, ?, ?)')
+    sql(this.db, 'INSERT INTO api_keys (id, hash, plan, created_at, revoked_at, prefix) VALUES (?, ?, ?, ?, ?, ?)')
       .run(k.id, k.hash, k.plan, k.createdAt, k.revokedAt, k.prefix);
   }
 
   async findByHash(hash: Buffer): Promise<ApiKeyRecord | null> {
-    const r = this.db.prepare('SELECT * FROM api_keys WHERE hash = ?').get(hash) as KeyRow | undefined;
+    const r = sql(this.db, 'SELECT * FROM api_keys WHERE hash = ?').get(hash) as KeyRow | undefined;
     return r ? toKey(r) : null;
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at').all() as KeyRow[]).map(toKey);
+    return (sql(this.db, 'SELECT * FROM api_keys ORDER BY created_at').all() as KeyRow[]).map(toKey);
   }
 
   async revoke(hash: Buffer, at: number): Promise<boolean> {
-    return this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL').run(at, hash).changes > 0;
+    return sql(this.db, 'UPDATE api_keys SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL').run(at, hash).changes > 0;
   }
 
   async setPlan(hash: Buffer, plan: Plan): Promise<boolean> {
-    return this.db.prepare('UPDATE api_keys SET plan = ? WHERE hash = ?').run(plan, hash).changes > 0;
+    return sql(this.db, 'UPDATE api_keys SET plan = ? WHERE hash = ?').run(plan, hash).changes > 0;
   }
 }
 
@@ -188,7 +188,7 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    sql(this.db, 'SELECT 1').get();
   }
 
   async close(): Promise<void> {
