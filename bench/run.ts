@@ -137,24 +137,32 @@ async function reads(svc: Service, o: BenchOptions, sample: string, withBaseline
   }
   try {
     const runs = { inbox: [] as number[], read: [] as number[], baseInbox: [] as number[], baseRead: [] as number[] };
+    const cpu = { inbox: [] as number[], read: [] as number[], baseInbox: [] as number[], baseRead: [] as number[] };
+    const measure = async (key: keyof typeof runs, url: string, pid: number) => {
+      const res = await readLoad(url, o.readSeconds, 10, pid);
+      runs[key].push(res.rps);
+      cpu[key].push(res.cpuMsPerReq ?? NaN);
+    };
     for (let r = 0; r < o.runs; r++) {
-      runs.inbox.push((await readLoad(inboxUrl, o.readSeconds)).rps);
-      runs.read.push((await readLoad(readUrl, o.readSeconds)).rps);
+      await measure('inbox', inboxUrl, svc.pid);
+      await measure('read', readUrl, svc.pid);
       if (baseline) {
-        runs.baseInbox.push((await readLoad(`http://127.0.0.1:${baseline.port}/inbox`, o.readSeconds)).rps);
-        runs.baseRead.push((await readLoad(`http://127.0.0.1:${baseline.port}/read`, o.readSeconds)).rps);
+        await measure('baseInbox', `http://127.0.0.1:${baseline.port}/inbox`, baseline.child.pid!);
+        await measure('baseRead', `http://127.0.0.1:${baseline.port}/read`, baseline.child.pid!);
       }
       log(`  reads run ${r + 1}: inbox.php ${runs.inbox[r]} req/s, read.php ${runs.read[r]} req/s${baseline ? `; bare Fastify ${runs.baseInbox[r]} / ${runs.baseRead[r]} req/s` : ''}`);
     }
     const inbox = stat(runs.inbox);
     const read = stat(runs.read);
-    if (!baseline) return { messagesInMailbox: list.length, inbox: { service: inbox }, read: { service: read } };
+    const cpuMsPerReq = { inbox: stat(cpu.inbox), read: stat(cpu.read), baseInbox: stat(cpu.baseInbox), baseRead: stat(cpu.baseRead) };
+    if (!baseline) return { messagesInMailbox: list.length, inbox: { service: inbox }, read: { service: read }, cpuMsPerReq };
     const bi = stat(runs.baseInbox);
     const br = stat(runs.baseRead);
     return {
       messagesInMailbox: list.length,
       inbox: { service: inbox, baseline: bi, ratio: ratio(inbox, bi) },
       read: { service: read, baseline: br, ratio: ratio(read, br) },
+      cpuMsPerReq,
     };
   } finally {
     await baseline?.stop();
@@ -306,6 +314,9 @@ async function main(): Promise<void> {
               rows.push({ section: 'read', measure: `${label}: service`, unit: 'req/s', value: x.service });
               rows.push({ section: 'read', measure: `${label}: bare Fastify, same body`, unit: 'req/s', value: x.baseline });
               rows.push({ section: 'read', measure: `${label}: service / bare`, unit: 'ratio', value: x.ratio, target: '>= 0.5', holds: x.ratio.median >= 0.5 });
+              const c = rd.cpuMsPerReq;
+              rows.push({ section: 'read', measure: `${label}: server CPU per request, service / bare`, unit: 'ms',
+                value: `${(name === 'inbox' ? c.inbox : c.read).median} / ${(name === 'inbox' ? c.baseInbox : c.baseRead).median}` });
             }
           }
         }
@@ -359,8 +370,9 @@ async function main(): Promise<void> {
       const onCorpus = await parseBench(corpus, Math.max(2, Math.floor(o.parseIterations / 20)));
       results.parse = { sample28k: onSample, corpus: onCorpus };
       for (const [label, p] of [['28 KB sample', onSample], [`corpus (${corpus.length})`, onCorpus]] as const) {
-        rows.push({ section: 'parse', measure: `${label}: postal-mime / mailparser / server parseMail`, unit: 'ms/msg',
-          value: `${p.postalMime} / ${p.mailparser} / ${p.serverParseMail}` });
+        rows.push({ section: 'parse', measure: `${label}: postal-mime / postal-mime + FastBlob / mailparser`, unit: 'ms/msg',
+          value: `${p.postalMime} / ${p.postalMimeFastBlob} / ${p.mailparser}` });
+        rows.push({ section: 'parse', measure: `${label}: the service's parser processes (parse + extract, 16 in flight)`, unit: 'ms/msg', value: p.serverParseMail });
       }
     }
 
@@ -422,7 +434,8 @@ async function main(): Promise<void> {
       `Latest run: ${(results.meta as { date: string }).date} at commit ${(results.meta as { commit: string }).commit}, ` +
         `${o.runs} runs per figure (median, min–max), ${(results.meta as { durationSec: number }).durationSec} s in all.`,
       '',
-      `Machine: ${m.nproc} CPUs (${m.cpu}, ${m.cpuMHz} MHz), ${m.ramGB} GB RAM, disk ${m.disk}; ${m.os}; Node ${m.node}.`,
+      `Machine: ${m.nproc} CPUs (${m.cpu}${m.cpuMHz ? `, ${m.cpuMHz} MHz` : ''}), ${m.ramGB} GB RAM, disk ${m.disk}; ${m.os}; Node ${m.node}. `
+        + `Load average at start / end: ${(results.meta as { loadAvgAtStart: number[] }).loadAvgAtStart[0]} / ${(results.meta as { loadAvgAtEnd: number[] }).loadAvgAtEnd[0]}.`,
       '',
       markdownTable(rows),
     ].join('\n'));

@@ -5,9 +5,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { simpleParser } from 'mailparser';
 import PostalMime from 'postal-mime';
 import type * as ExtractModule from '../../apps/server/src/extract/index.js';
+import type * as ConfigModule from '../../apps/server/src/config/index.js';
 import type * as ParseModule from '../../apps/server/src/ingest/parse.js';
 import { CORPUS_DIR, REPO_ROOT, round } from './util.js';
 
@@ -19,8 +21,12 @@ const dist = (file: string) => pathToFileURL(path.join(REPO_ROOT, 'apps/server/d
 const { extract } = (await import(dist('extract/index.js'))) as typeof ExtractModule;
 const { parseMail } = (await import(dist('ingest/parse.js'))) as typeof ParseModule;
 
-/** The server's default parse limits and parser workers (config defaults). */
-export const DEFAULT_LIMITS = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200, parseWorkers: 1 };
+/** The server's default parse limits and parser processes, from its own config defaults. */
+const { smtp } = (await import(dist('config/index.js')) as typeof ConfigModule).loadConfig({});
+export const DEFAULT_LIMITS: ParseModule.ParseLimits = {
+  maxMimeDepth: smtp.maxMimeDepth, maxHeaderBytes: smtp.maxHeaderBytes, maxMimeParts: smtp.maxMimeParts,
+  maxAttachments: smtp.maxAttachments, parseWorkers: smtp.parseWorkers, parseTimeoutMs: smtp.parseTimeoutMs, parseMemoryMb: smtp.parseMemoryMb,
+};
 
 export function loadCorpus(): Buffer[] {
   return readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.eml')).sort().map((f) => readFileSync(path.join(CORPUS_DIR, f)));
@@ -67,9 +73,14 @@ export async function extractionBench(corpus: Buffer[], iterations: number, samp
 export interface ParseTimes {
   /** postal-mime as a library, on this thread (Node's own Blob). */
   postalMime: number;
+  /** postal-mime with the service's FastBlob (ingest/fast-blob.ts), in a worker thread. */
+  postalMimeFastBlob: number;
   /** mailparser's simpleParser. */
   mailparser: number;
-  /** The server's parseMail() as ingest calls it (16 in flight), wall ms per message. */
+  /**
+   * The server's parseMail() as ingest calls it (16 in flight), wall ms per message: the parser
+   * processes, which also run extract() since the extraction moved there.
+   */
   serverParseMail: number;
 }
 
@@ -97,10 +108,44 @@ async function msPerConcurrent(messages: Buffer[], iterations: number, inFlight:
   return round((performance.now() - started) / jobs, 4);
 }
 
+/** The code a worker runs to time postal-mime with FastBlob installed (never in this thread: fetch uses Blob). */
+const FAST_BLOB_WORKER = `
+  const { parentPort, workerData } = require('node:worker_threads');
+  (async () => {
+    const { installFastBlob } = await import(workerData.fastBlob);
+    installFastBlob();
+    const { default: PostalMime } = await import(workerData.postalMime);
+    const messages = workerData.messages.map((m) => Buffer.from(m));
+    const run = async (n) => { for (let i = 0; i < n; i++) for (const m of messages) await PostalMime.parse(m, { attachmentEncoding: 'arraybuffer' }); };
+    await run(Math.max(3, Math.floor(workerData.iterations / 10)));
+    const t = performance.now();
+    await run(workerData.iterations);
+    parentPort.postMessage((performance.now() - t) / (workerData.iterations * messages.length));
+  })();
+`;
+
+async function msPerFastBlob(messages: Buffer[], iterations: number): Promise<number> {
+  const worker = new Worker(FAST_BLOB_WORKER, {
+    eval: true,
+    workerData: {
+      fastBlob: dist('ingest/fast-blob.js'),
+      postalMime: import.meta.resolve('postal-mime'),
+      messages: messages.map((m) => new Uint8Array(m)),
+      iterations,
+    },
+  });
+  try {
+    return round(await new Promise<number>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); }), 4);
+  } finally {
+    await worker.terminate();
+  }
+}
+
 /** ms per message for each parser over `messages`. */
 export async function parseBench(messages: Buffer[], iterations: number): Promise<ParseTimes> {
   return {
     postalMime: await msPer(messages, iterations, (raw) => PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' })),
+    postalMimeFastBlob: await msPerFastBlob(messages, iterations),
     mailparser: await msPer(messages, iterations, (raw) => simpleParser(raw)),
     serverParseMail: await msPerConcurrent(messages, iterations, 16),
   };

@@ -60,7 +60,12 @@ export async function startService(extra: Record<string, string> = {}, nodeArgs:
   const child = spawn(process.execPath, [...nodeArgs, cli(), 'serve'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20_000); });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let stopping = false;
+  const exited = new Promise<void>((r) => child.once('exit', (code, signal) => {
+    // Say so at once when the server goes away under the bench (a crash, or a signal from elsewhere).
+    if (!stopping) process.stderr.write(`[bench] the server exited unexpectedly (code ${code}, signal ${signal}); its last log lines:\n${stderr.trim().split('\n').slice(-5).join('\n')}\n`);
+    r();
+  }));
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   const cleanup = () => {
     rmSync(dataDir, { recursive: true, force: true });
@@ -69,6 +74,7 @@ export async function startService(extra: Record<string, string> = {}, nodeArgs:
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) {
+      stopping = true;
       cleanup();
       throw new Error(`server exited with ${child.exitCode}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
     }
@@ -76,6 +82,7 @@ export async function startService(extra: Record<string, string> = {}, nodeArgs:
       if ((await fetch(`${httpUrl}/readyz`)).status === 200) break;
     } catch { /* not yet */ }
     if (Date.now() > deadline) {
+      stopping = true;
       child.kill('SIGKILL');
       await exited;
       cleanup();
@@ -88,6 +95,7 @@ export async function startService(extra: Record<string, string> = {}, nodeArgs:
     rss: () => rssOf(child.pid!),
     logs: () => stderr,
     async stop() {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
