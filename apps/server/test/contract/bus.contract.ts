@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe } from 'node:test';
 import type { MessageNotice } from '../../src/domain/types.js';
 import type { EventBus } from '../../src/ports/event-bus.js';
-import { ServiceUnavailable, skipOrFail } from './services.js';
+import { suiteFixture } from './services.js';
 
 export interface BusFixture {
   /** One node's bus. */
@@ -61,24 +61,7 @@ async function publishThenSync(via: EventBus, n: MessageNotice, sentinelBus: Eve
 /** Registers the contract suite for one adapter. */
 export function runBusContract(name: string, factory: BusFactory, opts: { spansNodes?: boolean } = {}): void {
   describe(`event bus contract: ${name}`, () => {
-    let fx: BusFixture | null = null;
-    let unavailable = '';
-    before(async () => {
-      try {
-        fx = await factory();
-      } catch (err) {
-        if (!(err instanceof ServiceUnavailable)) throw err;
-        unavailable = err.message;
-      }
-    });
-    after(async () => {
-      await fx?.close();
-    });
-    const test = (title: string, fn: (f: BusFixture, t: TestContext) => Promise<void>) =>
-      it(title, async (t) => {
-        if (!fx) return skipOrFail(t, unavailable || `${name} is unavailable`);
-        await fn(fx, t);
-      });
+    const test = suiteFixture<BusFixture>(name, factory);
 
     test('a notice reaches the subscribers of its mailbox only, with its ids', async ({ bus }) => {
       const [a, b] = [mbx(), mbx()];

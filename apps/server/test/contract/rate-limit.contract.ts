@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe } from 'node:test';
 import type { RateLimitStore } from '../../src/ports/rate-limit-store.js';
-import { ServiceUnavailable, skipOrFail } from './services.js';
+import { suiteFixture } from './services.js';
 
 export interface RateLimitFixture {
   limits: RateLimitStore;
@@ -23,24 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Registers the contract suite for one adapter. */
 export function runRateLimitContract(name: string, factory: RateLimitFactory, opts: { spansNodes?: boolean } = {}): void {
   describe(`rate-limit contract: ${name}`, () => {
-    let fx: RateLimitFixture | null = null;
-    let unavailable = '';
-    before(async () => {
-      try {
-        fx = await factory();
-      } catch (err) {
-        if (!(err instanceof ServiceUnavailable)) throw err;
-        unavailable = err.message;
-      }
-    });
-    after(async () => {
-      await fx?.close();
-    });
-    const test = (title: string, fn: (f: RateLimitFixture, t: TestContext) => Promise<void>) =>
-      it(title, async (t) => {
-        if (!fx) return skipOrFail(t, unavailable || `${name} is unavailable`);
-        await fn(fx, t);
-      });
+    const test = suiteFixture<RateLimitFixture>(name, factory);
 
     test('counts down, then refuses past the limit', async ({ limits }) => {
       const k = key();

@@ -5,7 +5,7 @@
  * test skips loudly, unless CI=true, where it fails.
  */
 import { randomBytes } from 'node:crypto';
-import type { TestContext } from 'node:test';
+import { after, before, it, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -96,4 +96,29 @@ export function redactUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/**
+ * Opens one fixture for the enclosing suite (closed after it) and returns a `test` that runs
+ * a case with it, or skips it (fails it on CI) when the backend is absent.
+ */
+export function suiteFixture<F extends { close(): Promise<void> }>(name: string, factory: () => Promise<F>) {
+  let fx: F | null = null;
+  let unavailable = '';
+  before(async () => {
+    try {
+      fx = await factory();
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailable)) throw err;
+      unavailable = err.message;
+    }
+  });
+  after(async () => {
+    await fx?.close();
+  });
+  return (title: string, fn: (f: F, t: TestContext) => Promise<void>) =>
+    it(title, async (t) => {
+      if (!fx) return skipOrFail(t, unavailable || `${name} is unavailable`);
+      await fn(fx, t);
+    });
 }

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe } from 'node:test';
 import type { ApiKeyRecord, Mailbox, StoredMessage } from '../../src/domain/types.js';
 import type { KeyringStore, OutboxInsert, Store } from '../../src/ports/store.js';
-import { ServiceUnavailable, skipOrFail } from './services.js';
+import { suiteFixture } from './services.js';
 
 export interface StoreFixture {
   store: Store;
@@ -47,27 +47,7 @@ const outboxFor = (m: StoredMessage, n: number): OutboxInsert[] =>
 /** Registers the contract suite for one adapter. */
 export function runStoreContract(name: string, factory: StoreFactory): void {
   describe(`store contract: ${name}`, () => {
-    let fx: StoreFixture | null = null;
-    let unavailable = '';
-
-    before(async () => {
-      try {
-        fx = await factory();
-      } catch (err) {
-        if (!(err instanceof ServiceUnavailable)) throw err;
-        unavailable = err.message;
-      }
-    });
-    after(async () => {
-      await fx?.close();
-    });
-
-    /** A test that needs the fixture: skipped (or failed on CI) when the backend is absent. */
-    const test = (title: string, fn: (f: StoreFixture) => Promise<void>) =>
-      it(title, async (t: TestContext) => {
-        if (!fx) return skipOrFail(t, unavailable || `${name} is unavailable`);
-        await fn(fx);
-      });
+    const test = suiteFixture<StoreFixture>(name, factory);
 
     test('says what it is and answers ping', async ({ store }) => {
       assert.ok(store.kind === 'sqlite' || store.kind === 'postgres');
