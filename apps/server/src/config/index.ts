@@ -346,7 +346,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConnectionsPerIp: int(env, 'TEMPMAIL_HTTP_MAX_CONNECTIONS_PER_IP', 256),
       failedAuthPerMinute: int(env, 'TEMPMAIL_FAILED_AUTH_RATE', 20),
       requestTimeoutMs: int(env, 'TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000),
-      maxConnections: int(env, 'TEMPMAIL_HTTP_MAX_CONNECTIONS', 10_000),
+      maxConnections: int(env, 'TEMPMAIL_HTTP_MAX_CONNECTIONS', 50_000),
     },
     plans: {
       free: {
