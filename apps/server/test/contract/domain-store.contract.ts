@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { describe, it, type TestContext } from 'node:test';
+import { describe } from 'node:test';
 import type { CustomDomain, DomainCheckUpdate, DomainStore } from '../../src/ports/domain-store.js';
 import type { Store } from '../../src/ports/store.js';
-import { ServiceUnavailable, skipOrFail } from './services.js';
+import { caseFixture } from './services.js';
 
 export interface DomainStoreFixture {
   store: Store;
@@ -30,27 +30,12 @@ function row(domain: string, keyId: string, over: Partial<CustomDomain> = {}): C
 /** Registers the contract suite for one adapter. */
 export function domainStoreContract(label: string, open: DomainStoreFactory): void {
   describe(`DomainStore contract: ${label}`, () => {
-    let unavailable = '';
-
     /** A case on a fresh store: skipped (or failed on CI) when the backend is absent. */
-    const test = (title: string, fn: (d: DomainStore) => Promise<void>) =>
-      it(title, async (t: TestContext) => {
-        if (unavailable) return skipOrFail(t, unavailable);
-        let fx: DomainStoreFixture;
-        try {
-          fx = await open();
-        } catch (err) {
-          if (!(err instanceof ServiceUnavailable)) throw err;
-          unavailable = err.message;
-          return skipOrFail(t, unavailable);
-        }
-        try {
-          assert.ok(fx.store.domains, 'the store exposes domains');
-          await fn(fx.store.domains);
-        } finally {
-          await fx.close();
-        }
-      });
+    const onFixture = caseFixture<DomainStoreFixture>(open);
+    const test = (title: string, fn: (d: DomainStore) => Promise<void>) => onFixture(title, async (fx) => {
+      assert.ok(fx.store.domains, 'the store exposes domains');
+      await fn(fx.store.domains);
+    });
 
     // ---- claim and get ----
 

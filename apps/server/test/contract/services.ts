@@ -122,3 +122,28 @@ export function suiteFixture<F extends { close(): Promise<void> }>(name: string,
       await fn(fx, t);
     });
 }
+
+/**
+ * Returns a `test` whose every case opens a fresh fixture and closes it after, or skips
+ * (fails on CI) when the backend is absent; once it was found absent, later cases skip at once.
+ */
+export function caseFixture<F extends { close(): Promise<void> }>(factory: () => Promise<F>) {
+  let unavailable = '';
+  return (title: string, fn: (f: F) => Promise<void>) =>
+    it(title, async (t) => {
+      if (unavailable) return skipOrFail(t, unavailable);
+      let fx: F;
+      try {
+        fx = await factory();
+      } catch (err) {
+        if (!(err instanceof ServiceUnavailable)) throw err;
+        unavailable = err.message;
+        return skipOrFail(t, unavailable);
+      }
+      try {
+        await fn(fx);
+      } finally {
+        await fx.close();
+      }
+    });
+}

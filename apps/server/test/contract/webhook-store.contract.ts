@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { describe, it, type TestContext } from 'node:test';
+import { describe } from 'node:test';
 import type { Mailbox, StoredMessage } from '../../src/domain/types.js';
 import type { Store } from '../../src/ports/store.js';
 import type { DeliveryAttempt, OutboxClaim, WebhookStore } from '../../src/ports/webhook-store.js';
-import { ServiceUnavailable, skipOrFail } from './services.js';
+import { caseFixture } from './services.js';
 
 export interface WebhookStoreFixture {
   store: Store;
@@ -43,26 +43,9 @@ const ALL = { now: Number.MAX_SAFE_INTEGER - 1, leaseUntil: Number.MAX_SAFE_INTE
 /** Registers the contract suite for one adapter. */
 export function webhookStoreContract(name: string, open: WebhookStoreFactory): void {
   describe(`WebhookStore contract: ${name}`, () => {
-    let unavailable = '';
-
     /** A case on a fresh store: skipped (or failed on CI) when the backend is absent. */
-    const test = (title: string, fn: (store: Store) => Promise<void>) =>
-      it(title, async (t: TestContext) => {
-        if (unavailable) return skipOrFail(t, unavailable);
-        let fx: WebhookStoreFixture;
-        try {
-          fx = await open();
-        } catch (err) {
-          if (!(err instanceof ServiceUnavailable)) throw err;
-          unavailable = err.message;
-          return skipOrFail(t, unavailable);
-        }
-        try {
-          await fn(fx.store);
-        } finally {
-          await fx.close();
-        }
-      });
+    const onFixture = caseFixture<WebhookStoreFixture>(open);
+    const test = (title: string, fn: (store: Store) => Promise<void>) => onFixture(title, (fx) => fn(fx.store));
 
     async function setup(store: Store, hooks = 1) {
       const w = store.webhooks as WebhookStore;
