@@ -1,7 +1,6 @@
 /** Shared bench helpers: paths, options, statistics, child processes, machine facts. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,17 +67,8 @@ export function round(x: number, digits = 3): number {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (the test helpers' own). */
+export { freePort } from '../../apps/server/test/helpers/service.js';
 
 /** Resident set size of a process in bytes (Linux /proc), or NaN. */
 export function rssOf(pid: number): number {
