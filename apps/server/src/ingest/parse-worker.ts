@@ -3,6 +3,8 @@
  * loop and out of its memory. It ends when the service goes away (its IPC channel closes).
  */
 import { FastBlob } from './fast-blob.js';
+import { installFastBase64 } from './fast-base64.js';
+import { installFastQp } from './fast-qp.js';
 import { type ParseLimits, parseMailInline } from './parse.js';
 
 if (!process.send) throw new Error('parse-worker runs as a child process (fork) only');
@@ -11,6 +13,10 @@ if (!process.send) throw new Error('parse-worker runs as a child process (fork) 
 // runs nothing but the parser, so replacing the global Blob here is as safe as in a worker
 // thread (installFastBlob() refuses any main thread, which a forked process also is).
 (globalThis as { Blob: unknown }).Blob = FastBlob;
+// Its base64 and quoted-printable bodies decoded in one pass each (fast-base64.ts, fast-qp.ts);
+// if postal-mime moved its decoders, its own are kept (slower, same result).
+if (!(await installFastBase64())) process.emitWarning('postal-mime base64 decoder not found: using its own (slower)');
+if (!(await installFastQp())) process.emitWarning('postal-mime quoted-printable decoder not found: using its own (slower)');
 
 process.on('message', (job: { raw: Uint8Array; limits: ParseLimits }) => {
   const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
