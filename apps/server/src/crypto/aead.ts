@@ -19,7 +19,7 @@ export class DecryptError extends Error {
 }
 
 /** Encrypts `plaintext` under a 32-byte key, binding it to `aad`. */
-export function seal(key: Buffer, plaintext: Buffer | string, aad: string): Buffer {
+export function seal(key: Buffer, plaintext: Uint8Array | string, aad: string): Buffer {
   if (key.length !== 32) throw new Error('AES-256-GCM needs a 32-byte key');
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);

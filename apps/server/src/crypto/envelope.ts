@@ -44,7 +44,7 @@ export function openKek(masterKey: Buffer, sealed: Buffer, epoch: number): Buffe
 export class MailboxCipher {
   constructor(private readonly dataKey: Buffer, readonly mailboxId: string) {}
 
-  seal(messageId: string, field: string, plaintext: Buffer | string): Buffer {
+  seal(messageId: string, field: string, plaintext: Uint8Array | string): Buffer {
     return seal(this.dataKey, plaintext, fieldAad(this.mailboxId, messageId, field));
   }
 

@@ -5,7 +5,7 @@
 import { FastBlob } from './fast-blob.js';
 import { installFastBase64 } from './fast-base64.js';
 import { installFastQp } from './fast-qp.js';
-import { type ParseLimits, parseMailInline } from './parse.js';
+import { type ParseLimits, parseMailInline, prepare } from './parse.js';
 
 if (!process.send) throw new Error('parse-worker runs as a child process (fork) only');
 
@@ -18,10 +18,10 @@ if (!process.send) throw new Error('parse-worker runs as a child process (fork) 
 if (!(await installFastBase64())) process.emitWarning('postal-mime base64 decoder not found: using its own (slower)');
 if (!(await installFastQp())) process.emitWarning('postal-mime quoted-printable decoder not found: using its own (slower)');
 
-process.on('message', (job: { raw: Uint8Array; limits: ParseLimits }) => {
+process.on('message', (job: { raw: Uint8Array; envelopeFrom: string; limits: ParseLimits }) => {
   const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
   void parseMailInline(raw, job.limits).then((parsed) => {
-    process.send!({ parsed });
+    process.send!({ prepared: prepare(parsed, job.envelopeFrom) });
   });
 });
 process.on('disconnect', () => process.exit(0));

@@ -18,6 +18,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
+import type { MessageBodyPlain } from '../domain/types.js';
 import { type Extraction, extract } from '../extract/index.js';
 import { htmlToText } from './html-to-text.js';
 
@@ -58,6 +59,44 @@ export interface ParsedMail {
    * process, so neither CPU-heavy step sits on the event loop.
    */
   extraction: Extraction;
+}
+
+/**
+ * What ingest stores from a parsed message, ready to seal: the summary fields, and the stored
+ * body (MessageBodyPlain) already as UTF-8 JSON bytes. The parser processes return this rather
+ * than the ParsedMail, so its text and HTML cross to the service as one buffer and the event
+ * loop neither rebuilds them as strings nor serialises them again.
+ */
+export interface PreparedMail {
+  from: string | null;
+  subject: string;
+  unparsed: string | null;
+  extraction: Extraction;
+  /** UTF-8 JSON of the MessageBodyPlain to store. */
+  body: Uint8Array;
+  /** Attachment contents, in the order of the body's attachment list. */
+  attachments: Uint8Array[];
+}
+
+/** The stored form of a parsed message (envelopeFrom is the SMTP MAIL FROM, kept with the body). */
+export function prepare(parsed: ParsedMail, envelopeFrom: string): PreparedMail {
+  const body: MessageBodyPlain = {
+    text: parsed.text,
+    html: parsed.html,
+    attachments: parsed.attachments.map((a) => ({
+      filename: a.filename, contentType: a.contentType, size: a.content.byteLength, contentId: a.contentId, inline: a.inline,
+    })),
+    headers: parsed.headers,
+    envelopeFrom,
+  };
+  return {
+    from: parsed.from,
+    subject: parsed.subject,
+    unparsed: parsed.unparsed,
+    extraction: parsed.extraction,
+    body: Buffer.from(JSON.stringify(body), 'utf8'),
+    attachments: parsed.attachments.map((a) => a.content),
+  };
 }
 
 const MAX_HEADERS_KEPT = 200;
@@ -199,8 +238,9 @@ function residentMb(pid: number): number | null {
 
 interface Job {
   raw: Buffer;
+  envelopeFrom: string;
   limits: ParseLimits;
-  resolve: (parsed: ParsedMail) => void;
+  resolve: (prepared: PreparedMail) => void;
 }
 
 interface Slot {
@@ -233,10 +273,10 @@ class ParserPool {
     this.memoryPoll.unref();
   }
 
-  parse(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
-    if (this.closed) return Promise.resolve(rawOnly(raw, 'the service was shutting down when it arrived'));
+  prepare(raw: Buffer, envelopeFrom: string, limits: ParseLimits): Promise<PreparedMail> {
+    if (this.closed) return Promise.resolve(prepare(rawOnly(raw, 'the service was shutting down when it arrived'), envelopeFrom));
     return new Promise((resolve) => {
-      this.queue.push({ raw, limits: plainLimits(limits), resolve });
+      this.queue.push({ raw, envelopeFrom, limits: plainLimits(limits), resolve });
       this.dispatch();
     });
   }
@@ -258,7 +298,7 @@ class ParserPool {
     const slot: Slot = { child, ready: false, job: null, timer: null, killedFor: null };
     this.slots.add(slot);
     this.idle(slot);
-    child.on('message', (msg: { ready?: true; parsed?: ParsedMail }) => {
+    child.on('message', (msg: { ready?: true; prepared?: PreparedMail }) => {
       if (msg.ready) {
         slot.ready = true;
         if (slot.job) this.start(slot, slot.job);
@@ -267,7 +307,7 @@ class ParserPool {
       const job = slot.job;
       if (!job) return;
       this.finish(slot);
-      job.resolve(msg.parsed!);
+      job.resolve(msg.prepared!);
       this.dispatch();
     });
     child.on('error', () => this.gone(slot, 'the parser failed on it'));
@@ -283,7 +323,7 @@ class ParserPool {
     if (!this.slots.delete(slot)) return;
     const job = slot.job;
     this.finish(slot);
-    if (job) job.resolve(rawOnly(job.raw, why));
+    if (job) job.resolve(prepare(rawOnly(job.raw, why), job.envelopeFrom));
     this.dispatch();
   }
 
@@ -302,7 +342,7 @@ class ParserPool {
 
   private start(slot: Slot, job: Job): void {
     slot.timer = setTimeout(() => this.kill(slot, `parsing it took longer than ${this.timeoutMs} ms`), this.timeoutMs);
-    slot.child.send({ raw: job.raw, limits: job.limits }, (err) => {
+    slot.child.send({ raw: job.raw, envelopeFrom: job.envelopeFrom, limits: job.limits }, (err) => {
       if (err) this.kill(slot, 'the parser failed on it');
     });
   }
@@ -336,7 +376,7 @@ class ParserPool {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.memoryPoll);
-    for (const job of this.queue.splice(0)) job.resolve(rawOnly(job.raw, 'the service was shutting down when it arrived'));
+    for (const job of this.queue.splice(0)) job.resolve(prepare(rawOnly(job.raw, 'the service was shutting down when it arrived'), job.envelopeFrom));
     const exits = [...this.slots].map((s) => new Promise<void>((r) => {
       if (s.child.exitCode !== null || s.child.signalCode !== null) return r();
       s.child.once('exit', () => r());
@@ -361,14 +401,22 @@ function poolsFor(limits: ParseLimits): { small: ParserPool; large: ParserPool }
 }
 
 /**
- * Parses a raw message; never throws: beyond the limits the message is kept raw with a reason.
- * With `parseWorkers` > 0 the work happens in parser processes: that many for messages up to
- * 1 MiB and as many again for bigger ones.
+ * Parses a raw message (kept as is in this form for the benchmarks and tests); never throws:
+ * beyond the limits the message is kept raw with a reason. Always on the calling thread.
  */
-export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
+export function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
+  return parseMailInline(raw, limits);
+}
+
+/**
+ * Parses and extracts a raw message and returns what ingest stores; never throws. With
+ * `parseWorkers` > 0 the work happens in parser processes: that many for messages up to 1 MiB
+ * and as many again for bigger ones.
+ */
+export async function prepareMail(raw: Buffer, envelopeFrom: string, limits: ParseLimits): Promise<PreparedMail> {
   const lanes = poolsFor(limits);
-  if (!lanes) return parseMailInline(raw, limits);
-  return (raw.length <= SMALL_MESSAGE ? lanes.small : lanes.large).parse(raw, limits);
+  if (!lanes) return prepare(await parseMailInline(raw, limits), envelopeFrom);
+  return (raw.length <= SMALL_MESSAGE ? lanes.small : lanes.large).prepare(raw, envelopeFrom, limits);
 }
 
 /** Starts the parser processes ahead of the first message (at service start). */

@@ -5,11 +5,11 @@
 import type { Logger } from 'pino';
 import type { KeyService } from '../crypto/key-service.js';
 import { newMessageId } from '../domain/ids.js';
-import type { AttachmentMeta, Mailbox, MessageBodyPlain, MessageSummaryPlain } from '../domain/types.js';
+import type { Mailbox, MessageSummaryPlain } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { OutboxInsert, Store } from '../ports/store.js';
-import { type ParseLimits, type ParsedMail, parseMail } from './parse.js';
+import { type ParseLimits, type PreparedMail, prepareMail } from './parse.js';
 
 export interface IncomingMessage {
   raw: Buffer;
@@ -37,16 +37,15 @@ export class IngestPipeline {
 
   /** Stores one message for each recipient mailbox; resolves after the durable commit. */
   async accept(incoming: IncomingMessage): Promise<string[]> {
-    const parsed = await parseMail(incoming.raw, this.deps.limits);
-    const found = parsed.extraction;
+    const prepared = await prepareMail(incoming.raw, incoming.envelopeFrom, this.deps.limits);
+    const found = prepared.extraction;
     const summary: MessageSummaryPlain = {
-      sender: parsed.from ?? incoming.envelopeFrom.toLowerCase(),
-      subject: parsed.subject,
+      sender: prepared.from ?? incoming.envelopeFrom.toLowerCase(),
+      subject: prepared.subject,
       otp: found.otp,
       confirmationLink: found.confirmationLink,
     };
-    const body = toBody(parsed, incoming.envelopeFrom);
-    const stored = await Promise.all(incoming.recipients.map((mailbox) => this.storeFor(mailbox, incoming.raw, parsed, summary, body)));
+    const stored = await Promise.all(incoming.recipients.map((mailbox) => this.storeFor(mailbox, incoming.raw, prepared, summary)));
     const ids = stored.filter((s): s is StoredNotice => s !== null).map(({ mailboxId, messageId }) => ({ mailboxId, messageId }));
     // Wake the webhook dispatcher only when an outbox row was written: a claim costs a write.
     const withOutbox = stored.filter((s): s is StoredNotice => s !== null && s.outboxRows > 0);
@@ -58,7 +57,7 @@ export class IngestPipeline {
   }
 
   private async storeFor(
-    mailbox: Mailbox, raw: Buffer, parsed: ParsedMail, summary: MessageSummaryPlain, body: MessageBodyPlain,
+    mailbox: Mailbox, raw: Buffer, prepared: PreparedMail, summary: MessageSummaryPlain,
   ): Promise<StoredNotice | null> {
     const cipher = await this.deps.keys.cipherFor(mailbox);
     if (!cipher) return null; // its epoch key is gone: the mailbox has expired meanwhile
@@ -70,9 +69,9 @@ export class IngestPipeline {
       receivedAt: this.deps.clock.now(),
       size: raw.length,
       summary: cipher.sealJson(id, 'summary', summary),
-      body: cipher.sealJson(id, 'body', body),
+      body: cipher.seal(id, 'body', prepared.body),
       raw: cipher.seal(id, 'raw', raw),
-      attachments: parsed.attachments.map((a, i) => cipher.seal(id, `attachment/${i}`, Buffer.from(a.content))),
+      attachments: prepared.attachments.map((content, i) => cipher.seal(id, `attachment/${i}`, content)),
     }, outbox, this.deps.limits.keepNewestPerMailbox(mailbox));
     return { mailboxId: mailbox.id, messageId: id, outboxRows: outbox.length };
   }
@@ -82,11 +81,4 @@ interface StoredNotice {
   mailboxId: string;
   messageId: string;
   outboxRows: number;
-}
-
-function toBody(parsed: ParsedMail, envelopeFrom: string): MessageBodyPlain {
-  const attachments: AttachmentMeta[] = parsed.attachments.map((a) => ({
-    filename: a.filename, contentType: a.contentType, size: a.content.byteLength, contentId: a.contentId, inline: a.inline,
-  }));
-  return { text: parsed.text, html: parsed.html, attachments, headers: parsed.headers, envelopeFrom };
 }

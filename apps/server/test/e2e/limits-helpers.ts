@@ -126,15 +126,6 @@ export function bigHtml(mb: number, subject = `html ${mb} MB`): Buffer {
   return Buffer.from(`${HEAD}Subject: ${subject}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${line.repeat(Math.ceil((mb * 1024 * 1024) / line.length))}`);
 }
 
-/**
- * Quoted-printable ISO-2022-JP text: about `mb` megabytes that make postal-mime spend seconds and
- * about 270 MB of memory per megabyte (many tiny decoded chunks).
- */
-export function charsetBomb(mb: number, subject = `charset bomb ${mb} MB`): Buffer {
-  const line = '=1B$B$3$s=1B(B=\r\n';
-  return Buffer.from(`${HEAD}Subject: ${subject}\r\nContent-Type: text/plain; charset=iso-2022-jp\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${line.repeat(Math.ceil((mb * 1024 * 1024) / line.length))}`);
-}
-
 /** A plain message of about `bytes` bytes. */
 export function plainMessage(subject: string, bytes = 200): Buffer {
   const body = 'x'.repeat(Math.max(1, bytes - 100));
