@@ -17,6 +17,7 @@
  * a longer number (phone numbers, card numbers), ZIP codes after a state
  * abbreviation, and URLs.
  */
+import { UnitBuffer } from './units.js';
 import { isAsciiAlnum, isAsciiLetter, isCjk, isDigit, isLower, isSpace, isUpper, isWordLetter } from './chars.js';
 
 export const K_PLAIN = 0;
@@ -41,6 +42,9 @@ const MAX_CANDIDATES = 400;
 const MIN_LEN = 4;
 const MAX_LEN = 10;
 
+/** The text being scanned, as code units. */
+const scratch = new UnitBuffer();
+
 /** Characters that glue two alphanumeric runs into one compound token. */
 function isConnector(c: number): boolean {
   return (
@@ -63,29 +67,29 @@ const UNITS = new Set([
 ]);
 
 /** End of the ASCII alphanumeric run starting at `i`. */
-function runEnd(t: string, i: number, n: number): number {
-  while (i < n && isAsciiAlnum(t.charCodeAt(i))) i++;
+function runEnd(u: Uint16Array, i: number, n: number): number {
+  while (i < n && isAsciiAlnum(u[i])) i++;
   return i;
 }
 
 /** Index after a URL that starts at `i`, or `i` when none starts there. */
-function skipUrl(t: string, i: number, n: number): number {
+function skipUrl(u: Uint16Array, len: number, i: number, n: number): number {
   let k = -1;
-  if (startsWithCI(t, i, 'https://')) k = i + 8;
-  else if (startsWithCI(t, i, 'http://')) k = i + 7;
-  else if (startsWithCI(t, i, 'www.')) k = i + 4;
+  if (startsWithCI(u, len, i, 'https://')) k = i + 8;
+  else if (startsWithCI(u, len, i, 'http://')) k = i + 7;
+  else if (startsWithCI(u, len, i, 'www.')) k = i + 4;
   if (k < 0) return i;
   while (k < n) {
-    const c = t.charCodeAt(k);
+    const c = u[k];
     if (isSpace(c) || c === 60 || c === 62 || c === 34 || c === 41 || c === 93) break;
     k++;
   }
   return k;
 }
 
-function startsWithCI(t: string, i: number, lit: string): boolean {
-  if (i + lit.length > t.length) return false;
-  for (let k = 0; k < lit.length; k++) if ((t.charCodeAt(i + k) | 32) !== (lit.charCodeAt(k) | 32)) return false;
+function startsWithCI(u: Uint16Array, len: number, i: number, lit: string): boolean {
+  if (i + lit.length > len) return false;
+  for (let k = 0; k < lit.length; k++) if ((u[i + k] | 32) !== (lit.charCodeAt(k) | 32)) return false;
   return true;
 }
 
@@ -93,26 +97,26 @@ function startsWithCI(t: string, i: number, lit: string): boolean {
  * True when the run [s, e) is glued to neighbours by a connector (part of a
  * compound token). A colon only glues digits ("14:42"), so "code:482910" stays.
  */
-function glued(t: string, s: number, e: number, n: number): boolean {
+function glued(u: Uint16Array, s: number, e: number, n: number): boolean {
   if (s >= 2) {
-    const p = t.charCodeAt(s - 1);
-    const p2 = t.charCodeAt(s - 2);
+    const p = u[s - 1];
+    const p2 = u[s - 2];
     if (p === 58 ? isDigit(p2) : isConnector(p) && isAsciiAlnum(p2)) return true;
     if (p === 45 && (isAsciiAlnum(p2) || isWordLetter(p2))) return true;
   }
   if (e + 1 < n) {
-    const q = t.charCodeAt(e);
-    const q2 = t.charCodeAt(e + 1);
+    const q = u[e];
+    const q2 = u[e + 1];
     if (q === 58 ? isDigit(q2) : isConnector(q) && isAsciiAlnum(q2)) return true;
   }
   return false;
 }
 
 /** Index after the compound token around `i` (alphanumerics and connectors). */
-function skipCompound(t: string, i: number, n: number): number {
+function skipCompound(u: Uint16Array, i: number, n: number): number {
   while (i < n) {
-    const c = t.charCodeAt(i);
-    if (isAsciiAlnum(c) || ((isConnector(c) || c === 45) && i + 1 < n && isAsciiAlnum(t.charCodeAt(i + 1)))) i++;
+    const c = u[i];
+    if (isAsciiAlnum(c) || ((isConnector(c) || c === 45) && i + 1 < n && isAsciiAlnum(u[i + 1]))) i++;
     else break;
   }
   return i;
@@ -124,35 +128,35 @@ function touchesWord(c: number): boolean {
 }
 
 /** Shape rules on the characters around a token [s, e): true when it cannot be a code. */
-function badNeighbours(t: string, s: number, e: number, n: number): boolean {
-  const p1 = s > 0 ? t.charCodeAt(s - 1) : 32;
-  const p2 = s > 1 ? t.charCodeAt(s - 2) : 32;
-  const q1 = e < n ? t.charCodeAt(e) : 32;
-  const q2 = e + 1 < n ? t.charCodeAt(e + 1) : 32;
+function badNeighbours(u: Uint16Array, s: number, e: number, n: number): boolean {
+  const p1 = s > 0 ? u[s - 1] : 32;
+  const p2 = s > 1 ? u[s - 2] : 32;
+  const q1 = e < n ? u[e] : 32;
+  const q2 = e + 1 < n ? u[e + 1] : 32;
   if (touchesWord(p1) || touchesWord(q1)) return true;
   if (p1 === 35 || p1 === 43 || p1 === 0xa9 || isCurrency(p1) || p1 === 0x2116 /* № */) return true;
   if (isSpace(p1) && (isCurrency(p2) || p2 === 0xa9 || p2 === 35 || p2 === 0x2116)) return true;
   if (q1 === 37 || isCurrency(q1) || q1 === 0xb0 /* ° */) return true;
   if (isSpace(q1) && (isCurrency(q2) || q2 === 37)) return true;
   // "(800) 555-0142": a closing parenthesis after digits just before
-  if (isSpace(p1) && p2 === 41 && s >= 3 && isDigit(t.charCodeAt(s - 3))) return true;
+  if (isSpace(p1) && p2 === 41 && s >= 3 && isDigit(u[s - 3])) return true;
   // a unit or currency word after one space
   if (isSpace(q1) && isAsciiLetter(q2)) {
     let k = e + 1;
     let w = '';
-    while (k < n && k < e + 8 && isAsciiLetter(t.charCodeAt(k))) w += String.fromCharCode(t.charCodeAt(k++) | 32);
-    if (!(k < n && isAsciiLetter(t.charCodeAt(k))) && UNITS.has(w)) return true;
+    while (k < n && k < e + 8 && isAsciiLetter(u[k])) w += String.fromCharCode(u[k++] | 32);
+    if (!(k < n && isAsciiLetter(u[k])) && UNITS.has(w)) return true;
   }
   // US ZIP code after a two-letter state: "CA 94043", "OR 97205"
-  if (e - s === 5 && isSpace(p1) && s >= 4 && isUpper(p2) && isUpper(t.charCodeAt(s - 3))) {
-    const p4 = t.charCodeAt(s - 4);
+  if (e - s === 5 && isSpace(p1) && s >= 4 && isUpper(p2) && isUpper(u[s - 3])) {
+    const p4 = u[s - 4];
     if (isSpace(p4) || p4 === 44) return true;
   }
   return false;
 }
 
 /** The candidate for a hyphen-free or hyphenated token made of `groups` (start/end pairs), or null. */
-function tokenCandidate(t: string, groups: number[]): Candidate | null {
+function tokenCandidate(t: string, u: Uint16Array, groups: number[]): Candidate | null {
   const count = groups.length / 2;
   const start = groups[0];
   const end = groups[groups.length - 1];
@@ -162,7 +166,7 @@ function tokenCandidate(t: string, groups: number[]): Candidate | null {
     let digits = 0;
     let lower = 0;
     for (let k = start; k < end; k++) {
-      const c = t.charCodeAt(k);
+      const c = u[k];
       if (isLower(c)) lower++;
       else if (isDigit(c)) digits++;
     }
@@ -176,9 +180,9 @@ function tokenCandidate(t: string, groups: number[]): Candidate | null {
   if (count > 3) return null;
   // fixed prefix: "G-482910", "FB-12345"
   const l0 = groups[1] - groups[0];
-  if (count === 2 && l0 <= 3 && allUpper(t, groups[0], groups[1])) {
+  if (count === 2 && l0 <= 3 && allUpper(u, groups[0], groups[1])) {
     const l1 = groups[3] - groups[2];
-    if (l1 >= MIN_LEN && l1 <= MAX_LEN && allDigits(t, groups[2], groups[3])) {
+    if (l1 >= MIN_LEN && l1 <= MAX_LEN && allDigits(u, groups[2], groups[3])) {
       return { value: t.slice(groups[2], groups[3]), start, end, kind: K_PREFIX };
     }
   }
@@ -191,7 +195,7 @@ function tokenCandidate(t: string, groups: number[]): Candidate | null {
     const ge = groups[2 * g + 1];
     if (ge - gs !== l0 || l0 < 2) return null;
     for (let k = gs; k < ge; k++) {
-      const c = t.charCodeAt(k);
+      const c = u[k];
       if (isLower(c)) return null;
       if (isDigit(c)) digits++;
     }
@@ -202,18 +206,13 @@ function tokenCandidate(t: string, groups: number[]): Candidate | null {
   return { value, start, end, kind: K_HYPHEN };
 }
 
-function allUpper(t: string, s: number, e: number): boolean {
-  for (let k = s; k < e; k++) if (!isUpper(t.charCodeAt(k))) return false;
+function allUpper(u: Uint16Array, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (!isUpper(u[k])) return false;
   return true;
 }
 
-function hasDigit(t: string, s: number, e: number): boolean {
-  for (let k = s; k < e; k++) if (isDigit(t.charCodeAt(k))) return true;
-  return false;
-}
-
-function allDigits(t: string, s: number, e: number): boolean {
-  for (let k = s; k < e; k++) if (!isDigit(t.charCodeAt(k))) return false;
+function allDigits(u: Uint16Array, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (!isDigit(u[k])) return false;
   return true;
 }
 
@@ -226,61 +225,73 @@ function isGroupSep(c: number, split: boolean): boolean {
 export function findCandidates(t: string, limit: number): Candidate[] {
   const out: Candidate[] = [];
   const n = Math.min(t.length, limit);
+  // a URL check may look up to 8 characters past the limit
+  const u = scratch.load(t, Math.min(t.length, n + 8));
   const groups: number[] = [];
   let i = 0;
   while (i < n && out.length < MAX_CANDIDATES) {
-    const c = t.charCodeAt(i);
+    const c = u[i];
     if (!isAsciiAlnum(c)) {
       i++;
       continue;
     }
-    if (i > 0 && isAsciiAlnum(t.charCodeAt(i - 1))) {
-      i = runEnd(t, i, n);
+    if (i > 0 && isAsciiAlnum(u[i - 1])) {
+      i = runEnd(u, i, n);
       continue;
     }
-    const u = skipUrl(t, i, n);
-    if (u > i) {
-      i = u;
-      continue;
+    // URLs start with "http" or "www": other words need no look-ahead
+    if ((c | 32) === 104 || (c | 32) === 119) {
+      const urlEnd = skipUrl(u, t.length, i, n);
+      if (urlEnd > i) {
+        i = urlEnd;
+        continue;
+      }
     }
-    let j = runEnd(t, i, n);
+    // the run and whether it holds a digit, in one pass
+    let j = i;
+    let digit = false;
+    for (; j < n; j++) {
+      const d = u[j];
+      if (isDigit(d)) digit = true;
+      else if (!isAsciiLetter(d)) break;
+    }
     // fast path: ordinary words (no digit, not a prefix like "G-", not a lone capital)
-    if (!(j < n && t.charCodeAt(j) === 45) && (j - i > 1 ? !hasDigit(t, i, j) : isLower(c))) {
+    if (!(j < n && u[j] === 45) && (j - i > 1 ? !digit : isLower(c))) {
       i = j;
       continue;
     }
     // one token: run ('-' run)*
     groups.length = 0;
     groups.push(i, j);
-    while (j + 1 < n && t.charCodeAt(j) === 45 && isAsciiAlnum(t.charCodeAt(j + 1)) && groups.length < 16) {
+    while (j + 1 < n && u[j] === 45 && isAsciiAlnum(u[j + 1]) && groups.length < 16) {
       const s2 = j + 1;
-      j = runEnd(t, s2, n);
+      j = runEnd(u, s2, n);
       groups.push(s2, j);
     }
-    if (glued(t, i, j, n) || (j + 1 < n && t.charCodeAt(j) === 45 && isAsciiAlnum(t.charCodeAt(j + 1)))) {
-      i = skipCompound(t, i, n);
+    if (glued(u, i, j, n) || (j + 1 < n && u[j] === 45 && isAsciiAlnum(u[j + 1]))) {
+      i = skipCompound(u, i, n);
       continue;
     }
-    if (groups.length > 2 || !allDigitsOrSingle(t, i, j)) {
-      const cand = tokenCandidate(t, groups);
-      if (cand && !badNeighbours(t, i, j, n) && !numberBefore(t, i)) out.push(cand);
+    if (groups.length > 2 || !allDigitsOrSingle(u, i, j)) {
+      const cand = tokenCandidate(t, u, groups);
+      if (cand && !badNeighbours(u, i, j, n) && !numberBefore(u, i)) out.push(cand);
       i = j;
       continue;
     }
-    i = sequence(t, i, j, n, out);
+    i = sequence(t, u, i, j, n, out);
   }
   return out;
 }
 
-function allDigitsOrSingle(t: string, s: number, e: number): boolean {
-  return e - s === 1 ? isDigit(t.charCodeAt(s)) || isUpper(t.charCodeAt(s)) : allDigits(t, s, e);
+function allDigitsOrSingle(u: Uint16Array, s: number, e: number): boolean {
+  return e - s === 1 ? isDigit(u[s]) || isUpper(u[s]) : allDigits(u, s, e);
 }
 
 /** True when a digit (or a phone-style closing parenthesis) sits one separator before `s`. */
-function numberBefore(t: string, s: number): boolean {
-  if (s < 2 || !isGroupSep(t.charCodeAt(s - 1), false)) return false;
-  const p = t.charCodeAt(s - 2);
-  return isDigit(p) || (p === 41 && s >= 3 && isDigit(t.charCodeAt(s - 3)));
+function numberBefore(u: Uint16Array, s: number): boolean {
+  if (s < 2 || !isGroupSep(u[s - 1], false)) return false;
+  const p = u[s - 2];
+  return isDigit(p) || (p === 41 && s >= 3 && isDigit(u[s - 3]));
 }
 
 /**
@@ -288,23 +299,23 @@ function numberBefore(t: string, s: number): boolean {
  * with the digit group or single character [s, e), adds the candidate it forms
  * and returns the index after it.
  */
-function sequence(t: string, s: number, e: number, n: number, out: Candidate[]): number {
+function sequence(t: string, u: Uint16Array, s: number, e: number, n: number, out: Candidate[]): number {
   const single = e - s === 1;
   let count = 1;
   let total = e - s;
   let equal = true;
-  let tainted = numberBefore(t, s);
+  let tainted = numberBefore(u, s);
   let k = e;
-  let hasDigit = isDigit(t.charCodeAt(s));
-  while (count <= MAX_LEN + 2 && k + 1 < n && isGroupSep(t.charCodeAt(k), single)) {
+  let hasDigit = isDigit(u[s]);
+  while (count <= MAX_LEN + 2 && k + 1 < n && isGroupSep(u[k], single)) {
     const g = k + 1;
-    if (!isAsciiAlnum(t.charCodeAt(g))) break;
-    const ge = runEnd(t, g, n);
+    if (!isAsciiAlnum(u[g])) break;
+    const ge = runEnd(u, g, n);
     const len = ge - g;
-    const simple = !glued(t, g, ge, n) && !(ge + 1 < n && t.charCodeAt(ge) === 45 && isAsciiAlnum(t.charCodeAt(ge + 1)));
+    const simple = !glued(u, g, ge, n) && !(ge + 1 < n && u[ge] === 45 && isAsciiAlnum(u[ge + 1]));
     if (single) {
-      if (len !== 1 || !allDigitsOrSingle(t, g, ge)) {
-        if (isDigit(t.charCodeAt(g)) && isDigit(t.charCodeAt(s))) tainted = true;
+      if (len !== 1 || !allDigitsOrSingle(u, g, ge)) {
+        if (isDigit(u[g]) && isDigit(u[s])) tainted = true;
         break;
       }
       if (!simple) {
@@ -312,32 +323,32 @@ function sequence(t: string, s: number, e: number, n: number, out: Candidate[]):
         break;
       }
     } else {
-      if (!allDigits(t, g, ge)) break;
+      if (!allDigits(u, g, ge)) break;
       if (!simple) {
         tainted = true;
         break;
       }
       if (len !== e - s) equal = false;
     }
-    hasDigit ||= isDigit(t.charCodeAt(g));
+    hasDigit ||= isDigit(u[g]);
     total += len;
     count++;
     k = ge;
   }
-  if (tainted) return skipCompound(t, k, n);
+  if (tainted) return skipCompound(u, k, n);
   if (count === 1) {
     if (e - s >= MIN_LEN) {
-      const cand = tokenCandidate(t, [s, e]);
-      if (cand && !badNeighbours(t, s, e, n)) out.push(cand);
+      const cand = tokenCandidate(t, u, [s, e]);
+      if (cand && !badNeighbours(u, s, e, n)) out.push(cand);
     }
     return e;
   }
   const ok = single
     ? count >= MIN_LEN && count <= MAX_LEN && hasDigit
     : count <= 3 && equal && e - s >= 2 && e - s <= 4 && total >= MIN_LEN && total <= MAX_LEN;
-  if (ok && !badNeighbours(t, s, k, n)) {
+  if (ok && !badNeighbours(u, s, k, n)) {
     let value = '';
-    for (let m = s; m < k; m++) if (isAsciiAlnum(t.charCodeAt(m))) value += t[m];
+    for (let m = s; m < k; m++) if (isAsciiAlnum(u[m])) value += t[m];
     out.push({ value, start: s, end: k, kind: single ? K_SPLIT : K_SPACED });
   }
   return k;

@@ -12,9 +12,12 @@
  * `indexOf`, the element stack is capped, and input beyond {@link MAX_HTML}
  * is ignored. No regular expressions.
  */
-import { isInvisible, isSpace, isAsciiLetter, isDigit } from './chars.js';
+import { Buffer } from 'node:buffer';
+import { foreignDigit, isInvisible, isSpace, isAsciiLetter, isDigit } from './chars.js';
 import { decodeAttribute, entity, readEntity } from './entities.js';
-import { F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, buttonStyle, coloured, hasButtonClass, hiddenStyle, readStyle } from './style.js';
+import { ROOT, packTrie } from './trie.js';
+import { UnitBuffer } from './units.js';
+import { ANCHOR_BUTTON, ANCHOR_HIDDEN, F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, anchorStyle, coloured, hasButtonClass, readStyle } from './style.js';
 
 /** Only the first 256 KB of HTML is scanned. */
 export const MAX_HTML = 256 * 1024;
@@ -52,6 +55,8 @@ export interface HtmlDoc {
   /** Non-overlapping ranges of text with non-zero flags, in order. */
   spans: TextSpan[];
   anchors: Anchor[];
+  /** The text holds full-width or Arabic-Indic digits (which extract() maps to ASCII). */
+  foreignDigits: boolean;
 }
 
 const SEP_NONE = 0;
@@ -79,6 +84,48 @@ const TAG_FLAGS: Record<string, number> = {
 };
 const TAG_PX: Record<string, number> = { h1: 32, h2: 24, h3: 19, small: 12, big: 20 };
 
+const T_BLOCK = 1;
+const T_CELL = 2;
+const T_VOID = 4;
+const T_RAW = 8;
+
+/** What the scanner needs to know about an element, worked out once per element name. */
+interface TagInfo {
+  kind: number;
+  flags: number;
+  /** Font size the element sets (undefined: inherited). */
+  px: number | undefined;
+}
+
+function describeTag(name: string): TagInfo {
+  const kind = (BLOCK.has(name) ? T_BLOCK : 0) | (CELL.has(name) ? T_CELL : 0) | (VOID.has(name) ? T_VOID : 0) | (RAW.has(name) ? T_RAW : 0);
+  // plain-object lookups as before, so names such as "constructor" behave exactly as they did
+  return { kind, flags: TAG_FLAGS[name] ?? 0, px: TAG_PX[name] };
+}
+
+/** The elements mail is made of; any other name is described on the fly. */
+const KNOWN_NAMES = [...new Set([
+  ...BLOCK, ...CELL, ...VOID, ...RAW, ...Object.keys(TAG_FLAGS), ...Object.keys(TAG_PX),
+  'a', 'span', 'font', 'i', 'em', 'u', 'sup', 'sub', 'head', 'meta', 'o:p',
+])];
+const KNOWN_INFO = KNOWN_NAMES.map(describeTag);
+/** Known names as a trie, so a tag is recognised from its characters without slicing out and lower-casing its name. */
+const KNOWN_TRIE = packTrie(KNOWN_NAMES.map((name, index) => ({ units: [...name].map((ch) => ch.charCodeAt(0)), cats: index, isPrefix: false })), (c) => c);
+
+/** Index in {@link KNOWN_NAMES} of the tag name units[from, to) (ASCII case-insensitive), or -1. */
+function knownTag(units: Uint16Array, from: number, to: number): number {
+  const { sym, base, check, exact } = KNOWN_TRIE;
+  let cur = ROOT;
+  for (let k = from; k < to; k++) {
+    let c = units[k];
+    if (c >= 65 && c <= 90) c += 32;
+    const next = base[cur] + sym[c];
+    if (check[next] !== cur) return -1;
+    cur = next;
+  }
+  return exact[cur];
+}
+
 /** Attributes kept while parsing a start tag. */
 interface Attrs {
   href: string | null;
@@ -95,9 +142,14 @@ const STACK_FLAGS = new Int32Array(MAX_DEPTH + 1);
 const STACK_PX = new Float64Array(MAX_DEPTH + 1);
 const STACK_BTN = new Uint8Array(MAX_DEPTH + 1);
 let outBuf = new Uint16Array(16 * 1024);
+const HTML_UNITS = new UnitBuffer();
+/** Per anchor: a tab or line break was written inside it, so its text needs {@link collapse}. */
+const ANCHOR_BREAKS = new Uint8Array(MAX_ANCHORS);
 
 class Scanner {
   readonly html: string;
+  /** The HTML as code units, for the per-character text loop. */
+  readonly units: Uint16Array;
   readonly n: number;
   readonly buf: Uint16Array;
   len = 0;
@@ -111,11 +163,13 @@ class Scanner {
   readonly px = STACK_PX;
   readonly btn = STACK_BTN;
   depth = 0;
+  foreignDigits = false;
   readonly attrs: Attrs = { href: null, style: '', cls: '', bgcolor: '', alt: '', title: '', hidden: false };
 
   constructor(html: string) {
     this.html = html;
     this.n = html.length;
+    this.units = HTML_UNITS.load(html, html.length);
     if (outBuf.length < html.length + 16) outBuf = new Uint16Array(Math.max(html.length + 16, outBuf.length * 2));
     this.buf = outBuf;
     this.flags[0] = 0;
@@ -135,47 +189,64 @@ class Scanner {
     }
     this.closeAnchor();
     const text = bufferToString(this.buf, this.len);
-    for (const a of this.anchors) a.text = collapse(text.slice(a.start, Math.min(a.end, a.start + MAX_ANCHOR_TEXT)));
-    return { text, spans: this.spans, anchors: this.anchors };
+    const { anchors } = this;
+    for (let k = 0; k < anchors.length; k++) anchors[k].text = anchorText(text, anchors[k], ANCHOR_BREAKS[k] === 1);
+    return { text, spans: this.spans, anchors, foreignDigits: this.foreignDigits };
   }
 
-  /** Appends text from html[from, to), decoding entities and collapsing whitespace. */
+  /**
+   * Appends text from html[from, to), decoding entities and collapsing
+   * whitespace. The hot loop keeps the output length and pending separator in
+   * locals and lets plain printable ASCII (most of any mail) through first.
+   */
   emitText(from: number, to: number): void {
-    const { html, buf } = this;
+    const { html, buf, units } = this;
     const flags = this.flags[this.depth];
+    let len = this.len;
+    let pending = this.pending;
     let spanStart = -1;
     for (let k = from; k < to; k++) {
-      let c = html.charCodeAt(k);
-      if (c === 38 && readEntity(html, k, to, false)) {
-        k += entity.length - 1;
-        c = entity.code;
-        if (c > 0xffff) {
-          this.flush();
-          if (spanStart < 0) spanStart = this.len;
-          const v = c - 0x10000;
-          buf[this.len++] = 0xd800 + (v >> 10);
-          buf[this.len++] = 0xdc00 + (v & 0x3ff);
+      let c = units[k];
+      if (c <= 32 || c >= 127 || c === 38) {
+        if (c === 38 && readEntity(html, k, to, false)) {
+          k += entity.length - 1;
+          c = entity.code;
+          if (c > 0xffff) {
+            len = this.writeSeparator(len, pending);
+            pending = SEP_NONE;
+            if (spanStart < 0) spanStart = len;
+            const v = c - 0x10000;
+            buf[len++] = 0xd800 + (v >> 10);
+            buf[len++] = 0xdc00 + (v & 0x3ff);
+            continue;
+          }
+        }
+        if (isSpace(c)) {
+          if (pending < SEP_SPACE) pending = SEP_SPACE;
           continue;
         }
+        if (isInvisible(c)) continue;
+        if (c >= 0x660 && foreignDigit(c) >= 0) this.foreignDigits = true;
       }
-      if (isSpace(c)) {
-        if (this.pending < SEP_SPACE) this.pending = SEP_SPACE;
-        continue;
+      if (pending !== SEP_NONE) {
+        len = this.writeSeparator(len, pending);
+        pending = SEP_NONE;
       }
-      if (isInvisible(c)) continue;
-      this.flush();
-      if (spanStart < 0) spanStart = this.len;
-      buf[this.len++] = c;
+      if (spanStart < 0) spanStart = len;
+      buf[len++] = c;
     }
-    if (spanStart >= 0 && flags !== 0) this.addSpan(spanStart, this.len, flags);
+    this.len = len;
+    this.pending = pending;
+    if (spanStart >= 0 && flags !== 0) this.addSpan(spanStart, len, flags);
   }
 
-  /** Writes the pending separator, if any, before the next visible character. */
-  flush(): void {
-    if (this.pending !== SEP_NONE) {
-      if (this.len > 0) this.buf[this.len++] = SEP_CHARS[this.pending];
-      this.pending = SEP_NONE;
-    }
+  /** Writes the pending separator (none at the very start) before a visible character at `len`; returns the new length. */
+  writeSeparator(len: number, pending: number): number {
+    if (pending === SEP_NONE || len === 0) return len;
+    // the open anchor, if any, is the last one (a leading separator is trimmed anyway)
+    if (pending !== SEP_SPACE && this.open && len > this.open.start) ANCHOR_BREAKS[this.anchors.length - 1] = 1;
+    this.buf[len] = SEP_CHARS[pending];
+    return len + 1;
   }
 
   addSpan(start: number, end: number, flags: number): void {
@@ -208,7 +279,14 @@ class Scanner {
       let j = lt + 2;
       while (j < n && isNameChar(html.charCodeAt(j))) j++;
       const e = html.indexOf('>', j);
-      if (j > lt + 2) this.endTag(html.slice(lt + 2, j).toLowerCase());
+      if (j > lt + 2) {
+        const known = knownTag(this.units, lt + 2, j);
+        if (known >= 0) this.endTag(KNOWN_NAMES[known], KNOWN_INFO[known]);
+        else {
+          const name = html.slice(lt + 2, j).toLowerCase();
+          this.endTag(name, describeTag(name));
+        }
+      }
       return e < 0 ? n : e + 1;
     }
     if (isAsciiLetter(c1)) return this.startTag(lt);
@@ -220,7 +298,9 @@ class Scanner {
     const { html, n, attrs } = this;
     let j = lt + 1;
     while (j < n && isNameChar(html.charCodeAt(j))) j++;
-    const name = html.slice(lt + 1, j).toLowerCase();
+    const known = knownTag(this.units, lt + 1, j);
+    const name = known >= 0 ? KNOWN_NAMES[known] : html.slice(lt + 1, j).toLowerCase();
+    const info = known >= 0 ? KNOWN_INFO[known] : describeTag(name);
     attrs.href = null;
     attrs.style = attrs.cls = attrs.bgcolor = attrs.alt = attrs.title = '';
     attrs.hidden = false;
@@ -270,8 +350,8 @@ class Scanner {
       }
       if (nameLen <= 7) this.keepAttr(an, nameLen, vs, ve);
     }
-    this.openElement(name, selfClosing);
-    if (RAW.has(name) && !selfClosing) return this.skipRaw(name, j);
+    this.openElement(name, info, selfClosing);
+    if (info.kind & T_RAW && !selfClosing) return this.skipRaw(name, info, j);
     return j;
   }
 
@@ -309,7 +389,7 @@ class Scanner {
   }
 
   /** Skips the content of a raw-text element up to its end tag. */
-  skipRaw(name: string, from: number): number {
+  skipRaw(name: string, info: TagInfo, from: number): number {
     const { html, n } = this;
     let k = from;
     for (;;) {
@@ -319,20 +399,21 @@ class Scanner {
       while (m < name.length && e + 2 + m < n && (html.charCodeAt(e + 2 + m) | 32) === name.charCodeAt(m)) m++;
       if (m === name.length) {
         const g = html.indexOf('>', e + 2 + m);
-        this.endTag(name);
+        this.endTag(name, info);
         return g < 0 ? n : g + 1;
       }
       k = e + 2;
     }
   }
 
-  openElement(name: string, selfClosing: boolean): void {
+  openElement(name: string, info: TagInfo, selfClosing: boolean): void {
     const a = this.attrs;
     if (name === 'a') {
       this.closeAnchor();
       const href = a.href;
       if (href !== null && this.anchors.length < MAX_ANCHORS) {
-        const own = buttonStyle(a.style) || hasButtonClass(a.cls);
+        const style = anchorStyle(a.style);
+        const own = (style & ANCHOR_BUTTON) !== 0 || hasButtonClass(a.cls);
         const anchor: Anchor = {
           href,
           start: this.len,
@@ -340,17 +421,18 @@ class Scanner {
           text: '',
           alt: a.title,
           button: own || this.btn[this.depth] === 1,
-          flags: this.flags[this.depth] | (hiddenStyle(a.style) || a.hidden ? F_HIDDEN : 0),
+          flags: this.flags[this.depth] | (style & ANCHOR_HIDDEN || a.hidden ? F_HIDDEN : 0),
         };
+        ANCHOR_BREAKS[this.anchors.length] = 0;
         this.anchors.push(anchor);
         this.open = anchor;
       }
     } else if (name === 'img') {
       if (this.open && a.alt) this.open.alt = this.open.alt ? `${this.open.alt} ${a.alt}` : a.alt;
     }
-    if (BLOCK.has(name)) this.separator(SEP_NL);
-    else if (CELL.has(name)) this.separator(SEP_TAB);
-    if (VOID.has(name) || selfClosing) return;
+    if (info.kind & T_BLOCK) this.separator(SEP_NL);
+    else if (info.kind & T_CELL) this.separator(SEP_TAB);
+    if (info.kind & T_VOID || selfClosing) return;
     // implicit end tags that matter for flag inheritance
     const top = this.names[this.depth];
     if ((name === 'td' || name === 'th') && (top === 'td' || top === 'th')) this.depth--;
@@ -360,8 +442,8 @@ class Scanner {
     const d = this.depth + 1;
     let flags = this.flags[d - 1] & ~(F_BIG | F_SMALL);
     let px = this.px[d - 1];
-    flags |= TAG_FLAGS[name] ?? 0;
-    px = TAG_PX[name] ?? px;
+    flags |= info.flags;
+    px = info.px ?? px;
     let btn = 0;
     if (a.style) {
       const st = readStyle(a.style, px);
@@ -393,11 +475,11 @@ class Scanner {
     return false;
   }
 
-  endTag(name: string): void {
+  endTag(name: string, info: TagInfo): void {
     if (name === 'a') this.closeAnchor();
-    if (BLOCK.has(name)) this.separator(SEP_NL);
-    else if (CELL.has(name)) this.separator(SEP_TAB);
-    if (!VOID.has(name)) this.popUntil(name, 64);
+    if (info.kind & T_BLOCK) this.separator(SEP_NL);
+    else if (info.kind & T_CELL) this.separator(SEP_TAB);
+    if (!(info.kind & T_VOID)) this.popUntil(name, 64);
   }
 
   closeAnchor(): void {
@@ -434,7 +516,12 @@ function isNameChar(c: number): boolean {
   return isAsciiLetter(c) || isDigit(c) || c === 45 || c === 58 || c === 95;
 }
 
+/** Uint16Array memory is little-endian here (true on every platform Node ships for), so UTF-16LE decoding copies it as is. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function bufferToString(buf: Uint16Array, len: number): string {
+  // a native copy; spreading the code units through String.fromCharCode cost ~15 µs per 5 KB
+  if (LITTLE_ENDIAN) return Buffer.from(buf.buffer, buf.byteOffset, len * 2).toString('utf16le');
   let out = '';
   for (let k = 0; k < len; k += 8192) {
     out += String.fromCharCode.apply(null, buf.subarray(k, Math.min(len, k + 8192)) as unknown as number[]);
@@ -442,21 +529,32 @@ function bufferToString(buf: Uint16Array, len: number): string {
   return out;
 }
 
+/**
+ * The anchor's visible text, whitespace collapsed. The document text only
+ * holds single separators, written before visible characters, so unless a
+ * tab or line break fell inside the anchor (or its text is cut short) that
+ * is the text itself minus a leading separator: no need to collapse it again.
+ */
+function anchorText(text: string, a: Anchor, breaks: boolean): string {
+  const end = Math.min(a.end, a.start + MAX_ANCHOR_TEXT);
+  if (breaks || end !== a.end) return collapse(text.slice(a.start, end));
+  return text.slice(a.start < end && isSpace(text.charCodeAt(a.start)) ? a.start + 1 : a.start, end);
+}
+
 /** Collapses whitespace runs to single spaces and trims. */
 export function collapse(s: string): string {
+  const n = s.length;
   let out = '';
-  let space = false;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (isSpace(c)) {
-      space = out.length > 0;
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += s[k];
+  let k = 0;
+  for (;;) {
+    while (k < n && isSpace(s.charCodeAt(k))) k++;
+    if (k >= n) return out;
+    let e = k + 1;
+    while (e < n && !isSpace(s.charCodeAt(e))) e++;
+    // whole words are appended at once; text without extra whitespace comes back as is
+    out = out.length > 0 ? `${out} ${s.slice(k, e)}` : s.slice(k, e);
+    k = e;
   }
-  return out;
 }
 
 /** Converts a mail's HTML part into text, flagged spans and anchors. */

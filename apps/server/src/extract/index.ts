@@ -46,7 +46,8 @@ function run(input: ExtractInput): Extraction {
   const subject = normaliseDigits(clip(input.subject ?? '', MAX_SUBJECT));
   const text = typeof input.text === 'string' && input.text.length > 0 ? normaliseDigits(clip(input.text, MAX_TEXT)) : null;
   const doc = typeof input.html === 'string' && input.html.length > 0 ? htmlToDoc(input.html) : null;
-  if (doc) doc.text = normaliseDigits(doc.text);
+  // the HTML scanner noted whether there is anything to normalise: no second pass over its text
+  if (doc?.foreignDigits) doc.text = normaliseDigits(doc.text);
 
   const subjectHits = scanKeywords(subject);
   const textHits = text !== null ? scanKeywords(text) : null;

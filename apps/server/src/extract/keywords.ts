@@ -8,66 +8,35 @@
  * Anmeldecode) also count as code words.
  */
 import { isCjk, isWordChar, lowerCode } from './chars.js';
+import { UnitBuffer } from './units.js';
+import { NONE, ROOT, packTrie, type PackedTrie, type TrieEntry } from './trie.js';
 import { CJK_WORDS, CODE, NEGNUM, NEUTRAL, WORDS, type WordList } from './words.js';
 
-interface Node {
-  /** Children for code units below 128 (indexed directly) ... */
-  ascii: (Node | undefined)[] | null;
-  /** ... and for the rest. */
-  next: Map<number, Node> | null;
-  /** Categories when the word ends exactly here (-1: none). */
-  exact: number;
-  /** Categories when a word merely starts with the path to here (-1: none). */
-  prefix: number;
-}
-
+/** Code unit standing for the gap inside a phrase (space, hyphen or apostrophe). */
 const SEP = 32;
 const MAX_HITS = 20000;
 
-function node(): Node {
-  return { ascii: null, next: null, exact: -1, prefix: -1 };
-}
-
-function child(n: Node, c: number): Node | undefined {
-  if (c < 128) return n.ascii ? n.ascii[c] : undefined;
-  return n.next ? n.next.get(c) : undefined;
-}
-
-function addChild(n: Node, c: number): Node {
-  let ch = child(n, c);
-  if (ch) return ch;
-  ch = node();
-  if (c < 128) {
-    n.ascii ??= new Array<Node | undefined>(128).fill(undefined);
-    n.ascii[c] = ch;
-  } else {
-    n.next ??= new Map();
-    n.next.set(c, ch);
-  }
-  return ch;
-}
-
-function build(lists: readonly WordList[], prefixAll: boolean): Node {
-  const root = node();
-  for (const [cats, entries] of lists) {
-    for (const raw of entries) {
+function entries(lists: readonly WordList[], prefixAll: boolean): TrieEntry[] {
+  const out: TrieEntry[] = [];
+  for (const [cats, words] of lists) {
+    for (const raw of words) {
       const isPrefix = prefixAll || raw.endsWith('*');
       const word = isPrefix && raw.endsWith('*') ? raw.slice(0, -1) : raw;
-      let cur = root;
+      const units: number[] = [];
       for (let k = 0; k < word.length; k++) {
-        let c = lowerCode(word.charCodeAt(k));
-        if (c === 45 || c === 39 || c === 0x2019) c = SEP;
-        cur = addChild(cur, c);
+        const c = lowerCode(word.charCodeAt(k));
+        units.push(c === 45 || c === 39 || c === 0x2019 ? SEP : c);
       }
-      if (isPrefix) cur.prefix = cur.prefix < 0 ? cats : cur.prefix | cats;
-      else cur.exact = cur.exact < 0 ? cats : cur.exact | cats;
+      out.push({ units, cats, isPrefix });
     }
   }
-  return root;
+  return out;
 }
 
-const WORD_TRIE = build(WORDS, false);
-const CJK_TRIE = build(CJK_WORDS, true);
+/** Words of space-separated scripts, matched case-insensitively. */
+const WORD_TRIE: PackedTrie = packTrie(entries(WORDS, false), lowerCode);
+/** Chinese/Japanese entries: every entry matches as a prefix, no case folding. */
+const CJK_TRIE: PackedTrie = packTrie(entries(CJK_WORDS, true), (c) => c);
 
 /** Keyword occurrences, in text order, as parallel arrays. */
 export interface Hits {
@@ -80,58 +49,105 @@ function isGap(c: number): boolean {
   return c === 32 || c === 45 || c === 39 || c === 0x2019 || c === 0xa0 || c === 0x2010 || c === 0x2011;
 }
 
-/** Result slots of {@link walk}. */
+/** The text being scanned, as code units. */
+const scratch = new UnitBuffer();
+
+/** Result slots of {@link walk} and {@link walkWord}. */
 const found = { cats: -1, end: 0 };
 
+/** Sets {@link found} for a match at trie state `cur`, `atEnd` of the word ending at `e`. */
+function matchAt(cur: number, atEnd: boolean, e: number): void {
+  const pre = WORD_TRIE.prefix[cur];
+  const ex = WORD_TRIE.exact[cur];
+  if (pre !== NONE || (atEnd && ex !== NONE)) {
+    let cats = pre !== NONE ? pre : 0;
+    if (atEnd && ex !== NONE) cats = ex & NEUTRAL ? NEUTRAL : cats | ex;
+    found.cats = cats;
+    found.end = e;
+  }
+}
+
 /**
- * Walks the word trie from `s`; on a match sets {@link found} to the categories
- * and the end of the last matched word.
+ * Walks the word trie from `s`, inside the word that ends at `wordEnd` and on
+ * across single gaps into the next words; on a match sets {@link found} to the
+ * categories and the end of the last matched word.
  */
-function walk(text: string, s: number, n: number): void {
+function walk(u: Uint16Array, s: number, wordEnd: number, n: number): void {
   found.cats = -1;
-  let cur: Node | undefined = WORD_TRIE;
-  let k = s;
-  while (cur && k < n) {
-    const c = text.charCodeAt(k);
-    if (isWordChar(c)) {
-      cur = child(cur, lowerCode(c));
-      if (!cur) break;
-      k++;
-      const atEnd = k >= n || !isWordChar(text.charCodeAt(k));
-      if (cur.prefix >= 0 || (atEnd && cur.exact >= 0)) {
-        let cats = cur.prefix >= 0 ? cur.prefix : 0;
-        if (atEnd && cur.exact >= 0) cats = cur.exact & NEUTRAL ? NEUTRAL : cats | cur.exact;
-        let e = k;
-        while (e < n && isWordChar(text.charCodeAt(e))) e++;
-        found.cats = cats;
-        found.end = e;
-      }
-    } else if (isGap(c) && k + 1 < n && isWordChar(text.charCodeAt(k + 1)) && k > s) {
-      cur = child(cur, SEP);
-      k++;
-    } else break;
+  const { sym, base, check } = WORD_TRIE;
+  let cur = ROOT;
+  for (let k = s; k < wordEnd; k++) {
+    const next = base[cur] + sym[u[k]];
+    if (check[next] !== cur) return;
+    cur = next;
+    matchAt(cur, k + 1 === wordEnd, wordEnd);
+  }
+  followPhrase(u, cur, wordEnd, n);
+}
+
+/**
+ * {@link walk} for a word whose end is not known yet: finds the end in the
+ * same pass (each character is read once) and returns it.
+ */
+function walkWord(u: Uint16Array, s: number, n: number): number {
+  found.cats = -1;
+  const { sym, base, check, prefix } = WORD_TRIE;
+  let cur = ROOT;
+  let stem = 0; // deepest state on the path that ends a stem (0: none)
+  let e = s;
+  for (; e < n; e++) {
+    const c = u[e];
+    if (!isWordChar(c)) break;
+    if (cur === 0) continue;
+    const next = base[cur] + sym[c];
+    cur = check[next] === cur ? next : 0;
+    if (cur !== 0 && prefix[cur] !== NONE) stem = cur;
+  }
+  // the last match along the word wins: the whole word (exact entry) if it is one, else the longest stem
+  if (cur !== 0 && WORD_TRIE.exact[cur] !== NONE) matchAt(cur, true, e);
+  else if (stem !== 0) matchAt(stem, false, e);
+  if (cur !== 0) followPhrase(u, cur, e, n);
+  return e;
+}
+
+/** Continues a walk at state `cur` across one space, hyphen or apostrophe into the next words. */
+function followPhrase(u: Uint16Array, cur: number, e: number, n: number): void {
+  const { sym, base, check } = WORD_TRIE;
+  while (e + 1 < n && isGap(u[e]) && isWordChar(u[e + 1])) {
+    const next = base[cur] + sym[SEP];
+    if (check[next] !== cur) return;
+    cur = next;
+    let k = e + 1;
+    e = k + 1;
+    while (e < n && isWordChar(u[e])) e++;
+    for (; k < e; k++) {
+      const step = base[cur] + sym[u[k]];
+      if (check[step] !== cur) return;
+      cur = step;
+      matchAt(cur, k + 1 === e, e);
+    }
   }
 }
 
 /** True when the word at [s, e) ends with "code"/"codes"/"kode" and is longer than that. */
-function codeCompound(text: string, s: number, e: number): boolean {
+function codeCompound(u: Uint16Array, s: number, e: number): boolean {
   let end = e;
-  if (end - s >= 6 && lowerCode(text.charCodeAt(end - 1)) === 115 /* s */) end--;
+  if (end - s >= 6 && lowerCode(u[end - 1]) === 115 /* s */) end--;
   if (end - s < 6) return false;
-  const a = lowerCode(text.charCodeAt(end - 4));
+  const a = lowerCode(u[end - 4]);
   return (
     (a === 99 || a === 107) &&
-    lowerCode(text.charCodeAt(end - 3)) === 111 &&
-    lowerCode(text.charCodeAt(end - 2)) === 100 &&
-    lowerCode(text.charCodeAt(end - 1)) === 101
+    lowerCode(u[end - 3]) === 111 &&
+    lowerCode(u[end - 2]) === 100 &&
+    lowerCode(u[end - 1]) === 101
   );
 }
 
 /** Length of an Arabic article/conjunction prefix (ال، وال، بال، لل، و) to strip before matching. */
-function arabicPrefix(text: string, s: number, e: number): number {
-  const c0 = text.charCodeAt(s);
-  const c1 = text.charCodeAt(s + 1);
-  const c2 = text.charCodeAt(s + 2);
+function arabicPrefix(u: Uint16Array, s: number, e: number): number {
+  const c0 = u[s];
+  const c1 = u[s + 1];
+  const c2 = u[s + 2];
   if (e - s > 4 && (c0 === 0x648 || c0 === 0x628 || c0 === 0x641 || c0 === 0x643) && c1 === 0x627 && c2 === 0x644) return 3;
   if (e - s > 3 && c0 === 0x627 && c1 === 0x644) return 2;
   if (e - s > 3 && c0 === 0x644 && c1 === 0x644) return 2;
@@ -139,8 +155,17 @@ function arabicPrefix(text: string, s: number, e: number): number {
   return 0;
 }
 
-function push(h: Hits, s: number, e: number, cats: number): void {
-  if (cats === 0 || cats & NEUTRAL || h.start.length >= MAX_HITS) return;
+/** Union of the categories found by a scan without a hit list ({@link categoriesOf}). */
+let union = 0;
+
+/** Records a hit in `h`, or only in {@link union} when `h` is null. */
+function push(h: Hits | null, s: number, e: number, cats: number): void {
+  if (cats === 0 || cats & NEUTRAL) return;
+  if (h === null) {
+    union |= cats; // callers scan at most 2,048 characters: fewer hits than MAX_HITS
+    return;
+  }
+  if (h.start.length >= MAX_HITS) return;
   h.start.push(s);
   h.end.push(e);
   h.cats.push(cats);
@@ -149,56 +174,62 @@ function push(h: Hits, s: number, e: number, cats: number): void {
 /** Scans `text` (up to `limit` characters) for context words. */
 export function scanKeywords(text: string, limit = text.length): Hits {
   const h: Hits = { start: [], end: [], cats: [] };
-  const n = Math.min(text.length, limit);
+  scan(text, Math.min(text.length, limit), h);
+  return h;
+}
+
+function scan(text: string, n: number, h: Hits | null): void {
+  const u = scratch.load(text, n);
   let i = 0;
   while (i < n) {
-    const c = text.charCodeAt(i);
-    if (isCjk(c)) {
-      i = scanCjk(text, i, n, h);
-      continue;
-    }
+    const c = u[i];
     if (!isWordChar(c)) {
-      i++;
+      // Chinese and Japanese are not word characters: their runs are matched separately
+      i = isCjk(c) ? scanCjk(u, i, n, h) : i + 1;
       continue;
     }
-    let e = i + 1;
-    while (e < n && isWordChar(text.charCodeAt(e))) e++;
-    walk(text, i, n);
+    const e = walkWord(u, i, n);
     let cats = found.cats;
     let end = found.end;
     if (cats < 0 && c >= 0x600 && c <= 0x6ff) {
-      const p = arabicPrefix(text, i, e);
+      const p = arabicPrefix(u, i, e);
       if (p > 0) {
-        walk(text, i + p, n);
+        walk(u, i + p, e, n);
         cats = found.cats;
         end = found.end;
       }
     }
-    if (cats < 0) cats = 0;
-    if (end <= e && !(cats & (NEGNUM | NEUTRAL)) && codeCompound(text, i, e)) {
+    // No match: nothing extends past this word (found.end is left over from an earlier word,
+    // or an earlier text, and must not decide whether a "…code" compound counts).
+    if (cats < 0) {
+      cats = 0;
+      end = e;
+    }
+    if (end <= e && !(cats & (NEGNUM | NEUTRAL)) && codeCompound(u, i, e)) {
       cats |= CODE;
       end = e;
     }
     if (cats !== 0) push(h, i, Math.max(end, e), cats);
     i = Math.max(e, cats !== 0 ? end : e);
   }
-  return h;
 }
 
 /** Matches CJK entries inside the run starting at `s`; returns the index after the run. */
-function scanCjk(text: string, s: number, n: number, h: Hits): number {
+function scanCjk(u: Uint16Array, s: number, n: number, h: Hits | null): number {
+  const { sym, base, check, prefix } = CJK_TRIE;
   let e = s;
-  while (e < n && isCjk(text.charCodeAt(e))) e++;
+  while (e < n && isCjk(u[e])) e++;
   let p = s;
   while (p < e) {
-    let cur: Node | undefined = CJK_TRIE;
+    let cur = ROOT;
     let best = -1;
     let bestEnd = p;
     for (let k = p; k < e; k++) {
-      cur = child(cur, text.charCodeAt(k));
-      if (!cur) break;
-      if (cur.prefix >= 0) {
-        best = cur.prefix;
+      const next = base[cur] + sym[u[k]];
+      if (check[next] !== cur) break;
+      cur = next;
+      if (prefix[cur] !== NONE) {
+        best = prefix[cur];
         bestEnd = k + 1;
       }
     }
@@ -212,10 +243,9 @@ function scanCjk(text: string, s: number, n: number, h: Hits): number {
 
 /** Union of the categories of all context words in a short string (link text, a label). */
 export function categoriesOf(s: string): number {
-  const h = scanKeywords(s, 2048);
-  let cats = 0;
-  for (const c of h.cats) cats |= c;
-  return cats;
+  union = 0;
+  scan(s, Math.min(s.length, 2048), null);
+  return union;
 }
 
 /** Index of the first hit whose start is >= pos (binary search). */

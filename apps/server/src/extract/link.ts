@@ -115,11 +115,30 @@ function contextWeight(cats: number, d: number): number {
   return w * decay(d);
 }
 
+/**
+ * "http…" or "www." in any case. Only ASCII letters lower-case to these, so
+ * comparing code units answers as `toLowerCase().startsWith()` would.
+ */
+function startsLikeUrl(s: string): boolean {
+  const c0 = s.charCodeAt(0) | 32;
+  const c1 = s.charCodeAt(1) | 32;
+  const c2 = s.charCodeAt(2) | 32;
+  const c3 = s.charCodeAt(3);
+  return (c0 === 104 && c1 === 116 && c2 === 116 && (c3 | 32) === 112) || (c0 === 119 && c1 === 119 && c2 === 119 && c3 === 46);
+}
+
+/** "http://" or "https://" in any case, compared as {@link startsLikeUrl} does. */
+function isHttpUrl(href: string): boolean {
+  if (!startsLikeUrl(href) || (href.charCodeAt(0) | 32) !== 104) return false;
+  const c4 = href.charCodeAt(4);
+  if ((c4 | 32) === 115) return href.charCodeAt(5) === 58 && href.charCodeAt(6) === 47 && href.charCodeAt(7) === 47;
+  return c4 === 58 && href.charCodeAt(5) === 47 && href.charCodeAt(6) === 47;
+}
+
 /** True for link text that is no text: empty, the URL itself, or no letters at all. */
 function isBareLabel(label: string, href: string): boolean {
   if (!label || label === href) return true;
-  const l = label.slice(0, 8).toLowerCase();
-  if (l.startsWith('http') || l.startsWith('www.')) return true;
+  if (startsLikeUrl(label)) return true;
   for (let k = 0; k < label.length; k++) if (isWordLetter(label.charCodeAt(k)) || isCjk(label.charCodeAt(k))) return false;
   return true;
 }
@@ -204,8 +223,7 @@ function htmlCandidates(doc: HtmlDoc): LinkCandidate[] {
   const cands: LinkCandidate[] = [];
   for (const a of doc.anchors) {
     if (a.flags & F_HIDDEN || !a.href) continue;
-    const lower = a.href.slice(0, 8).toLowerCase();
-    if (!lower.startsWith('http://') && !lower.startsWith('https://')) continue;
+    if (!isHttpUrl(a.href)) continue;
     cands.push({
       href: a.href,
       label: a.text || collapse(a.alt),
@@ -220,10 +238,7 @@ function htmlCandidates(doc: HtmlDoc): LinkCandidate[] {
 
 /** True when an HTML part has at least one http(s) anchor. */
 export function hasHttpAnchors(doc: HtmlDoc): boolean {
-  return doc.anchors.some((a) => {
-    const l = a.href.slice(0, 8).toLowerCase();
-    return l.startsWith('http://') || l.startsWith('https://');
-  });
+  return doc.anchors.some((a) => isHttpUrl(a.href));
 }
 
 /** Confirmation link among the URLs of a plain-text part; the clause before a URL is its label. */

@@ -139,14 +139,24 @@ export function hasButtonClass(cls: string): boolean {
   return cls.length > 0 && (cls.includes('btn') || cls.includes('button'));
 }
 
-/** An anchor styled as a button on its own: a fill, or padding in a block box. */
-export function buttonStyle(style: string): boolean {
-  if (!style) return false;
+/** {@link anchorStyle} bits. */
+export const ANCHOR_BUTTON = 1;
+export const ANCHOR_HIDDEN = 2;
+
+/**
+ * What an anchor's own style says, from one parse: {@link ANCHOR_BUTTON} when it
+ * is styled as a button on its own (a fill, or padding in a block box),
+ * {@link ANCHOR_HIDDEN} when it is hidden.
+ */
+export function anchorStyle(style: string): number {
+  if (!style) return 0;
   const st = readStyle(style, 16);
-  if (st.bg) return true;
+  const hidden = st.flags & F_HIDDEN ? ANCHOR_HIDDEN : 0;
+  if (st.bg) return ANCHOR_BUTTON | hidden;
   const padded = hasNonZero(style, 'padding');
-  if (!padded) return false;
-  return style.includes('inline-block') || style.includes('display:block') || style.includes('display: block') || style.includes('border-radius');
+  if (!padded) return hidden;
+  const block = style.includes('inline-block') || style.includes('display:block') || style.includes('display: block') || style.includes('border-radius');
+  return (block ? ANCHOR_BUTTON : 0) | hidden;
 }
 
 function hasNonZero(style: string, prop: string): boolean {
@@ -160,8 +170,4 @@ function hasNonZero(style: string, prop: string): boolean {
     if (c >= 49 && c <= 57) return true;
   }
   return false;
-}
-
-export function hiddenStyle(style: string): boolean {
-  return style.length > 0 && (readStyle(style, 16).flags & F_HIDDEN) !== 0;
 }

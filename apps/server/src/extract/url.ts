@@ -6,6 +6,7 @@
  * Plain string scans on a bounded prefix of the URL.
  */
 import { isAsciiAlnum, isDigit, isAsciiLetter } from './chars.js';
+import { containsAny, packLiterals } from './trie.js';
 
 export interface UrlFacts {
   /** http(s) URL with a host. */
@@ -27,25 +28,25 @@ export interface UrlFacts {
 const MAX_URL = 4096;
 
 /** Hosts of click-tracking services; any link through them is a redirect. */
-const TRACKER_HOSTS = [
+const TRACKER_HOSTS = new Set([
   'sendgrid.net', 'mandrillapp.com', 'mailgun.org', 'mailgun.net', 'awstrack.me', 'mjt.lu', 'rs6.net',
   'hubspotlinks.com', 'exct.net', 'sparkpostmail.com', 'pstmrk.it', 'klclick.com', 'klclick1.com',
   'klclick2.com', 'klclick3.com', 'sendibt2.com', 'sendibt3.com', 'sendibm1.com', 'customeriomail.com',
   'mailchimpapp.net', 'cmail19.com', 'cmail20.com', 'createsend1.com', 'mailerlite.com', 'mlsend.com',
   'convertkit-mail.com', 'ck.page', 'mailjet.com', 'elasticemail.com', 'constantcontact.com',
-];
+]);
 /** Path prefixes of click-tracking redirects. */
 const TRACKER_PATHS = ['/ls/click', '/wf/click', '/ss/c/', '/track/click', '/cl0/', '/cl1/', '/e3t/', '/ctt', '/click?', '/click/'];
 /** Host labels that, with a short opaque path, mean a redirect ("click.", "links.", "email." + /c/). */
-const TRACKER_LABELS = ['click', 'clicks', 'links', 'link', 'email', 'e', 't', 'trk', 'track', 'go', 'r', 'url', 'l', 'mail'];
+const TRACKER_LABELS = new Set(['click', 'clicks', 'links', 'link', 'email', 'e', 't', 'trk', 'track', 'go', 'r', 'url', 'l', 'mail']);
 
-const POSITIVE = [
+const POSITIVE = packLiterals([
   'verif', 'confirm', 'activat', 'activate', 'magic', 'login', 'log-in', 'log_in', 'signin', 'sign-in',
   'sign_in', 'auth', 'token', 'oobcode', 'ticket', 'otp', 'passwordless', 'validat', 'optin', 'opt-in',
   'double-opt', 'bestaetig', 'bestätig', 'aktivier', 'verifizier', 'confirmar', 'activar', 'ativar',
   'anmeld', 'einlog', 'connexion', 'onetime', 'one-time', 'approve',
-];
-const NEGATIVE = [
+]);
+const NEGATIVE = packLiterals([
   'unsub', 'optout', 'opt-out', 'opt_out', 'preferences', 'privacy', 'terms', 'legal', 'help', 'support',
   'faq', 'contact', 'blog', 'feedback', 'forgot', 'reset', 'password', 'activity', 'notification',
   'settings', 'open.php', 'pixel', '/view/', 'webversion', 'web-version', 'ship-track', 'tracking',
@@ -53,35 +54,30 @@ const NEGATIVE = [
   'deactivat', '/share', 'download', 'report', 'sessions', 'careers', '/about', '/press', 'policies',
   'community', '/docs', '/status', '/cart', '/product', '/collections', '/blog', 'abmelden', 'datenschutz',
   'desinscri', 'désinscri', 'baja', 'suscripcion/cancel', 'mailto:',
-];
-const NEGATIVE_HOST_LABELS = ['docs', 'help', 'support', 'blog', 'status', 'community', 'developer', 'developers', 'careers', 'press', 'investor', 'investors', 'feedback', 'apps'];
-const SOCIAL_HOSTS = [
+]);
+const NEGATIVE_HOST_LABELS = new Set(['docs', 'help', 'support', 'blog', 'status', 'community', 'developer', 'developers', 'careers', 'press', 'investor', 'investors', 'feedback', 'apps']);
+const SOCIAL_HOSTS = new Set([
   'facebook.com', 'twitter.com', 'x.com', 'instagram.com', 'linkedin.com', 'youtube.com', 'tiktok.com',
   'pinterest.com', 'apps.apple.com', 'itunes.apple.com', 'play.google.com', 't.me', 'wa.me', 'discord.gg',
   'reddit.com', 'threads.net', 'medium.com', 'eepurl.com',
-];
+]);
 const TOKEN_PARAMS = new Set([
   'token', 'oobcode', 'ticket', 'code', 'key', 'hash', 'sig', 'signature', 'otp', 'nonce', 'auth', 'authtoken',
   'access_token', 'confirmation_token', 'verification_token', 'verify_token', 'activation_key', 'activation_code',
   'magic', 'login_token', 'jwt', 'k', 't',
 ]);
 
-function hostMatches(host: string, domain: string): boolean {
-  return host === domain || (host.endsWith(domain) && host.charCodeAt(host.length - domain.length - 1) === 46);
-}
-
-function anyHost(host: string, domains: readonly string[]): boolean {
-  for (const d of domains) if (hostMatches(host, d)) return true;
+/** True when `host` is one of `domains` or a subdomain of one ("u1.ct.sendgrid.net" of "sendgrid.net"). */
+function anyHost(host: string, domains: ReadonlySet<string>): boolean {
+  if (domains.has(host)) return true;
+  for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+    if (domains.has(host.slice(dot + 1))) return true;
+  }
   return false;
 }
 
 function anyPrefix(s: string, prefixes: readonly string[]): boolean {
   for (const p of prefixes) if (s.startsWith(p)) return true;
-  return false;
-}
-
-function anyIncluded(s: string, words: readonly string[]): boolean {
-  for (const w of words) if (s.includes(w)) return true;
   return false;
 }
 
@@ -112,19 +108,22 @@ export function analyseUrl(href: string): UrlFacts {
   while (pathEnd < rest.length && rest.charCodeAt(pathEnd) !== 63 && rest.charCodeAt(pathEnd) !== 35) pathEnd++;
   const path = rest.slice(0, pathEnd);
   const tail = rest.slice(pathEnd);
-  const labels = host.split('.');
-  const first = labels[0] === 'www' ? labels[1] ?? '' : labels[0];
+  // first label of the host, skipping "www" (the host has a dot: see above)
+  const dot1 = host.indexOf('.');
+  const dot2 = host.indexOf('.', dot1 + 1);
+  const threeLabels = dot2 >= 0;
+  const first = dot1 === 3 && host.startsWith('www') ? host.slice(4, threeLabels ? dot2 : host.length) : host.slice(0, dot1);
 
   f.tracked =
     anyHost(host, TRACKER_HOSTS) ||
     anyPrefix(rest, TRACKER_PATHS) ||
-    (TRACKER_LABELS.includes(first) && labels.length >= 3 && (path.startsWith('/c/') || path.startsWith('/r/') || path.startsWith('/ls/') || path.length >= 24) && !hasWordyPath(path));
+    (TRACKER_LABELS.has(first) && threeLabels && (path.startsWith('/c/') || path.startsWith('/r/') || path.startsWith('/ls/') || path.length >= 24) && !hasWordyPath(path));
   if (f.tracked) return f;
 
-  f.positive = anyIncluded(rest, POSITIVE);
+  f.positive = containsAny(POSITIVE, rest);
   f.negative =
-    anyIncluded(path, NEGATIVE) ||
-    NEGATIVE_HOST_LABELS.includes(first) ||
+    containsAny(NEGATIVE, path) ||
+    NEGATIVE_HOST_LABELS.has(first) ||
     anyHost(host, SOCIAL_HOSTS) ||
     lower.startsWith('github.com/sponsors', p);
   f.homepage = isHomepage(path, tail);
@@ -141,9 +140,21 @@ function hasWordyPath(path: string): boolean {
 }
 
 function isHomepage(path: string, tail: string): boolean {
-  const segs = path.split('/').filter((s) => s.length > 0);
-  const rootish = segs.length === 0 || (segs.length === 1 && segs[0].length <= 5 && !hasDigit(segs[0]) && (segs[0].length <= 2 || segs[0].includes('-')));
-  if (!rootish) return false;
+  // the path's non-empty segments: none, or one short locale-like one ("/en", "/de-de")
+  let segs = 0;
+  let seg = '';
+  for (let k = 0; k < path.length; ) {
+    if (path.charCodeAt(k) === 47) {
+      k++;
+      continue;
+    }
+    let e = path.indexOf('/', k);
+    if (e < 0) e = path.length;
+    if (++segs > 1) return false;
+    seg = path.slice(k, e);
+    k = e;
+  }
+  if (segs === 1 && !(seg.length <= 5 && !hasDigit(seg) && (seg.length <= 2 || seg.includes('-')))) return false;
   if (!tail) return true;
   // only tracking parameters
   return tail.startsWith('?utm_') && !tail.includes('token');
