@@ -14,6 +14,7 @@ import type { Plan } from './domain/types.js';
 import { createApiKey, hashSecret } from './keys/api-keys.js';
 import { createLogger } from './logger.js';
 import { startService } from './main.js';
+import { setHeapGrowing } from './runtime/heap.js';
 
 const USAGE = `usage:
   tempmail serve                                  run SMTP + HTTP (same as npm start)
@@ -28,6 +29,7 @@ function fail(message: string, code = 2): never {
 
 async function serve(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
+  setHeapGrowing(config.heapGrowingPercent); // this process is the service: fewer full GCs under ingest (runtime/heap.ts)
   const service = await startService(config, log);
   let signals = 0;
   const shutdown = (signal: string) => {

@@ -41,6 +41,8 @@ export interface Config {
   masterKey: Buffer | null;
   maxMessageBytes: number;
   logLevel: string;
+  /** V8 heap growing factor, percent over 1 (TEMPMAIL_HEAP_GROWING_PERCENT; 0 = V8's default). */
+  heapGrowingPercent: number;
   mxHost: string;
   dnsServers: string[];
   /** Custom-domain MX checks (issue 8). */
@@ -286,6 +288,7 @@ export function loadConfig(env: Env = process.env): Config {
     masterKey,
     maxMessageBytes: int(env, 'TEMPMAIL_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024),
     logLevel,
+    heapGrowingPercent: int(env, 'TEMPMAIL_HEAP_GROWING_PERCENT', 300, 0, 1000),
     mxHost: (raw(env, 'TEMPMAIL_MX_HOST') ?? `mx.${domains[0]}`).toLowerCase().replace(/\.$/, ''),
     dnsServers: dnsServerList(env),
     customDomains: {

@@ -19,6 +19,7 @@ describe('configuration', () => {
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
     ['TEMPMAIL_DOMAINS', { TEMPMAIL_DOMAINS: 'not a domain' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['TEMPMAIL_HEAP_GROWING_PERCENT', { TEMPMAIL_HEAP_GROWING_PERCENT: '5000' }],
     ['TEMPMAIL_TLS_KEY', { TEMPMAIL_TLS_CERT: '/tmp/cert.pem' }],
   ];
   for (const [variable, env] of cases) {
