@@ -3,6 +3,22 @@ import ipaddr from 'ipaddr.js';
 
 export type TrustCheck = (ip: string) => boolean;
 
+/**
+ * Memoises a pure function of an address string: every request would otherwise parse its
+ * client's address (twice with per-address rate limits on). Bounded; emptied when full.
+ */
+function perAddress(fn: (ip: string) => string, max = 4096): (ip: string) => string {
+  const results = new Map<string, string>();
+  return (ip) => {
+    let result = results.get(ip);
+    if (result === undefined) {
+      if (results.size >= max) results.clear();
+      results.set(ip, (result = fn(ip)));
+    }
+    return result;
+  };
+}
+
 /** Builds a matcher for a list of CIDRs or addresses (TEMPMAIL_TRUST_PROXY and the like). */
 export function cidrMatcher(entries: string[]): TrustCheck {
   const ranges = entries.map((e) => {
@@ -30,7 +46,10 @@ export function cidrMatcher(entries: string[]): TrustCheck {
  * client use 2^64 of them). IPv4-mapped IPv6 addresses count as IPv4.
  */
 export function addressKey(ip: string | undefined): string {
-  if (!ip) return 'unknown';
+  return ip ? addressKeyOf(ip) : 'unknown';
+}
+
+const addressKeyOf = perAddress((ip) => {
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     addr = ipaddr.process(ip);
@@ -40,17 +59,19 @@ export function addressKey(ip: string | undefined): string {
   if (addr.kind() === 'ipv4') return addr.toString();
   const parts = (addr as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
   return `${parts.join(':')}::/64`;
-}
+});
+
+/** An address in its canonical form (IPv4-mapped IPv6 as IPv4), or as given when it is not one. */
+const normalise = perAddress((ip) => {
+  try {
+    return ipaddr.process(ip).toString();
+  } catch {
+    return ip;
+  }
+});
 
 /** Walks X-Forwarded-For from the right, skipping trusted proxies; the first untrusted hop is the client. */
 export function clientIp(peer: string, forwardedFor: string | string[] | undefined, trusted: TrustCheck): string {
-  const normalise = (ip: string) => {
-    try {
-      return ipaddr.process(ip).toString();
-    } catch {
-      return ip;
-    }
-  };
   let ip = normalise(peer);
   if (!trusted(ip) || !forwardedFor) return ip;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((s) => s.trim()).filter(Boolean);

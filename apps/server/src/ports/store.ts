@@ -7,11 +7,15 @@ import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../domain/types
 import type { DomainStore } from './domain-store.js';
 import type { WebhookStore } from './webhook-store.js';
 
-export interface MessageRow {
+/** A message's identity and fixed facts, without any sealed column (cheap to read). */
+export interface MessageRef {
   id: string;
   mailboxId: string;
   receivedAt: number;
   size: number;
+}
+
+export interface MessageRow extends MessageRef {
   summary: Buffer;
 }
 
@@ -51,6 +55,15 @@ export interface MessageStore {
   insert(message: StoredMessage, outbox: OutboxInsert[], keepNewest: number): Promise<void>;
   /** Newest first; `beforeId` pages past a message id. */
   list(mailboxId: string, limit: number, beforeId?: string): Promise<MessageRow[]>;
+  /**
+   * As `list`, without the sealed summaries: the read path decrypts summaries once and keeps
+   * them, and reading them from the wide rows costs more than the rest of the query.
+   */
+  listRefs(mailboxId: string, limit: number, beforeId?: string): Promise<MessageRef[]>;
+  /** The sealed summaries of those of `ids` that are (still) messages of the mailbox. */
+  summaries(mailboxId: string, ids: string[]): Promise<Map<string, Buffer>>;
+  /** One message's ref, or null when it is not (or no longer) a message of the mailbox. */
+  ref(mailboxId: string, id: string): Promise<MessageRef | null>;
   get(mailboxId: string, id: string): Promise<MessageDetailRow | null>;
   getRaw(mailboxId: string, id: string): Promise<Buffer | null>;
   getAttachment(mailboxId: string, id: string, index: number): Promise<Buffer | null>;

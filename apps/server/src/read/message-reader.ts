@@ -7,7 +7,10 @@ import type { MailboxCipher } from '../crypto/envelope.js';
 import { badRequest, notFound } from '../domain/errors.js';
 import { isoUtc } from '../domain/time.js';
 import type { AttachmentMeta, Mailbox, MessageBodyPlain, MessageEvent, MessageSummaryPlain } from '../domain/types.js';
-import type { MessageRow, Store } from '../ports/store.js';
+import type { Clock } from '../ports/clock.js';
+import { systemClock } from '../ports/clock.js';
+import type { MessageDetailRow, MessageRef, Store } from '../ports/store.js';
+import { PlaintextCache } from './plaintext-cache.js';
 
 export interface MessageSummary {
   id: string;
@@ -36,39 +39,30 @@ export function parseLimit(input: unknown): number {
   return Math.min(Number(input), MAX_PAGE);
 }
 
-/**
- * Decrypted summaries of messages read recently, so listing an inbox does not decrypt every
- * row each time (messages never change). Bounded, oldest out first; a mailbox's entries are
- * dropped when its data key is forgotten (delete, expiry), like the key itself.
- */
-class SummaryCache {
-  private readonly entries = new Map<string, { mailboxId: string; summary: MessageSummary }>();
-
-  constructor(private readonly max: number) {}
-
-  get(mailboxId: string, messageId: string): MessageSummary | undefined {
-    const e = this.entries.get(messageId);
-    return e && e.mailboxId === mailboxId ? e.summary : undefined;
-  }
-
-  set(mailboxId: string, summary: MessageSummary): void {
-    if (this.entries.size >= this.max) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(summary.id, { mailboxId, summary });
-  }
-
-  dropMailbox(mailboxId: string): void {
-    for (const [id, e] of this.entries) if (e.mailboxId === mailboxId) this.entries.delete(id);
-  }
-}
+/** Rough bytes of a decrypted summary or view in memory (strings as UTF-16), for the caches' bounds. */
+const approxBytes = (strings: Array<string | null>): number => strings.reduce((n, x) => n + 64 + 2 * (x?.length ?? 0), 0);
 
 export class MessageReader {
-  private readonly summaries = new SummaryCache(20_000);
+  /**
+   * Decrypted summaries (listing an inbox decrypts none it has seen) and whole message views
+   * (read.php decrypts a body once). Both drop a mailbox with its data key and at its expiry.
+   */
+  private readonly summaries: PlaintextCache<MessageSummary>;
+  private readonly views: PlaintextCache<MessageView>;
 
-  constructor(private readonly store: Store, private readonly keys: KeyService) {
-    keys.onForget((mailboxId) => this.summaries.dropMailbox(mailboxId));
+  constructor(private readonly store: Store, private readonly keys: KeyService, clock: Clock = systemClock) {
+    const now = () => clock.now();
+    this.summaries = new PlaintextCache({ maxEntries: 20_000, maxBytes: 16 << 20 }, now);
+    this.views = new PlaintextCache({ maxEntries: 2_000, maxBytes: 32 << 20 }, now);
+    keys.onForget((mailboxId) => {
+      this.summaries.dropMailbox(mailboxId);
+      this.views.dropMailbox(mailboxId);
+    });
+  }
+
+  /** True while decrypted data of the mailbox is held in memory (tests, diagnostics). */
+  holdsPlaintextOf(mailboxId: string): boolean {
+    return this.summaries.holds(mailboxId) || this.views.holds(mailboxId);
   }
 
   private async cipher(mailbox: Mailbox): Promise<MailboxCipher> {
@@ -77,40 +71,66 @@ export class MessageReader {
     return cipher;
   }
 
-  private summaryOf(cipher: MailboxCipher, row: MessageRow): MessageSummary {
-    const cached = this.summaries.get(row.mailboxId, row.id);
-    if (cached) return cached;
-    const s = cipher.openJson<MessageSummaryPlain>(row.id, 'summary', row.summary);
-    const summary = {
-      id: row.id, sender: s.sender, subject: s.subject, date_received: isoUtc(row.receivedAt),
+  private openSummary(mailbox: Mailbox, cipher: MailboxCipher, ref: MessageRef, sealed: Buffer): MessageSummary {
+    const s = cipher.openJson<MessageSummaryPlain>(ref.id, 'summary', sealed);
+    const summary: MessageSummary = {
+      id: ref.id, sender: s.sender, subject: s.subject, date_received: isoUtc(ref.receivedAt),
       otp: s.otp, confirmation_link: s.confirmationLink,
     };
-    this.summaries.set(row.mailboxId, summary);
+    this.summaries.set(mailbox, ref.id, summary, approxBytes([summary.id, summary.sender, summary.subject, summary.otp, summary.confirmation_link]));
     return summary;
   }
 
-  /** Newest first, paged with `before`. */
+  private summaryOf(mailbox: Mailbox, cipher: MailboxCipher, row: MessageRef & { summary: Buffer }): MessageSummary {
+    return this.summaries.get(mailbox.id, row.id) ?? this.openSummary(mailbox, cipher, row, row.summary);
+  }
+
+  /**
+   * Newest first, paged with `before`. The ids come from the store every time (what is listed
+   * is exact); only the summaries not yet decrypted are read from the store.
+   */
   async list(mailbox: Mailbox, limit: number, before?: string): Promise<MessageSummary[]> {
     if (before !== undefined && typeof before !== 'string') throw badRequest('before must be a message id.');
     const cipher = await this.cipher(mailbox);
-    const rows = await this.store.messages.list(mailbox.id, limit, before || undefined);
-    return rows.map((row) => this.summaryOf(cipher, row));
+    const refs = await this.store.messages.listRefs(mailbox.id, limit, before || undefined);
+    const out: Array<MessageSummary | undefined> = refs.map((ref) => this.summaries.get(mailbox.id, ref.id));
+    const missing = refs.filter((_, i) => out[i] === undefined);
+    if (missing.length === 0) return out as MessageSummary[];
+    const sealed = await this.store.messages.summaries(mailbox.id, missing.map((r) => r.id));
+    const listed: MessageSummary[] = [];
+    for (const [i, ref] of refs.entries()) {
+      const summary = out[i] ?? (sealed.has(ref.id) ? this.openSummary(mailbox, cipher, ref, sealed.get(ref.id)!) : undefined);
+      if (summary) listed.push(summary); // a message gone between the two queries is not listed
+    }
+    return listed;
   }
 
-  /** One message with its body, parsed code and link. */
+  /**
+   * One message with its body, parsed code and link. A view decrypted before is served again
+   * once the store confirms the message is still there (a cheap query: no sealed column).
+   */
   async get(mailbox: Mailbox, id: unknown): Promise<MessageView> {
+    if (typeof id !== 'string' || id === '') throw badRequest('id is missing.');
+    const cached = this.views.get(mailbox.id, id);
+    if (cached) {
+      if (!(await this.keys.cipherFor(mailbox)) || !(await this.store.messages.ref(mailbox.id, id))) throw notFound();
+      return cached;
+    }
     const { cipher, row, body } = await this.openBody(mailbox, id);
-    return {
-      ...this.summaryOf(cipher, row),
+    const view: MessageView = {
+      ...this.summaryOf(mailbox, cipher, row),
       email: mailbox.address,
       body: body.text,
       html: body.html,
       attachments: body.attachments.map((a) => ({ filename: a.filename, content_type: a.contentType, size: a.size })),
     };
+    this.views.set(mailbox, id, view, approxBytes([view.sender, view.subject, view.body, view.html, view.otp, view.confirmation_link])
+      + view.attachments.reduce((n, a) => n + approxBytes([a.filename, a.content_type]), 0));
+    return view;
   }
 
   /** The decrypted body (for the HTML view and attachments). */
-  async openBody(mailbox: Mailbox, id: unknown): Promise<{ cipher: MailboxCipher; row: MessageRow; body: MessageBodyPlain }> {
+  async openBody(mailbox: Mailbox, id: unknown): Promise<{ cipher: MailboxCipher; row: MessageDetailRow; body: MessageBodyPlain }> {
     if (typeof id !== 'string' || id === '') throw badRequest('id is missing.');
     const cipher = await this.cipher(mailbox);
     const row = await this.store.messages.get(mailbox.id, id);
@@ -155,7 +175,7 @@ export class MessageReader {
     if (!cipher) return null;
     const row = await this.store.messages.get(mailbox.id, messageId);
     if (!row) return null;
-    const s = this.summaryOf(cipher, row);
+    const s = this.summaryOf(mailbox, cipher, row);
     return {
       event: 'message.received', id: s.id, email: mailbox.address, sender: s.sender, subject: s.subject,
       otp: s.otp, confirmation_link: s.confirmation_link, received_at: s.date_received,

@@ -155,6 +155,50 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       assert.equal(typeof rows[0].size, 'number');
     });
 
+    test('messages: refs and summaries (the read path) match list, and follow inserts, trims and deletes', async ({ store }) => {
+      const m = newMailbox();
+      const other = newMailbox();
+      await store.mailboxes.create(m);
+      await store.mailboxes.create(other);
+      const msgs: StoredMessage[] = [];
+      for (let i = 0; i < 4; i++) {
+        const msg = newMessage(m.id, { receivedAt: Date.now() + i });
+        await store.messages.insert(msg, [], 0);
+        msgs.push(msg);
+      }
+      const strip = ({ id, mailboxId, receivedAt, size }: { id: string; mailboxId: string; receivedAt: number; size: number }) => ({ id, mailboxId, receivedAt, size });
+      assert.deepEqual(await store.messages.listRefs(m.id, 100), (await store.messages.list(m.id, 100)).map(strip));
+      assert.deepEqual((await store.messages.listRefs(m.id, 2, msgs[2].id)).map((r) => r.id), [msgs[1].id, msgs[0].id]);
+      assert.deepEqual(await store.messages.ref(m.id, msgs[0].id), strip(msgs[0]));
+      assert.equal(await store.messages.ref(other.id, msgs[0].id), null, 'not through another mailbox');
+      const sealed = await store.messages.summaries(m.id, [msgs[0].id, msgs[3].id, rid('msg')]);
+      assert.deepEqual([...sealed.keys()].sort(), [msgs[0].id, msgs[3].id].sort());
+      assert.deepEqual(sealed.get(msgs[3].id), msgs[3].summary);
+      assert.equal((await store.messages.summaries(other.id, [msgs[0].id])).size, 0, 'no summary through another mailbox');
+
+      // Asked again after each change: a cached answer must not survive it.
+      const newest = newMessage(m.id, { receivedAt: Date.now() + 10 });
+      await store.messages.insert(newest, [], 2);
+      assert.deepEqual((await store.messages.listRefs(m.id, 100)).map((r) => r.id), [newest.id, msgs[3].id]);
+      assert.equal(await store.messages.ref(m.id, msgs[0].id), null, 'a trimmed message has no ref');
+      assert.equal((await store.messages.summaries(m.id, [msgs[0].id])).size, 0);
+      assert.equal(await store.mailboxes.delete(m.id), true);
+      assert.deepEqual(await store.messages.listRefs(m.id, 100), []);
+      assert.equal(await store.messages.ref(m.id, newest.id), null);
+    });
+
+    test('mailboxes: a row found by address before its delete is not found after it', async ({ store }) => {
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      assert.deepEqual(await store.mailboxes.findByAddress(m.address), m);
+      assert.deepEqual(await store.mailboxes.findByAddress(m.address), m, 'found again (possibly from a cache)');
+      assert.equal(await store.mailboxes.delete(m.id), true);
+      assert.equal(await store.mailboxes.findByAddress(m.address), null);
+      const again = newMailbox({ address: m.address });
+      await store.mailboxes.create(again);
+      assert.deepEqual(await store.mailboxes.findByAddress(m.address), again, 'the address made anew is the new mailbox');
+    });
+
     test('messages: limit and before= page through newest first', async ({ store }) => {
       const m = newMailbox();
       await store.mailboxes.create(m);

@@ -136,11 +136,16 @@ describe('anonymous mailbox API', () => {
   it('deletes a mailbox now: it reads as 404 and SMTP refuses it', async () => {
     const box = await generate();
     await sendMail(svc.smtpPort, { to: box.email, subject: 'bye', text: 'x' });
+    // Listed and read twice first, so that every cache on the read path holds the mailbox.
+    const m = await eventually(async () => (await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`)).body?.[0]);
+    const readUrl = `${svc.httpUrl}/api/read.php?${qs({ ...box, id: m.id })}`;
+    for (let i = 0; i < 2; i++) assert.equal((await http(readUrl)).status, 200);
     const del = await http(`${svc.httpUrl}/api/delete.php`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: qs(box),
     });
     assert.equal(del.status, 200);
     assert.equal((await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`)).status, 404);
+    assert.equal((await http(readUrl)).status, 404);
     await assert.rejects(sendMail(svc.smtpPort, { to: box.email, subject: 'late', text: 'x' }), /550/);
     const again = await http(`${svc.httpUrl}/api/delete.php`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(box),

@@ -132,6 +132,25 @@ describe('multi-node on PostgreSQL + Redis', () => {
     assert.equal(frames.length, 1, 'exactly one event');
   });
 
+  it('a mailbox deleted on B is gone on A at once, however warm A\'s caches are', async (t) => {
+    if (!ready(t)) return;
+    const box = await generate(a!);
+    await sendMail(a!.smtpPort, { to: box.email, subject: 'warm', text: 'cached on A' });
+    const [message] = await inbox(a!, box);
+    const readOnA = () => http(`${a!.httpUrl}/api/read.php?${qs({ email: box.email, token: box.token, id: message.id })}`);
+    for (let i = 0; i < 3; i++) { // list, read and authorise on A more than once: every cache A has is warm
+      assert.equal((await http(`${a!.httpUrl}/api/inbox.php?${qs({ email: box.email, token: box.token })}`)).status, 200);
+      assert.equal((await readOnA()).status, 200);
+    }
+    const del = await http(`${b!.httpUrl}/api/delete.php`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: qs({ email: box.email, token: box.token }),
+    });
+    assert.equal(del.status, 200);
+    // No waiting: the first requests after B's answer must already miss.
+    assert.equal((await http(`${a!.httpUrl}/api/inbox.php?${qs({ email: box.email, token: box.token })}`)).status, 404);
+    assert.equal((await readOnA()).status, 404);
+  });
+
   it('stores no plaintext: no table column in either schema (nor pg_dump) holds the subject or body markers', async (t) => {
     if (!ready(t)) return;
     const needles = [MARK_SUBJECT, MARK_BODY].map((m) => Buffer.from(m, 'utf8'));

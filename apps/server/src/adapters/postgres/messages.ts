@@ -6,16 +6,20 @@
  */
 import type pg from 'pg';
 import type { StoredMessage } from '../../domain/types.js';
-import type { MessageDetailRow, MessageRow, MessageStore, OutboxInsert } from '../../ports/store.js';
+import type { MessageDetailRow, MessageRef, MessageRow, MessageStore, OutboxInsert } from '../../ports/store.js';
 import { num, withTransaction } from './pool.js';
 import type { Tables } from './tables.js';
 
 interface RowOut {
-  id: string; mailbox_id: string; received_at: string; size: string; summary: Buffer; body?: Buffer;
+  id: string; mailbox_id: string; received_at: string; size: string; summary?: Buffer; body?: Buffer;
 }
 
+const toRef = (r: RowOut): MessageRef => ({
+  id: r.id, mailboxId: r.mailbox_id, receivedAt: num(r.received_at), size: num(r.size),
+});
+
 const toRow = (r: RowOut): MessageRow => ({
-  id: r.id, mailboxId: r.mailbox_id, receivedAt: num(r.received_at), size: num(r.size), summary: r.summary,
+  id: r.id, mailboxId: r.mailbox_id, receivedAt: num(r.received_at), size: num(r.size), summary: r.summary!,
 });
 
 export class PgMessages implements MessageStore {
@@ -63,6 +67,39 @@ export class PgMessages implements MessageStore {
         [mailboxId, limit],
       );
     return rows.map(toRow);
+  }
+
+  async listRefs(mailboxId: string, limit: number, beforeId?: string): Promise<MessageRef[]> {
+    const t = this.t;
+    const { rows } = beforeId
+      ? await this.pool.query<RowOut>(
+        `SELECT id, mailbox_id, received_at, size FROM ${t.messages}
+         WHERE mailbox_id = $1 AND seq < (SELECT seq FROM ${t.messages} WHERE id = $2 AND mailbox_id = $1)
+         ORDER BY seq DESC LIMIT $3`,
+        [mailboxId, beforeId, limit],
+      )
+      : await this.pool.query<RowOut>(
+        `SELECT id, mailbox_id, received_at, size FROM ${t.messages} WHERE mailbox_id = $1 ORDER BY seq DESC LIMIT $2`,
+        [mailboxId, limit],
+      );
+    return rows.map(toRef);
+  }
+
+  async summaries(mailboxId: string, ids: string[]): Promise<Map<string, Buffer>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ id: string; summary: Buffer }>(
+      `SELECT id, summary FROM ${this.t.messages} WHERE mailbox_id = $1 AND id = ANY($2::text[])`,
+      [mailboxId, ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.summary]));
+  }
+
+  async ref(mailboxId: string, id: string): Promise<MessageRef | null> {
+    const { rows } = await this.pool.query<RowOut>(
+      `SELECT id, mailbox_id, received_at, size FROM ${this.t.messages} WHERE id = $1 AND mailbox_id = $2`,
+      [id, mailboxId],
+    );
+    return rows[0] ? toRef(rows[0]) : null;
   }
 
   async get(mailboxId: string, id: string): Promise<MessageDetailRow | null> {

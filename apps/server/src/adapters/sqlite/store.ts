@@ -1,11 +1,13 @@
 /** The embedded message store on better-sqlite3 (the default: no other service needed). */
 import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../../domain/types.js';
 import type {
-  ApiKeyStore, MailboxStore, MessageDetailRow, MessageRow, MessageStore, OutboxInsert, Store,
+  ApiKeyStore, MailboxStore, MessageDetailRow, MessageRef, MessageRow, MessageStore, OutboxInsert, Store,
 } from '../../ports/store.js';
 import type { DomainStore } from '../../ports/domain-store.js';
 import { type Db, openDatabase, sql } from './database.js';
 import { SqliteDomainStore } from './domain-store.js';
+import { MailboxCache } from './mailbox-cache.js';
+import { UnchangedDbCache } from './unchanged-db-cache.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { SqliteWebhookStore } from './webhook-store.js';
 import { GroupCommitter } from './group-commit.js';
@@ -29,6 +31,9 @@ const toKey = (r: KeyRow): ApiKeyRecord => ({
 });
 
 class SqliteMailboxes implements MailboxStore {
+  /** Lookups by address (one per API request) answered from memory; see mailbox-cache.ts. */
+  private readonly cache = new MailboxCache();
+
   constructor(private readonly db: Db, private readonly afterDelete: () => void) {}
 
   async create(m: Mailbox): Promise<void> {
@@ -38,8 +43,13 @@ class SqliteMailboxes implements MailboxStore {
   }
 
   async findByAddress(address: string): Promise<Mailbox | null> {
+    const cached = this.cache.get(address);
+    if (cached) return cached;
     const row = sql(this.db, 'SELECT * FROM mailboxes WHERE address = ?').get(address) as MailboxRow | undefined;
-    return row ? toMailbox(row) : null;
+    if (!row) return null;
+    const mailbox = toMailbox(row);
+    this.cache.set(mailbox);
+    return mailbox;
   }
 
   async findById(id: string): Promise<Mailbox | null> {
@@ -65,6 +75,7 @@ class SqliteMailboxes implements MailboxStore {
       sql(this.db, 'DELETE FROM outbox WHERE mailbox_id = ?').run(id);
       return sql(this.db, 'DELETE FROM mailboxes WHERE id = ?').run(id); // messages, raw, attachments cascade
     }).immediate();
+    this.cache.drop(id);
     if (changes > 0) this.afterDelete();
     return changes > 0;
   }
@@ -74,8 +85,11 @@ class SqliteMessages implements MessageStore {
   private readonly committer: GroupCommitter<PendingInsert>;
   /** Inserts are committed on a writer thread (message-writer.ts has the SQL); reads stay here. */
   readonly writer: WriterThread;
+  /** Inbox listings (every inbox request lists; a mailbox changes far less often than it is read). */
+  private readonly refLists: UnchangedDbCache<MessageRef[]>;
 
   constructor(private readonly db: Db, file: string) {
+    this.refLists = new UnchangedDbCache(db, 1_000);
     this.writer = new WriterThread(file, db);
     this.committer = new GroupCommitter((items) => this.writer.write(items));
   }
@@ -94,6 +108,39 @@ class SqliteMessages implements MessageStore {
     return (rows as Array<{ id: string; mailbox_id: string; received_at: number; size: number; summary: Buffer }>).map((r) => ({
       id: r.id, mailboxId: r.mailbox_id, receivedAt: r.received_at, size: r.size, summary: r.summary,
     }));
+  }
+
+  async listRefs(mailboxId: string, limit: number, beforeId?: string): Promise<MessageRef[]> {
+    const key = `${mailboxId}\n${limit}\n${beforeId ?? ''}`;
+    const cached = this.refLists.get(key);
+    if (cached) return cached.slice();
+    // Raw rows (arrays): no per-row key objects. The columns all sit in the row's first page;
+    // the sealed summary often does not (it follows them, and the body spills to overflow pages).
+    const rows = beforeId
+      ? sql(this.db, `SELECT id, received_at, size FROM messages
+          WHERE mailbox_id = ? AND seq < (SELECT seq FROM messages WHERE id = ? AND mailbox_id = ?) ORDER BY seq DESC LIMIT ?`)
+        .raw(true).all(mailboxId, beforeId, mailboxId, limit)
+      : sql(this.db, 'SELECT id, received_at, size FROM messages WHERE mailbox_id = ? ORDER BY seq DESC LIMIT ?')
+        .raw(true).all(mailboxId, limit);
+    const refs = (rows as Array<[string, number, number]>).map(([id, receivedAt, size]) => Object.freeze({ id, mailboxId, receivedAt, size }));
+    this.refLists.set(key, refs);
+    return refs.slice();
+  }
+
+  async summaries(mailboxId: string, ids: string[]): Promise<Map<string, Buffer>> {
+    const one = sql(this.db, 'SELECT summary FROM messages WHERE id = ? AND mailbox_id = ?').pluck(true);
+    const out = new Map<string, Buffer>();
+    for (const id of ids) {
+      const summary = one.get(id, mailboxId) as Buffer | undefined;
+      if (summary) out.set(id, summary);
+    }
+    return out;
+  }
+
+  async ref(mailboxId: string, id: string): Promise<MessageRef | null> {
+    const r = sql(this.db, 'SELECT received_at, size FROM messages WHERE id = ? AND mailbox_id = ?').raw(true)
+      .get(id, mailboxId) as [number, number] | undefined;
+    return r ? { id, mailboxId, receivedAt: r[0], size: r[1] } : null;
   }
 
   async get(mailboxId: string, id: string): Promise<MessageDetailRow | null> {

@@ -1,0 +1,79 @@
+/** PlaintextCache: decrypted data goes with its mailbox (drop, expiry by timer) and stays within its bounds. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PlaintextCache } from '../../src/read/plaintext-cache.js';
+
+const HOUR = 3_600_000;
+const roomy = { maxEntries: 100, maxBytes: 1 << 20 };
+
+describe('PlaintextCache', () => {
+  it('answers only for the mailbox an entry belongs to', () => {
+    const cache = new PlaintextCache<string>(roomy);
+    cache.set({ id: 'mbx_a', expiresAt: Date.now() + HOUR }, 'msg_1', 'secret', 10);
+    assert.equal(cache.get('mbx_a', 'msg_1'), 'secret');
+    assert.equal(cache.get('mbx_b', 'msg_1'), undefined);
+  });
+
+  it('dropMailbox forgets that mailbox only', () => {
+    const cache = new PlaintextCache<string>(roomy);
+    const a = { id: 'mbx_a', expiresAt: Date.now() + HOUR };
+    const b = { id: 'mbx_b', expiresAt: Date.now() + HOUR };
+    cache.set(a, 'msg_1', 'a1', 10);
+    cache.set(a, 'msg_2', 'a2', 10);
+    cache.set(b, 'msg_3', 'b3', 10);
+    cache.dropMailbox('mbx_a');
+    assert.equal(cache.get('mbx_a', 'msg_1'), undefined);
+    assert.equal(cache.get('mbx_a', 'msg_2'), undefined);
+    assert.equal(cache.get('mbx_b', 'msg_3'), 'b3');
+    assert.deepEqual(cache.size, { entries: 1, bytes: 10, mailboxes: 1 });
+    cache.clear();
+  });
+
+  it('drops a mailbox by itself when it expires, without any further call', async () => {
+    const cache = new PlaintextCache<string>(roomy);
+    const soon = { id: 'mbx_soon', expiresAt: Date.now() + 80 };
+    const later = { id: 'mbx_later', expiresAt: Date.now() + HOUR };
+    cache.set(later, 'msg_2', 'kept', 10);
+    cache.set(soon, 'msg_1', 'gone at expiry', 10);
+    assert.equal(cache.get('mbx_soon', 'msg_1'), 'gone at expiry');
+    await sleep(200);
+    assert.equal(cache.get('mbx_soon', 'msg_1'), undefined, 'plaintext outlived its mailbox');
+    assert.equal(cache.get('mbx_later', 'msg_2'), 'kept');
+    assert.deepEqual(cache.size, { entries: 1, bytes: 10, mailboxes: 1 });
+    cache.clear();
+  });
+
+  it('re-arms for the next expiry after one has passed', async () => {
+    const cache = new PlaintextCache<string>(roomy);
+    cache.set({ id: 'mbx_1', expiresAt: Date.now() + 50 }, 'msg_1', 'x', 1);
+    cache.set({ id: 'mbx_2', expiresAt: Date.now() + 150 }, 'msg_2', 'y', 1);
+    await sleep(100);
+    assert.deepEqual(cache.size.mailboxes, 1);
+    await sleep(150);
+    assert.deepEqual(cache.size, { entries: 0, bytes: 0, mailboxes: 0 });
+  });
+
+  it('keeps nothing for a mailbox already expired', () => {
+    const now = Date.now();
+    const cache = new PlaintextCache<string>(roomy, () => now);
+    cache.set({ id: 'mbx_a', expiresAt: now }, 'msg_1', 'x', 1);
+    assert.equal(cache.get('mbx_a', 'msg_1'), undefined);
+    cache.set({ id: 'mbx_a', expiresAt: now + 1000 }, 'msg_1', 'x', 1);
+    cache.dropExpired(now + 1000);
+    assert.equal(cache.get('mbx_a', 'msg_1'), undefined);
+  });
+
+  it('stays within its entry and byte bounds, oldest out first', () => {
+    const cache = new PlaintextCache<number>({ maxEntries: 3, maxBytes: 100 });
+    const m = { id: 'mbx_a', expiresAt: Date.now() + HOUR };
+    for (let i = 0; i < 5; i++) cache.set(m, `msg_${i}`, i, 10);
+    assert.deepEqual([0, 1, 2, 3, 4].map((i) => cache.get('mbx_a', `msg_${i}`)), [undefined, undefined, 2, 3, 4]);
+    cache.set(m, 'msg_big', 99, 24); // within a quarter of the bytes: kept, after evicting by bytes
+    cache.set(m, 'msg_huge', 100, 26); // above a quarter: not kept
+    assert.equal(cache.get('mbx_a', 'msg_huge'), undefined);
+    assert.equal(cache.get('mbx_a', 'msg_big'), 99);
+    assert.ok(cache.size.entries <= 3 && cache.size.bytes <= 100);
+    cache.clear();
+  });
+});
