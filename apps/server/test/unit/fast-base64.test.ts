@@ -4,17 +4,10 @@
  * same result before and after it is installed (this test file's process only).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import PostalMime from 'postal-mime';
+import { type NamedMessage, normaliseParsed, sharedMessages } from '../helpers/mime-samples.js';
 import { installFastBase64 } from '../../src/ingest/fast-base64.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const SHARED = path.resolve(ROOT, '../shared');
 
 function withBody(body: string | Buffer, headers = 'Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=x.bin'): Buffer {
   return Buffer.concat([
@@ -24,19 +17,8 @@ function withBody(body: string | Buffer, headers = 'Content-Type: application/oc
   ]);
 }
 
-function messages(): Array<{ name: string; raw: Buffer }> {
-  const out: Array<{ name: string; raw: Buffer }> = [];
-  const corpus = path.join(SHARED, 'corpus/verification');
-  if (existsSync(corpus)) {
-    for (const f of readdirSync(corpus).filter((n) => n.endsWith('.eml')).sort()) out.push({ name: f, raw: readFileSync(path.join(corpus, f)) });
-  }
-  const maker = path.join(SHARED, 'tools/make-mime.mjs');
-  if (existsSync(maker)) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'fast-base64-'));
-    execFileSync(process.execPath, [maker, path.join(dir, 'sample.eml')]);
-    out.push({ name: 'sample-mime.eml', raw: readFileSync(path.join(dir, 'sample.eml')) });
-    rmSync(dir, { recursive: true, force: true });
-  }
+function messages(): NamedMessage[] {
+  const out = sharedMessages();
   // The project's own cases, so the comparison means something without ../shared too.
   const random = Buffer.alloc(300_000);
   for (let i = 0; i < random.length; i++) random[i] = (i * 7919 + (i >> 3)) & 0xff;
@@ -56,18 +38,13 @@ function messages(): Array<{ name: string; raw: Buffer }> {
   return out;
 }
 
-/** A stable comparison form (attachment contents as hex). */
-function normalise(email: unknown): string {
-  return JSON.stringify(email, (_k, v) => (v instanceof ArrayBuffer ? Buffer.from(v).toString('hex') : v));
-}
-
 test('the fast base64 decoder gives postal-mime the very bytes its own decoder gives', async () => {
   const all = messages();
   const before = [];
-  for (const m of all) before.push(normalise(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' })));
+  for (const m of all) before.push(normaliseParsed(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' })));
   assert.equal(await installFastBase64(), true, 'postal-mime\'s Base64Decoder was not found where fast-base64.ts looks for it');
   for (const [i, m] of all.entries()) {
-    const after = normalise(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' }));
+    const after = normaliseParsed(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' }));
     assert.equal(after, before[i], `${m.name}: output differs`);
   }
   // The comparison was over real content: the big attachment decoded to its 300,000 bytes.

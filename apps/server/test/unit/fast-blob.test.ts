@@ -4,41 +4,18 @@
  * Node's Blob (main thread) and with FastBlob (a worker thread).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import PostalMime from 'postal-mime';
+import { type NamedMessage, normaliseParsed, sharedMessages } from '../helpers/mime-samples.js';
 import { FastBlob } from '../../src/ingest/fast-blob.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const SHARED = path.resolve(ROOT, '../shared');
-
-function messages(): Array<{ name: string; raw: Buffer }> {
-  const out: Array<{ name: string; raw: Buffer }> = [];
-  const corpus = path.join(SHARED, 'corpus/verification');
-  if (existsSync(corpus)) {
-    for (const f of readdirSync(corpus).filter((n) => n.endsWith('.eml')).sort()) out.push({ name: f, raw: readFileSync(path.join(corpus, f)) });
-  }
-  const maker = path.join(SHARED, 'tools/make-mime.mjs');
-  if (existsSync(maker)) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'fast-blob-'));
-    execFileSync(process.execPath, [maker, path.join(dir, 'sample.eml')]);
-    out.push({ name: 'sample-mime.eml', raw: readFileSync(path.join(dir, 'sample.eml')) });
-    rmSync(dir, { recursive: true, force: true });
-  }
+function messages(): NamedMessage[] {
+  const out = sharedMessages();
   // Edge cases of the joins: QP soft breaks and escapes at chunk ends, empty and binary parts.
   out.push({ name: 'qp-edges', raw: Buffer.from('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nH=C3=A9llo=\r\n w=\r\norld =3D=3D end=\r\n') });
   out.push({ name: 'empty-attachment', raw: Buffer.from('Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=x.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n\r\n--b--\r\n') });
   return out;
-}
-
-/** A stable comparison form (attachment contents as hex). */
-function normalise(email: unknown): string {
-  return JSON.stringify(email, (_k, v) => (v instanceof ArrayBuffer ? Buffer.from(v).toString('hex') : v));
 }
 
 const WORKER = `
@@ -71,7 +48,7 @@ test('postal-mime gives identical results with FastBlob in a worker', async () =
   const all = messages();
   assert.ok(all.length >= 3);
   const expected = [];
-  for (const m of all) expected.push(normalise(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' })));
+  for (const m of all) expected.push(normaliseParsed(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' })));
   const worker = new Worker(WORKER, {
     eval: true,
     workerData: {

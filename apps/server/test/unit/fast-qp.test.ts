@@ -4,18 +4,11 @@
  * parse to the same result before and after it is installed (this test file's process only).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import PostalMime from 'postal-mime';
+import { type NamedMessage, normaliseParsed, sharedMessages } from '../helpers/mime-samples.js';
 import { FastBlob } from '../../src/ingest/fast-blob.js';
 import { installFastQp } from '../../src/ingest/fast-qp.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const SHARED = path.resolve(ROOT, '../shared');
 
 function qp(body: string | Buffer, charset = 'utf-8', type = 'text/plain'): Buffer {
   return Buffer.concat([
@@ -24,19 +17,8 @@ function qp(body: string | Buffer, charset = 'utf-8', type = 'text/plain'): Buff
   ]);
 }
 
-function messages(): Array<{ name: string; raw: Buffer }> {
-  const out: Array<{ name: string; raw: Buffer }> = [];
-  const corpus = path.join(SHARED, 'corpus/verification');
-  if (existsSync(corpus)) {
-    for (const f of readdirSync(corpus).filter((n) => n.endsWith('.eml')).sort()) out.push({ name: f, raw: readFileSync(path.join(corpus, f)) });
-  }
-  const maker = path.join(SHARED, 'tools/make-mime.mjs');
-  if (existsSync(maker)) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'fast-qp-'));
-    execFileSync(process.execPath, [maker, path.join(dir, 'sample.eml')]);
-    out.push({ name: 'sample-mime.eml', raw: readFileSync(path.join(dir, 'sample.eml')) });
-    rmSync(dir, { recursive: true, force: true });
-  }
+function messages(): NamedMessage[] {
+  const out = sharedMessages();
   // The project's own cases, so the comparison means something without ../shared too.
   const long = Array.from({ length: 6000 }, (_v, i) => `<a href=3D"https://x.test/${i}">caf=C3=A9 n=C2=B0${i}</a>=\r\n`).join('');
   out.push(
@@ -59,19 +41,14 @@ function messages(): Array<{ name: string; raw: Buffer }> {
   return out;
 }
 
-/** A stable comparison form (attachment contents as hex). */
-function normalise(email: unknown): string {
-  return JSON.stringify(email, (_k, v) => (v instanceof ArrayBuffer ? Buffer.from(v).toString('hex') : v));
-}
-
 test('the fast quoted-printable join gives postal-mime the very bytes its own gives', async () => {
   (globalThis as { Blob: unknown }).Blob = FastBlob; // as in the parser processes
   const all = messages();
   const before = [];
-  for (const m of all) before.push(normalise(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' })));
+  for (const m of all) before.push(normaliseParsed(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' })));
   assert.equal(await installFastQp(), true, 'postal-mime\'s QPDecoder was not found where fast-qp.ts looks for it');
   for (const [i, m] of all.entries()) {
-    const after = normalise(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' }));
+    const after = normaliseParsed(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' }));
     assert.equal(after, before[i], `${m.name}: output differs`);
   }
   // The comparison was over decoded content, not empty results.
