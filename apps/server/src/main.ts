@@ -20,6 +20,7 @@ import { LiveHub } from './http/ws.js';
 import { closeParser, startParser } from './ingest/parse.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { TtlSweeper } from './jobs/ttl-sweeper.js';
+import { MailboxGoneBroadcast } from './mailbox/mailbox-gone.js';
 import { MailboxService } from './mailbox/mailbox-service.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { MessageReader } from './read/message-reader.js';
@@ -51,9 +52,11 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const adapters = await openAdapters(config, (message, err) => log.warn({ err: { message: err.message } }, message));
   const { store, keyring, bus, rateLimits } = adapters;
   const keys = new KeyService(keyring, master.key, config.keyEpochSeconds * 1000);
+  // A deleted or swept mailbox is forgotten on every node, whichever deleted it.
+  const gone = new MailboxGoneBroadcast(bus, keys, log.child({ component: 'mailbox-gone' }));
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
-  });
+  }, gone);
   const reader = new MessageReader(store, keys, clock);
   // Webhooks (issue 6): outbox rows written with each message, delivered by a dispatcher.
   const webhooks = createWebhooks({ config, store, keys, reader, clock, log });
@@ -121,9 +124,10 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   });
   const hub = new LiveHub(ctx);
   hub.attach(http.server);
-  mailboxes.onDeleted = (mailbox) => hub.mailboxGone(mailbox, 'deleted');
+  gone.onGone((notice) => hub.mailboxGone(notice.mailboxId, notice.reason));
+  await gone.start();
 
-  const sweeper = new TtlSweeper(store, keys, clock, log.child({ component: 'sweeper' }), config.sweepIntervalMs);
+  const sweeper = new TtlSweeper(store, keys, gone, clock, log.child({ component: 'sweeper' }), config.sweepIntervalMs);
   await http.listen({ port: config.port, host: config.host });
   const httpAddr = http.server.address();
   const httpPort = typeof httpAddr === 'object' && httpAddr ? httpAddr.port : config.port;
@@ -144,6 +148,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       hub.close();
       await http.close();
       await sweeper.stop();
+      gone.stop();
       await closeParser();
       await customDomains.stop();
       await webhooks.stop(Math.min(config.shutdownGraceMs, 5000));

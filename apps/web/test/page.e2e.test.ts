@@ -420,6 +420,29 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
     }
   });
 
+  it('replaces an address deleted elsewhere on the mailbox.deleted event, without falling back to polling', async () => {
+    const doomed = await newMailbox();
+    const { context, page } = await openPage({ mailbox: doomed });
+    try {
+      assert.equal(await addressOf(page), doomed.email);
+      await page.waitForSelector('[data-testid=conn][data-state=connected]');
+      const inboxReads: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/api/inbox.php') && r.url().includes(encodeURIComponent(doomed.email))) inboxReads.push(r.url());
+      });
+      const res = await fetch(`${svc.httpUrl}/api/delete.php`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: doomed.email, token: doomed.token }),
+      });
+      assert.equal(res.status, 200);
+      await eventually(async () => (await addressOf(page)) !== doomed.email, 'a new address after the delete elsewhere');
+      assert.match((await page.textContent('[data-testid=card-note]')) ?? '', /no longer exists/);
+      assert.deepEqual(inboxReads, [], 'told by the event, not by a 404 from polling');
+      assert.equal((await storedOf(page)).email, await addressOf(page));
+    } finally {
+      await context.close();
+    }
+  });
+
   it('replaces an expired address, on load and while open', async () => {
     const stale: Stored = { email: 'old@tempmail.local', token: 'x', expires_at: new Date(Date.now() - 1000).toISOString() };
     const a = await openPage({ mailbox: stale });

@@ -88,3 +88,12 @@ export interface MessageNotice {
   mailboxId: string;
   messageId: string;
 }
+
+/** Why a mailbox went away before or at its expiry. */
+export type MailboxGoneReason = 'deleted' | 'expired';
+
+/** A mailbox was deleted or swept: every node drops what it holds of it. Ids only, like MessageNotice. */
+export interface MailboxGoneNotice {
+  mailboxId: string;
+  reason: MailboxGoneReason;
+}

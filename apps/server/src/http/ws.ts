@@ -1,15 +1,23 @@
 /**
  * Live push over WebSocket: /ws (mailbox token) and /v1/ws (API key). The handshake is checked
  * before the upgrade (Origin, rate limit, credentials); then each notice from the bus is read,
- * decrypted and sent as the contract's event. Heartbeat pings drop dead peers.
+ * decrypted and sent as the contract's event. When the mailbox expires or is deleted (on any
+ * node: see mailbox/mailbox-gone.ts), its sockets get `mailbox.expired` / `mailbox.deleted` and
+ * are closed with 4000. Heartbeat pings drop dead peers.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../domain/errors.js';
-import type { Mailbox } from '../domain/types.js';
+import type { Mailbox, MailboxGoneReason } from '../domain/types.js';
 import type { HttpContext } from './context.js';
 import { errorBody } from './errors.js';
+
+/** This node's sockets of one mailbox, with its address for the mailbox-gone event. */
+interface MailboxSockets {
+  address: string;
+  sockets: Set<WebSocket>;
+}
 
 /** A bus subscription opened before the handshake completes; `start` flushes what it held. */
 interface Subscription {
@@ -22,7 +30,7 @@ export class LiveHub {
   private readonly heartbeat: NodeJS.Timeout;
   /** Last sign of life (pong or frame) of each socket; silent past TEMPMAIL_WS_IDLE_MS = closed. */
   private readonly lastSeen = new WeakMap<WebSocket, number>();
-  private readonly byMailbox = new Map<string, Set<WebSocket>>();
+  private readonly byMailbox = new Map<string, MailboxSockets>();
 
   constructor(private readonly ctx: HttpContext) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.http.wsMaxFrameBytes, perMessageDeflate: false });
@@ -41,10 +49,18 @@ export class LiveHub {
     return this.wss.clients.size;
   }
 
-  /** Tells a deleted mailbox's subscribers and closes their sockets. */
-  mailboxGone(mailbox: Mailbox, reason: 'expired' | 'deleted'): void {
-    for (const ws of this.byMailbox.get(mailbox.id) ?? []) {
-      ws.send(JSON.stringify({ event: `mailbox.${reason}`, email: mailbox.address }));
+  /**
+   * Tells a deleted or expired mailbox's subscribers on this node and closes their sockets.
+   * Idempotent: the mailbox's sockets are let go at once, so a repeated notice finds none.
+   */
+  mailboxGone(mailboxId: string, reason: MailboxGoneReason): void {
+    const entry = this.byMailbox.get(mailboxId);
+    if (!entry) return;
+    this.byMailbox.delete(mailboxId);
+    const frame = JSON.stringify({ event: `mailbox.${reason}`, email: entry.address });
+    for (const ws of entry.sockets) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      ws.send(frame);
       ws.close(4000, `mailbox ${reason}`);
     }
   }
@@ -112,21 +128,22 @@ export class LiveHub {
     seen();
     ws.on('pong', seen);
     ws.on('message', seen); // clients may ping with any small frame (TEMPMAIL_WS_MAX_FRAME_BYTES at most)
-    let set = this.byMailbox.get(mailbox.id);
-    if (!set) this.byMailbox.set(mailbox.id, (set = new Set()));
-    set.add(ws);
+    const entry: MailboxSockets = this.byMailbox.get(mailbox.id) ?? { address: mailbox.address, sockets: new Set() };
+    this.byMailbox.set(mailbox.id, entry);
+    const { sockets } = entry;
+    sockets.add(ws);
     subscription.start((messageId) => {
       this.ctx.reader.event(mailbox, messageId).then((event) => {
         if (event && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(event));
       }, (err) => this.ctx.log.warn({ err: { message: (err as Error).message } }, 'reading an event failed'));
     });
-    const expiry = setTimeout(() => this.mailboxGone(mailbox, 'expired'), Math.max(0, mailbox.expiresAt - this.ctx.clock.now()));
+    const expiry = setTimeout(() => this.mailboxGone(mailbox.id, 'expired'), Math.max(0, mailbox.expiresAt - this.ctx.clock.now()));
     expiry.unref();
     ws.on('close', () => {
       clearTimeout(expiry);
       subscription.unsubscribe();
-      set.delete(ws);
-      if (set.size === 0 && this.byMailbox.get(mailbox.id) === set) this.byMailbox.delete(mailbox.id);
+      sockets.delete(ws);
+      if (sockets.size === 0 && this.byMailbox.get(mailbox.id) === entry) this.byMailbox.delete(mailbox.id);
     });
   }
 

@@ -1,10 +1,12 @@
 /**
- * Purges expired mailboxes (rows, attachments, outbox) and destroys the key-encryption keys
- * of epochs that have ended. Safe on many nodes at once: deletes are idempotent and a KEK is
- * destroyed only after its epoch's last mailbox expired.
+ * Purges expired mailboxes (rows, attachments, outbox), has every node forget them, and
+ * destroys the key-encryption keys of epochs that have ended. Safe on many nodes at once:
+ * deletes and mailbox-gone notices are idempotent and a KEK is destroyed only after its
+ * epoch's last mailbox expired.
  */
 import type { Logger } from 'pino';
 import type { KeyService } from '../crypto/key-service.js';
+import type { MailboxGoneAnnouncer } from '../mailbox/mailbox-gone.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 
@@ -17,6 +19,7 @@ export class TtlSweeper {
   constructor(
     private readonly store: Store,
     private readonly keys: KeyService,
+    private readonly gone: MailboxGoneAnnouncer,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly intervalMs: number,
@@ -43,7 +46,7 @@ export class TtlSweeper {
         const expired = await this.store.mailboxes.listExpired(now, BATCH);
         for (const mailbox of expired) {
           await this.store.mailboxes.delete(mailbox.id);
-          this.keys.forget(mailbox.id);
+          await this.gone.announce({ mailboxId: mailbox.id, reason: 'expired' });
         }
         purged += expired.length;
         if (expired.length < BATCH) break;

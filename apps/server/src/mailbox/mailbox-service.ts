@@ -7,6 +7,7 @@ import type { Mailbox } from '../domain/types.js';
 import { hashSecret } from '../keys/api-keys.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import type { MailboxGoneAnnouncer } from './mailbox-gone.js';
 
 export interface TtlBounds {
   defaultSeconds: number;
@@ -35,14 +36,13 @@ export function normaliseAddress(input: unknown): string | null {
 }
 
 export class MailboxService {
-  /** Called when a mailbox is deleted early (live subscribers are told). */
-  onDeleted: (mailbox: Mailbox) => void = () => {};
-
   constructor(
     private readonly store: Store,
     private readonly keys: KeyService,
     private readonly clock: Clock,
     private readonly ttl: TtlBounds,
+    /** Told after a delete, so every node drops the mailbox's plaintext and tells its WebSockets. */
+    private readonly gone: MailboxGoneAnnouncer,
   ) {}
 
   /** Parses `ttl=` within the configured bounds (and the plan's); 400 outside them. */
@@ -106,10 +106,9 @@ export class MailboxService {
     return mailbox;
   }
 
-  /** Deletes a mailbox and all its messages now. */
+  /** Deletes a mailbox and all its messages now, and has every node forget it. */
   async deleteNow(mailbox: Mailbox): Promise<void> {
     await this.store.mailboxes.delete(mailbox.id);
-    this.keys.forget(mailbox.id);
-    this.onDeleted(mailbox);
+    await this.gone.announce({ mailboxId: mailbox.id, reason: 'deleted' });
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The event-bus contract, for every EventBus adapter (memory and Redis, see bus.test.ts).
+ * The event-bus contract, for every EventBus adapter (memory and Redis, see bus.test.ts):
+ * new-message notices per mailbox, and mailbox-gone notices to every listener on every node.
  * "Not delivered" is proven without sleeping: after the notice that must not arrive, a sentinel
  * notice is published on a watched mailbox; the bus keeps order, so once the sentinel arrived
  * the other would have too.
@@ -7,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe } from 'node:test';
-import type { MessageNotice } from '../../src/domain/types.js';
+import type { MailboxGoneNotice, MessageNotice } from '../../src/domain/types.js';
 import type { EventBus } from '../../src/ports/event-bus.js';
 import { suiteFixture } from './services.js';
 
@@ -24,12 +25,13 @@ export type BusFactory = () => Promise<BusFixture>;
 
 const mbx = () => `mbx_${randomBytes(8).toString('hex')}`;
 const notice = (mailboxId: string): MessageNotice => ({ mailboxId, messageId: `msg_${randomBytes(8).toString('hex')}` });
+const goneNotice = (mailboxId: string, reason: MailboxGoneNotice['reason'] = 'deleted'): MailboxGoneNotice => ({ mailboxId, reason });
 
-/** Collects notices and lets a test wait for the n-th one. */
-export class Inbox {
-  readonly got: MessageNotice[] = [];
+/** Collects notices (new-message ones unless told) and lets a test wait for the n-th one. */
+export class Inbox<T = MessageNotice> {
+  readonly got: T[] = [];
   private waiters: Array<() => void> = [];
-  readonly listener = (n: MessageNotice) => {
+  readonly listener = (n: T) => {
     this.got.push(n);
     for (const w of this.waiters.splice(0)) w();
   };
@@ -55,6 +57,19 @@ async function publishThenSync(via: EventBus, n: MessageNotice, sentinelBus: Eve
   await via.publish(n);
   await sentinelBus.publish(notice(mailbox));
   await sentinel.waitFor(1);
+  off();
+}
+
+/** Publishes mailbox-gone `n` on `via`, then a sentinel gone notice, and waits for it on `sub`. */
+async function publishGoneThenSync(via: EventBus, n: MailboxGoneNotice, sub: EventBus): Promise<void> {
+  const sentinel = goneNotice(mbx());
+  const seen = new Inbox<MailboxGoneNotice>();
+  const off = await sub.subscribeMailboxGone((g) => {
+    if (g.mailboxId === sentinel.mailboxId) seen.listener(g);
+  });
+  await via.publishMailboxGone(n);
+  await via.publishMailboxGone(sentinel);
+  await seen.waitFor(1);
   off();
 }
 
@@ -124,6 +139,87 @@ export function runBusContract(name: string, factory: BusFactory, opts: { spansN
       await ok.waitFor(1);
       offBad();
       offOk();
+    });
+
+    test('a mailbox-gone notice reaches every gone listener, with its id and reason, and no message subscriber', async ({ bus }) => {
+      const a = mbx();
+      const first = new Inbox<MailboxGoneNotice>();
+      const second = new Inbox<MailboxGoneNotice>();
+      const messages = new Inbox();
+      const offFirst = await bus.subscribeMailboxGone(first.listener);
+      const offSecond = await bus.subscribeMailboxGone(second.listener);
+      const offMessages = await bus.subscribe(a, messages.listener);
+      const deleted = goneNotice(a, 'deleted');
+      const expired = goneNotice(mbx(), 'expired');
+      await bus.publishMailboxGone(deleted);
+      await bus.publishMailboxGone(expired);
+      for (const i of [first, second]) {
+        await i.waitFor(2);
+        assert.deepEqual(i.got, [deleted, expired]);
+      }
+      await publishThenSync(bus, notice(mbx()), bus, bus);
+      assert.deepEqual(messages.got, [], 'a gone notice is not a message notice');
+      const m = notice(a);
+      await bus.publish(m);
+      await messages.waitFor(1);
+      await publishGoneThenSync(bus, goneNotice(mbx()), bus);
+      assert.deepEqual(first.got.filter((g) => g.mailboxId === a), [deleted], 'a message notice is not a gone notice');
+      offFirst();
+      offSecond();
+      offMessages();
+    });
+
+    test('unsubscribing a gone listener stops delivery to it only; calling it twice is harmless', async ({ bus }) => {
+      const stays = new Inbox<MailboxGoneNotice>();
+      const leaves = new Inbox<MailboxGoneNotice>();
+      const offStays = await bus.subscribeMailboxGone(stays.listener);
+      const offLeaves = await bus.subscribeMailboxGone(leaves.listener);
+      offLeaves();
+      offLeaves();
+      const n = goneNotice(mbx());
+      await bus.publishMailboxGone(n);
+      await stays.waitFor(1);
+      assert.deepEqual(stays.got, [n]);
+      assert.deepEqual(leaves.got, []);
+      offStays();
+      await publishGoneThenSync(bus, goneNotice(mbx()), bus);
+      assert.equal(stays.got.length, 1, 'nothing after unsubscribing');
+
+      const back = new Inbox<MailboxGoneNotice>();
+      const offBack = await bus.subscribeMailboxGone(back.listener);
+      await bus.publishMailboxGone(n);
+      await back.waitFor(1);
+      offBack();
+    });
+
+    test('a throwing gone listener does not stop the others', async ({ bus }) => {
+      const ok = new Inbox<MailboxGoneNotice>();
+      const offBad = await bus.subscribeMailboxGone(() => { throw new Error('boom'); });
+      const offOk = await bus.subscribeMailboxGone(ok.listener);
+      await bus.publishMailboxGone(goneNotice(mbx()));
+      await ok.waitFor(1);
+      offBad();
+      offOk();
+    });
+
+    if (opts.spansNodes) test('a mailbox-gone notice reaches every node, the publisher\'s included (when the bus spans nodes)', async ({ bus, peer }) => {
+      assert.ok(peer, `${name} spans nodes but its fixture has no peer`);
+      const onPeer = new Inbox<MailboxGoneNotice>();
+      const onBus = new Inbox<MailboxGoneNotice>();
+      const offPeer = await peer.subscribeMailboxGone(onPeer.listener);
+      const offBus = await bus.subscribeMailboxGone(onBus.listener);
+      const fromBus = goneNotice(mbx(), 'deleted');
+      const fromPeer = goneNotice(mbx(), 'expired');
+      await bus.publishMailboxGone(fromBus);
+      await peer.publishMailboxGone(fromPeer);
+      await onPeer.waitFor(2);
+      await onBus.waitFor(2);
+      // Each node sees the other's notice and its own; order across two publishers is not promised.
+      for (const got of [onPeer.got, onBus.got]) assert.deepEqual(new Set(got.map((g) => JSON.stringify(g))), new Set([fromBus, fromPeer].map((g) => JSON.stringify(g))));
+      offPeer();
+      await publishGoneThenSync(bus, goneNotice(mbx()), peer);
+      assert.equal(onPeer.got.length, 2, 'the peer\'s listener unsubscribed');
+      offBus();
     });
 
     if (opts.spansNodes) test('two nodes see each other\'s notices (when the bus spans nodes)', async ({ bus, peer }) => {

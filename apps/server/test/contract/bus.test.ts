@@ -1,6 +1,6 @@
 /**
  * Runs the event-bus contract against the in-process bus and Redis (two RedisBus instances =
- * two nodes), plus the Redis wire format and reference-counted subscriptions.
+ * two nodes), plus the Redis wire formats and reference-counted subscriptions.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { MemoryBus } from '../../src/adapters/bus-memory/memory-bus.js';
 import { RedisBus } from '../../src/adapters/redis/index.js';
+import type { MailboxGoneNotice } from '../../src/domain/types.js';
 import { Inbox, runBusContract } from './bus.contract.js';
 import { deleteRedisPrefix, requireRedis, ServiceUnavailable, skipOrFail, TEST_REDIS_URL, uniqueName } from './services.js';
 
@@ -98,6 +99,57 @@ describe('redis bus only', () => {
     await s.raw.publish(channel, JSON.stringify({ mailboxId, messageId: 'msg_ok', subject: 'ignored extra' }));
     await inbox.waitFor(1);
     assert.deepEqual(inbox.got, [{ mailboxId, messageId: 'msg_ok' }]);
+    off();
+  });
+
+  it('publishes mailbox-gone notices as {"mailboxId","reason"} on <prefix>mailbox-gone, one SUBSCRIBE per node', async (t) => {
+    const s = await setup(t);
+    if (!s) return;
+    const channel = `${PREFIX}mailbox-gone`;
+    assert.equal(s.bus.mailboxGoneChannel, channel);
+    const plain = new RedisBus(TEST_REDIS_URL);
+    opened.push(plain);
+    assert.equal(plain.mailboxGoneChannel, 'tempmail:mailbox-gone', 'the default channel name');
+    const numsub = async () => Number(((await s.raw.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    const seen: string[] = [];
+    const sub = new Redis(TEST_REDIS_URL);
+    opened.push({ close: () => sub.disconnect() });
+    sub.on('message', (_c: string, payload: string) => seen.push(payload));
+    await sub.subscribe(channel);
+    assert.equal(await numsub(), 1, 'only the raw subscriber so far');
+
+    const one = new Inbox<MailboxGoneNotice>();
+    const two = new Inbox<MailboxGoneNotice>();
+    const [offOne, offTwo] = await Promise.all([s.bus.subscribeMailboxGone(one.listener), s.bus.subscribeMailboxGone(two.listener)]);
+    assert.equal(await numsub(), 2, 'one SUBSCRIBE for two local listeners');
+    const mailboxId = `mbx_${randomBytes(6).toString('hex')}`;
+    await s.bus.publishMailboxGone({ mailboxId, reason: 'expired' });
+    await one.waitFor(1);
+    await two.waitFor(1);
+    const seenBy = Date.now() + 3000;
+    while (seen.length === 0 && Date.now() < seenBy) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(seen, [JSON.stringify({ mailboxId, reason: 'expired' })]);
+    offOne();
+    assert.equal(await numsub(), 2);
+    offTwo();
+    const deadline = Date.now() + 3000;
+    while ((await numsub()) !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await numsub(), 1, 'UNSUBSCRIBEd after the last listener left');
+  });
+
+  it('ignores foreign payloads on the mailbox-gone channel', async (t) => {
+    const s = await setup(t);
+    if (!s) return;
+    const inbox = new Inbox<MailboxGoneNotice>();
+    const off = await s.bus.subscribeMailboxGone(inbox.listener);
+    const channel = s.bus.mailboxGoneChannel;
+    const mailboxId = `mbx_${randomBytes(6).toString('hex')}`;
+    for (const foreign of ['not json', 'null', JSON.stringify({ mailboxId, reason: 'vanished' }), JSON.stringify({ mailboxId: 7, reason: 'deleted' }), JSON.stringify({ mailboxId, messageId: 'msg_x' })]) {
+      await s.raw.publish(channel, foreign);
+    }
+    await s.raw.publish(channel, JSON.stringify({ mailboxId, reason: 'deleted', extra: 'ignored' }));
+    await inbox.waitFor(1);
+    assert.deepEqual(inbox.got, [{ mailboxId, reason: 'deleted' }]);
     off();
   });
 });

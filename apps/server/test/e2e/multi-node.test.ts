@@ -1,11 +1,15 @@
 /**
  * Two nodes on one PostgreSQL schema and one Redis, sharing TEMPMAIL_MASTER_KEY: a mailbox made
  * on node B receives mail through node A's SMTP and B's WebSocket pushes it (fan-out through
- * Redis); B keeps serving after A is killed; and nothing in the database holds the plaintext.
+ * Redis); a mailbox deleted on B is gone from A's memory and A's WebSockets are told; B keeps
+ * serving after A is killed; and nothing in the database holds the plaintext.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
@@ -33,6 +37,8 @@ describe('multi-node on PostgreSQL + Redis', () => {
   let db: pg.Client | null = null;
   let redis: Redis | null = null;
   const sockets: WebSocket[] = [];
+  /** Where node A writes V8 heap snapshots on SIGUSR2 (Node's own --heapsnapshot-signal). */
+  const heapDir = mkdtempSync(path.join(tmpdir(), 'tempmail-heap-'));
 
   before(async () => {
     try {
@@ -51,7 +57,10 @@ describe('multi-node on PostgreSQL + Redis', () => {
       TEMPMAIL_DOMAINS: DOMAIN,
     };
     // Both start at once: their migrations race for the advisory lock.
-    [a, b] = await Promise.all([startService(env), startService(env)]);
+    [a, b] = await Promise.all([
+      startService({ ...env, NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${heapDir}` }),
+      startService(env),
+    ]);
     db = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await db.connect();
     redis = new Redis(TEST_REDIS_URL);
@@ -63,6 +72,7 @@ describe('multi-node on PostgreSQL + Redis', () => {
     await b?.stop();
     await db?.end();
     redis?.disconnect();
+    rmSync(heapDir, { recursive: true, force: true });
     if (!unavailable) await dropSchemas(TEST_DATABASE_URL, [schema, keyringSchema]).catch(() => {});
   });
 
@@ -149,6 +159,61 @@ describe('multi-node on PostgreSQL + Redis', () => {
     // No waiting: the first requests after B's answer must already miss.
     assert.equal((await http(`${a!.httpUrl}/api/inbox.php?${qs({ email: box.email, token: box.token })}`)).status, 404);
     assert.equal((await readOnA()).status, 404);
+  });
+
+  /** Node A's whole JS heap, as written by V8 (only what is reachable: a snapshot collects garbage first). */
+  const heapOfA = async (): Promise<string> => {
+    const earlier = new Set(readdirSync(heapDir));
+    a!.process.kill('SIGUSR2');
+    return eventually(async () => {
+      const file = readdirSync(heapDir).find((f) => !earlier.has(f) && f.endsWith('.heapsnapshot'));
+      if (!file) return null;
+      const text = readFileSync(path.join(heapDir, file), 'utf8');
+      try {
+        JSON.parse(text); // complete only once it parses
+      } catch {
+        return null;
+      }
+      rmSync(path.join(heapDir, file));
+      return text;
+    }, 60_000, 100);
+  };
+
+  it('a mailbox deleted on B: A\'s WebSocket gets mailbox.deleted and closes, and A\'s memory drops its plaintext', async (t) => {
+    if (!ready(t)) return;
+    /** A mailbox on A with one message sent through B's SMTP (A only sees its plaintext by reading it), read on A. */
+    const readOnA = async () => {
+      const marks = { subject: `GoneSubj${randomBytes(8).toString('hex')}`, body: `GoneBody${randomBytes(8).toString('hex')}` };
+      const box = await generate(a!);
+      await sendMail(b!.smtpPort, { to: box.email, subject: `Hello ${marks.subject}`, text: `Read me on A: ${marks.body}` });
+      const [message] = await inbox(a!, box);
+      const read = () => http(`${a!.httpUrl}/api/read.php?${qs({ email: box.email, token: box.token, id: message.id })}`);
+      const first = await read();
+      assert.equal(first.status, 200);
+      assert.match(first.body.body, new RegExp(marks.body));
+      return { box, marks, read };
+    };
+    const doomed = await readOnA();
+    const kept = await readOnA(); // stays: proves the snapshot after the delete still shows cached plaintext
+    const { ws, frames } = await openWs(a!, doomed.box);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    const heapBefore = await heapOfA();
+    for (const m of [doomed.marks.subject, doomed.marks.body]) assert.ok(heapBefore.includes(m), 'positive control: A\'s read caches hold the plaintext');
+
+    const del = await http(`${b!.httpUrl}/api/delete.php`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: doomed.box.email, token: doomed.box.token }),
+    });
+    assert.equal(del.status, 200);
+    const code = await Promise.race([closed, new Promise<string>((resolve) => setTimeout(() => resolve('not closed within 5 s'), 5000))]);
+    assert.equal(code, 4000, 'A closes the socket of the deleted mailbox');
+    assert.deepEqual(frames, [{ event: 'mailbox.deleted', email: doomed.box.email }]);
+    assert.equal((await doomed.read()).status, 404);
+    assert.equal((await kept.read()).status, 200);
+
+    const heapAfter = await heapOfA();
+    for (const m of [kept.marks.subject, kept.marks.body]) assert.ok(heapAfter.includes(m), 'control: A still holds a live mailbox\'s plaintext');
+    assert.equal(heapAfter.includes(doomed.marks.subject), false, 'A still holds the deleted mailbox\'s subject');
+    assert.equal(heapAfter.includes(doomed.marks.body), false, 'A still holds the deleted mailbox\'s body');
   });
 
   it('stores no plaintext: no table column in either schema (nor pg_dump) holds the subject or body markers', async (t) => {

@@ -10,11 +10,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import pino from 'pino';
+import { MemoryBus } from '../../src/adapters/bus-memory/memory-bus.js';
 import { SqliteKeyring } from '../../src/adapters/sqlite/keyring.js';
 import { SqliteStore } from '../../src/adapters/sqlite/store.js';
 import { KeyService } from '../../src/crypto/key-service.js';
 import { AppError } from '../../src/domain/errors.js';
 import type { Mailbox, StoredMessage } from '../../src/domain/types.js';
+import { MailboxGoneBroadcast } from '../../src/mailbox/mailbox-gone.js';
 import { MailboxService } from '../../src/mailbox/mailbox-service.js';
 import { MessageReader } from '../../src/read/message-reader.js';
 
@@ -36,7 +39,8 @@ describe('read caches on SQLite', () => {
     store = new SqliteStore(path.join(dir, 'tempmail.db'));
     keyring = new SqliteKeyring(path.join(dir, 'keyring.db'));
     keys = new KeyService(keyring, randomBytes(32));
-    mailboxes = new MailboxService(store, keys, clock, { defaultSeconds: 3600, minSeconds: 60, maxSeconds: 86_400 });
+    const gone = new MailboxGoneBroadcast(new MemoryBus(), keys, pino({ level: 'silent' }));
+    mailboxes = new MailboxService(store, keys, clock, { defaultSeconds: 3600, minSeconds: 60, maxSeconds: 86_400 }, gone);
     reader = new MessageReader(store, keys, clock);
   });
 

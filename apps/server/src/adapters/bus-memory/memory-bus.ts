@@ -1,20 +1,14 @@
 /** In-process event bus: the embedded default for a single node. */
-import type { MessageNotice } from '../../domain/types.js';
-import type { EventBus, NoticeListener } from '../../ports/event-bus.js';
+import type { MailboxGoneNotice, MessageNotice } from '../../domain/types.js';
+import type { EventBus, MailboxGoneListener, NoticeListener } from '../../ports/event-bus.js';
 
 export class MemoryBus implements EventBus {
   private readonly listeners = new Map<string, Set<NoticeListener>>();
+  private readonly goneListeners = new Set<MailboxGoneListener>();
 
   async publish(notice: MessageNotice): Promise<void> {
     const set = this.listeners.get(notice.mailboxId);
-    if (!set) return;
-    for (const listener of set) {
-      try {
-        listener(notice);
-      } catch {
-        // a failing subscriber must not stop the others
-      }
-    }
+    if (set) callEach(set, notice);
   }
 
   async subscribe(mailboxId: string, listener: NoticeListener): Promise<() => void> {
@@ -27,7 +21,31 @@ export class MemoryBus implements EventBus {
     };
   }
 
+  async publishMailboxGone(notice: MailboxGoneNotice): Promise<void> {
+    callEach(this.goneListeners, notice);
+  }
+
+  async subscribeMailboxGone(listener: MailboxGoneListener): Promise<() => void> {
+    // A distinct wrapper per call, so the same function subscribed twice counts twice.
+    const own: MailboxGoneListener = (n) => listener(n);
+    this.goneListeners.add(own);
+    return () => {
+      this.goneListeners.delete(own);
+    };
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
+    this.goneListeners.clear();
+  }
+}
+
+function callEach<T>(listeners: Iterable<(notice: T) => void>, notice: T): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener(notice);
+    } catch {
+      // a failing subscriber must not stop the others
+    }
   }
 }

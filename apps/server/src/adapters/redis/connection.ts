@@ -49,3 +49,24 @@ export async function closeRedis(redis: Redis): Promise<void> {
   }
   redis.disconnect();
 }
+
+/**
+ * Resolves once `redis` is ready, or rejects after `timeoutMs`. Subscriber connections send
+ * (UN)SUBSCRIBE only then: ioredis 5.8+ can interleave its connect handshake (CLIENT SETINFO,
+ * the INFO ready check) with a SUBSCRIBE queued while connecting, and that SUBSCRIBE is then
+ * lost (redis/ioredis#2037, fixed in ioredis 6).
+ */
+export function whenReady(redis: Redis, timeoutMs = 10_000): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis did not become ready within ${timeoutMs / 1000} s (check REDIS_URL)`));
+    }, timeoutMs);
+    redis.once('ready', onReady);
+  });
+}

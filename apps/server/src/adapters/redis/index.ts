@@ -3,6 +3,6 @@
  * `new RedisBus(url)` and `new RedisRateLimitStore(url)`, each with an optional
  * `{ prefix, onError }` (the prefix isolates test runs; default `tempmail:`).
  */
-export { RedisBus, encodeNotice, decodeNotice } from './bus.js';
+export { RedisBus, encodeNotice, decodeNotice, encodeMailboxGone, decodeMailboxGone } from './bus.js';
 export { RedisRateLimitStore } from './rate-limit.js';
 export { DEFAULT_PREFIX, type RedisAdapterOptions, type RedisErrorHandler } from './connection.js';
