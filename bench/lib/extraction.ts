@@ -73,8 +73,12 @@ export async function extractionBench(corpus: Buffer[], iterations: number, samp
 export interface ParseTimes {
   /** postal-mime as a library, on this thread (Node's own Blob). */
   postalMime: number;
-  /** postal-mime with the service's FastBlob (ingest/fast-blob.ts), in a worker thread. */
-  postalMimeFastBlob: number;
+  /**
+   * postal-mime with the service's fast paths, as its parser processes run it: FastBlob
+   * (ingest/fast-blob.ts) and the one-pass base64 and quoted-printable decoders (fast-base64.ts,
+   * fast-qp.ts), in a worker thread.
+   */
+  postalMimeFastPaths: number;
   /** mailparser's simpleParser. */
   mailparser: number;
   /**
@@ -108,12 +112,15 @@ async function msPerConcurrent(messages: Buffer[], iterations: number, inFlight:
   return round((performance.now() - started) / jobs, 4);
 }
 
-/** The code a worker runs to time postal-mime with FastBlob installed (never in this thread: fetch uses Blob). */
-const FAST_BLOB_WORKER = `
+/** The code a worker runs to time postal-mime with the service's fast paths installed (never in this thread: fetch uses Blob). */
+const FAST_PATHS_WORKER = `
   const { parentPort, workerData } = require('node:worker_threads');
   (async () => {
     const { installFastBlob } = await import(workerData.fastBlob);
     installFastBlob();
+    const { installFastBase64 } = await import(workerData.fastBase64);
+    const { installFastQp } = await import(workerData.fastQp);
+    if (!(await installFastBase64()) || !(await installFastQp())) throw new Error('postal-mime decoders not found');
     const { default: PostalMime } = await import(workerData.postalMime);
     const messages = workerData.messages.map((m) => Buffer.from(m));
     const run = async (n) => { for (let i = 0; i < n; i++) for (const m of messages) await PostalMime.parse(m, { attachmentEncoding: 'arraybuffer' }); };
@@ -124,11 +131,13 @@ const FAST_BLOB_WORKER = `
   })();
 `;
 
-async function msPerFastBlob(messages: Buffer[], iterations: number): Promise<number> {
-  const worker = new Worker(FAST_BLOB_WORKER, {
+async function msPerFastPaths(messages: Buffer[], iterations: number): Promise<number> {
+  const worker = new Worker(FAST_PATHS_WORKER, {
     eval: true,
     workerData: {
       fastBlob: dist('ingest/fast-blob.js'),
+      fastBase64: dist('ingest/fast-base64.js'),
+      fastQp: dist('ingest/fast-qp.js'),
       postalMime: import.meta.resolve('postal-mime'),
       messages: messages.map((m) => new Uint8Array(m)),
       iterations,
@@ -145,7 +154,7 @@ async function msPerFastBlob(messages: Buffer[], iterations: number): Promise<nu
 export async function parseBench(messages: Buffer[], iterations: number): Promise<ParseTimes> {
   return {
     postalMime: await msPer(messages, iterations, (raw) => PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' })),
-    postalMimeFastBlob: await msPerFastBlob(messages, iterations),
+    postalMimeFastPaths: await msPerFastPaths(messages, iterations),
     mailparser: await msPer(messages, iterations, (raw) => simpleParser(raw)),
     serverParseMail: await msPerConcurrent(messages, iterations, 16),
   };

@@ -73,7 +73,7 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
       if (!smtpSkipped && process.platform === 'linux') positiveStat(r.ingest[p].serviceCpuMs?.total, `ingest.${p}.serviceCpuMs.total`); // from /proc
     }
     for (const set of ['sample28k', 'corpus']) {
-      for (const k of ['postalMime', 'postalMimeFastBlob', 'mailparser', 'serverParseMail']) positive(r.parse[set][k], `parse.${set}.${k}`);
+      for (const k of ['postalMime', 'postalMimeFastPaths', 'mailparser', 'serverParseMail']) positive(r.parse[set][k], `parse.${set}.${k}`);
     }
     assert.ok(r.backends, 'backends section present (n/a unless requested)');
     assert.ok(Array.isArray(r.table) && r.table.length > 10, 'table rows');
