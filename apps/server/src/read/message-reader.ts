@@ -39,6 +39,13 @@ export function parseLimit(input: unknown): number {
   return Math.min(Number(input), MAX_PAGE);
 }
 
+/** True when `refs` lists exactly `ids`, in order. */
+function sameIds(ids: string[], refs: MessageRef[]): boolean {
+  if (ids.length !== refs.length) return false;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== refs[i]!.id) return false;
+  return true;
+}
+
 /** Rough bytes of a decrypted summary or view in memory (strings as UTF-16), for the caches' bounds. */
 const approxBytes = (strings: Array<string | null>): number => strings.reduce((n, x) => n + 64 + 2 * (x?.length ?? 0), 0);
 
@@ -49,20 +56,28 @@ export class MessageReader {
    */
   private readonly summaries: PlaintextCache<MessageSummary>;
   private readonly views: PlaintextCache<MessageView>;
+  /**
+   * Serialised inbox answers by (mailbox, limit, before), each with the ids it lists: served
+   * again only while the store lists the very same ids (a message never changes once stored,
+   * so the same ids make the same answer). Saves JSON.stringify on inbox polling.
+   */
+  private readonly listings: PlaintextCache<{ ids: string[]; json: string }>;
 
   constructor(private readonly store: Store, private readonly keys: KeyService, clock: Clock = systemClock) {
     const now = () => clock.now();
     this.summaries = new PlaintextCache({ maxEntries: 20_000, maxBytes: 16 << 20 }, now);
     this.views = new PlaintextCache({ maxEntries: 2_000, maxBytes: 32 << 20 }, now);
+    this.listings = new PlaintextCache({ maxEntries: 2_000, maxBytes: 16 << 20 }, now);
     keys.onForget((mailboxId) => {
       this.summaries.dropMailbox(mailboxId);
       this.views.dropMailbox(mailboxId);
+      this.listings.dropMailbox(mailboxId);
     });
   }
 
   /** True while decrypted data of the mailbox is held in memory (tests, diagnostics). */
   holdsPlaintextOf(mailboxId: string): boolean {
-    return this.summaries.holds(mailboxId) || this.views.holds(mailboxId);
+    return this.summaries.holds(mailboxId) || this.views.holds(mailboxId) || this.listings.holds(mailboxId);
   }
 
   private async cipher(mailbox: Mailbox): Promise<MailboxCipher> {
@@ -93,6 +108,26 @@ export class MessageReader {
     if (before !== undefined && typeof before !== 'string') throw badRequest('before must be a message id.');
     const cipher = await this.cipher(mailbox);
     const refs = await this.store.messages.listRefs(mailbox.id, limit, before || undefined);
+    return this.summariesOf(mailbox, cipher, refs);
+  }
+
+  /** The same listing as {@link list}, serialised as the JSON answer (the same bytes). */
+  async listJson(mailbox: Mailbox, limit: number, before?: string): Promise<string> {
+    if (before !== undefined && typeof before !== 'string') throw badRequest('before must be a message id.');
+    const cipher = await this.cipher(mailbox);
+    const refs = await this.store.messages.listRefs(mailbox.id, limit, before || undefined);
+    const key = `${mailbox.id}\n${limit}\n${before ?? ''}`;
+    const known = this.listings.get(mailbox.id, key);
+    if (known && sameIds(known.ids, refs)) return known.json;
+    const listed = await this.summariesOf(mailbox, cipher, refs);
+    const json = JSON.stringify(listed);
+    // Only a complete listing is kept: one that missed a message deleted meanwhile is not the store's.
+    if (listed.length === refs.length) this.listings.set(mailbox, key, { ids: refs.map((r) => r.id), json }, 64 + 2 * json.length);
+    return json;
+  }
+
+  /** The summaries of `refs`, decrypting only those not seen before; a message gone meanwhile is left out. */
+  private async summariesOf(mailbox: Mailbox, cipher: MailboxCipher, refs: MessageRef[]): Promise<MessageSummary[]> {
     const out: Array<MessageSummary | undefined> = refs.map((ref) => this.summaries.get(mailbox.id, ref.id));
     const missing = refs.filter((_, i) => out[i] === undefined);
     if (missing.length === 0) return out as MessageSummary[];
@@ -104,6 +139,7 @@ export class MessageReader {
     }
     return listed;
   }
+
 
   /**
    * One message with its body, parsed code and link. A view decrypted before is served again

@@ -38,10 +38,12 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     return ctx.mailboxes.authorizeToken(p.email, p.token);
   };
 
-  app.get('/api/inbox.php', async (request) => {
+  app.get('/api/inbox.php', async (request, reply) => {
     const mailbox = await resolve(request);
     const p = params(request);
-    return ctx.reader.list(mailbox, parseLimit(p.limit), p.before);
+    // Already JSON (the reader keeps it while the listing is unchanged): sent as it is.
+    reply.type('application/json; charset=utf-8');
+    return ctx.reader.listJson(mailbox, parseLimit(p.limit), p.before);
   });
 
   registerMessageContent(app, ctx, '/api', resolve);
