@@ -55,7 +55,8 @@ export class MessageReader {
    * (read.php decrypts a body once). Both drop a mailbox with its data key and at its expiry.
    */
   private readonly summaries: PlaintextCache<MessageSummary>;
-  private readonly views: PlaintextCache<MessageView>;
+  /** Message views with their JSON answer (read.php serialises none it has answered before). */
+  private readonly views: PlaintextCache<{ view: MessageView; json: string }>;
   /**
    * Serialised inbox answers by (mailbox, limit, before), each with the ids it lists: served
    * again only while the store lists the very same ids (a message never changes once stored,
@@ -146,6 +147,15 @@ export class MessageReader {
    * once the store confirms the message is still there (a cheap query: no sealed column).
    */
   async get(mailbox: Mailbox, id: unknown): Promise<MessageView> {
+    return (await this.viewOf(mailbox, id)).view;
+  }
+
+  /** The same view as {@link get}, serialised as the JSON answer (the same bytes). */
+  async getJson(mailbox: Mailbox, id: unknown): Promise<string> {
+    return (await this.viewOf(mailbox, id)).json;
+  }
+
+  private async viewOf(mailbox: Mailbox, id: unknown): Promise<{ view: MessageView; json: string }> {
     if (typeof id !== 'string' || id === '') throw badRequest('id is missing.');
     const cached = this.views.get(mailbox.id, id);
     if (cached) {
@@ -160,10 +170,12 @@ export class MessageReader {
       html: body.html,
       attachments: body.attachments.map((a) => ({ filename: a.filename, content_type: a.contentType, size: a.size })),
     };
-    this.views.set(mailbox, id, view, approxBytes([view.sender, view.subject, view.body, view.html, view.otp, view.confirmation_link])
+    const entry = { view, json: JSON.stringify(view) };
+    this.views.set(mailbox, id, entry, 2 * entry.json.length + approxBytes([view.sender, view.subject, view.body, view.html, view.otp, view.confirmation_link])
       + view.attachments.reduce((n, a) => n + approxBytes([a.filename, a.content_type]), 0));
-    return view;
+    return entry;
   }
+
 
   /** The decrypted body (for the HTML view and attachments). */
   async openBody(mailbox: Mailbox, id: unknown): Promise<{ cipher: MailboxCipher; row: MessageDetailRow; body: MessageBodyPlain }> {

@@ -84,11 +84,13 @@ describe('read caches on SQLite', () => {
     await deliver(mailbox, 'two');
     assert.deepEqual(await subjects(mailbox), ['two', 'one']);
     assert.equal((await reader.get(mailbox, first)).subject, 'one');
+    assert.equal(await reader.getJson(mailbox, first), JSON.stringify(await reader.get(mailbox, first)), 'read.php answers the view as JSON');
     await deliver(mailbox, 'three', 1); // keeps the newest only: 'one' and 'two' are trimmed
     assert.deepEqual(await subjects(mailbox), ['three']);
     await deliver(mailbox, 'four', 1); // one in, one out: a listing of the same length, other ids
     assert.deepEqual(await subjects(mailbox), ['four']);
     await assert.rejects(reader.get(mailbox, first), notFound, 'a trimmed message must not be served from the view cache');
+    await assert.rejects(reader.getJson(mailbox, first), notFound, 'nor its kept JSON');
   });
 
   it('sees a row deleted by another connection at once', async () => {

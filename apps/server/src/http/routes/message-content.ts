@@ -34,7 +34,9 @@ export function messageCsp(allowRemote: boolean): string {
 export function registerMessageContent(app: FastifyInstance, ctx: HttpContext, prefix: string, resolve: MailboxResolver): void {
   app.get(`${prefix}/read.php`, async (request, reply) => {
     const mailbox = await resolve(request, reply);
-    return ctx.reader.get(mailbox, params(request).id);
+    // Already JSON (the reader keeps it with the decrypted view): sent as it is.
+    reply.type('application/json; charset=utf-8');
+    return ctx.reader.getJson(mailbox, params(request).id);
   });
 
   app.get(`${prefix}/raw.php`, async (request, reply) => {
