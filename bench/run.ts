@@ -363,7 +363,7 @@ async function main(): Promise<void> {
       rows.push({ section: 'extraction', measure: 'extract() on the 28 KB multipart sample', unit: 'µs', value: ex.usPerSample ?? NaN });
     }
     if (want('parse')) {
-      log('parse: postal-mime vs mailparser vs the server parseMail()');
+      log('parse: postal-mime vs mailparser vs the service parse path');
       const corpus = loadCorpus();
       const sampleBuf = [readFileSync(sample)];
       const onSample = await parseBench(sampleBuf, o.parseIterations);

@@ -1,6 +1,6 @@
 /**
  * CPU micro-benchmarks in this process: extraction (µs per message over the verification
- * corpus) and MIME parsing (postal-mime vs mailparser, and the server's own parseMail path).
+ * corpus) and MIME parsing (postal-mime vs mailparser, and the server's own parse path).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +19,7 @@ import { CORPUS_DIR, REPO_ROOT, round } from './util.js';
  */
 const dist = (file: string) => pathToFileURL(path.join(REPO_ROOT, 'apps/server/dist', file)).href;
 const { extract } = (await import(dist('extract/index.js'))) as typeof ExtractModule;
-const { parseMail, prepareMail } = (await import(dist('ingest/parse.js'))) as typeof ParseModule;
+const { parseMailInline, prepareMail } = (await import(dist('ingest/parse.js'))) as typeof ParseModule;
 
 /** The server's default parse limits and parser processes, from its own config defaults. */
 const { smtp } = (await import(dist('config/index.js')) as typeof ConfigModule).loadConfig({});
@@ -44,7 +44,7 @@ export interface ExtractionResult {
 export async function extractionBench(corpus: Buffer[], iterations: number, sample?: Buffer): Promise<ExtractionResult> {
   const parsed = [];
   for (const raw of corpus) {
-    const p = await parseMail(raw, DEFAULT_LIMITS);
+    const p = await parseMailInline(raw, DEFAULT_LIMITS);
     // A message kept raw would make extraction look free: the figure would be meaningless.
     if (p.unparsed) throw new Error(`the server did not parse a corpus message: ${p.unparsed}`);
     parsed.push(p);
@@ -59,7 +59,7 @@ export async function extractionBench(corpus: Buffer[], iterations: number, samp
   if (sink < 0) throw new Error('unreachable');
   const result: ExtractionResult = { messages: parsed.length, iterations, usPerMessage: round((ms * 1000) / (iterations * parsed.length)) };
   if (sample) {
-    const p = await parseMail(sample, DEFAULT_LIMITS);
+    const p = await parseMailInline(sample, DEFAULT_LIMITS);
     if (p.unparsed) throw new Error(`the server did not parse the sample: ${p.unparsed}`);
     const n = Math.max(20, iterations * 4);
     for (let i = 0; i < 20; i++) extract(p);

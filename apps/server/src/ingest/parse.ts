@@ -401,14 +401,6 @@ function poolsFor(limits: ParseLimits): { small: ParserPool; large: ParserPool }
 }
 
 /**
- * Parses a raw message (kept as is in this form for the benchmarks and tests); never throws:
- * beyond the limits the message is kept raw with a reason. Always on the calling thread.
- */
-export function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
-  return parseMailInline(raw, limits);
-}
-
-/**
  * Parses and extracts a raw message and returns what ingest stores; never throws. With
  * `parseWorkers` > 0 the work happens in parser processes: that many for messages up to 1 MiB
  * and as many again for bigger ones.

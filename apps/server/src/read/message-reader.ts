@@ -106,17 +106,13 @@ export class MessageReader {
    * is exact); only the summaries not yet decrypted are read from the store.
    */
   async list(mailbox: Mailbox, limit: number, before?: string): Promise<MessageSummary[]> {
-    if (before !== undefined && typeof before !== 'string') throw badRequest('before must be a message id.');
-    const cipher = await this.cipher(mailbox);
-    const refs = await this.store.messages.listRefs(mailbox.id, limit, before || undefined);
+    const { cipher, refs } = await this.listed(mailbox, limit, before);
     return this.summariesOf(mailbox, cipher, refs);
   }
 
   /** The same listing as {@link list}, serialised as the JSON answer (the same bytes). */
   async listJson(mailbox: Mailbox, limit: number, before?: string): Promise<string> {
-    if (before !== undefined && typeof before !== 'string') throw badRequest('before must be a message id.');
-    const cipher = await this.cipher(mailbox);
-    const refs = await this.store.messages.listRefs(mailbox.id, limit, before || undefined);
+    const { cipher, refs } = await this.listed(mailbox, limit, before);
     const key = `${mailbox.id}\n${limit}\n${before ?? ''}`;
     const known = this.listings.get(mailbox.id, key);
     if (known && sameIds(known.ids, refs)) return known.json;
@@ -125,6 +121,13 @@ export class MessageReader {
     // Only a complete listing is kept: one that missed a message deleted meanwhile is not the store's.
     if (listed.length === refs.length) this.listings.set(mailbox, key, { ids: refs.map((r) => r.id), json }, 64 + 2 * json.length);
     return json;
+  }
+
+  /** The mailbox's cipher and the refs of one page of its listing, newest first. */
+  private async listed(mailbox: Mailbox, limit: number, before?: string): Promise<{ cipher: MailboxCipher; refs: MessageRef[] }> {
+    if (before !== undefined && typeof before !== 'string') throw badRequest('before must be a message id.');
+    const cipher = await this.cipher(mailbox);
+    return { cipher, refs: await this.store.messages.listRefs(mailbox.id, limit, before || undefined) };
   }
 
   /** The summaries of `refs`, decrypting only those not seen before; a message gone meanwhile is left out. */
