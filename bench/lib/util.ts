@@ -48,7 +48,7 @@ export function stat(values: number[]): Stat {
   const s = [...v].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median: round(median), min: round(s[0]), max: round(s[s.length - 1]), runs: v.map(round) };
+  return { median: round(median), min: round(s[0]), max: round(s[s.length - 1]), runs: v.map((x) => round(x)) };
 }
 
 /** Nearest-rank percentile of unsorted samples. */
