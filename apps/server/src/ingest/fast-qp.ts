@@ -72,18 +72,65 @@ function appendText(self: JoinedBytes, s: string, from: number, to: number): voi
 /** QPDecoder#decodeChunks: the bytes of one stretch of decoded lines, appended. */
 function decodeChunks(this: JoinedBytes, text: string): void {
   const s = text.replace(SOFT_LINE_BREAK, '');
+  // Quoted-printable is 7-bit: nearly always the stretch is ASCII and is decoded as bytes.
+  if (Buffer.byteLength(s, 'utf8') === s.length) decodeAscii(this, s);
+  else decodeText(this, s);
+}
+
+/** The byte of an escape `=XX` at `i` in `b` (an escape must end before `end`), or -1. */
+function escapeByteAt(b: Buffer, i: number, end: number): number {
+  if (b[i] !== 61 || i + 2 >= end) return -1;
+  const hi = hexValue(b[i + 1]);
+  const lo = hi < 0 ? -1 : hexValue(b[i + 2]);
+  return lo < 0 ? -1 : (hi << 4) | lo;
+}
+
+/**
+ * An ASCII stretch: copied in with one native write, then decoded in place in one pass (the
+ * write position never passes the read position, so nothing unread is overwritten).
+ */
+function decodeAscii(self: JoinedBytes, s: string): void {
+  const start = self.fastLength ?? 0;
+  const out = reserve(self, s.length);
+  const end = start + out.write(s, start, 'latin1');
+  let r = start;
+  // Text before the first escape; postal-mime drops it when it is "=" or "=X".
+  if (out[r] === 61 && escapeByteAt(out, r, end) < 0) {
+    if (end - start < 3) r = end;
+    else if (escapeByteAt(out, r + 1, end) >= 0) r += 1;
+    else if (escapeByteAt(out, r + 2, end) >= 0) r += 2;
+  }
+  let w = start;
+  while (r < end) {
+    const c = out[r];
+    if (c === 61) {
+      const byte = escapeByteAt(out, r, end);
+      if (byte >= 0) {
+        out[w++] = byte;
+        r += 3;
+        continue;
+      }
+    }
+    out[w++] = c;
+    r++;
+  }
+  self.fastLength = w;
+}
+
+/** A stretch with non-ASCII text (8-bit input): escapes give bytes, the text between them UTF-8. */
+function decodeText(self: JoinedBytes, s: string): void {
   let i = s.indexOf('=');
   while (i !== -1 && escapeAt(s, i) < 0) i = s.indexOf('=', i + 1);
   // Text before the first escape; postal-mime drops it when it is "=" or "=X".
   const first = i === -1 ? s.length : i;
-  if (!(s.charCodeAt(0) === 61 && first < 3)) appendText(this, s, 0, first);
+  if (!(s.charCodeAt(0) === 61 && first < 3)) appendText(self, s, 0, first);
   while (i !== -1) {
-    const out = reserve(this, 1);
-    out[this.fastLength ?? 0] = escapeAt(s, i);
-    this.fastLength = (this.fastLength ?? 0) + 1;
+    const out = reserve(self, 1);
+    out[self.fastLength ?? 0] = escapeAt(s, i);
+    self.fastLength = (self.fastLength ?? 0) + 1;
     let next = s.indexOf('=', i + 3);
     while (next !== -1 && escapeAt(s, next) < 0) next = s.indexOf('=', next + 1);
-    appendText(this, s, i + 3, next === -1 ? s.length : next);
+    appendText(self, s, i + 3, next === -1 ? s.length : next);
     i = next;
   }
 }
