@@ -4,6 +4,7 @@
  */
 import { FastBlob } from './fast-blob.js';
 import { installFastBase64 } from './fast-base64.js';
+import { installFastLineLoop } from './fast-line-loop.js';
 import { installFastQp } from './fast-qp.js';
 import { type ParseLimits, parseMailInline, prepare } from './parse.js';
 
@@ -16,6 +17,7 @@ if (!process.send) throw new Error('parse-worker runs as a child process (fork) 
 // Its base64 and quoted-printable bodies decoded in one pass each (fast-base64.ts, fast-qp.ts);
 // if postal-mime moved its decoders, its own are kept (slower, same result).
 if (!(await installFastBase64())) process.emitWarning('postal-mime base64 decoder not found: using its own (slower)');
+if (!installFastLineLoop()) process.emitWarning('postal-mime line loop not found: using its own (slower)');
 if (!(await installFastQp())) process.emitWarning('postal-mime quoted-printable decoder not found: using its own (slower)');
 
 process.on('message', (job: { raw: Uint8Array; envelopeFrom: string; limits: ParseLimits }) => {
