@@ -17,6 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFastifyBaseline } from './lib/baseline-fastify.js';
 import { startSink } from './lib/baseline-sink.js';
+import { postfixSinkPath, startPostfixSink } from './lib/postfix-sink.js';
 import { extractionBench, loadCorpus, parseBench } from './lib/extraction.js';
 import { type LatencyResult, webhookLatency, wsLatency } from './lib/latency.js';
 import { readLoad } from './lib/read-load.js';
@@ -83,10 +84,21 @@ interface IngestFigures {
   sink?: Stat;
   sinkCpuMs?: Stat;
   ratio?: Stat;
+  /** Reference points (multipart only): Postfix smtp-sink, and smtp-server plus postal-mime alone. */
+  postfixSink?: Stat;
+  parseOnly?: Stat;
+  parseOnlyCpuMs?: Stat;
+  ratioToParseOnly?: Stat;
   warnings: string[];
 }
 
-async function ingest(svc: Service, sink: { port: number; pid: number } | null, o: BenchOptions, sample: string) {
+/** The reference servers the issue's figures came from, started for the multipart load. */
+interface References {
+  postfix: { port: number; pid: number } | null;
+  parseOnly: { port: number; pid: number };
+}
+
+async function ingest(svc: Service, sink: { port: number; pid: number } | null, o: BenchOptions, sample: string, refs: References | null = null) {
   const payloads = { plain4k: 4096 as number | string, multipart28k: sample };
   const out: Record<string, IngestFigures> = {};
   for (const [name, body] of Object.entries(payloads)) {
@@ -95,8 +107,21 @@ async function ingest(svc: Service, sink: { port: number; pid: number } | null, 
     const cpuMain: number[] = [];
     const sinkRuns: number[] = [];
     const sinkCpu: number[] = [];
+    const postfixRuns: number[] = [];
+    const parseRuns: number[] = [];
+    const parseCpu: number[] = [];
     const warnings: string[] = [];
+    const withRefs = refs !== null && name === 'multipart28k';
     for (let r = 0; r < o.runs; r++) {
+      if (withRefs && refs.postfix) postfixRuns.push((await smtpLoad(refs.postfix.port, 'inbox@localhost', o.ingestMessages, body, o.sessions)).msgPerSec);
+      if (withRefs) {
+        // Fewer messages: it is the slowest of all (a run still lasts seconds).
+        const n = Math.max(50, Math.round(o.ingestMessages / 2));
+        const p = await smtpLoad(refs.parseOnly.port, 'inbox@localhost', n, body, o.sessions, 300, refs.parseOnly.pid);
+        parseRuns.push(p.msgPerSec);
+        parseCpu.push(p.cpuMsPerMsg?.total ?? NaN);
+        log(`  ingest ${name} run ${r + 1}: references: Postfix smtp-sink ${postfixRuns[r] ?? 'n/a'} msg/s, smtp-server + postal-mime ${p.msgPerSec} msg/s (CPU ${p.cpuMsPerMsg?.total} ms/msg)`);
+      }
       if (sink) {
         const s = await smtpLoad(sink.port, 'inbox@localhost', o.ingestMessages, body, o.sessions, 300, sink.pid);
         sinkRuns.push(s.msgPerSec);
@@ -116,6 +141,12 @@ async function ingest(svc: Service, sink: { port: number; pid: number } | null, 
     out[name] = sink
       ? { service, serviceCpuMs, sink: stat(sinkRuns), sinkCpuMs: stat(sinkCpu), ratio: ratio(service, stat(sinkRuns)), warnings: [...new Set(warnings)] }
       : { service, serviceCpuMs, warnings: [...new Set(warnings)] };
+    if (withRefs) {
+      if (postfixRuns.length) out[name].postfixSink = stat(postfixRuns);
+      out[name].parseOnly = stat(parseRuns);
+      out[name].parseOnlyCpuMs = stat(parseCpu);
+      out[name].ratioToParseOnly = ratio(service, stat(parseRuns));
+    }
   }
   return out;
 }
@@ -264,8 +295,13 @@ async function main(): Promise<void> {
           else {
             log('ingest: smtp-source, 16 sessions reusing connections, service vs bare smtp-server sink');
             const sink = await startSink();
+            const parseOnly = await startSink(true);
+            const postfixBin = postfixSinkPath();
+            if (!postfixBin) log('SKIP the Postfix smtp-sink reference: smtp-sink is not installed (it comes with smtp-source, in the postfix package)');
+            const postfix = postfixBin ? await startPostfixSink(postfixBin) : null;
             try {
-              const ing = await ingest(svc, { port: sink.port, pid: sink.child.pid! }, o, sample);
+              const refs = { postfix, parseOnly: { port: parseOnly.port, pid: parseOnly.child.pid! } };
+              const ing = await ingest(svc, { port: sink.port, pid: sink.child.pid! }, o, sample, refs);
               results.ingest = ing;
               for (const [name, label] of [['plain4k', '4 KB plain'], ['multipart28k', '28 KB multipart']] as const) {
                 const x = ing[name];
@@ -276,10 +312,15 @@ async function main(): Promise<void> {
                 rows.push({ section: 'ingest', measure: `${label}: service / sink`, unit: 'ratio', value: x.ratio!,
                   target: isMime ? '>= 0.33' : undefined, holds: isMime ? x.ratio!.median >= 1 / 3 : undefined });
                 rows.push({ section: 'ingest', measure: `${label}: server CPU per message (main thread)`, unit: 'ms',
-                  value: `${x.serviceCpuMs.total.median} (${x.serviceCpuMs.main.median}); sink ${x.sinkCpuMs!.median}` });
+                  value: `${x.serviceCpuMs.total.median} (${x.serviceCpuMs.main.median}); sink ${x.sinkCpuMs!.median}${x.parseOnlyCpuMs ? `; parse-only ${x.parseOnlyCpuMs.median}` : ''}` });
+                if (x.parseOnly) {
+                  if (x.postfixSink) rows.push({ section: 'ingest', measure: `${label}: reference: Postfix smtp-sink (issue: ~4,000)`, unit: 'msg/s', value: x.postfixSink });
+                  rows.push({ section: 'ingest', measure: `${label}: reference: smtp-server + postal-mime, parse only (issue: 650–750)`, unit: 'msg/s', value: x.parseOnly });
+                  rows.push({ section: 'ingest', measure: `${label}: service / parse-only reference (issue's target: 1,000 / ~700 = ~1.4)`, unit: 'ratio', value: x.ratioToParseOnly! });
+                }
               }
             } finally {
-              await sink.stop();
+              await Promise.all([sink.stop(), parseOnly.stop(), postfix?.stop()]);
             }
           }
         }

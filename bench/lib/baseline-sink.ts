@@ -2,12 +2,17 @@
  * The ingest baseline: a bare smtp-server (same library and version, same options as the
  * service's SMTP ingress) that accepts every message and discards it. Runs as its own node
  * process, like the service. `node --import tsx bench/lib/baseline-sink.ts` prints "listening PORT".
+ *
+ * With `--parse` it is the issue's other reference point, "smtp-server plus parsing alone":
+ * each message is parsed with postal-mime as a library is used by default (on the event loop,
+ * none of the service's fast paths) before the 250, and then discarded.
  */
+import PostalMime from 'postal-mime';
 import { pathToFileURL } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import { BENCH_DIR, startHelper } from './util.js';
 
-export function startSinkServer(port = 0): Promise<number> {
+export function startSinkServer(port = 0, parse = false): Promise<number> {
   const server = new SMTPServer({
     name: 'mx.tempmail.local',
     banner: 'TempMail ESMTP',
@@ -26,8 +31,9 @@ export function startSinkServer(port = 0): Promise<number> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        Buffer.concat(chunks);
-        cb(null, '2.0.0 Ok: discarded');
+        const raw = Buffer.concat(chunks);
+        if (!parse) return cb(null, '2.0.0 Ok: discarded');
+        PostalMime.parse(raw).then(() => cb(null, '2.0.0 Ok: parsed and discarded'), (e: Error) => cb(e));
       });
     },
   });
@@ -39,12 +45,12 @@ export function startSinkServer(port = 0): Promise<number> {
   });
 }
 
-/** Starts the sink as a separate process. */
-export function startSink() {
-  return startHelper(`${BENCH_DIR}/lib/baseline-sink.ts`, []);
+/** Starts the sink (or, with `parse`, the parse-only reference) as a separate process. */
+export function startSink(parse = false) {
+  return startHelper(`${BENCH_DIR}/lib/baseline-sink.ts`, parse ? ['--parse'] : []);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  startSinkServer().then((port) => process.stdout.write(`listening ${port}\n`));
+  startSinkServer(0, process.argv.includes('--parse')).then((port) => process.stdout.write(`listening ${port}\n`));
   process.on('SIGTERM', () => process.exit(0));
 }

@@ -45,6 +45,10 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
         positiveStat(r.ingest[p].sink, `ingest.${p}.sink`);
         positiveStat(r.ingest[p].ratio, `ingest.${p}.ratio`);
       }
+      // The reference points for the multipart load (Postfix smtp-sink ships with smtp-source).
+      positiveStat(r.ingest.multipart28k.parseOnly, 'ingest.multipart28k.parseOnly');
+      positiveStat(r.ingest.multipart28k.ratioToParseOnly, 'ingest.multipart28k.ratioToParseOnly');
+      positiveStat(r.ingest.multipart28k.postfixSink, 'ingest.multipart28k.postfixSink');
       for (const p of ['inbox', 'read']) {
         positiveStat(r.read[p].service, `read.${p}.service`);
         positiveStat(r.read[p].baseline, `read.${p}.baseline`);
