@@ -64,6 +64,7 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
     positiveStat(r.latency.ws.light.p99, 'latency.ws.light.p99');
     assert.equal(r.latency.ws.light.lost, 0, 'every message reached the WebSocket');
     if (!('na' in r.latency.webhook)) positiveStat(r.latency.webhook.p99, 'latency.webhook.p99');
+    if (!smtpSkipped && !('na' in r.latency.webhook)) positiveStat(r.latency.webhookUnderLoad?.p99, 'latency.webhookUnderLoad.p99');
 
     positive(r.scale.mailboxes.count, 'scale.mailboxes.count');
     positive(r.scale.mailboxes.createPerSec, 'scale.mailboxes.createPerSec');
