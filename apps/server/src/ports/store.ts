@@ -50,7 +50,8 @@ export interface MessageStore {
   /**
    * Stores a message and its outbox rows durably (committed and synced to disk) before the
    * promise resolves. Concurrent calls are group-committed. Then trims the mailbox to
-   * `keepNewest` messages (0 = no limit).
+   * `keepNewest` messages (0 = no limit). The store takes the message's buffers: the caller
+   * must not use them afterwards (the SQLite writer thread moves them without a copy).
    */
   insert(message: StoredMessage, outbox: OutboxInsert[], keepNewest: number): Promise<void>;
   /** Newest first; `beforeId` pages past a message id. */

@@ -41,6 +41,15 @@ export function newMessage(mailboxId: string, over: Partial<StoredMessage> = {})
   };
 }
 
+/**
+ * `insert` takes the message's buffers (the SQLite writer thread moves them to its thread), so
+ * the suite hands the store a copy and keeps the original to compare with.
+ */
+function insertCopy(store: Store, m: StoredMessage, outbox: OutboxInsert[], keepNewest: number): Promise<void> {
+  const copy = (b: Buffer) => Buffer.from(b);
+  return store.messages.insert({ ...m, summary: copy(m.summary), body: copy(m.body), raw: copy(m.raw), attachments: m.attachments.map(copy) }, outbox, keepNewest);
+}
+
 const outboxFor = (m: StoredMessage, n: number): OutboxInsert[] =>
   Array.from({ length: n }, () => ({ id: rid('obx'), webhookId: rid('whk'), messageId: m.id, mailboxId: m.mailboxId }));
 
@@ -109,9 +118,9 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       await store.mailboxes.create(m);
       await store.mailboxes.create(other);
       const msgs = [newMessage(m.id), newMessage(m.id)];
-      for (const msg of msgs) await store.messages.insert(msg, outboxFor(msg, 2), 0);
+      for (const msg of msgs) await insertCopy(store, msg, outboxFor(msg, 2), 0);
       const kept = newMessage(other.id);
-      await store.messages.insert(kept, outboxFor(kept, 1), 0);
+      await insertCopy(store, kept, outboxFor(kept, 1), 0);
       assert.equal(await f.outboxRows(m.id), 4);
 
       assert.equal(await store.mailboxes.delete(m.id), true);
@@ -134,7 +143,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     test('mailboxes: concurrent deletes of one mailbox (several sweepers) succeed exactly once', async ({ store }) => {
       const m = newMailbox();
       await store.mailboxes.create(m);
-      await store.messages.insert(newMessage(m.id), [], 0);
+      await insertCopy(store, newMessage(m.id), [], 0);
       const results = await Promise.all(Array.from({ length: 5 }, () => store.mailboxes.delete(m.id)));
       assert.equal(results.filter(Boolean).length, 1);
     });
@@ -146,8 +155,8 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       await store.mailboxes.create(m);
       const first = newMessage(m.id, { receivedAt: Date.now() - 1000 });
       const second = newMessage(m.id, { receivedAt: Date.now() });
-      await store.messages.insert(first, [], 0);
-      await store.messages.insert(second, [], 0);
+      await insertCopy(store, first, [], 0);
+      await insertCopy(store, second, [], 0);
       const rows = await store.messages.list(m.id, 100);
       assert.deepEqual(rows.map((r) => r.id), [second.id, first.id]);
       assert.deepEqual(rows[1], { id: first.id, mailboxId: m.id, receivedAt: first.receivedAt, size: first.size, summary: first.summary });
@@ -163,7 +172,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const msgs: StoredMessage[] = [];
       for (let i = 0; i < 4; i++) {
         const msg = newMessage(m.id, { receivedAt: Date.now() + i });
-        await store.messages.insert(msg, [], 0);
+        await insertCopy(store, msg, [], 0);
         msgs.push(msg);
       }
       const strip = ({ id, mailboxId, receivedAt, size }: { id: string; mailboxId: string; receivedAt: number; size: number }) => ({ id, mailboxId, receivedAt, size });
@@ -178,7 +187,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
 
       // Asked again after each change: a cached answer must not survive it.
       const newest = newMessage(m.id, { receivedAt: Date.now() + 10 });
-      await store.messages.insert(newest, [], 2);
+      await insertCopy(store, newest, [], 2);
       assert.deepEqual((await store.messages.listRefs(m.id, 100)).map((r) => r.id), [newest.id, msgs[3].id]);
       assert.equal(await store.messages.ref(m.id, msgs[0].id), null, 'a trimmed message has no ref');
       assert.equal((await store.messages.summaries(m.id, [msgs[0].id])).size, 0);
@@ -205,7 +214,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const msgs: StoredMessage[] = [];
       for (let i = 0; i < 5; i++) {
         const msg = newMessage(m.id);
-        await store.messages.insert(msg, [], 0);
+        await insertCopy(store, msg, [], 0);
         msgs.push(msg);
       }
       const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);
@@ -222,7 +231,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       await store.mailboxes.create(m);
       await store.mailboxes.create(other);
       const msg = newMessage(m.id, { attachments: [randomBytes(10), randomBytes(20), Buffer.alloc(0)] });
-      await store.messages.insert(msg, [], 0);
+      await insertCopy(store, msg, [], 0);
       assert.deepEqual(await store.messages.get(m.id, msg.id), {
         id: msg.id, mailboxId: m.id, receivedAt: msg.receivedAt, size: msg.size, summary: msg.summary, body: msg.body,
       });
@@ -240,8 +249,8 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const m = newMailbox();
       await store.mailboxes.create(m);
       assert.deepEqual(await store.messages.usage(m.id), { count: 0, bytes: 0 });
-      await store.messages.insert(newMessage(m.id, { size: 1500 }), [], 0);
-      await store.messages.insert(newMessage(m.id, { size: 2500 }), [], 0);
+      await insertCopy(store, newMessage(m.id, { size: 1500 }), [], 0);
+      await insertCopy(store, newMessage(m.id, { size: 2500 }), [], 0);
       assert.deepEqual(await store.messages.usage(m.id), { count: 2, bytes: 4000 });
     });
 
@@ -251,14 +260,14 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const msgs: StoredMessage[] = [];
       for (let i = 0; i < 5; i++) {
         const msg = newMessage(m.id, { size: 100 });
-        await store.messages.insert(msg, [], 3);
+        await insertCopy(store, msg, [], 3);
         msgs.push(msg);
       }
       assert.deepEqual((await store.messages.list(m.id, 100)).map((r) => r.id), [msgs[4].id, msgs[3].id, msgs[2].id]);
       assert.deepEqual(await store.messages.usage(m.id), { count: 3, bytes: 300 });
       assert.equal(await store.messages.getRaw(m.id, msgs[0].id), null);
       assert.equal(await store.messages.getAttachment(m.id, msgs[1].id, 0), null);
-      await store.messages.insert(newMessage(m.id), [], 0);
+      await insertCopy(store, newMessage(m.id), [], 0);
       assert.equal((await store.messages.usage(m.id)).count, 4, 'keepNewest 0 = no limit');
     });
 
@@ -266,7 +275,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const m = newMailbox();
       await f.store.mailboxes.create(m);
       const msg = newMessage(m.id);
-      await f.store.messages.insert(msg, outboxFor(msg, 3), 0);
+      await insertCopy(f.store, msg, outboxFor(msg, 3), 0);
       assert.equal(await f.outboxRows(m.id), 3);
     });
 
@@ -276,21 +285,21 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       await store.mailboxes.create(m);
       const msg = newMessage(m.id);
       const taken = outboxFor(msg, 1);
-      await store.messages.insert(msg, taken, 0);
+      await insertCopy(store, msg, taken, 0);
       // The last write (an outbox row whose id is taken) fails after message, raw and attachments.
       const second = newMessage(m.id);
-      await assert.rejects(store.messages.insert(second, [{ ...taken[0], messageId: second.id }], 0));
+      await assert.rejects(insertCopy(store, second, [{ ...taken[0], messageId: second.id }], 0));
       assert.equal(await store.messages.get(m.id, second.id), null);
       assert.equal(await store.messages.getRaw(m.id, second.id), null);
       assert.equal(await store.messages.getAttachment(m.id, second.id, 0), null);
       assert.equal(await f.outboxRows(m.id), 1);
       assert.deepEqual((await store.messages.list(m.id, 10)).map((r) => r.id), [msg.id]);
       // Same message id again: refused, the first stays whole.
-      await assert.rejects(store.messages.insert(newMessage(m.id, { id: msg.id }), [], 0));
+      await assert.rejects(insertCopy(store, newMessage(m.id, { id: msg.id }), [], 0));
       assert.deepEqual(await store.messages.getRaw(m.id, msg.id), msg.raw);
       // A mailbox that does not exist: refused.
       const orphan = newMessage(rid('mbx'));
-      await assert.rejects(store.messages.insert(orphan, outboxFor(orphan, 1), 0));
+      await assert.rejects(insertCopy(store, orphan, outboxFor(orphan, 1), 0));
       assert.equal(await f.outboxRows(orphan.mailboxId), 0);
     });
 
@@ -298,7 +307,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const m = newMailbox();
       await store.mailboxes.create(m);
       const msgs = Array.from({ length: 25 }, () => newMessage(m.id));
-      await Promise.all(msgs.map((msg) => store.messages.insert(msg, [], 0)));
+      await Promise.all(msgs.map((msg) => insertCopy(store, msg, [], 0)));
       const listed = new Set((await store.messages.list(m.id, 100)).map((r) => r.id));
       assert.equal(listed.size, 25);
       for (const msg of msgs) assert.ok(listed.has(msg.id));

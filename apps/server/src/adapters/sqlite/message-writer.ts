@@ -33,3 +33,37 @@ export function messageBatchWriter(db: Db): (items: PendingInsert[]) => void {
   });
   return (items) => writeBatch.immediate(items);
 }
+
+/** Why one message of a batch could not be written (structured-cloneable, for the writer thread). */
+export interface WriteFailure {
+  message: string;
+  code?: string;
+}
+
+/**
+ * Writes a batch in one transaction; if that fails, each message alone, so one bad message fails
+ * only itself. Returns each message's failure, or null where it was committed.
+ */
+export function messageItemsWriter(db: Db): (items: PendingInsert[]) => Array<WriteFailure | null> {
+  const writeBatch = messageBatchWriter(db);
+  const failure = (e: unknown): WriteFailure => {
+    const err = e as Error & { code?: string };
+    return { message: err.message, code: err.code };
+  };
+  return (items) => {
+    try {
+      writeBatch(items);
+      return items.map(() => null);
+    } catch (e) {
+      if (items.length === 1) return [failure(e)];
+    }
+    return items.map((item) => {
+      try {
+        writeBatch([item]);
+        return null;
+      } catch (e) {
+        return failure(e);
+      }
+    });
+  };
+}

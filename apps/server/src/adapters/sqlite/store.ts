@@ -91,7 +91,8 @@ class SqliteMessages implements MessageStore {
   constructor(private readonly db: Db, file: string) {
     this.refLists = new UnchangedDbCache(db, 1_000);
     this.writer = new WriterThread(file, db);
-    this.committer = new GroupCommitter((items) => this.writer.write(items));
+    // The writer thread retries a failed batch message by message itself (it holds their buffers).
+    this.committer = new GroupCommitter((items) => this.writer.write(items), { perItem: true });
   }
 
   insert(message: StoredMessage, outbox: OutboxInsert[], keepNewest: number): Promise<void> {

@@ -1,13 +1,13 @@
 /** Worker thread body of writer-thread.ts: owns a second connection and commits message batches on it. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
-import { messageBatchWriter, type PendingInsert } from './message-writer.js';
+import { messageItemsWriter, type PendingInsert } from './message-writer.js';
 
 if (!parentPort) throw new Error('writer-worker runs as a worker thread only');
 const port = parentPort;
 // The main connection has created and migrated the file already: no migrations here.
 const db = openDatabase((workerData as { file: string }).file, [], 'wal');
-const write = messageBatchWriter(db);
+const write = messageItemsWriter(db);
 
 type Request = { kind: 'write'; seq: number; items: PendingInsert[] } | { kind: 'close' };
 
@@ -18,11 +18,5 @@ port.on('message', (req: Request) => {
     port.close();
     return;
   }
-  try {
-    write(req.items);
-    port.postMessage({ kind: 'done', seq: req.seq });
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    port.postMessage({ kind: 'done', seq: req.seq, error: { message: err.message, code: err.code } });
-  }
+  port.postMessage({ kind: 'done', seq: req.seq, failures: write(req.items) });
 });
