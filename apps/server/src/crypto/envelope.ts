@@ -8,7 +8,7 @@
  * (WAL frames, free pages, backups). See docs/encryption.md.
  */
 import { randomBytes } from 'node:crypto';
-import { open, seal } from './aead.js';
+import { open, seal, sealInSlices } from './aead.js';
 
 /** Associated data for one field of one message: binds a ciphertext to its place. */
 export const fieldAad = (mailboxId: string, messageId: string, field: string): string =>
@@ -46,6 +46,11 @@ export class MailboxCipher {
 
   seal(messageId: string, field: string, plaintext: Uint8Array | string): Buffer {
     return seal(this.dataKey, plaintext, fieldAad(this.mailboxId, messageId, field));
+  }
+
+  /** seal() for what may be big (the raw source, the body): one slice per event-loop turn. */
+  sealInSlices(messageId: string, field: string, plaintext: Uint8Array): Promise<Buffer> {
+    return sealInSlices(this.dataKey, plaintext, fieldAad(this.mailboxId, messageId, field));
   }
 
   open(messageId: string, field: string, blob: Buffer): Buffer {

@@ -63,15 +63,18 @@ export class IngestPipeline {
     if (!cipher) return null; // its epoch key is gone: the mailbox has expired meanwhile
     const id = newMessageId();
     const outbox = (await this.deps.outboxFor?.(mailbox, id)) ?? [];
+    // Big fields are sealed a slice per event-loop turn, so a 20 MB message does not stall the rest.
+    const attachments: Buffer[] = [];
+    for (const [i, content] of prepared.attachments.entries()) attachments.push(await cipher.sealInSlices(id, `attachment/${i}`, content));
     await this.deps.store.messages.insert({
       id,
       mailboxId: mailbox.id,
       receivedAt: this.deps.clock.now(),
       size: raw.length,
       summary: cipher.sealJson(id, 'summary', summary),
-      body: cipher.seal(id, 'body', prepared.body),
-      raw: cipher.seal(id, 'raw', raw),
-      attachments: prepared.attachments.map((content, i) => cipher.seal(id, `attachment/${i}`, content)),
+      body: await cipher.sealInSlices(id, 'body', prepared.body),
+      raw: await cipher.sealInSlices(id, 'raw', raw),
+      attachments,
     }, outbox, this.deps.limits.keepNewestPerMailbox(mailbox));
     return { mailboxId: mailbox.id, messageId: id, outboxRows: outbox.length };
   }

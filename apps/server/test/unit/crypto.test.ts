@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SqliteKeyring } from '../../src/adapters/sqlite/keyring.js';
-import { DecryptError, open, seal } from '../../src/crypto/aead.js';
+import { randomBytes } from 'node:crypto';
+import { DecryptError, open, seal, sealInSlices } from '../../src/crypto/aead.js';
 import { MailboxCipher, newDataKey } from '../../src/crypto/envelope.js';
 import { KeyService } from '../../src/crypto/key-service.js';
 
@@ -30,6 +31,22 @@ describe('AES-256-GCM seal/open', () => {
     const blob = seal(key, 'hello', 'mailbox-a');
     assert.throws(() => open(newDataKey(), blob, 'mailbox-a'), DecryptError);
     assert.throws(() => open(key, blob, 'mailbox-b'), DecryptError);
+  });
+
+  it('seals big plaintexts a slice per event-loop turn into the very format open() reads', async () => {
+    for (const size of [0, 999, 1000, 10_000, 10_001]) {
+      const plaintext = randomBytes(size);
+      const blob = await sealInSlices(key, plaintext, 'aad', 1000);
+      assert.equal(blob.length, seal(key, plaintext, 'aad').length, `size ${size}: same length as seal()`);
+      assert.deepEqual(open(key, blob, 'aad'), plaintext, `size ${size}: opens to the plaintext`);
+      assert.throws(() => open(key, blob, 'other'), DecryptError);
+    }
+    // Other work runs between the slices.
+    const order: string[] = [];
+    const big = sealInSlices(key, randomBytes(50_000), 'aad', 1000).then(() => order.push('sealed'));
+    setImmediate(() => order.push('other work'));
+    await big;
+    assert.deepEqual(order, ['other work', 'sealed']);
   });
 });
 
