@@ -16,7 +16,8 @@ import type { Mailbox } from '../domain/types.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import type { Config } from '../config/index.js';
 import { addressKey } from '../http/client-ip.js';
-import { findBareLf, normalizeBareLf } from './line-endings.js';
+import { concatInSlices } from '../runtime/in-slices.js';
+import { hasBareLf, normalizeBareLf } from './line-endings.js';
 import { REPLIES, SmtpReply } from './smtp-errors.js';
 
 export interface RecipientPolicy {
@@ -231,6 +232,8 @@ export class SmtpIngress {
     let chunks: Buffer[] = [];
     let bytes = 0;
     let oversized = false;
+    let bareLf = false;
+    let lastByte = -1;
     if (st) st.data = { windowStart: Date.now(), windowBytes: 0 };
     stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
@@ -241,6 +244,10 @@ export class SmtpIngress {
         chunks = [];
       } else {
         chunks.push(chunk);
+        if (!bareLf && chunk.length > 0) {
+          bareLf = hasBareLf(chunk, lastByte);
+          lastByte = chunk[chunk.length - 1];
+        }
       }
     });
     stream.on('error', (err) => {
@@ -255,7 +262,8 @@ export class SmtpIngress {
         st.messages++;
         st.storing = true;
       }
-      this.store(st, session, Buffer.concat(chunks, bytes))
+      concatInSlices(chunks, bytes)
+        .then((received) => this.store(st, session, received, bareLf))
         .then((reply) => cb(null, reply), (err: unknown) => {
           if (!(err instanceof SmtpReply)) this.deps.log.error({ err: { message: (err as Error).message } }, 'storing a message failed');
           cb(err instanceof SmtpReply ? err : REPLIES.tempFailure());
@@ -267,10 +275,10 @@ export class SmtpIngress {
   }
 
   /** Checks a received message against the disk, line-ending and mailbox-size policies, then stores it. */
-  private async store(st: SessionState | undefined, session: SMTPServerSession, received: Buffer): Promise<string> {
+  private async store(st: SessionState | undefined, session: SMTPServerSession, received: Buffer, bareLf: boolean): Promise<string> {
     if (this.deps.hasDiskRoom && !this.deps.hasDiskRoom()) throw REPLIES.diskFull();
     let raw = received;
-    if (findBareLf(raw) !== -1) {
+    if (bareLf) {
       if (this.deps.config.smtp.bareLf === 'reject') throw REPLIES.bareLf();
       raw = normalizeBareLf(raw);
     }
