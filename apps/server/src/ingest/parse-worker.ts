@@ -6,7 +6,7 @@ import { FastBlob } from './fast-blob.js';
 import { installFastBase64 } from './fast-base64.js';
 import { installFastLineLoop } from './fast-line-loop.js';
 import { installFastQp } from './fast-qp.js';
-import { type ParseLimits, parseMailInline, prepare } from './parse.js';
+import { type ParserReply, type ParserRequest, parseMailInline, prepare, sendPrepared } from './parse.js';
 
 if (!process.send) throw new Error('parse-worker runs as a child process (fork) only');
 
@@ -20,11 +20,24 @@ if (!(await installFastBase64())) process.emitWarning('postal-mime base64 decode
 if (!installFastLineLoop()) process.emitWarning('postal-mime line loop not found: using its own (slower)');
 if (!(await installFastQp())) process.emitWarning('postal-mime quoted-printable decoder not found: using its own (slower)');
 
-process.on('message', (job: { raw: Uint8Array; envelopeFrom: string; limits: ParseLimits }) => {
-  const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
+const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+/** The leading slices of a big message, until its job arrives with the rest. */
+let parts: Buffer[] = [];
+
+process.on('message', (request: ParserRequest) => {
+  if ('rawPart' in request) {
+    parts.push(asBuffer(request.rawPart));
+    return;
+  }
+  const job = request;
+  let raw = asBuffer(job.raw);
+  if (parts.length > 0) {
+    raw = Buffer.concat([...parts, raw]);
+    parts = [];
+  }
   void parseMailInline(raw, job.limits).then((parsed) => {
-    process.send!({ prepared: prepare(parsed, job.envelopeFrom) });
+    sendPrepared((reply: ParserReply) => process.send!(reply), prepare(parsed, job.envelopeFrom));
   });
 });
 process.on('disconnect', () => process.exit(0));
-process.send({ ready: true });
+process.send({ ready: true } satisfies ParserReply);

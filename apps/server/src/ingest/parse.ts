@@ -16,6 +16,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { SLICE_BYTES, concatInSlices, nextTurn } from '../runtime/in-slices.js';
 import { fileURLToPath } from 'node:url';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import type { MessageBodyPlain } from '../domain/types.js';
@@ -251,9 +252,56 @@ interface Slot {
   timer: NodeJS.Timeout | null;
   /** Why we killed it, when we did. */
   killedFor: string | null;
+  /** Slices of the current job's answer that came ahead of it. */
+  slices: Uint8Array[];
 }
 
 const MEMORY_POLL_MS = 200;
+
+/**
+ * What the service sends a parser process: the leading slices of a big message (`rawPart`),
+ * then the job with the rest (or all) of it.
+ */
+export type ParserRequest = { rawPart: Uint8Array } | { raw: Uint8Array; envelopeFrom: string; limits: ParseLimits };
+
+/**
+ * What a parser process answers: the leading slices of the prepared message's big buffers
+ * (`part`: the body's first, then each attachment's), then the message with the rest of each
+ * buffer and, in `parts`, how many slices of each came ahead of it.
+ */
+export type ParserReply = { ready: true } | { part: Uint8Array } | { prepared: PreparedMail; parts?: number[] };
+
+/** The parser process's side: sends `prepared`, its big buffers in slices. */
+export function sendPrepared(send: (reply: ParserReply) => void, prepared: PreparedMail): void {
+  const buffers = [prepared.body, ...prepared.attachments];
+  if (buffers.every((b) => b.byteLength <= SLICE_BYTES)) return send({ prepared });
+  const parts: number[] = [];
+  const tails = buffers.map((b) => {
+    let from = 0;
+    for (; b.byteLength - from > SLICE_BYTES; from += SLICE_BYTES) send({ part: b.subarray(from, from + SLICE_BYTES) });
+    parts.push(from / SLICE_BYTES);
+    return b.subarray(from);
+  });
+  send({ prepared: { ...prepared, body: tails[0], attachments: tails.slice(1) }, parts });
+}
+
+const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** The service's side: the prepared message from its slices, joined a slice per event-loop turn. */
+async function joinPrepared(reply: { prepared: PreparedMail; parts?: number[] }, slices: Uint8Array[]): Promise<PreparedMail> {
+  const { prepared, parts } = reply;
+  if (!parts) return prepared;
+  let next = 0;
+  const join = (tail: Uint8Array, count: number) => {
+    const pieces = [...slices.slice(next, next + count), tail].map(asBuffer);
+    next += count;
+    return concatInSlices(pieces, pieces.reduce((n, p) => n + p.length, 0));
+  };
+  const body = await join(prepared.body, parts[0] ?? 0);
+  const attachments: Uint8Array[] = [];
+  for (const [i, tail] of prepared.attachments.entries()) attachments.push(await join(tail, parts[i + 1] ?? 0));
+  return { ...prepared, body, attachments };
+}
 
 /**
  * A few parser processes. A process, not a worker thread: V8 cannot always stop a thread that
@@ -295,20 +343,25 @@ class ParserPool {
   private spawn(): Slot {
     const { entry, execArgv } = childEntry(this.memoryMb);
     const child = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    const slot: Slot = { child, ready: false, job: null, timer: null, killedFor: null };
+    const slot: Slot = { child, ready: false, job: null, timer: null, killedFor: null, slices: [] };
     this.slots.add(slot);
     this.idle(slot);
-    child.on('message', (msg: { ready?: true; prepared?: PreparedMail }) => {
-      if (msg.ready) {
+    child.on('message', (msg: ParserReply) => {
+      if ('ready' in msg) {
         slot.ready = true;
         if (slot.job) this.start(slot, slot.job);
         return;
       }
       const job = slot.job;
       if (!job) return;
+      if ('part' in msg) {
+        slot.slices.push(msg.part);
+        return;
+      }
+      const slices = slot.slices;
       this.finish(slot);
-      job.resolve(msg.prepared!);
       this.dispatch();
+      void joinPrepared(msg, slices).then(job.resolve);
     });
     child.on('error', () => this.gone(slot, 'the parser failed on it'));
     child.on('exit', (code, signal) => {
@@ -342,9 +395,26 @@ class ParserPool {
 
   private start(slot: Slot, job: Job): void {
     slot.timer = setTimeout(() => this.kill(slot, `parsing it took longer than ${this.timeoutMs} ms`), this.timeoutMs);
-    slot.child.send({ raw: job.raw, envelopeFrom: job.envelopeFrom, limits: job.limits }, (err) => {
+    void this.send(slot, job);
+  }
+
+  /**
+   * Hands the message to the process. A big one goes in slices, one per event-loop turn:
+   * serialising 20 MB for the pipe in one call holds the event loop for 15-20 ms.
+   */
+  private async send(slot: Slot, job: Job): Promise<void> {
+    const failed = (err: Error | null) => {
       if (err) this.kill(slot, 'the parser failed on it');
-    });
+    };
+    let from = 0;
+    for (; job.raw.length - from > SLICE_BYTES; from += SLICE_BYTES) {
+      const part: ParserRequest = { rawPart: job.raw.subarray(from, from + SLICE_BYTES) };
+      slot.child.send(part, failed);
+      await nextTurn();
+      if (slot.job !== job || slot.killedFor) return; // it was killed meanwhile
+    }
+    const last: ParserRequest = { raw: job.raw.subarray(from), envelopeFrom: job.envelopeFrom, limits: job.limits };
+    slot.child.send(last, failed);
   }
 
   private checkMemory(): void {
@@ -359,6 +429,7 @@ class ParserPool {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     slot.job = null;
+    slot.slices = [];
     this.idle(slot);
   }
 
