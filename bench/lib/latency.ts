@@ -22,6 +22,10 @@ export interface LatencyResult {
   /** Under load: server CPU meanwhile, all threads and main thread (100 = one core). */
   serverCpuPercent?: number;
   mainThreadCpuPercent?: number;
+  /** While big messages arrived meanwhile: how many of them were stored. */
+  bigMessages?: number;
+  /** The end of the message's data written -> its 250 read: the service's responsiveness. */
+  reply: { p50: number; p99: number; max: number };
 }
 
 /** Arrival times by message id, with waiting. */
@@ -113,15 +117,18 @@ export class RawSmtpClient {
   }
 
   /** Sends one message; resolves with the 250's read time and the queued id. */
-  async send(to: string, message: string): Promise<{ at: number; id: string }> {
+  /** Sends one message; resolves with the 250's read time, the time its data was written, and the queued id. */
+  async send(to: string, message: string): Promise<{ at: number; sentAt: number; id: string }> {
     await this.command('MAIL FROM:<bench@localhost>', 250);
     await this.command(`RCPT TO:<${to}>`, 250);
     await this.command('DATA', 354);
-    this.sock.write(`${message.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..')}\r\n.\r\n`);
+    const data = `${message.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..')}\r\n.\r\n`;
+    const sentAt = performance.now();
+    this.sock.write(data);
     const r = await this.expect(250);
     const m = /queued as (\S+)/.exec(r.text);
     if (!m) throw new Error(`no message id in "${r.text}"`);
-    return { at: r.at, id: m[1] };
+    return { at: r.at, sentAt, id: m[1] };
   }
 
   close(): void {
@@ -150,8 +157,9 @@ export function latencyMessage(to: string, i: number): string {
   ].join('\n');
 }
 
-function summarise(samples: number[], beforeReply: number, lost: number): LatencyResult {
+function summarise(samples: number[], replies: number[], beforeReply: number, lost: number): LatencyResult {
   return {
+    reply: { p50: round(percentile(replies, 50)), p99: round(percentile(replies, 99)), max: round(Math.max(...replies)) },
     n: samples.length,
     p50: round(percentile(samples, 50)),
     p95: round(percentile(samples, 95)),
@@ -166,11 +174,13 @@ function summarise(samples: number[], beforeReply: number, lost: number): Latenc
 async function sequentialLatency(svc: Service, mailbox: Mailbox, n: number, arrivals: Arrivals): Promise<LatencyResult> {
   const client = await RawSmtpClient.connect(svc.smtpPort);
   const samples: number[] = [];
+  const replies: number[] = [];
   let beforeReply = 0;
   let lost = 0;
   try {
     for (let i = 0; i < n; i++) {
-      const { at, id } = await client.send(mailbox.email, latencyMessage(mailbox.email, i));
+      const { at, sentAt, id } = await client.send(mailbox.email, latencyMessage(mailbox.email, i));
+      replies.push(at - sentAt);
       const arrived = await arrivals.wait(id, 10_000);
       if (arrived === null) {
         lost++;
@@ -183,7 +193,7 @@ async function sequentialLatency(svc: Service, mailbox: Mailbox, n: number, arri
   } finally {
     client.close();
   }
-  return summarise(samples, beforeReply, lost);
+  return summarise(samples, replies, beforeReply, lost);
 }
 
 /** 250 -> WebSocket event, one sequential sender. */

@@ -54,6 +54,8 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
         positiveStat(r.read[p].baseline, `read.${p}.baseline`);
       }
       positiveStat(r.latency.ws.heavy.p99, 'latency.ws.heavy.p99');
+      positiveStat(r.latency.ws.bigMail.reply.max, 'latency.ws.bigMail.reply.max');
+      assert.equal(r.latency.ws.bigMail.lost, 0, 'every small message reached the WebSocket while big ones arrived');
       assert.ok(Array.isArray(r.scale.depth) && r.scale.depth.length > 0, 'scale.depth');
       for (const d of r.scale.depth) {
         positive(d.ingestMsgPerSec, 'depth ingest');
@@ -62,6 +64,7 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
       }
     }
     positiveStat(r.latency.ws.light.p99, 'latency.ws.light.p99');
+    positiveStat(r.latency.ws.replyLight.p99, 'latency.ws.replyLight.p99');
     assert.equal(r.latency.ws.light.lost, 0, 'every message reached the WebSocket');
     if (!('na' in r.latency.webhook)) positiveStat(r.latency.webhook.p99, 'latency.webhook.p99');
     if (!smtpSkipped && !('na' in r.latency.webhook)) positiveStat(r.latency.webhookUnderLoad?.p99, 'latency.webhookUnderLoad.p99');

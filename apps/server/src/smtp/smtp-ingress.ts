@@ -262,8 +262,7 @@ export class SmtpIngress {
         st.messages++;
         st.storing = true;
       }
-      concatInSlices(chunks, bytes)
-        .then((received) => this.store(st, session, received, bareLf))
+      this.store(st, session, chunks, bytes, bareLf)
         .then((reply) => cb(null, reply), (err: unknown) => {
           if (!(err instanceof SmtpReply)) this.deps.log.error({ err: { message: (err as Error).message } }, 'storing a message failed');
           cb(err instanceof SmtpReply ? err : REPLIES.tempFailure());
@@ -275,9 +274,9 @@ export class SmtpIngress {
   }
 
   /** Checks a received message against the disk, line-ending and mailbox-size policies, then stores it. */
-  private async store(st: SessionState | undefined, session: SMTPServerSession, received: Buffer, bareLf: boolean): Promise<string> {
+  private async store(st: SessionState | undefined, session: SMTPServerSession, chunks: Buffer[], bytes: number, bareLf: boolean): Promise<string> {
     if (this.deps.hasDiskRoom && !this.deps.hasDiskRoom()) throw REPLIES.diskFull();
-    let raw = received;
+    let raw = await concatInSlices(chunks, bytes);
     if (bareLf) {
       if (this.deps.config.smtp.bareLf === 'reject') throw REPLIES.bareLf();
       raw = normalizeBareLf(raw);
