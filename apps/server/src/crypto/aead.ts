@@ -56,9 +56,9 @@ export async function sealInSlices(key: Buffer, plaintext: Uint8Array, aad: stri
     if (from > 0) await nextTurn();
     at += cipher.update(plaintext.subarray(from, from + sliceBytes)).copy(out, at);
   }
-  at += cipher.final().copy(out, at);
+  cipher.final(); // GCM is a stream mode: update() gave every byte already
   cipher.getAuthTag().copy(out, 1 + IV_BYTES);
-  return at === out.length ? out : out.subarray(0, at);
+  return out;
 }
 
 /** Decrypts a blob made by seal(); throws DecryptError on a wrong key, wrong AAD or tampering. */

@@ -6,7 +6,7 @@ import { FastBlob } from './fast-blob.js';
 import { installFastBase64 } from './fast-base64.js';
 import { installFastLineLoop } from './fast-line-loop.js';
 import { installFastQp } from './fast-qp.js';
-import { type ParserReply, type ParserRequest, parseMailInline, prepare, sendPrepared } from './parse.js';
+import { type ParserReply, type ParserRequest, asBuffer, parseMailInline, prepare, sendPrepared } from './parse.js';
 
 if (!process.send) throw new Error('parse-worker runs as a child process (fork) only');
 
@@ -20,7 +20,6 @@ if (!(await installFastBase64())) process.emitWarning('postal-mime base64 decode
 if (!installFastLineLoop()) process.emitWarning('postal-mime line loop not found: using its own (slower)');
 if (!(await installFastQp())) process.emitWarning('postal-mime quoted-printable decoder not found: using its own (slower)');
 
-const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 /** The leading slices of a big message, until its job arrives with the rest. */
 let parts: Buffer[] = [];
 

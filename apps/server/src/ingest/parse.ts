@@ -16,10 +16,10 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { SLICE_BYTES, concatInSlices, nextTurn } from '../runtime/in-slices.js';
 import { fileURLToPath } from 'node:url';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import type { MessageBodyPlain } from '../domain/types.js';
+import { SLICE_BYTES, concatInSlices, nextTurn } from '../runtime/in-slices.js';
 import { type Extraction, extract } from '../extract/index.js';
 import { htmlToText } from './html-to-text.js';
 
@@ -285,7 +285,8 @@ export function sendPrepared(send: (reply: ParserReply) => void, prepared: Prepa
   send({ prepared: { ...prepared, body: tails[0], attachments: tails.slice(1) }, parts });
 }
 
-const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+/** A Buffer over the same bytes (what arrives through IPC is a plain Uint8Array). */
+export const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 /** The service's side: the prepared message from its slices, joined a slice per event-loop turn. */
 async function joinPrepared(reply: { prepared: PreparedMail; parts?: number[] }, slices: Uint8Array[]): Promise<PreparedMail> {
