@@ -5,11 +5,15 @@
  *   tempmail keys create --plan free|premium [--json]
  *   tempmail keys list [--json]
  *   tempmail keys revoke KEY
+ *   tempmail keyring rotate --new-key-file FILE
  * Logs go to stderr; only results go to stdout.
  */
+import { renameSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openStore } from './adapters/select.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
+import { rotateMasterKey } from './crypto/key-service.js';
+import { currentMasterKey, readKeyFile, stageKeyFile } from './crypto/master-key.js';
 import type { Plan } from './domain/types.js';
 import { createApiKey, hashSecret } from './keys/api-keys.js';
 import { createLogger } from './logger.js';
@@ -20,7 +24,9 @@ const USAGE = `usage:
   tempmail serve                                  run SMTP + HTTP (same as npm start)
   tempmail keys create --plan free|premium [--json]
   tempmail keys list [--json]
-  tempmail keys revoke KEY`;
+  tempmail keys revoke KEY
+  tempmail keyring rotate --new-key-file FILE     re-seal the epoch keys with a new master key
+                                                  (stop every node first; see docs/deployment.md)`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`tempmail: ${message}\n`);
@@ -80,6 +86,43 @@ async function keys(config: Config, args: string[]): Promise<void> {
   }
 }
 
+/**
+ * `keyring rotate`: every epoch key re-sealed with the new master key in one transaction. When
+ * the key lives in DATA_DIR/master.key (the embedded default) the file is replaced once the
+ * keyring is committed (staged beside it first, so neither can end up without the other);
+ * a configured key (TEMPMAIL_MASTER_KEY, _FILE) is the operator's to change on every node.
+ */
+async function keyringCommand(config: Config, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'new-key-file': { type: 'string' } } });
+  if (positionals[0] !== 'rotate' || positionals.length > 1) fail(USAGE);
+  const newKeyFile = values['new-key-file'] ?? fail('keyring rotate needs --new-key-file FILE (32 bytes in base64: `openssl rand -base64 32 > FILE`)');
+  const current = currentMasterKey(config.masterKey, config.dataDir)
+    ?? fail('there is no master key yet (the service has not run with this DATA_DIR): nothing to rotate', 1);
+  let next: Buffer;
+  try {
+    next = readKeyFile(newKeyFile);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  if (next.equals(current.key)) fail('the new key is the current master key');
+  const staged = current.file ? stageKeyFile(current.file, next) : null;
+  const { store, keyring } = await openStore(config, (message, err) => process.stderr.write(`tempmail: warning: ${message}: ${err.message}\n`));
+  let resealed: number;
+  try {
+    resealed = await rotateMasterKey(keyring, current.key, next);
+  } catch (e) {
+    if (staged) rmSync(staged, { force: true });
+    await Promise.allSettled([store.close(), keyring.close()]);
+    return fail((e as Error).message, 1);
+  }
+  await Promise.allSettled([store.close(), keyring.close()]);
+  if (staged && current.file) renameSync(staged, current.file);
+  process.stdout.write(`resealed ${resealed} epoch key${resealed === 1 ? '' : 's'} with the new master key\n`);
+  process.stderr.write(current.file
+    ? `${current.file} now holds the new key; start the service\n`
+    : 'now set TEMPMAIL_MASTER_KEY (or TEMPMAIL_MASTER_KEY_FILE) to the new key on every node, then start them\n');
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   let config: Config;
@@ -91,6 +134,7 @@ async function main(): Promise<void> {
   }
   if (command === 'serve' || command === undefined) return serve(config);
   if (command === 'keys') return keys(config, rest);
+  if (command === 'keyring') return keyringCommand(config, rest);
   if (command === '--help' || command === 'help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return;

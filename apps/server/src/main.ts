@@ -52,6 +52,12 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const adapters = await openAdapters(config, (message, err) => log.warn({ err: { message: err.message } }, message));
   const { store, keyring, bus, rateLimits } = adapters;
   const keys = new KeyService(keyring, master.key, config.keyEpochSeconds * 1000);
+  try {
+    await keys.checkMasterKey();
+  } catch (err) {
+    await Promise.allSettled([store.close(), keyring.close(), bus.close(), rateLimits.close()]);
+    throw err;
+  }
   // A deleted or swept mailbox is forgotten on every node, whichever deleted it.
   const gone = new MailboxGoneBroadcast(bus, keys, log.child({ component: 'mailbox-gone' }));
   const mailboxes = new MailboxService(store, keys, clock, {

@@ -22,6 +22,21 @@ export class KeyService {
     private readonly epochMs = 3_600_000,
   ) {}
 
+  /**
+   * Throws when the master key does not open the keyring's newest key. A node started with
+   * another key (one left out of a rotation, say) would fail every read and, worse, seal new
+   * epochs' keys with its own, which the other nodes could not open.
+   */
+  async checkMasterKey(): Promise<void> {
+    const newest = await this.keyring.newest();
+    if (!newest) return;
+    try {
+      openKek(this.masterKey, newest.sealed, newest.epoch);
+    } catch {
+      throw new Error(`the master key does not open the keyring (the key of epoch ${newest.epoch}): start with the key the keyring is sealed with (after \`tempmail keyring rotate\`, the new one)`);
+    }
+  }
+
   /** The epoch whose KEK wraps a mailbox expiring at `expiresAt`: destroyed once that time has passed. */
   epochOf(expiresAt: number): number {
     return Math.ceil(expiresAt / this.epochMs);
@@ -98,4 +113,21 @@ export class KeyService {
     }
     this.dataKeys.set(mailboxId, dataKey);
   }
+}
+
+/**
+ * Master-key rotation: every KEK in the keyring opened with `current` and sealed with `next`,
+ * in one transaction. Refuses (and changes nothing) when a KEK does not open with `current`.
+ * Data keys and messages are untouched: the master key seals only the KEKs.
+ */
+export async function rotateMasterKey(keyring: KeyringStore, current: Buffer, next: Buffer): Promise<number> {
+  return keyring.resealAll((epoch, sealed) => {
+    let kek: Buffer;
+    try {
+      kek = openKek(current, sealed, epoch);
+    } catch {
+      throw new Error(`the key of epoch ${epoch} does not open with the current master key; nothing was changed`);
+    }
+    return sealKek(next, kek, epoch);
+  });
 }

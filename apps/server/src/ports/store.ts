@@ -88,6 +88,15 @@ export interface KeyringStore {
   putIfAbsent(epoch: number, sealed: Buffer): Promise<Buffer>;
   /** Destroys every KEK of an epoch <= `epoch`, so that it cannot be recovered from the store files. */
   destroyThrough(epoch: number): Promise<number>;
+  /**
+   * Replaces every stored KEK with `reseal(epoch, sealed)` in one transaction that also keeps
+   * new ones from being added meanwhile, then rewrites the storage so the old sealed bytes do not
+   * linger; if `reseal` throws, nothing changes. Returns how many were resealed (master-key
+   * rotation: `tempmail keyring rotate`).
+   */
+  resealAll(reseal: (epoch: number, sealed: Buffer) => Buffer): Promise<number>;
+  /** The KEK of the latest epoch stored, or null when the keyring is empty (to check the master key against). */
+  newest(): Promise<{ epoch: number; sealed: Buffer } | null>;
   close(): Promise<void>;
 }
 

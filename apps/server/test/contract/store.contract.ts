@@ -358,5 +358,37 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       assert.deepEqual(await keyring.get(base + 5), later, 'later epochs stay');
       assert.equal(await keyring.destroyThrough(base + 1), 0);
     });
+
+    test('keyring: resealAll replaces every KEK in one go, or none when one cannot be resealed', async ({ keyring }) => {
+      const base = 800_000 + Math.floor(Math.random() * 1000) * 10;
+      await keyring.putIfAbsent(base, Buffer.from('sealed-a'));
+      await keyring.putIfAbsent(base + 1, Buffer.from('sealed-b'));
+      // Suites share a keyring: other tests' rows are resealed too, so mark each row by its epoch.
+      const mine = (epoch: number) => epoch === base || epoch === base + 1;
+      await assert.rejects(keyring.resealAll((epoch, sealed) => {
+        if (epoch === base + 1) throw new Error('cannot open');
+        return Buffer.concat([sealed, Buffer.from('!')]);
+      }), /cannot open/);
+      assert.deepEqual(await keyring.get(base), Buffer.from('sealed-a'), 'a failed reseal changed nothing');
+      const seen: number[] = [];
+      const n = await keyring.resealAll((epoch, sealed) => {
+        if (mine(epoch)) seen.push(epoch);
+        return mine(epoch) ? Buffer.from(`${sealed.toString()}+new`) : sealed;
+      });
+      assert.ok(n >= 2);
+      assert.deepEqual(seen, [base, base + 1], 'in epoch order, each once');
+      assert.deepEqual(await keyring.get(base), Buffer.from('sealed-a+new'));
+      assert.deepEqual(await keyring.get(base + 1), Buffer.from('sealed-b+new'));
+      await keyring.destroyThrough(base + 1);
+    });
+
+    test('keyring: newest is the KEK of the latest epoch stored', async ({ keyring }) => {
+      const top = 50_000_000 + Math.floor(Math.random() * 1000) * 10; // above any other test's epochs
+      await keyring.putIfAbsent(top, Buffer.from('below'));
+      await keyring.putIfAbsent(top + 3, Buffer.from('latest'));
+      assert.deepEqual(await keyring.newest(), { epoch: top + 3, sealed: Buffer.from('latest') });
+      await keyring.destroyThrough(top + 3);
+      assert.equal(await keyring.newest(), null, 'empty once every epoch is destroyed');
+    });
   });
 }

@@ -56,6 +56,47 @@ export class PgKeyring implements KeyringStore {
     return n;
   }
 
+  async newest(): Promise<{ epoch: number; sealed: Buffer } | null> {
+    const { rows } = await this.pool.query<{ epoch: string; sealed: Buffer }>(`SELECT epoch, sealed FROM ${this.table} ORDER BY epoch DESC LIMIT 1`);
+    return rows[0] ? { epoch: Number(rows[0].epoch), sealed: rows[0].sealed } : null;
+  }
+
+  /**
+   * Reseals every KEK in one transaction. The table is locked against inserts meanwhile (a node
+   * that creates a new epoch's key waits, then seals it with whatever key it runs with: stop
+   * the nodes first, docs/deployment.md). Then VACUUM FULL, as after a destruction: the updated
+   * rows' old versions would otherwise stay readable in the heap file.
+   */
+  async resealAll(reseal: (epoch: number, sealed: Buffer) => Buffer): Promise<number> {
+    const client = await this.pool.connect();
+    let n = 0;
+    try {
+      await client.query('BEGIN');
+      await client.query(`LOCK TABLE ${this.table} IN SHARE ROW EXCLUSIVE MODE`);
+      const { rows } = await client.query<{ epoch: string; sealed: Buffer }>(`SELECT epoch, sealed FROM ${this.table} ORDER BY epoch`);
+      for (const row of rows) {
+        const epoch = Number(row.epoch);
+        await client.query(`UPDATE ${this.table} SET sealed = $1 WHERE epoch = $2`, [reseal(epoch, row.sealed), epoch]);
+      }
+      await client.query('COMMIT');
+      n = rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+    if (n > 0) {
+      try {
+        await this.rewrite();
+      } catch (err) {
+        // The rotation has committed: report, do not fail it.
+        this.onError?.('keyring VACUUM FULL after resealing failed: the old sealed KEKs stay in the table file until the next one', err as Error);
+      }
+    }
+    return n;
+  }
+
   private async rewrite(): Promise<void> {
     const client = await this.pool.connect();
     let broken = false;

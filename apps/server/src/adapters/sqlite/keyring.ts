@@ -29,6 +29,23 @@ export class SqliteKeyring implements KeyringStore {
     return changes;
   }
 
+  async newest(): Promise<{ epoch: number; sealed: Buffer } | null> {
+    const row = this.db.prepare('SELECT epoch, sealed FROM keks ORDER BY epoch DESC LIMIT 1').get() as { epoch: number; sealed: Buffer } | undefined;
+    return row ? { epoch: row.epoch, sealed: row.sealed } : null;
+  }
+
+  async resealAll(reseal: (epoch: number, sealed: Buffer) => Buffer): Promise<number> {
+    const update = this.db.prepare('UPDATE keks SET sealed = ? WHERE epoch = ?');
+    const run = this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT epoch, sealed FROM keks ORDER BY epoch').all() as Array<{ epoch: number; sealed: Buffer }>;
+      for (const row of rows) update.run(reseal(row.epoch, row.sealed), row.epoch);
+      return rows.length;
+    });
+    const n = run.immediate();
+    if (n > 0) this.db.exec('VACUUM'); // with secure_delete: no page keeps the old sealed bytes
+    return n;
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
