@@ -44,15 +44,7 @@ export class PgKeyring implements KeyringStore {
   async destroyThrough(epoch: number): Promise<number> {
     const { rowCount } = await this.pool.query(`DELETE FROM ${this.table} WHERE epoch <= $1`, [epoch]);
     const n = rowCount ?? 0;
-    if (n > 0) {
-      try {
-        await this.rewrite();
-      } catch (err) {
-        // The rows are deleted; the next destruction (or autovacuum) reclaims them. Most likely
-        // the role does not own the table (VACUUM needs ownership) or the lock timed out.
-        this.onError?.('keyring VACUUM FULL after destroying epoch keys failed', err as Error);
-      }
-    }
+    if (n > 0) await this.rewriteOrReport('keyring VACUUM FULL after destroying epoch keys failed');
     return n;
   }
 
@@ -86,15 +78,21 @@ export class PgKeyring implements KeyringStore {
     } finally {
       client.release();
     }
-    if (n > 0) {
-      try {
-        await this.rewrite();
-      } catch (err) {
-        // The rotation has committed: report, do not fail it.
-        this.onError?.('keyring VACUUM FULL after resealing failed: the old sealed KEKs stay in the table file until the next one', err as Error);
-      }
-    }
+    if (n > 0) await this.rewriteOrReport('keyring VACUUM FULL after resealing failed: the old sealed KEKs stay in the table file until the next one');
     return n;
+  }
+
+  /**
+   * rewrite(), reporting rather than throwing: the change it follows has committed. Until the
+   * next rewrite (or autovacuum) the old rows' bytes stay in the file. Most likely the role does
+   * not own the table (VACUUM needs ownership) or the lock timed out.
+   */
+  private async rewriteOrReport(failure: string): Promise<void> {
+    try {
+      await this.rewrite();
+    } catch (err) {
+      this.onError?.(failure, err as Error);
+    }
   }
 
   private async rewrite(): Promise<void> {
