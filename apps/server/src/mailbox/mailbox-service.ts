@@ -6,7 +6,7 @@ import { newLocalPart, newMailboxId, newSecret } from '../domain/ids.js';
 import type { Mailbox } from '../domain/types.js';
 import { hashSecret } from '../keys/api-keys.js';
 import type { Clock } from '../ports/clock.js';
-import type { Store } from '../ports/store.js';
+import type { LiveMailboxCap, Store } from '../ports/store.js';
 import type { MailboxGoneAnnouncer } from './mailbox-gone.js';
 
 export interface TtlBounds {
@@ -24,6 +24,11 @@ export interface CreateMailboxOptions {
   ownerKeyId: string | null;
   creatorIp: string | null;
   withToken: boolean;
+  /**
+   * At most this many live mailboxes per owner key (keyed) or creator address (anonymous), 0 =
+   * none: checked by the store as it inserts, exactly even across nodes. Over it: LiveCapReached.
+   */
+  maxLive?: number;
 }
 
 const ADDRESS_RE = /^[a-z0-9._+-]{1,64}@[a-z0-9.-]{1,253}$/;
@@ -70,8 +75,11 @@ export class MailboxService {
         id, address: `${newLocalPart()}@${opts.domain}`, tokenHash: token ? hashSecret(token) : null,
         ownerKeyId: opts.ownerKeyId, createdAt: now, expiresAt, wrappedKey, keyEpoch, creatorIp: opts.creatorIp,
       };
+      const cap: LiveMailboxCap | undefined = opts.maxLive
+        ? { by: opts.ownerKeyId !== null ? 'owner' : 'creatorIp', max: opts.maxLive, now }
+        : undefined;
       try {
-        await this.store.mailboxes.create(mailbox);
+        await this.store.mailboxes.create(mailbox, cap);
         return { mailbox, token };
       } catch (e) {
         this.keys.forget(id);

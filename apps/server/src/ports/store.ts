@@ -31,9 +31,30 @@ export interface OutboxInsert {
   mailboxId: string;
 }
 
+/** A limit on live mailboxes per owner key or per creator address, checked as the mailbox is stored. */
+export interface LiveMailboxCap {
+  by: 'owner' | 'creatorIp';
+  max: number;
+  /** Mailboxes expiring after this instant count as live. */
+  now: number;
+}
+
+/** The mailbox was not stored: its owner or address already has `cap.max` live mailboxes. */
+export class LiveCapReached extends Error {
+  constructor() {
+    super('live mailbox cap reached');
+    this.name = 'LiveCapReached';
+  }
+}
+
 export interface MailboxStore {
   /** Inserts a new mailbox; throws if the address is taken. */
-  create(mailbox: Mailbox): Promise<void>;
+  /**
+   * Stores a new mailbox. With `cap`, only while fewer than `cap.max` live mailboxes share its
+   * owner key (`by: 'owner'`) or creator address (`by: 'creatorIp'`): counted and inserted in one
+   * transaction, serialised per owner or address across every node; else throws LiveCapReached.
+   */
+  create(mailbox: Mailbox, cap?: LiveMailboxCap): Promise<void>;
   findByAddress(address: string): Promise<Mailbox | null>;
   findById(id: string): Promise<Mailbox | null>;
   /** Live mailboxes owned by an API key. */

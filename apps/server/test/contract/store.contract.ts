@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe } from 'node:test';
 import type { ApiKeyRecord, Mailbox, StoredMessage } from '../../src/domain/types.js';
-import type { KeyringStore, OutboxInsert, Store } from '../../src/ports/store.js';
+import { type KeyringStore, LiveCapReached, type OutboxInsert, type Store } from '../../src/ports/store.js';
 import { suiteFixture } from './services.js';
 
 export interface StoreFixture {
@@ -81,6 +81,26 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const m = newMailbox();
       await store.mailboxes.create(m);
       await assert.rejects(store.mailboxes.create(newMailbox({ address: m.address })), /unique|duplicate/i);
+    });
+
+    test('mailboxes: create with a cap stores no more live ones per owner or address than it allows, even all at once', async ({ store }) => {
+      const now = Date.now();
+      const owner = rid('key');
+      const ip = `203.0.113.${Math.floor(Math.random() * 250)}-${rid('ip')}`;
+      await store.mailboxes.create(newMailbox({ ownerKeyId: owner, expiresAt: now - 1 }), { by: 'owner', max: 3, now }); // expired: not counted
+      const byOwner = await Promise.allSettled(Array.from({ length: 10 }, () =>
+        store.mailboxes.create(newMailbox({ ownerKeyId: owner, expiresAt: now + HOUR }), { by: 'owner', max: 3, now })));
+      assert.equal(byOwner.filter((r) => r.status === 'fulfilled').length, 3);
+      for (const r of byOwner) if (r.status === 'rejected') assert.ok(r.reason instanceof LiveCapReached, String(r.reason));
+      assert.equal(await store.mailboxes.countLiveByOwner(owner, now), 3);
+      const byIp = await Promise.allSettled(Array.from({ length: 6 }, () =>
+        store.mailboxes.create(newMailbox({ creatorIp: ip, expiresAt: now + HOUR }), { by: 'creatorIp', max: 2, now })));
+      assert.equal(byIp.filter((r) => r.status === 'fulfilled').length, 2);
+      assert.equal(await store.mailboxes.countLiveByCreatorIp(ip, now), 2);
+      // Another owner is not held back by this one's cap; no cap, no limit.
+      await store.mailboxes.create(newMailbox({ ownerKeyId: rid('key'), expiresAt: now + HOUR }), { by: 'owner', max: 1, now });
+      await store.mailboxes.create(newMailbox({ ownerKeyId: owner, expiresAt: now + HOUR }));
+      assert.equal(await store.mailboxes.countLiveByOwner(owner, now), 4);
     });
 
     test('mailboxes: countLiveByOwner and countLiveByCreatorIp count live ones only', async ({ store }) => {

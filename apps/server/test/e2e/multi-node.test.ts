@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { WebSocket } from 'ws';
 import { eventually, http, qs, sendMail } from '../helpers/api.js';
-import { type ServiceHandle, startService } from '../helpers/service.js';
+import { CLI, type ServiceHandle, startService } from '../helpers/service.js';
 import {
   dropSchemas, requirePostgres, requireRedis, ServiceUnavailable, skipOrFail, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName,
 } from '../contract/services.js';
@@ -55,6 +55,7 @@ describe('multi-node on PostgreSQL + Redis', () => {
       TEMPMAIL_PG_SCHEMA: schema,
       TEMPMAIL_MASTER_KEY: randomBytes(32).toString('base64'),
       TEMPMAIL_DOMAINS: DOMAIN,
+      TEMPMAIL_FREE_MAX_MAILBOXES: '5',
     };
     // Both start at once: their migrations race for the advisory lock.
     [a, b] = await Promise.all([
@@ -250,6 +251,20 @@ describe('multi-node on PostgreSQL + Redis', () => {
     for (const n of needles) assert.ok(!dump.includes(n.toString('hex')), 'pg_dump holds a marker in bytea hex');
     const { rows } = await db!.query<{ address: string }>(`SELECT address FROM "${schema}".mailboxes LIMIT 1`);
     assert.ok(dump.includes(rows[0].address), 'the dump covers the data (positive control)');
+  });
+
+  it('a plan\'s live-mailbox cap holds exactly across nodes: 16 calls at once on A and B, 5 mailboxes', async (t) => {
+    if (!ready(t)) return;
+    const { stdout } = await run(process.execPath, [CLI, 'keys', 'create', '--plan', 'free', '--json'], { env: a!.env });
+    const { key } = JSON.parse(stdout) as { key: string };
+    const calls = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+      http(`${(i % 2 ? b! : a!).httpUrl}/v1/generate_email.php?${qs({ key })}`)));
+    const statuses = calls.map((c) => c.status).sort();
+    assert.deepEqual(statuses, [...Array(5).fill(200), ...Array(11).fill(403)], JSON.stringify(statuses));
+    const made = calls.filter((c) => c.status === 200).map((c) => c.body.email as string);
+    const { rows } = await db!.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".mailboxes WHERE address = ANY($1)`, [made]);
+    assert.equal(Number(rows[0].n), 5);
+    assert.match(calls.find((c) => c.status === 403)!.body.error.message, /free plan allows 5 live mailboxes/);
   });
 
   it('B keeps serving after A is killed: generate, SMTP on B, push and read on B', async (t) => {

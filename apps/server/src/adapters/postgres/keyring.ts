@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import type { KeyringStore } from '../../ports/store.js';
-import { type PgErrorHandler, quoteIdent } from './pool.js';
+import { type PgErrorHandler, quoteIdent, withTransaction } from './pool.js';
 
 export class PgKeyring implements KeyringStore {
   private readonly table: string;
@@ -60,24 +60,15 @@ export class PgKeyring implements KeyringStore {
    * rows' old versions would otherwise stay readable in the heap file.
    */
   async resealAll(reseal: (epoch: number, sealed: Buffer) => Buffer): Promise<number> {
-    const client = await this.pool.connect();
-    let n = 0;
-    try {
-      await client.query('BEGIN');
+    const n = await withTransaction(this.pool, async (client) => {
       await client.query(`LOCK TABLE ${this.table} IN SHARE ROW EXCLUSIVE MODE`);
       const { rows } = await client.query<{ epoch: string; sealed: Buffer }>(`SELECT epoch, sealed FROM ${this.table} ORDER BY epoch`);
       for (const row of rows) {
         const epoch = Number(row.epoch);
         await client.query(`UPDATE ${this.table} SET sealed = $1 WHERE epoch = $2`, [reseal(epoch, row.sealed), epoch]);
       }
-      await client.query('COMMIT');
-      n = rows.length;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+      return rows.length;
+    });
     if (n > 0) await this.rewriteOrReport('keyring VACUUM FULL after resealing failed: the old sealed KEKs stay in the table file until the next one');
     return n;
   }

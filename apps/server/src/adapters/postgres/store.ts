@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { ApiKeyRecord, Mailbox, Plan } from '../../domain/types.js';
 import type { DomainStore } from '../../ports/domain-store.js';
-import type { ApiKeyStore, MailboxStore, MessageStore, Store } from '../../ports/store.js';
+import { type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxStore, type MessageStore, type Store } from '../../ports/store.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { PgDomainStore } from './domain-store.js';
 import { PgMessages } from './messages.js';
@@ -32,12 +32,25 @@ const toKey = (r: KeyRow): ApiKeyRecord => ({
 class PgMailboxes implements MailboxStore {
   constructor(private readonly pool: pg.Pool, private readonly t: Tables) {}
 
-  async create(m: Mailbox): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO ${this.t.mailboxes} (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp],
-    );
+  async create(m: Mailbox, cap?: LiveMailboxCap): Promise<void> {
+    const insert = `INSERT INTO ${this.t.mailboxes} (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+    const values = [m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp];
+    const holder = cap ? (cap.by === 'owner' ? m.ownerKeyId : m.creatorIp) : null;
+    if (!cap || holder === null) {
+      await this.pool.query(insert, values);
+      return;
+    }
+    const column = cap.by === 'owner' ? 'owner_key_id' : 'creator_ip';
+    await withTransaction(this.pool, async (client) => {
+      // Every node's creations for one owner (or address) queue on this lock until commit, so
+      // the count below cannot be overtaken by a concurrent insert.
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.t.mailboxes}/${column}/${holder}`]);
+      const { rows } = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, cap.now]);
+      if (num(rows[0].n) >= cap.max) throw new LiveCapReached();
+      await client.query(insert, values);
+    });
   }
 
   async findByAddress(address: string): Promise<Mailbox | null> {

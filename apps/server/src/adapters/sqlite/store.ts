@@ -1,7 +1,8 @@
 /** The embedded message store on better-sqlite3 (the default: no other service needed). */
 import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../../domain/types.js';
-import type {
-  ApiKeyStore, MailboxStore, MessageDetailRow, MessageRef, MessageRow, MessageStore, OutboxInsert, Store,
+import {
+  type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxStore, type MessageDetailRow, type MessageRef, type MessageRow,
+  type MessageStore, type OutboxInsert, type Store,
 } from '../../ports/store.js';
 import type { DomainStore } from '../../ports/domain-store.js';
 import { type Db, openDatabase, sql } from './database.js';
@@ -36,10 +37,21 @@ class SqliteMailboxes implements MailboxStore {
 
   constructor(private readonly db: Db, private readonly afterDelete: () => void) {}
 
-  async create(m: Mailbox): Promise<void> {
-    sql(this.db, `INSERT INTO mailboxes (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
+  async create(m: Mailbox, cap?: LiveMailboxCap): Promise<void> {
+    const insert = () => sql(this.db, `INSERT INTO mailboxes (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp);
+    const holder = cap ? (cap.by === 'owner' ? m.ownerKeyId : m.creatorIp) : null;
+    if (!cap || holder === null) {
+      insert();
+      return;
+    }
+    // One process writes this file: an IMMEDIATE transaction makes count and insert one step.
+    this.db.transaction(() => {
+      const live = cap.by === 'owner' ? this.liveByOwner(holder, cap.now) : this.liveByCreatorIp(holder, cap.now);
+      if (live >= cap.max) throw new LiveCapReached();
+      insert();
+    }).immediate();
   }
 
   async findByAddress(address: string): Promise<Mailbox | null> {
@@ -58,10 +70,18 @@ class SqliteMailboxes implements MailboxStore {
   }
 
   async countLiveByOwner(keyId: string, now: number): Promise<number> {
-    return (sql(this.db, 'SELECT count(*) AS n FROM mailboxes WHERE owner_key_id = ? AND expires_at > ?').get(keyId, now) as { n: number }).n;
+    return this.liveByOwner(keyId, now);
   }
 
   async countLiveByCreatorIp(ip: string, now: number): Promise<number> {
+    return this.liveByCreatorIp(ip, now);
+  }
+
+  private liveByOwner(keyId: string, now: number): number {
+    return (sql(this.db, 'SELECT count(*) AS n FROM mailboxes WHERE owner_key_id = ? AND expires_at > ?').get(keyId, now) as { n: number }).n;
+  }
+
+  private liveByCreatorIp(ip: string, now: number): number {
     return (sql(this.db, 'SELECT count(*) AS n FROM mailboxes WHERE creator_ip = ? AND expires_at > ?').get(ip, now) as { n: number }).n;
   }
 

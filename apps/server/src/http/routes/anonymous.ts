@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../../domain/errors.js';
 import { isoUtc } from '../../domain/time.js';
+import { LiveCapReached } from '../../ports/store.js';
 import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
 import { addressKey } from '../client-ip.js';
@@ -20,15 +21,20 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     const p = params(request);
     const domain = (p.domain ?? ctx.config.domains[0]).toLowerCase();
     if (!ctx.config.domains.includes(domain)) throw badRequest(`domain must be one of: ${ctx.config.domains.join(', ')}.`);
-    // Stored and counted per address key (IPv6 by /64); one address's calls run one at a time
-    // so that parallel calls cannot all pass the count before any has created its mailbox.
+    // Stored and counted per address key (IPv6 by /64). The store counts and inserts in one
+    // step (exact across nodes); one address's calls also queue here, so they wait on this node
+    // rather than on the database's lock.
     const ip = addressKey(ipOf(request));
     const cap = ctx.config.anonMailboxesPerIp;
     const { mailbox, token } = await perIp.run(ip, async () => {
-      if (cap > 0 && (await ctx.store.mailboxes.countLiveByCreatorIp(ip, ctx.clock.now())) >= cap) {
-        throw new AppError('rate_limited', `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`, { 'Retry-After': '60' });
+      try {
+        return await ctx.mailboxes.create({ ttl: p.ttl, domain, ownerKeyId: null, creatorIp: ip, withToken: true, maxLive: cap });
+      } catch (e) {
+        if (e instanceof LiveCapReached) {
+          throw new AppError('rate_limited', `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`, { 'Retry-After': '60' });
+        }
+        throw e;
       }
-      return ctx.mailboxes.create({ ttl: p.ttl, domain, ownerKeyId: null, creatorIp: ip, withToken: true });
     });
     return { email: mailbox.address, token, expires_at: isoUtc(mailbox.expiresAt) };
   });

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, conflict, forbidden, notFound } from '../../domain/errors.js';
 import { isoUtc } from '../../domain/time.js';
+import { LiveCapReached } from '../../ports/store.js';
 import type { ApiKeyRecord } from '../../domain/types.js';
 import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
@@ -63,12 +64,17 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
       }
     }
     const { mailbox } = await perKey.run(key.id, async () => {
-      if (plan.liveMailboxes > 0 && (await ctx.store.mailboxes.countLiveByOwner(key.id, ctx.clock.now())) >= plan.liveMailboxes) {
-        throw forbidden(`Your ${key.plan} plan allows ${plan.liveMailboxes} live mailboxes; delete one or wait for one to expire.`);
+      try {
+        return await ctx.mailboxes.create({
+          ttl: p.ttl, planMaxTtlSeconds: plan.maxTtlSeconds, domain, ownerKeyId: key.id, creatorIp: null, withToken: false,
+          maxLive: plan.liveMailboxes,
+        });
+      } catch (e) {
+        if (e instanceof LiveCapReached) {
+          throw forbidden(`Your ${key.plan} plan allows ${plan.liveMailboxes} live mailboxes; delete one or wait for one to expire.`);
+        }
+        throw e;
       }
-      return ctx.mailboxes.create({
-        ttl: p.ttl, planMaxTtlSeconds: plan.maxTtlSeconds, domain, ownerKeyId: key.id, creatorIp: null, withToken: false,
-      });
     });
     return { email: mailbox.address, expires_at: isoUtc(mailbox.expiresAt) };
   });
