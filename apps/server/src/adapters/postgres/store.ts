@@ -41,14 +41,12 @@ class PgMailboxes implements MailboxStore {
       await this.pool.query(insert, values);
       return;
     }
-    const column = cap.by === 'owner' ? 'owner_key_id' : 'creator_ip';
+    const column = cap.by === 'owner' ? 'owner_key_id' as const : 'creator_ip' as const;
     await withTransaction(this.pool, async (client) => {
       // Every node's creations for one owner (or address) queue on this lock until commit, so
       // the count below cannot be overtaken by a concurrent insert.
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.t.mailboxes}/${column}/${holder}`]);
-      const { rows } = await client.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, cap.now]);
-      if (num(rows[0].n) >= cap.max) throw new LiveCapReached();
+      if ((await this.countLive(client, column, holder, cap.now)) >= cap.max) throw new LiveCapReached();
       await client.query(insert, values);
     });
   }
@@ -64,14 +62,16 @@ class PgMailboxes implements MailboxStore {
   }
 
   async countLiveByOwner(keyId: string, now: number): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.t.mailboxes} WHERE owner_key_id = $1 AND expires_at > $2`, [keyId, now]);
-    return num(rows[0].n);
+    return this.countLive(this.pool, 'owner_key_id', keyId, now);
   }
 
   async countLiveByCreatorIp(ip: string, now: number): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.t.mailboxes} WHERE creator_ip = $1 AND expires_at > $2`, [ip, now]);
+    return this.countLive(this.pool, 'creator_ip', ip, now);
+  }
+
+  /** Live mailboxes sharing an owner key or a creator address (on the pool, or inside a transaction). */
+  private async countLive(db: pg.Pool | pg.PoolClient, column: 'owner_key_id' | 'creator_ip', holder: string, now: number): Promise<number> {
+    const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, now]);
     return num(rows[0].n);
   }
 
