@@ -8,7 +8,7 @@
  *  - hyphenated: `482-910`, `FWK-7RT` (2-3 equal-length groups), and a short
  *    fixed prefix `G-482910`, `FB-12345` (the prefix is dropped);
  *  - spaced: `482 910` (2-3 equal digit groups), and one character per cell or
- *    per space `2\t9\t4\t0\t7\t1`, `4 8 2 9 1 0`.
+ *    per space `2\t9\t4\t0\t7\t1`, `4 8 2 9 1 0`, `R k 8 v Q 2`.
  *
  * It rejects, by shape alone, anything glued to other characters by `.` `,`
  * `:` `/` `_` `@` `=` (IP addresses, versions, prices, dates, times, URLs,
@@ -314,7 +314,8 @@ function sequence(t: string, u: Uint16Array, s: number, e: number, n: number, ou
     const len = ge - g;
     const simple = !glued(u, g, ge, n) && !(ge + 1 < n && u[ge] === 45 && isAsciiAlnum(u[ge + 1]));
     if (single) {
-      if (len !== 1 || !allDigitsOrSingle(u, g, ge)) {
+      // after the first character a lower-case letter may follow ("R k 8 v Q 2": a mixed-case code spaced out)
+      if (len !== 1) {
         if (isDigit(u[g]) && isDigit(u[s])) tainted = true;
         break;
       }

@@ -25,7 +25,10 @@ export function isAsciiAlnum(c: number): boolean {
   return isDigit(c) || isAsciiLetter(c);
 }
 
-/** Han ideographs, Hiragana, Katakana and full-width Katakana: scripts written without spaces. */
+/**
+ * Scripts written without spaces between words: Han ideographs, Hiragana, Katakana (also
+ * half-width), Thai, Lao, Myanmar and Khmer. Their keywords are matched at every position.
+ */
 export function isCjk(c: number): boolean {
   return (CLASS[c] & C_CJK) !== 0;
 }
@@ -37,11 +40,15 @@ function cjkSlow(c: number): boolean {
     (c >= 0x3400 && c <= 0x4dbf) ||
     (c >= 0x4e00 && c <= 0x9fff) ||
     (c >= 0xf900 && c <= 0xfaff) ||
-    (c >= 0xff66 && c <= 0xff9f)
+    (c >= 0xff66 && c <= 0xff9f) ||
+    (c >= 0xe01 && c <= 0xe4e && !(c >= 0xe50 && c <= 0xe59)) || // Thai letters and marks
+    (c >= 0xe81 && c <= 0xecd) || // Lao
+    (c >= 0x1000 && c <= 0x103f) || // Myanmar letters and marks
+    (c >= 0x1780 && c <= 0x17d3) // Khmer
   );
 }
 
-/** Letters of space-separated scripts (Latin, Greek, Cyrillic, Hebrew, Arabic, Thai, Hangul), plus combining marks. */
+/** Letters of space-separated scripts (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic, Georgian, Hangul), plus combining marks. */
 export function isWordLetter(c: number): boolean {
   return (CLASS[c] & C_LETTER) !== 0;
 }
@@ -60,7 +67,8 @@ function wordLetterSlow(c: number): boolean {
     return true;
   }
   if (c >= 0x750 && c <= 0x77f) return true;
-  if (c >= 0xe00 && c <= 0xe7f) return true; // Thai
+  if (c >= 0x900 && c <= 0xdff) return foreignDigitSlow(c) < 0 && c !== 0x964 && c !== 0x965; // Indic scripts (not their digits or dandas)
+  if (c >= 0x10a0 && c <= 0x10ff) return true; // Georgian
   if (c >= 0x1100 && c <= 0x11ff) return true; // Hangul Jamo
   if (c >= 0x1e00 && c <= 0x1fff) return true; // Latin/Greek extended
   if (c >= 0x3130 && c <= 0x318f) return true;
@@ -91,7 +99,11 @@ function spaceSlow(c: number): boolean {
   );
 }
 
-/** Invisible format characters that senders sprinkle into text (zero-width spaces, soft hyphens, BOM). */
+/**
+ * Characters that change nothing a reader types: zero-width spaces, soft hyphens and BOMs that
+ * senders sprinkle into codes, and the optional vowel marks of Arabic (harakat, tatweel) and
+ * Hebrew (niqqud), which keyword lists are written without.
+ */
 export function isInvisible(c: number): boolean {
   return (CLASS[c] & C_INVISIBLE) !== 0;
 }
@@ -103,7 +115,17 @@ function invisibleSlow(c: number): boolean {
     c === 0x180e ||
     (c >= 0x200b && c <= 0x200f) ||
     (c >= 0x2060 && c <= 0x2064) ||
-    c === 0xfeff
+    c === 0xfeff ||
+    (c >= 0x64b && c <= 0x65f) ||
+    c === 0x670 ||
+    c === 0x640 ||
+    (c >= 0x591 && c <= 0x5bd) ||
+    c === 0x5bf ||
+    c === 0x5c1 ||
+    c === 0x5c2 ||
+    c === 0x5c4 ||
+    c === 0x5c5 ||
+    c === 0x5c7
   );
 }
 
@@ -127,15 +149,46 @@ function lowerSlow(c: number): number {
   return c;
 }
 
-/** Maps full-width and Arabic-Indic digits to ASCII digits; returns -1 for other characters. */
+/**
+ * Value of a decimal digit of another script (full-width, Arabic-Indic, Devanagari, Bengali,
+ * Thai, Myanmar... every Unicode `Nd` digit of the BMP); -1 for ASCII digits and other characters.
+ */
 export function foreignDigit(c: number): number {
-  if (c >= 0xff10 && c <= 0xff19) return c - 0xff10;
-  if (c >= 0x660 && c <= 0x669) return c - 0x660;
-  if (c >= 0x6f0 && c <= 0x6f9) return c - 0x6f0;
-  return -1;
+  return c < 0x10000 ? DIGIT[c] : -1;
 }
 
-/** Replaces full-width and Arabic-Indic digits with ASCII digits (same length, so offsets survive). */
+const ND = /\p{Nd}/u;
+
+function foreignDigitSlow(c: number): number {
+  if (c < 0x80 || !ND.test(String.fromCharCode(c))) return -1;
+  // Unicode lays out every script's digits as a contiguous run from zero
+  let zero = c;
+  while (zero > 0 && ND.test(String.fromCharCode(zero - 1))) zero--;
+  return (c - zero) % 10;
+}
+
+/**
+ * Digits of other scripts as ASCII digits, and invisible characters ({@link isInvisible})
+ * dropped: the text as a reader would type from it.
+ */
+export function normaliseText(s: string): string {
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xad && (DIGIT[c] >= 0 || CLASS[c] & C_INVISIBLE)) break;
+  }
+  if (i === s.length) return s;
+  let out = s.slice(0, i);
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (CLASS[c] & C_INVISIBLE) continue;
+    const d = DIGIT[c];
+    out += d >= 0 ? String.fromCharCode(48 + d) : s[i];
+  }
+  return out;
+}
+
+/** Replaces digits of other scripts with ASCII digits (same length, so offsets into the text survive). */
 export function normaliseDigits(s: string): string {
   let found = false;
   for (let i = 0; i < s.length; i++) {
@@ -157,6 +210,33 @@ export function normaliseDigits(s: string): string {
   return out + s.slice(from);
 }
 
+/**
+ * Lower-cases and strips diacritics (é→e, ź→z, ü→u, ı/İ→i, ł→l, ё→е, ά→α), so keyword lists
+ * written without accents match text written with them and vice versa.
+ */
+export function foldCode(c: number): number {
+  return c < 0x10000 ? FOLD[c] : c;
+}
+
+/** Letters without a canonical decomposition that readers still see as a base letter plus a mark. */
+const FOLD_EXTRA: Record<number, number> = {
+  0x131: 0x69, 0x130: 0x69, 0x142: 0x6c, 0x141: 0x6c, 0x111: 0x64, 0x110: 0x64, 0xf8: 0x6f, 0xd8: 0x6f,
+  0x127: 0x68, 0x126: 0x68, 0x167: 0x74, 0x166: 0x74, 0x2019: 0x27,
+  // Arabic: alef with hamza or madda is read as alef; Persian kaf and yeh as their Arabic forms
+  0x622: 0x627, 0x623: 0x627, 0x625: 0x627, 0x671: 0x627, 0x6a9: 0x643, 0x6cc: 0x64a,
+};
+
+function foldSlow(c: number): number {
+  const extra = FOLD_EXTRA[c];
+  if (extra !== undefined) return extra;
+  const lower = lowerSlow(c);
+  // Latin, Greek and Cyrillic letters with a canonical decomposition fold to their base letter
+  const inScope = (lower >= 0xc0 && lower <= 0x24f) || (lower >= 0x370 && lower <= 0x4ff) || (lower >= 0x1e00 && lower <= 0x1fff);
+  if (!inScope) return lower;
+  const base = String.fromCharCode(lower).normalize('NFD').charCodeAt(0);
+  return base !== lower && (CLASS[base] & C_LETTER) !== 0 ? lowerSlow(base) : lower;
+}
+
 // Lookup tables, built once at load (64K entries each).
 const C_LETTER = 1;
 const C_WORD = 2;
@@ -165,6 +245,9 @@ const C_SPACE = 8;
 const C_INVISIBLE = 16;
 const CLASS = new Uint8Array(0x10000);
 const LOWER = new Uint16Array(0x10000);
+const FOLD = new Uint16Array(0x10000);
+const DIGIT = new Int8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) DIGIT[c] = foreignDigitSlow(c);
 for (let c = 0; c < 0x10000; c++) {
   let k = 0;
   if (wordLetterSlow(c)) k |= C_LETTER | C_WORD;
@@ -175,3 +258,4 @@ for (let c = 0; c < 0x10000; c++) {
   CLASS[c] = k;
   LOWER[c] = lowerSlow(c);
 }
+for (let c = 0; c < 0x10000; c++) FOLD[c] = foldSlow(c);

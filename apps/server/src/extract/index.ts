@@ -8,10 +8,12 @@
  *  - url.ts, link.ts  confirmation-link scoring
  *  - chars.ts       character classes (lookup tables)
  */
-import { normaliseDigits } from './chars.js';
+import { normaliseDigits, normaliseText } from './chars.js';
 import { htmlToDoc } from './html.js';
 import { scanKeywords } from './keywords.js';
 import { hasHttpAnchors, linkFromHtml, linkFromText } from './link.js';
+import { profileMessage } from './intent.js';
+import { resolveLabels } from './labels.js';
 import { findOtp, type OtpSource } from './otp.js';
 import { CODE, NEGNUM, ONETIME } from './words.js';
 
@@ -43,8 +45,8 @@ export function extract(input: ExtractInput): Extraction {
 }
 
 function run(input: ExtractInput): Extraction {
-  const subject = normaliseDigits(clip(input.subject ?? '', MAX_SUBJECT));
-  const text = typeof input.text === 'string' && input.text.length > 0 ? normaliseDigits(clip(input.text, MAX_TEXT)) : null;
+  const subject = normaliseText(clip(input.subject ?? '', MAX_SUBJECT));
+  const text = typeof input.text === 'string' && input.text.length > 0 ? normaliseText(clip(input.text, MAX_TEXT)) : null;
   const doc = typeof input.html === 'string' && input.html.length > 0 ? htmlToDoc(input.html) : null;
   // the HTML scanner noted whether there is anything to normalise: no second pass over its text
   if (doc?.foreignDigits) doc.text = normaliseDigits(doc.text);
@@ -52,6 +54,9 @@ function run(input: ExtractInput): Extraction {
   const subjectHits = scanKeywords(subject);
   const textHits = text !== null ? scanKeywords(text) : null;
   const docHits = doc ? scanKeywords(doc.text, MAX_DOC_TEXT) : null;
+  resolveLabels(subject, subjectHits);
+  if (textHits) resolveLabels(text as string, textHits);
+  if (doc && docHits) resolveLabels(doc.text, docHits);
 
   let subjectHasCode = false;
   let subjectCats = 0;
@@ -63,11 +68,13 @@ function run(input: ExtractInput): Extraction {
   const sources: OtpSource[] = [{ text: subject, hits: subjectHits, spans: null, subject: true }];
   if (doc && docHits) sources.push({ text: doc.text, hits: docHits, spans: doc.spans, subject: false });
   if (text !== null && textHits) sources.push({ text, hits: textHits, spans: null, subject: false });
-  const otp = findOtp(sources, subjectHasCode);
+  const profile = profileMessage(sources[0], sources.slice(1));
+  const otp = findOtp(sources, { subjectHasCode, profile });
 
   let confirmationLink: string | null = null;
-  if (doc && docHits && hasHttpAnchors(doc)) confirmationLink = linkFromHtml(doc, docHits, subjectCats);
-  else if (text !== null && textHits) confirmationLink = linkFromText(text, textHits, MAX_TEXT, subjectCats);
+  const linkMsg = { subjectCats, commerce: profile.commerce };
+  if (doc && docHits && hasHttpAnchors(doc)) confirmationLink = linkFromHtml(doc, docHits, linkMsg);
+  else if (text !== null && textHits) confirmationLink = linkFromText(text, textHits, MAX_TEXT, linkMsg);
   return { otp, confirmationLink };
 }
 

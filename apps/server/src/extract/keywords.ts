@@ -7,7 +7,7 @@
  * every position. German-style compounds ending in "code" (Sicherheitscode,
  * Anmeldecode) also count as code words.
  */
-import { isCjk, isWordChar, lowerCode } from './chars.js';
+import { foldCode, isCjk, isWordChar, lowerCode } from './chars.js';
 import { UnitBuffer } from './units.js';
 import { NONE, ROOT, packTrie, type PackedTrie, type TrieEntry } from './trie.js';
 import { CJK_WORDS, CODE, NEGNUM, NEUTRAL, WORDS, type WordList } from './words.js';
@@ -24,7 +24,7 @@ function entries(lists: readonly WordList[], prefixAll: boolean): TrieEntry[] {
       const word = isPrefix && raw.endsWith('*') ? raw.slice(0, -1) : raw;
       const units: number[] = [];
       for (let k = 0; k < word.length; k++) {
-        const c = lowerCode(word.charCodeAt(k));
+        const c = prefixAll ? word.charCodeAt(k) : foldCode(word.charCodeAt(k));
         units.push(c === 45 || c === 39 || c === 0x2019 ? SEP : c);
       }
       out.push({ units, cats, isPrefix });
@@ -34,7 +34,7 @@ function entries(lists: readonly WordList[], prefixAll: boolean): TrieEntry[] {
 }
 
 /** Words of space-separated scripts, matched case-insensitively. */
-const WORD_TRIE: PackedTrie = packTrie(entries(WORDS, false), lowerCode);
+const WORD_TRIE: PackedTrie = packTrie(entries(WORDS, false), foldCode);
 /** Chinese/Japanese entries: every entry matches as a prefix, no case folding. */
 const CJK_TRIE: PackedTrie = packTrie(entries(CJK_WORDS, true), (c) => c);
 

@@ -22,10 +22,21 @@
 import { collapse, F_HIDDEN, F_SMALL, type HtmlDoc } from './html.js';
 import { categoriesOf, firstHitAtOrAfter, type Hits } from './keywords.js';
 import { analyseUrl } from './url.js';
-import { ACTIVATE, CLICK, LINKNEG, LINKWEAK, LOGIN, MAGIC, NEGNUM, SUBSCRIBE, VERIFY } from './words.js';
-import { isCjk, isSpace, isWordLetter } from './chars.js';
+import { ACTIVATE, CLICK, DONE, LINKNEG, LINKWEAK, LOGIN, MAGIC, NEGNUM, SUBSCRIBE, TXN, VERIFY, WEAKQ, YES } from './words.js';
+import { foldCode, isCjk, isSpace, isWordLetter } from './chars.js';
+import { slugWords } from './url-words.js';
 
 const THRESHOLD = 4;
+
+/** What the link scorer needs to know about the whole message. */
+export interface LinkMessage {
+  /** Union of the categories of the subject's context words. */
+  subjectCats: number;
+  /** The message is about a purchase, a booking, a delivery or an event (see intent.ts). */
+  commerce: boolean;
+}
+
+const NO_MESSAGE: LinkMessage = { subjectCats: 0, commerce: false };
 const CONTEXT_BEFORE = 150;
 const CONTEXT_AFTER = 100;
 const MAX_TEXT_URLS = 200;
@@ -50,10 +61,13 @@ function decay(d: number): number {
 }
 
 /** Score of the link's own words; `positive` tells whether they name a confirmation action. */
-function labelScore(cats: number): { score: number; positive: boolean } {
+function labelScore(cats: number, msg: LinkMessage): { score: number; positive: boolean } {
   let s = 0;
   let positive = false;
-  if (cats & (VERIFY | ACTIVATE)) {
+  // "Confirm your order", "Bestätigung der Buchung": a confirmation of a purchase, not of an address
+  const purchase = (cats & (NEGNUM | TXN)) !== 0 || msg.commerce;
+  const verifies = cats & ACTIVATE || (cats & VERIFY && !(cats & WEAKQ && purchase));
+  if (verifies) {
     s += 4;
     positive = true;
   } else if (cats & LOGIN) {
@@ -65,11 +79,12 @@ function labelScore(cats: number): { score: number; positive: boolean } {
     positive = true;
   }
   if (cats & SUBSCRIBE && !(cats & LINKNEG)) {
-    s += 1.5;
+    // "Yes, subscribe me", "Ja, schrijf mij in": the answer to a double opt-in
+    s += cats & YES ? 3 : 1.5;
     positive = true;
   }
   if (cats & LINKWEAK) s -= 1.5;
-  if (cats & NEGNUM && !(cats & (VERIFY | ACTIVATE))) s -= 1;
+  if (cats & NEGNUM && !verifies) s -= 1;
   return { score: s, positive };
 }
 
@@ -79,7 +94,7 @@ const ACTION = VERIFY | ACTIVATE | LOGIN | MAGIC;
 const near = { action: false };
 
 /** Context words around the link, within the same text. */
-function contextScore(text: string, hits: Hits, start: number, end: number): number {
+function contextScore(text: string, hits: Hits, start: number, end: number, msg: LinkMessage): number {
   let s = 0;
   near.action = false;
   for (let k = firstHitAtOrAfter(hits, start) - 1; k >= 0; k--) {
@@ -87,8 +102,9 @@ function contextScore(text: string, hits: Hits, start: number, end: number): num
     if (he > start) continue;
     const d = start - he;
     if (d > CONTEXT_BEFORE) break;
-    s += contextWeight(hits.cats[k], d);
-    if (d <= 40 && hits.cats[k] & ACTION && !(hits.cats[k] & LINKNEG)) near.action = true;
+    const cats = actionCats(hits.cats[k], msg);
+    s += contextWeight(cats, d);
+    if (d <= 40 && cats & ACTION && !(cats & LINKNEG)) near.action = true;
   }
   let stop = end + CONTEXT_AFTER;
   for (let k = end; k < stop && k < text.length; k++) {
@@ -99,10 +115,21 @@ function contextScore(text: string, hits: Hits, start: number, end: number): num
     }
   }
   for (let k = firstHitAtOrAfter(hits, end); k < hits.start.length && hits.start[k] < stop; k++) {
-    s += contextWeight(hits.cats[k], hits.start[k] - end);
-    if (hits.start[k] - end <= 40 && hits.cats[k] & ACTION && !(hits.cats[k] & LINKNEG)) near.action = true;
+    const cats = actionCats(hits.cats[k], msg);
+    s += contextWeight(cats, hits.start[k] - end);
+    if (hits.start[k] - end <= 40 && cats & ACTION && !(cats & LINKNEG)) near.action = true;
   }
   return Math.max(-3, Math.min(3, s));
+}
+
+/**
+ * A context word's categories as evidence for a link: in commerce mail "confirmed" and
+ * "bevestigd" describe the order, and "already verified" describes what is done, not an action.
+ */
+function actionCats(cats: number, msg: LinkMessage): number {
+  if (cats & DONE) return cats & ~ACTION;
+  if (msg.commerce && cats & WEAKQ && !(cats & (ACTIVATE | LOGIN | MAGIC))) return cats & ~VERIFY;
+  return cats;
 }
 
 function contextWeight(cats: number, d: number): number {
@@ -143,23 +170,61 @@ function isBareLabel(label: string, href: string): boolean {
   return true;
 }
 
-function scoreLink(c: LinkCandidate, text: string, hits: Hits, subjectCats: number): { score: number; eligible: boolean } {
+/** "Acme.com", "shop.example.co.uk": a link text that is a domain name (a logo or homepage link). */
+function isDomainName(label: string): boolean {
+  const dot = label.lastIndexOf('.');
+  if (dot <= 0 || label.length - dot < 3 || label.length > 64) return false;
+  for (let k = 0; k < label.length; k++) {
+    const c = label.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46)) return false;
+  }
+  for (let k = dot + 1; k < label.length; k++) {
+    const c = label.charCodeAt(k) | 32;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
+}
+
+/** Three or more words of the link's text appear in a title slug of its URL ("…/issue/NOR-483/verify-vat-id-format"). */
+function echoesSlug(label: string, path: string): boolean {
+  if (label.length < 12) return false;
+  const slug = slugWords(path);
+  if (slug.size < 3) return false;
+  let shared = 0;
+  let word = '';
+  for (let k = 0; k <= label.length; k++) {
+    const c = k < label.length ? foldCode(label.charCodeAt(k)) : 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) word += String.fromCharCode(c);
+    else {
+      if (word.length >= 3 && slug.has(word) && ++shared >= 3) return true;
+      word = '';
+    }
+  }
+  return false;
+}
+
+function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage): { score: number; eligible: boolean } {
   const bare = isBareLabel(c.label, c.href);
   const cats = bare ? 0 : categoriesOf(c.label);
   // unsubscribe, privacy, help, reset password, activity...: never a confirmation link
   if (cats & LINKNEG) return { score: -Infinity, eligible: false };
-  const lab = labelScore(cats);
   const url = analyseUrl(c.href);
   if (!url.ok) return { score: -Infinity, eligible: false };
+  // "Acme.com" is the logo or homepage link; a title echoed by the URL's slug is a page about it
+  if (!bare && (isDomainName(c.label) || echoesSlug(c.label, url.path))) return { score: -Infinity, eligible: false };
+  const lab = labelScore(cats, msg);
   let score = lab.score;
   let urlPositive = false;
-  if (!url.tracked) {
+  const judged = !url.tracked || url.unwrapped;
+  if (judged) {
     if (url.positive) {
       score += 2.5;
       urlPositive = true;
     }
+    // the product's rule: a link to /verify, /confirm or /activate with a token is the confirmation link
+    if (url.verifyAction && (url.tokenParam || url.secret)) score += 1.5;
     if (url.tokenParam) score += 1.5;
-    score += url.secret ? 1.5 : -1.5;
+    score += url.secret ? 1.5 : url.tokenParam ? 0 : -1.5;
     if (url.negative) {
       score -= 4;
       urlPositive = false;
@@ -168,9 +233,9 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, subjectCats: numb
     // "Sign in to X" pointing at a login page without a secret is not a magic link
     if (cats & LOGIN && !(cats & (VERIFY | ACTIVATE | MAGIC)) && !url.secret && !url.tokenParam) score -= 5;
   }
-  const ctx = contextScore(text, hits, c.start, c.end);
+  const ctx = contextScore(text, hits, c.start, c.end, msg);
   // a tracked "Log in" button hides its URL: only a sign-in mail (subject or sentence says so) makes it a magic link
-  if (url.tracked && cats & LOGIN && !(cats & (VERIFY | ACTIVATE | MAGIC)) && !(subjectCats & ACTION) && ctx < 1) score -= 3;
+  if (!judged && cats & LOGIN && !(cats & (VERIFY | ACTIVATE | MAGIC)) && !(msg.subjectCats & ACTION) && ctx < 1) score -= 3;
   const generic = bare || !(cats & ACTION);
   score += generic ? ctx * 1.5 : ctx;
   // "Here is your magic link: <a>", "<a>Click here</a> to activate": the sentence labels the link
@@ -178,16 +243,16 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, subjectCats: numb
   if (labelledByContext) score += 1.5;
   if (c.button) score += 1.5;
   if (c.small) score -= 1;
-  const contextual = labelledByContext && ctx > 1 && !url.negative && !url.homepage && (url.secret || url.tokenParam || url.tracked);
+  const contextual = labelledByContext && ctx > 1 && !url.negative && !url.homepage && (url.secret || url.tokenParam || !judged);
   const eligible = lab.positive || urlPositive || contextual;
   return { score, eligible };
 }
 
 /** Picks the best candidate (same href seen twice adds a little). */
-function pick(cands: LinkCandidate[], text: string, hits: Hits, subjectCats: number): string | null {
+function pick(cands: LinkCandidate[], text: string, hits: Hits, msg: LinkMessage): string | null {
   const best = new Map<string, { score: number; seen: number; order: number }>();
   cands.forEach((c, order) => {
-    const r = scoreLink(c, text, hits, subjectCats);
+    const r = scoreLink(c, text, hits, msg);
     if (!r.eligible) return;
     const prev = best.get(c.href);
     if (!prev) best.set(c.href, { score: r.score, seen: 1, order });
@@ -209,14 +274,14 @@ function pick(cands: LinkCandidate[], text: string, hits: Hits, subjectCats: num
 }
 
 /** Confirmation link among the anchors of an HTML part. */
-export function linkFromHtml(doc: HtmlDoc, hits: Hits, subjectCats: number): string | null {
+export function linkFromHtml(doc: HtmlDoc, hits: Hits, msg: LinkMessage): string | null {
   const cands = htmlCandidates(doc);
-  return cands.length ? pick(cands, doc.text, hits, subjectCats) : null;
+  return cands.length ? pick(cands, doc.text, hits, msg) : null;
 }
 
 /** Exposed for tests and tuning: every anchor of an HTML part with its score. */
-export function rankHtmlLinks(doc: HtmlDoc, hits: Hits, subjectCats = 0): { href: string; label: string; score: number; eligible: boolean }[] {
-  return htmlCandidates(doc).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, doc.text, hits, subjectCats) }));
+export function rankHtmlLinks(doc: HtmlDoc, hits: Hits, msg: LinkMessage = NO_MESSAGE): { href: string; label: string; button: boolean; score: number; eligible: boolean }[] {
+  return htmlCandidates(doc).map((c) => ({ href: c.href, label: c.label, button: c.button, ...scoreLink(c, doc.text, hits, msg) }));
 }
 
 function htmlCandidates(doc: HtmlDoc): LinkCandidate[] {
@@ -242,14 +307,14 @@ export function hasHttpAnchors(doc: HtmlDoc): boolean {
 }
 
 /** Confirmation link among the URLs of a plain-text part; the clause before a URL is its label. */
-export function linkFromText(text: string, hits: Hits, limit: number, subjectCats: number): string | null {
+export function linkFromText(text: string, hits: Hits, limit: number, msg: LinkMessage): string | null {
   const cands = textCandidates(text, limit);
-  return cands.length ? pick(cands, text, hits, subjectCats) : null;
+  return cands.length ? pick(cands, text, hits, msg) : null;
 }
 
 /** Exposed for tests and tuning: every URL of a plain-text part with its score. */
-export function rankTextLinks(text: string, hits: Hits, subjectCats = 0): { href: string; label: string; score: number; eligible: boolean }[] {
-  return textCandidates(text, text.length).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, text, hits, subjectCats) }));
+export function rankTextLinks(text: string, hits: Hits, msg: LinkMessage = NO_MESSAGE): { href: string; label: string; score: number; eligible: boolean }[] {
+  return textCandidates(text, text.length).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, text, hits, msg) }));
 }
 
 function textCandidates(text: string, limit: number): LinkCandidate[] {

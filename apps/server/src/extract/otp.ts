@@ -18,8 +18,10 @@
  */
 import { findCandidates, K_ALNUM, K_LOWER, K_PLAIN, K_SPLIT, type Candidate } from './candidates.js';
 import { F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, F_SPACED, type TextSpan } from './html.js';
+import type { MessageProfile } from './intent.js';
 import { firstHitAtOrAfter, type Hits } from './keywords.js';
-import { ACTIVATE, CODE, ENTER, EXPIRE, LOGIN, NEGNUM, ONETIME, SECURITY, VERIFY } from './words.js';
+import { labelLevel } from './labels.js';
+import { ACTIVATE, CODE, ENTER, EXPIRE, LOGIN, NEGNUM, ONETIME, SECURITY, STRONG, TXN, VERIFY } from './words.js';
 
 /** One text to search: the subject, the text/plain part or the text of the HTML part. */
 export interface OtpSource {
@@ -34,6 +36,15 @@ const THRESHOLD = 3;
 const MIN_CONTEXT = 1.5;
 const WINDOW_BEFORE = 160;
 const WINDOW_AFTER = 80;
+/** How far before a candidate a code word may make a negative label incidental. */
+const INCIDENTAL_REACH = 90;
+/** How far before a candidate its label may stand. */
+const LABEL_REACH = 90;
+/** How far a code word may stand from a random-looking mixed-case code set apart below it. */
+const LOWER_REACH = 60;
+/** Codes of one form this close together, this many in a row, are a list (backup codes). */
+const LIST_GAP = 48;
+const LIST_MIN = 3;
 
 /** How much a context word says "a code is here". */
 function weight(cats: number): number {
@@ -54,14 +65,26 @@ function decay(d: number): number {
   return 0.3;
 }
 
+/** Context evidence for one candidate (see {@link contextScore}). */
+interface Context {
+  pos: number;
+  neg: number;
+  /** Distance to the nearest code word before or after it (Infinity: none). */
+  codeDist: number;
+  /** {@link labelLevel} of the label nearest to it. */
+  level: number;
+}
+
 /** Scores the context words around a candidate: positive evidence and label penalties. */
-function contextScore(src: OtpSource, c: Candidate): { pos: number; neg: number; codeDist: number } {
+function contextScore(src: OtpSource, c: Candidate): Context {
   const { hits, text } = src;
   let pos = 0;
   let neg = 0;
   let nearest = true;
   let verbBefore = false;
   let codeDist = Infinity;
+  let level = 0;
+  let labelled = false;
   for (let k = firstHitAtOrAfter(hits, c.start) - 1; k >= 0; k--) {
     const he = hits.end[k];
     if (he > c.start) continue;
@@ -70,11 +93,17 @@ function contextScore(src: OtpSource, c: Candidate): { pos: number; neg: number;
     const cats = hits.cats[k];
     const isNeg = (cats & NEGNUM) !== 0;
     const w = isNeg ? 0 : weight(cats);
+    if (isNeg && (nearest || !labelled) && incidental(src, k, c.start)) continue;
     if (nearest && (isNeg || w > 0)) {
       nearest = false;
       if (isNeg) neg -= d <= 40 ? 6 : d <= 90 ? 2 : 0;
       else if (cats & ENTER && d <= 2) verbBefore = true;
       if (!isNeg && cats & CODE) codeDist = d;
+    }
+    // the label is the nearest code or other-number word (a qualifier may stand between)
+    if (!labelled && cats & (CODE | NEGNUM) && d <= LABEL_REACH) {
+      labelled = true;
+      level = labelLevel(cats);
     }
     pos += w * decay(d);
   }
@@ -100,10 +129,38 @@ function contextScore(src: OtpSource, c: Candidate): { pos: number; neg: number;
       // "Use 482910 to verify / to sign in": a verb, the code, then its purpose
       else if (verbBefore && d <= 12 && cats & (VERIFY | LOGIN | ACTIVATE)) pos += 1;
       if (!isNeg && cats & CODE) codeDist = Math.min(codeDist, d);
+      // "482910 is your verification code": a label right after the code, in its sentence
+      if (d <= 30 && hs <= sentenceEnd && (!labelled || labelLevel(cats) < 0)) level = labelLevel(cats);
     }
     pos += 0.9 * w * decay(d);
   }
-  return { pos, neg, codeDist };
+  return { pos, neg, codeDist, level };
+}
+
+/**
+ * True when the negative label at hit `k` is a word in a sentence about the code rather than
+ * the code's label: "Enter this code in your Customer Area: 592614", "Код для входа в Ozon ID:
+ * 284017". That needs a code word earlier in the same clause that names a code of verification
+ * or comes with "enter / use", and a label that is neither commerce nor an explicit number.
+ */
+function incidental(src: OtpSource, k: number, at: number): boolean {
+  const { hits, text } = src;
+  if (hits.cats[k] & TXN) return false;
+  for (let j = k - 1; j >= 0 && at - hits.end[j] <= INCIDENTAL_REACH; j--) {
+    const cats = hits.cats[j];
+    if (cats & NEGNUM) return false;
+    if (!(cats & CODE)) continue;
+    if (!sameClause(text, hits.end[j], at)) return false;
+    const entered = j > 0 && (hits.cats[j - 1] & ENTER) !== 0 && hits.start[j] - hits.end[j - 1] <= 12;
+    return (cats & STRONG) !== 0 || entered;
+  }
+  return false;
+}
+
+/** No line break or sentence end between `from` and `to`. */
+function sameClause(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (clauseEnd(text, k)) return false;
+  return true;
 }
 
 /** A line break, or a sentence end (". ", "! ", "? ", "。", "！", "？") at `k`. */
@@ -208,30 +265,60 @@ function dateLike(v: string): boolean {
 }
 
 /** Scores one candidate; null when it has no code context at all. */
-function scoreCandidate(src: OtpSource, c: Candidate, subjectHasCode: boolean): number | null {
+function scoreCandidate(src: OtpSource, c: Candidate, msg: OtpMessage): number | null {
   const shape = shapeScore(c);
   if (shape === null) return null;
   const ctx = contextScore(src, c);
   const layout = layoutScore(src.text, c);
-  // lower-case codes exist ("4f8k2m9q") but so do words with digits: demand a code label right next to it
-  if (c.kind === K_LOWER && !(ctx.neg === 0 && (ctx.codeDist <= 8 || (ctx.codeDist <= 16 && layout.score > 0)))) return null;
   const flags = flagsAt(src.spans, c.start);
+  // lower-case codes exist ("4f8k2m9q") but so do words with digits: demand a code label right next
+  // to it, or a random-looking token set apart (own line, cell or big type) under a code word
+  if (c.kind === K_LOWER) {
+    const labelled = ctx.codeDist <= 8 || (ctx.codeDist <= 16 && layout.score > 0);
+    const setApart = (layout.alone || (flags & (F_BIG | F_MONO | F_SPACED)) !== 0) && ctx.codeDist <= LOWER_REACH && randomLooking(c.value);
+    if (ctx.neg !== 0 || !(labelled || setApart)) return null;
+  }
+  // commerce mail (receipts, bookings, gift cards, promotions, webinars) holds codes that are not
+  // one-time codes; take one there only under a verification label or with security framing
+  if (msg.profile.commerce && !msg.profile.codeIntent && ctx.level < 3) return null;
   let pos = ctx.pos;
   // the subject says "your code"; the body shows the code prominently without a label
-  if (subjectHasCode && !src.subject && (layout.alone || flags & (F_BIG | F_MONO | F_SPACED))) pos += 1.5;
+  if (msg.subjectHasCode && !src.subject && (layout.alone || flags & (F_BIG | F_MONO | F_SPACED))) pos += 1.5;
   if (pos < MIN_CONTEXT) return null;
   let score = shape + Math.min(pos, 6) + ctx.neg + layout.score + styleScore(flags);
   if (src.subject) score += 0.5;
   return score;
 }
 
+/** Letters and digits alternate at least three times ("Rk8vQ2", "k3m9x2pq"), unlike "iPadOS18" or "mp3". */
+function randomLooking(v: string): boolean {
+  let changes = 0;
+  for (let k = 1; k < v.length; k++) if (isDigitCode(v.charCodeAt(k)) !== isDigitCode(v.charCodeAt(k - 1))) changes++;
+  return changes >= 3;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** What the scorer needs to know about the whole message. */
+export interface OtpMessage {
+  /** The subject names a code ("Your verification code"). */
+  subjectHasCode: boolean;
+  profile: MessageProfile;
+}
+
 /** Returns the best one-time code across the sources, or null. */
-export function findOtp(sources: OtpSource[], subjectHasCode: boolean): string | null {
+export function findOtp(sources: OtpSource[], msg: OtpMessage): string | null {
   const best = new Map<string, { score: number; seen: number; order: number }>();
   let order = 0;
   for (const src of sources) {
-    for (const c of findCandidates(src.text, MAX_SCAN)) {
-      const score = scoreCandidate(src, c, subjectHasCode);
+    const cands = findCandidates(src.text, MAX_SCAN);
+    const inList = listItems(cands);
+    for (let i = 0; i < cands.length; i++) {
+      if (inList[i]) continue;
+      const c = cands[i];
+      const score = scoreCandidate(src, c, msg);
       if (score === null) continue;
       const prev = best.get(c.value);
       if (!prev) best.set(c.value, { score, seen: 1, order: order++ });
@@ -256,7 +343,28 @@ export function findOtp(sources: OtpSource[], subjectHasCode: boolean): string |
   return bestValue;
 }
 
+/**
+ * Marks candidates that belong to a list of look-alike codes (backup codes, a table of vouchers):
+ * three or more of the same form and length, each close after the one before. A list is not a
+ * one-time code.
+ */
+function listItems(cands: readonly Candidate[]): boolean[] {
+  const out = new Array<boolean>(cands.length).fill(false);
+  let runStart = 0;
+  for (let i = 1; i <= cands.length; i++) {
+    const continues =
+      i < cands.length &&
+      cands[i].kind === cands[i - 1].kind &&
+      cands[i].value.length === cands[i - 1].value.length &&
+      cands[i].start - cands[i - 1].end <= LIST_GAP;
+    if (continues) continue;
+    if (i - runStart >= LIST_MIN) for (let k = runStart; k < i; k++) out[k] = true;
+    runStart = i;
+  }
+  return out;
+}
+
 /** Exposed for tests and tuning: every scored candidate of one source. */
-export function scoreAll(src: OtpSource, subjectHasCode: boolean): { value: string; score: number | null }[] {
-  return findCandidates(src.text, MAX_SCAN).map((c) => ({ value: c.value, score: scoreCandidate(src, c, subjectHasCode) }));
+export function scoreAll(src: OtpSource, msg: OtpMessage): { value: string; score: number | null }[] {
+  return findCandidates(src.text, MAX_SCAN).map((c) => ({ value: c.value, score: scoreCandidate(src, c, msg) }));
 }

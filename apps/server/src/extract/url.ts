@@ -5,8 +5,10 @@
  * it a homepage, a help/legal/social page or an unsubscribe link.
  * Plain string scans on a bounded prefix of the URL.
  */
+import { Buffer } from 'node:buffer';
 import { isAsciiAlnum, isDigit, isAsciiLetter } from './chars.js';
 import { containsAny, packLiterals } from './trie.js';
+import { ACTION_VERIFY, safeDecode, urlActions } from './url-words.js';
 
 export interface UrlFacts {
   /** http(s) URL with a host. */
@@ -15,6 +17,12 @@ export interface UrlFacts {
   tracked: boolean;
   /** Path/query mention verify, confirm, activate, magic, login, token, oobCode... */
   positive: boolean;
+  /** A path segment (not a title slug) or a short query value names verify / confirm / activate / opt-in / magic. */
+  verifyAction: boolean;
+  /** The path or query of the URL judged: the destination of a click-tracking wrapper when it carries one. */
+  path: string;
+  /** A click-tracking wrapper whose destination could be read from the URL itself. */
+  unwrapped: boolean;
   /** A query or fragment parameter named like a one-time secret (token, oobCode, ticket...). */
   tokenParam: boolean;
   /** A long random-looking segment or value. */
@@ -40,12 +48,8 @@ const TRACKER_PATHS = ['/ls/click', '/wf/click', '/ss/c/', '/track/click', '/cl0
 /** Host labels that, with a short opaque path, mean a redirect ("click.", "links.", "email." + /c/). */
 const TRACKER_LABELS = new Set(['click', 'clicks', 'links', 'link', 'email', 'e', 't', 'trk', 'track', 'go', 'r', 'url', 'l', 'mail']);
 
-const POSITIVE = packLiterals([
-  'verif', 'confirm', 'activat', 'activate', 'magic', 'login', 'log-in', 'log_in', 'signin', 'sign-in',
-  'sign_in', 'auth', 'token', 'oobcode', 'ticket', 'otp', 'passwordless', 'validat', 'optin', 'opt-in',
-  'double-opt', 'bestaetig', 'bestätig', 'aktivier', 'verifizier', 'confirmar', 'activar', 'ativar',
-  'anmeld', 'einlog', 'connexion', 'onetime', 'one-time', 'approve',
-]);
+/** Path words that carry a secret for a sign-in or a verification. */
+const TOKENISH = packLiterals(['token', 'oobcode', 'magic']);
 const NEGATIVE = packLiterals([
   'unsub', 'optout', 'opt-out', 'opt_out', 'preferences', 'privacy', 'terms', 'legal', 'help', 'support',
   'faq', 'contact', 'blog', 'feedback', 'forgot', 'reset', 'password', 'activity', 'notification',
@@ -53,9 +57,18 @@ const NEGATIVE = packLiterals([
   '/track/open', '/wf/open', 'order', 'transaction', 'receipt', 'invoice', '/alert', 'security', 'disable',
   'deactivat', '/share', 'download', 'report', 'sessions', 'careers', '/about', '/press', 'policies',
   'community', '/docs', '/status', '/cart', '/product', '/collections', '/blog', 'abmelden', 'datenschutz',
-  'desinscri', 'désinscri', 'baja', 'suscripcion/cancel', 'mailto:',
+  'desinscri', 'désinscri', 'baja', 'suscripcion/cancel', 'mailto:', 'checkout', '/payment', '/booking',
+  '/reservation', 'itinerar', '/trips/', '/ticket', '/tickets', '/hc/', '/article', '/kb/', '/knowledge', '/issue/',
+  '/issues/', '/pull/', '/requests/', '/meeting', '/webinar', '/join', '/j/', '/calendar', '/event', '/signing/',
+  '/document', '/review', '/invite', '/shipment', 'track-and-trace', '/account/orders', '/bestell', '/pedido',
+  '/commande', '/ordini', '/zamowien', '/siparis', '/delivery',
 ]);
-const NEGATIVE_HOST_LABELS = new Set(['docs', 'help', 'support', 'blog', 'status', 'community', 'developer', 'developers', 'careers', 'press', 'investor', 'investors', 'feedback', 'apps']);
+const NEGATIVE_HOST_LABELS = new Set([
+  'docs', 'help', 'support', 'blog', 'status', 'community', 'developer', 'developers', 'careers', 'press', 'investor',
+  'investors', 'feedback', 'apps', 'kb', 'knowledge', 'helpcenter', 'faq', 'statuspage', 'ayuda', 'hilfe', 'aide',
+  'aiuto', 'ajuda', 'hulp', 'pomoc', 'yardim', 'destek', 'soporte', 'suporte', 'assistance', 'kundenservice',
+  'academy', 'forum', 'forums',
+]);
 const SOCIAL_HOSTS = new Set([
   'facebook.com', 'twitter.com', 'x.com', 'instagram.com', 'linkedin.com', 'youtube.com', 'tiktok.com',
   'pinterest.com', 'apps.apple.com', 'itunes.apple.com', 'play.google.com', 't.me', 'wa.me', 'discord.gg',
@@ -81,9 +94,12 @@ function anyPrefix(s: string, prefixes: readonly string[]): boolean {
   return false;
 }
 
-/** Analyses an href. */
-export function analyseUrl(href: string): UrlFacts {
-  const f: UrlFacts = { ok: false, tracked: false, positive: false, tokenParam: false, secret: false, negative: false, homepage: false };
+/** Analyses an href (`depth` 1: the destination inside a click-tracking wrapper). */
+export function analyseUrl(href: string, depth = 0): UrlFacts {
+  const f: UrlFacts = {
+    ok: false, tracked: false, positive: false, verifyAction: false, path: '', unwrapped: false, tokenParam: false,
+    secret: false, negative: false, homepage: false,
+  };
   const raw = href.length > MAX_URL ? href.slice(0, MAX_URL) : href;
   const lower = raw.toLowerCase();
   let p: number;
@@ -118,9 +134,20 @@ export function analyseUrl(href: string): UrlFacts {
     anyHost(host, TRACKER_HOSTS) ||
     anyPrefix(rest, TRACKER_PATHS) ||
     (TRACKER_LABELS.has(first) && threeLabels && (path.startsWith('/c/') || path.startsWith('/r/') || path.startsWith('/ls/') || path.length >= 24) && !hasWordyPath(path));
-  if (f.tracked) return f;
+  if (f.tracked) {
+    // many wrappers carry their destination (percent-encoded or base64): judge that instead
+    const inner = depth === 0 ? embeddedDestination(raw.slice(hostEnd)) : null;
+    if (inner === null) return f;
+    const dest = analyseUrl(inner, depth + 1);
+    if (!dest.ok) return f;
+    return { ...dest, tracked: true, unwrapped: true };
+  }
 
-  f.positive = containsAny(POSITIVE, rest);
+  f.path = rest;
+  const rawRest = raw.slice(hostEnd);
+  const actions = urlActions(rawRest.slice(0, pathEnd), tail.length > 1 ? rawRest.slice(pathEnd + 1) : '');
+  f.verifyAction = (actions & ACTION_VERIFY) !== 0;
+  f.positive = actions !== 0 || containsAny(TOKENISH, path);
   f.negative =
     containsAny(NEGATIVE, path) ||
     NEGATIVE_HOST_LABELS.has(first) ||
@@ -130,6 +157,49 @@ export function analyseUrl(href: string): UrlFacts {
   f.tokenParam = hasTokenParam(tail);
   f.secret = hasSecret(raw.slice(hostEnd));
   return f;
+}
+
+/** Parameters of click-tracking wrappers that hold the destination URL. */
+const DESTINATION_PARAMS = new Set(['url', 'u', 'redirect', 'redirect_url', 'target', 'dest', 'destination', 'link', 'r', 'to', 'goto', 'href', 'q']);
+
+/**
+ * The destination URL a click-tracking wrapper carries in its path or query: percent-encoded
+ * ("/L0/https:%2F%2Fexample.com%2F…", "?url=https%3A%2F%2F…") or base64 ("aHR0cHM6Ly9…"), or null.
+ */
+export function embeddedDestination(rest: string): string | null {
+  const lower = rest.toLowerCase();
+  for (const marker of ['https%3a%2f%2f', 'http%3a%2f%2f', 'https:%2f%2f', 'http:%2f%2f']) {
+    const at = lower.indexOf(marker);
+    if (at >= 0) {
+      let end = at;
+      while (end < rest.length && rest.charCodeAt(end) !== 47 && rest.charCodeAt(end) !== 38 && rest.charCodeAt(end) !== 35) end++;
+      const decoded = safeDecode(rest.slice(at, end));
+      if (decoded.startsWith('http')) return decoded;
+    }
+  }
+  // a raw URL as a parameter value: "?url=https://example.com/…"
+  const q = rest.indexOf('?');
+  if (q >= 0) {
+    for (const pair of rest.slice(q + 1).split('&')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0 && DESTINATION_PARAMS.has(pair.slice(0, eq).toLowerCase()) && pair.startsWith('http', eq + 1)) return pair.slice(eq + 1);
+    }
+  }
+  const b64 = rest.indexOf('aHR0c');
+  if (b64 >= 0) {
+    let end = b64;
+    while (end < rest.length && isBase64Char(rest.charCodeAt(end))) end++;
+    const decoded = Buffer.from(rest.slice(b64, end), 'base64').toString('latin1');
+    let printable = 0;
+    while (printable < decoded.length && decoded.charCodeAt(printable) > 32 && decoded.charCodeAt(printable) < 127) printable++;
+    const url = decoded.slice(0, printable);
+    if (url.startsWith('http://') || url.startsWith('https://')) return url;
+  }
+  return null;
+}
+
+function isBase64Char(c: number): boolean {
+  return isAsciiAlnum(c) || c === 43 || c === 47 || c === 45 || c === 95 || c === 61;
 }
 
 /** A path made of ordinary words ("/c/news/spring-sale") rather than an opaque id. */

@@ -88,7 +88,7 @@ describe('otp: formats', () => {
   });
 
   test('the code among other numbers', () => {
-    const text = 'Your code is 482910.\nOrder 100234871, total $49.99. Call 1-800-555-0199.\n© 2025 Example, CA 94105';
+    const text = 'Your sign-in code is 482910.\nOrder 100234871, total $49.99. Call 1-800-555-0199.\n© 2025 Example, CA 94105';
     assert.equal(otp({ text }), '482910');
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * What the message as a whole is about, from its context words: a purchase, booking, delivery,
+ * promotion or event ("commerce"), and whether it frames a code the way security mail does
+ * (don't share it, it expires in minutes, it is single-use, the subject says "your code").
+ *
+ * A receipt's "Auth Code", a booking's "confirmation code", a webinar passcode, a gift card PIN
+ * or a promo code sit in commerce mail that never warns about sharing the code or says it expires
+ * in minutes; a transfer-approval code sits in commerce mail that does. The OTP scorer uses this
+ * to demand more than a plain code word in commerce mail (see otp.ts).
+ */
+import { isStrongQualifier } from './labels.js';
+import type { Hits } from './keywords.js';
+import { CODE, EXPIRE, LOGIN, NEGNUM, ONETIME, SECURITY, TIMEUNIT, TXN, WARN } from './words.js';
+
+export interface MessageProfile {
+  /** The message is about an order, a booking, a delivery, a payment, a promotion or an event. */
+  commerce: boolean;
+  /** The message frames a code as a security step (see the file comment). */
+  codeIntent: boolean;
+}
+
+/** A text with its keyword hits (subject or body part). */
+export interface ProfiledText {
+  text: string;
+  hits: Hits;
+}
+
+/** Commerce words needed (a subject's count twice) before a message counts as commerce. */
+const COMMERCE_MIN = 2;
+/** How far from "valid for" / "expires" a "10 minutes" may stand. */
+const EXPIRY_REACH = 48;
+
+/** Profiles a message from its subject and its body texts. */
+export function profileMessage(subject: ProfiledText, bodies: readonly ProfiledText[]): MessageProfile {
+  let commerce = 0;
+  let subjectCommerce = false;
+  let subjectCode = false;
+  let codeIntent = false;
+  for (const c of subject.hits.cats) {
+    if (c & TXN) {
+      commerce += 2;
+      subjectCommerce = true;
+    }
+    if (c & (CODE | LOGIN | SECURITY) && !(c & NEGNUM)) subjectCode = true;
+    if (isStrongQualifier(c) && !(c & NEGNUM)) subjectCode = true;
+    if (c & (WARN | ONETIME)) codeIntent = true;
+  }
+  if (subjectCode && !subjectCommerce) codeIntent = true;
+  if (shortExpiry(subject)) codeIntent = true;
+  // the text and HTML parts usually say the same thing: count the part that says most
+  let bodyCommerce = 0;
+  for (const body of bodies) {
+    let inPart = 0;
+    for (const c of body.hits.cats) {
+      if (c & TXN) inPart++;
+      if (c & WARN || (c & ONETIME && !(c & NEGNUM))) codeIntent = true;
+    }
+    bodyCommerce = Math.max(bodyCommerce, inPart);
+    if (!codeIntent && shortExpiry(body)) codeIntent = true;
+  }
+  return { commerce: commerce + bodyCommerce >= COMMERCE_MIN, codeIntent };
+}
+
+/** "expires in 10 minutes", "valid for 15 Minuten", "10分钟内有效": a number and a time unit next to an expiry word. */
+function shortExpiry({ text, hits }: ProfiledText): boolean {
+  const { start, end, cats } = hits;
+  for (let k = 0; k < cats.length; k++) {
+    if (!(cats[k] & TIMEUNIT) || !numberBefore(text, start[k])) continue;
+    for (let j = k - 1; j >= 0 && start[k] - end[j] <= EXPIRY_REACH; j--) if (cats[j] & EXPIRE) return true;
+    for (let j = k + 1; j < cats.length && start[j] - end[k] <= EXPIRY_REACH; j++) if (cats[j] & EXPIRE) return true;
+  }
+  return false;
+}
+
+/** A digit right before `pos`, allowing one space ("10 minutes", "10分钟"). */
+function numberBefore(text: string, pos: number): boolean {
+  let k = pos - 1;
+  if (k >= 0 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 0xa0)) k--;
+  const c = k >= 0 ? text.charCodeAt(k) : 0;
+  return c >= 48 && c <= 57;
+}

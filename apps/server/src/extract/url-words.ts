@@ -1,0 +1,131 @@
+/**
+ * The words of a URL, for judging what a link does: `/users/confirm_email/…` and
+ * `?mode=verifyEmail` name an action; `/issue/NOR-483/verify-vat-id-format` and
+ * `/articles/360011-como-verificar-tu-cuenta` are titles of pages that merely mention one.
+ *
+ * A path segment splits into words at `-`, `_`, `.`, `+`, `~`, camelCase and letter/digit
+ * boundaries. A segment of four or more words joined by `-` or `_` is a slug (a page title):
+ * its words say what the page is about, not what the link does.
+ */
+
+/** The link names a verification action: verify, confirm, activate, validate, opt in, magic. */
+export const ACTION_VERIFY = 1;
+/** The link names a sign-in: login, signin, auth, one-time. */
+export const ACTION_LOGIN = 2;
+
+const VERIFY_STEMS = [
+  'verif', 'confirm', 'activat', 'activar', 'activer', 'activeer', 'ativar', 'ativacao', 'aktivier', 'attiva',
+  'aktywuj', 'aktywac', 'validat', 'validar', 'valider', 'validier', 'validacion', 'magic', 'optin', 'approve',
+  'bestaetig', 'bestatig', 'verifizier', 'conferma', 'bevestig', 'potwierdz', 'dogrula', 'onayla', 'passwordless',
+  'emailvalidat',
+];
+const LOGIN_STEMS = ['login', 'logon', 'signin', 'auth', 'sso', 'anmeld', 'einlogg', 'connexion', 'otp', 'onetime'];
+const VERIFY_WORDS = new Set(['doi']);
+/** Words that start like an action but are not one ("signing" a document, an "author"). */
+const NOT_ACTIONS = new Set(['signing', 'signings', 'author', 'authors', 'authority', 'otpusk']);
+const PAIRS: readonly [string, string, number][] = [
+  ['opt', 'in', ACTION_VERIFY],
+  ['double', 'opt', ACTION_VERIFY],
+  ['sign', 'in', ACTION_LOGIN],
+  ['log', 'in', ACTION_LOGIN],
+  ['one', 'time', ACTION_LOGIN],
+];
+const SLUG_WORDS = 4;
+
+/** Lower-case words of one URL component (already percent-decoded). */
+export function componentWords(s: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let prevLower = false;
+  let prevDigit = false;
+  for (let k = 0; k < s.length; k++) {
+    const ch = s[k];
+    const c = s.charCodeAt(k);
+    const upper = c >= 65 && c <= 90;
+    const lower = (c >= 97 && c <= 122) || c > 127;
+    const digit = c >= 48 && c <= 57;
+    if (!(upper || lower || digit)) {
+      if (cur) words.push(cur);
+      cur = '';
+      prevLower = prevDigit = false;
+      continue;
+    }
+    // camelCase ("verifyEmail") and letter/digit boundaries ("step2") start a new word
+    if (cur && ((upper && prevLower) || digit !== prevDigit)) {
+      words.push(cur);
+      cur = '';
+    }
+    cur += ch.toLowerCase();
+    prevLower = lower;
+    prevDigit = digit;
+  }
+  if (cur) words.push(cur);
+  return words;
+}
+
+/** True when a path segment reads as a page title: four or more words joined by hyphens or underscores. */
+export function isSlug(segment: string): boolean {
+  let words = 0;
+  let inWord = false;
+  for (let k = 0; k < segment.length; k++) {
+    const c = segment.charCodeAt(k);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
+    if (letter && !inWord) words++;
+    inWord = letter || (inWord && c >= 48 && c <= 57);
+    if (c === 45 || c === 95) inWord = false;
+  }
+  return words >= SLUG_WORDS && (segment.includes('-') || segment.includes('_'));
+}
+
+/** The actions ({@link ACTION_VERIFY}, {@link ACTION_LOGIN}) named by a list of words. */
+export function actionsOf(words: readonly string[]): number {
+  let found = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (NOT_ACTIONS.has(w)) continue;
+    if (VERIFY_WORDS.has(w) || VERIFY_STEMS.some((s) => w.startsWith(s))) found |= ACTION_VERIFY;
+    else if (LOGIN_STEMS.some((s) => w.startsWith(s))) found |= ACTION_LOGIN;
+    if (i + 1 < words.length) for (const [a, b, action] of PAIRS) if (w === a && words[i + 1] === b) found |= action;
+  }
+  return found;
+}
+
+/** Percent-decodes without throwing on malformed escapes. */
+export function safeDecode(s: string): string {
+  if (!s.includes('%')) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The actions a URL's path and query name, leaving out slugs. `path` and `query` are raw (not decoded). */
+export function urlActions(path: string, query: string): number {
+  let found = 0;
+  for (const raw of path.split('/')) {
+    if (!raw) continue;
+    const segment = safeDecode(raw);
+    if (isSlug(segment)) continue;
+    found |= actionsOf(componentWords(segment));
+  }
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    const value = eq < 0 ? '' : safeDecode(pair.slice(eq + 1));
+    found |= actionsOf(componentWords(safeDecode(name)));
+    // short word-like values ("mode=verifyEmail", "action=confirm"), not tokens or URLs
+    if (value.length > 0 && value.length <= 40 && !value.includes('/')) found |= actionsOf(componentWords(value));
+  }
+  return found;
+}
+
+/** The words of the slug segments of a path (page titles), for comparing with a link's text. */
+export function slugWords(path: string): Set<string> {
+  const out = new Set<string>();
+  for (const raw of path.split('/')) {
+    const segment = safeDecode(raw);
+    if (raw && isSlug(segment)) for (const w of componentWords(segment)) if (w.length >= 3) out.add(w);
+  }
+  return out;
+}
