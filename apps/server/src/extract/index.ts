@@ -15,12 +15,17 @@ import { hasHttpAnchors, linkFromHtml, linkFromText } from './link.js';
 import { profileMessage } from './intent.js';
 import { resolveLabels } from './labels.js';
 import { findOtp, type OtpSource } from './otp.js';
-import { CODE, NEGNUM, ONETIME } from './words.js';
+import { CODE, DONE, NEGNUM, ONETIME } from './words.js';
 
 export interface ExtractInput {
   subject: string;
   text: string | null;
   html: string | null;
+  /**
+   * Messages forwarded as attachments (message/rfc822), parsed: "Fwd: your sign-in code" carries
+   * the code in the attached original. Read only for what the message itself does not show.
+   */
+  forwarded?: readonly ExtractInput[];
 }
 
 export interface Extraction {
@@ -34,10 +39,21 @@ const MAX_SUBJECT = 1024;
 /** Context words are looked up in the first 128 KB of the HTML part's text. */
 const MAX_DOC_TEXT = 128 * 1024;
 
+/** At most this many forwarded originals are read. */
+const MAX_FORWARDED = 2;
+
 /** Finds the one-time code and the confirmation link a person would use. */
 export function extract(input: ExtractInput): Extraction {
   try {
-    return run(input);
+    const found = run(input);
+    // the forwarding note is read first; the forwarded original fills in what the note lacks
+    for (const original of (input.forwarded ?? []).slice(0, MAX_FORWARDED)) {
+      if (found.otp !== null && found.confirmationLink !== null) break;
+      const inner = run(original);
+      found.otp ??= inner.otp;
+      found.confirmationLink ??= inner.confirmationLink;
+    }
+    return found;
   } catch {
     // never let a pathological message break mail delivery
     return { otp: null, confirmationLink: null };
@@ -73,6 +89,8 @@ function run(input: ExtractInput): Extraction {
 
   let confirmationLink: string | null = null;
   const linkMsg = { subjectCats, commerce: profile.commerce };
+  // "You're verified", "Ihr Konto wurde aktiviert": nothing is left to confirm
+  if (subjectCats & DONE) return { otp, confirmationLink };
   if (doc && docHits && hasHttpAnchors(doc)) confirmationLink = linkFromHtml(doc, docHits, linkMsg);
   else if (text !== null && textHits) confirmationLink = linkFromText(text, textHits, MAX_TEXT, linkMsg);
   return { otp, confirmationLink };

@@ -34,7 +34,8 @@ export function resolveLabels(text: string, hits: Hits): void {
     if (!(own & (CODE | NUMBER)) || own & (NEGNUM | NEUTRAL)) continue;
     let qual = 0;
     if (k > 0 && onlySpaces(text, end[k - 1], start[k], MAX_GAP_BEFORE)) qual = cats[k - 1];
-    if (!(qual & ~(CODE | NUMBER)) && k + 1 < cats.length && linked(text, end[k], start[k + 1])) qual |= cats[k + 1];
+    // a compound that carries its own qualifier ("Bestätigungscode", "验证码") takes no second one after it
+    if (!((own | qual) & ~(CODE | NUMBER)) && k + 1 < cats.length && linked(text, end[k], start[k + 1])) qual |= cats[k + 1];
     cats[k] = qualify(own, qual);
   }
 }

@@ -65,7 +65,8 @@ function labelScore(cats: number, msg: LinkMessage): { score: number; positive: 
   let s = 0;
   let positive = false;
   // "Confirm your order", "Bestätigung der Buchung": a confirmation of a purchase, not of an address
-  const purchase = (cats & (NEGNUM | TXN)) !== 0 || msg.commerce;
+  // ...unless what it confirms is a subscription or a sign-up ("Confirmer mon inscription")
+  const purchase = ((cats & (NEGNUM | TXN)) !== 0 || msg.commerce) && !(cats & SUBSCRIBE);
   const verifies = cats & ACTIVATE || (cats & VERIFY && !(cats & WEAKQ && purchase));
   if (verifies) {
     s += 4;
@@ -79,9 +80,11 @@ function labelScore(cats: number, msg: LinkMessage): { score: number; positive: 
     positive = true;
   }
   if (cats & SUBSCRIBE && !(cats & LINKNEG)) {
-    // "Yes, subscribe me", "Ja, schrijf mij in": the answer to a double opt-in
+    // "Yes, subscribe me", "Ja, schrijf mij in": the answer to a double opt-in. A bare "Subscribe"
+    // is an invitation (a newsletter's button) unless the mail is about confirming a subscription.
+    const optIn = cats & (YES | VERIFY) || msg.subjectCats & (SUBSCRIBE | VERIFY);
     s += cats & YES ? 3 : 1.5;
-    positive = true;
+    if (optIn) positive = true;
   }
   if (cats & LINKWEAK) s -= 1.5;
   if (cats & NEGNUM && !verifies) s -= 1;
@@ -162,12 +165,26 @@ function isHttpUrl(href: string): boolean {
   return c4 === 58 && href.charCodeAt(5) === 47 && href.charCodeAt(6) === 47;
 }
 
-/** True for link text that is no text: empty, the URL itself, or no letters at all. */
+/**
+ * True for link text that is no text: empty, the URL itself, no letters at all, or one
+ * identifier ("verify:schema-migrations", "user_settings/2fa") rather than words to read.
+ */
 function isBareLabel(label: string, href: string): boolean {
   if (!label || label === href) return true;
-  if (startsLikeUrl(label)) return true;
+  if (startsLikeUrl(label) || isIdentifier(label)) return true;
   for (let k = 0; k < label.length; k++) if (isWordLetter(label.charCodeAt(k)) || isCjk(label.charCodeAt(k))) return false;
   return true;
+}
+
+/** One token with no space that joins words with `:`, `_` or `/` (a job, branch, file or setting name). */
+function isIdentifier(label: string): boolean {
+  let joined = false;
+  for (let k = 0; k < label.length; k++) {
+    const c = label.charCodeAt(k);
+    if (isSpace(c)) return false;
+    if (c === 58 || c === 95 || c === 47) joined = joined || (k > 0 && k < label.length - 1);
+  }
+  return joined;
 }
 
 /** "Acme.com", "shop.example.co.uk": a link text that is a domain name (a logo or homepage link). */

@@ -21,7 +21,7 @@ import { F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, F_SPACED, type TextSpan } fro
 import type { MessageProfile } from './intent.js';
 import { firstHitAtOrAfter, type Hits } from './keywords.js';
 import { labelLevel } from './labels.js';
-import { ACTIVATE, CODE, ENTER, EXPIRE, LOGIN, NEGNUM, ONETIME, SECURITY, STRONG, TXN, VERIFY } from './words.js';
+import { ACTIVATE, CODE, ENTER, EXPIRE, LOGIN, NEGNUM, ONETIME, PLACE, SECURITY, STRONG, TXN, VERIFY } from './words.js';
 
 /** One text to search: the subject, the text/plain part or the text of the HTML part. */
 export interface OtpSource {
@@ -76,7 +76,7 @@ interface Context {
 }
 
 /** Scores the context words around a candidate: positive evidence and label penalties. */
-function contextScore(src: OtpSource, c: Candidate): Context {
+function contextScore(src: OtpSource, c: Candidate, codeIntent: boolean): Context {
   const { hits, text } = src;
   let pos = 0;
   let neg = 0;
@@ -93,7 +93,7 @@ function contextScore(src: OtpSource, c: Candidate): Context {
     const cats = hits.cats[k];
     const isNeg = (cats & NEGNUM) !== 0;
     const w = isNeg ? 0 : weight(cats);
-    if (isNeg && (nearest || !labelled) && incidental(src, k, c.start)) continue;
+    if (isNeg && (nearest || !labelled) && incidental(src, k, c.start, codeIntent)) continue;
     if (nearest && (isNeg || w > 0)) {
       nearest = false;
       if (isNeg) neg -= d <= 40 ? 6 : d <= 90 ? 2 : 0;
@@ -141,16 +141,18 @@ function contextScore(src: OtpSource, c: Candidate): Context {
  * True when the negative label at hit `k` is a word in a sentence about the code rather than
  * the code's label: "Enter this code in your Customer Area: 592614", "Код для входа в Ozon ID:
  * 284017". That needs a code word earlier in the same clause that names a code of verification
- * or comes with "enter / use", and a label that is neither commerce nor an explicit number.
+ * or comes with "enter / use", and a label that is not an explicit number. A commerce word
+ * ("enter this code on the payment page") is incidental only where the message frames the code
+ * as a security step (see intent.ts); a physical place ("access code for the building") never is.
  */
-function incidental(src: OtpSource, k: number, at: number): boolean {
+function incidental(src: OtpSource, k: number, at: number, codeIntent: boolean): boolean {
   const { hits, text } = src;
-  if (hits.cats[k] & TXN) return false;
+  if (hits.cats[k] & PLACE || (hits.cats[k] & TXN && !codeIntent)) return false;
   for (let j = k - 1; j >= 0 && at - hits.end[j] <= INCIDENTAL_REACH; j--) {
     const cats = hits.cats[j];
     if (cats & NEGNUM) return false;
     if (!(cats & CODE)) continue;
-    if (!sameClause(text, hits.end[j], at)) return false;
+    if (!sameClause(text, hits.end[j], hits.start[k])) return false;
     const entered = j > 0 && (hits.cats[j - 1] & ENTER) !== 0 && hits.start[j] - hits.end[j - 1] <= 12;
     return (cats & STRONG) !== 0 || entered;
   }
@@ -268,7 +270,7 @@ function dateLike(v: string): boolean {
 function scoreCandidate(src: OtpSource, c: Candidate, msg: OtpMessage): number | null {
   const shape = shapeScore(c);
   if (shape === null) return null;
-  const ctx = contextScore(src, c);
+  const ctx = contextScore(src, c, msg.profile.codeIntent);
   const layout = layoutScore(src.text, c);
   const flags = flagsAt(src.spans, c.start);
   // lower-case codes exist ("4f8k2m9q") but so do words with digits: demand a code label right next

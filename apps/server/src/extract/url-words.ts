@@ -112,12 +112,20 @@ export function urlActions(path: string, query: string): number {
   for (const pair of query.split('&')) {
     const eq = pair.indexOf('=');
     const name = eq < 0 ? pair : pair.slice(0, eq);
+    // campaign tags ("utm_campaign=welcome_verified") name the mailing, not what the link does
+    if (isCampaignParam(name)) continue;
     const value = eq < 0 ? '' : safeDecode(pair.slice(eq + 1));
     found |= actionsOf(componentWords(safeDecode(name)));
     // short word-like values ("mode=verifyEmail", "action=confirm"), not tokens or URLs
     if (value.length > 0 && value.length <= 40 && !value.includes('/')) found |= actionsOf(componentWords(value));
   }
   return found;
+}
+
+/** Analytics parameters an ESP or a campaign tool appends to every link. */
+function isCampaignParam(name: string): boolean {
+  const n = name.toLowerCase();
+  return n.startsWith('utm_') || n.startsWith('mc_') || n.startsWith('_hs') || n === 'campaign' || n === 'cmp' || n === 'src' || n === 'source';
 }
 
 /** The words of the slug segments of a path (page titles), for comparing with a link's text. */

@@ -134,9 +134,11 @@ export function analyseUrl(href: string, depth = 0): UrlFacts {
     anyHost(host, TRACKER_HOSTS) ||
     anyPrefix(rest, TRACKER_PATHS) ||
     (TRACKER_LABELS.has(first) && threeLabels && (path.startsWith('/c/') || path.startsWith('/r/') || path.startsWith('/ls/') || path.length >= 24) && !hasWordyPath(path));
+  // any other redirect: a bare path ("/e", "/r/", "/redirect") whose query carries the destination URL
+  const inner = depth === 0 && (f.tracked || isRedirectPath(path)) ? embeddedDestination(raw.slice(hostEnd)) : null;
+  if (!f.tracked && inner !== null) f.tracked = true;
   if (f.tracked) {
     // many wrappers carry their destination (percent-encoded or base64): judge that instead
-    const inner = depth === 0 ? embeddedDestination(raw.slice(hostEnd)) : null;
     if (inner === null) return f;
     const dest = analyseUrl(inner, depth + 1);
     if (!dest.ok) return f;
@@ -148,14 +150,17 @@ export function analyseUrl(href: string, depth = 0): UrlFacts {
   const actions = urlActions(rawRest.slice(0, pathEnd), tail.length > 1 ? rawRest.slice(pathEnd + 1) : '');
   f.verifyAction = (actions & ACTION_VERIFY) !== 0;
   f.positive = actions !== 0 || containsAny(TOKENISH, path);
-  f.negative =
-    containsAny(NEGATIVE, path) ||
-    NEGATIVE_HOST_LABELS.has(first) ||
-    anyHost(host, SOCIAL_HOSTS) ||
-    lower.startsWith('github.com/sponsors', p);
   f.homepage = isHomepage(path, tail);
   f.tokenParam = hasTokenParam(tail);
   f.secret = hasSecret(raw.slice(hostEnd));
+  // a forum's or a developer site's own activation link ("forum.example.org/ucp.php?mode=activate&k=…")
+  // is what it says; the host's name only speaks for links that name no action of their own
+  const ownAction = f.verifyAction && (f.tokenParam || f.secret);
+  f.negative =
+    containsAny(NEGATIVE, path) ||
+    (NEGATIVE_HOST_LABELS.has(first) && !ownAction) ||
+    anyHost(host, SOCIAL_HOSTS) ||
+    lower.startsWith('github.com/sponsors', p);
   return f;
 }
 
@@ -200,6 +205,15 @@ export function embeddedDestination(rest: string): string | null {
 
 function isBase64Char(c: number): boolean {
   return isAsciiAlnum(c) || c === 43 || c === 47 || c === 45 || c === 95 || c === 61;
+}
+
+/** Paths of generic redirectors: one short segment ("/e", "/r/", "/l") or a redirect word. */
+const REDIRECT_SEGMENTS = new Set(['redirect', 'redir', 'click', 'out', 'away', 'link', 'track', 'go', 'goto', 'url']);
+
+function isRedirectPath(path: string): boolean {
+  const segment = path.replace(/^\/+|\/+$/g, '');
+  if (segment.includes('/')) return false;
+  return (segment.length > 0 && segment.length <= 2) || REDIRECT_SEGMENTS.has(segment);
 }
 
 /** A path made of ordinary words ("/c/news/spring-sale") rather than an opaque id. */
@@ -249,23 +263,37 @@ function hasTokenParam(tail: string): boolean {
   return false;
 }
 
-/** True when some path segment or parameter value is a long mix of letters and digits. */
+/**
+ * True when some path segment or parameter value is a long mix of letters and digits, or a
+ * shorter one whose case flips at random ("BKCFUaHlO6sWwQa").
+ */
 export function hasSecret(rest: string): boolean {
   let start = 0;
   let letters = 0;
   let digits = 0;
+  let upper = 0;
+  let flips = 0;
+  let prevUpper = false;
   for (let k = 0; k <= rest.length; k++) {
     const c = k < rest.length ? rest.charCodeAt(k) : 47;
     if (isAsciiAlnum(c) || c === 45 || c === 95 || c === 37 || c === 46 || c === 126) {
       if (isDigit(c)) digits++;
-      else if (isAsciiLetter(c)) letters++;
+      else if (isAsciiLetter(c)) {
+        const isUp = c <= 90;
+        if (letters > 0 && isUp !== prevUpper) flips++;
+        if (isUp) upper++;
+        prevUpper = isUp;
+        letters++;
+      }
       continue;
     }
     const len = k - start;
     // random tokens mix letters and digits; a long slug of words ("configuring-two-factor-auth") does not
     if ((len >= 16 && letters >= 3 && digits >= 3) || (len >= 32 && digits >= 2 && letters + digits >= 24)) return true;
+    // mixed case at random: at least six case flips, and neither case a mere capital letter
+    if (len >= 12 && digits >= 1 && flips >= 6 && upper >= 3 && letters - upper >= 3) return true;
     start = k + 1;
-    letters = digits = 0;
+    letters = digits = upper = flips = 0;
   }
   return false;
 }

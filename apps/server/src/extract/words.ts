@@ -66,6 +66,9 @@ export const TIMEUNIT = 1 << 21;
 /** Set on a code word that names a code of verification, sign-in or security (see labels.ts). */
 export const STRONG = 1 << 22;
 
+/** A physical place or pickup a code opens: door, building, parcel locker (also NEGNUM and TXN). */
+export const PLACE = 1 << 23;
+
 export type WordList = readonly [number, readonly string[]];
 
 /** What each concept of a {@link Lexicon} contributes. */
@@ -84,6 +87,7 @@ const CONCEPTS: readonly [keyof Lexicon, number][] = [
   ['click', CLICK],
   ['subscribe', SUBSCRIBE],
   ['otherNumber', NEGNUM],
+  ['place', NEGNUM | TXN | PLACE],
   ['commerce', NEGNUM | TXN],
   ['topic', TXN],
   ['linkNeg', LINKNEG],

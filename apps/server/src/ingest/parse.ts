@@ -21,6 +21,7 @@ import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import type { MessageBodyPlain } from '../domain/types.js';
 import { SLICE_BYTES, concatInSlices, nextTurn } from '../runtime/in-slices.js';
 import { type Extraction, extract } from '../extract/index.js';
+import { forwardedOriginals } from './forwarded.js';
 import { htmlToText } from './html-to-text.js';
 
 export interface ParseLimits {
@@ -202,6 +203,7 @@ export async function parseMailInline(raw: Buffer, limits: ParseLimits): Promise
   const subject = email.subject ?? '';
   const html = email.html ?? null;
   const text = email.text || (html ? htmlToText(html) : '');
+  const forwarded = await forwardedOriginals(email.attachments, limits.maxHeaderBytes);
   return {
     from: from ? from.toLowerCase() : null,
     subject,
@@ -210,7 +212,7 @@ export async function parseMailInline(raw: Buffer, limits: ParseLimits): Promise
     attachments,
     headers: email.headers.slice(0, MAX_HEADERS_KEPT).map((h) => [h.key, h.value.slice(0, MAX_HEADER_VALUE)]),
     unparsed: null,
-    extraction: extract({ subject, text, html }),
+    extraction: extract({ subject, text, html, forwarded }),
   };
 }
 

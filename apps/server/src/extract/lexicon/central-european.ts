@@ -18,6 +18,7 @@ export const CENTRAL_EUROPEAN: Lexicon = {
   click: ['kliknij', 'przycisk*', 'poniżej', 'klikněte', 'kliknite', 'tlačítk*', 'odkaz', 'kattints*', 'kattintson', 'gomb*', 'apasă', 'buton*'],
   subscribe: ['zapis*', 'subskrypcj*', 'odběr*', 'feliratkoz*', 'abon*', 'înscrie*'],
   otherNumber: ['telefon*', 'ulica', 'ul', 'kod pocztowy', 'nip', 'regon', 'krs', 'ulice', 'psč', 'ičo', 'dič'],
+  place: ['drzwi', 'brama', 'budyn*', 'wejści*', 'paczkomat*', 'skrytk*', 'automacie', 'automatu', 'odbior*', 'odbiór', 'parking*', 'dveř*', 'brána', 'budov*', 'vchod*', 'vyzvednut*', 'výdej*', 'ajtó*', 'kapu*', 'átvétel*', 'ușă', 'ridicare'],
   commerce: [
     'zamówieni*', 'faktur*', 'przesyłk*', 'paczk*', 'dostaw*', 'płatnoś*', 'rabat*', 'kod rabatowy', 'kupon*', 'bilet*',
     'rezerwacj*', 'zakup*', 'karta podarunkowa', 'paragon*', 'transakcj*', 'objednávk*', 'zásilk*', 'platb*', 'sleva*',

@@ -14,6 +14,7 @@ export const DUTCH: Lexicon = {
   click: ['klik*', 'knop', 'hieronder', 'onder'],
   subscribe: ['inschrij*', 'schrijf mij in', 'schrijf me in', 'meld mij aan', 'meld me aan', 'abonn*'],
   otherNumber: ['telefoon*', 'postcode', 'straat', 'kvk', 'btw'],
+  place: ['deur', 'poort', 'gebouw', 'ingang', 'kluis*', 'pakketautomaat', 'parkeer*', 'garage', 'alarm', 'ophaal*', 'afhaal*'],
   commerce: [
     'bestelling*', 'bestel*', 'factuur*', 'ontvangstbewijs', 'zending*', 'bezorg*', 'levering*', 'pakket*',
     'klant*', 'korting*', 'cadeau*', 'tegoedbon', 'betaling*', 'reservering*', 'boeking*', 'totaal', 'prijs',

@@ -14,10 +14,11 @@ export const FRENCH: Lexicon = {
   click: ['clique*', 'bouton', 'lien', 'ci dessous', 'appuyez'],
   subscribe: ['inscri*', 'abonn*'],
   otherNumber: ['téléphone*', 'tél', 'rue', 'code postal', 'identifiant', 'siret', 'siren', 'tva', 'rcs'],
+  place: ['porte', 'portail', 'immeuble', 'bâtiment', 'entrée', 'digicode', 'casier*', 'parking', 'retrait', 'code de retrait', 'alarme'],
   commerce: [
     'commande*', 'facture*', 'reçu', 'colis', 'suivi', 'référence*', 'réduction*', 'remise', 'montant', 'prix',
     'code promo', 'code de réduction', 'code de parrainage', 'code d invitation', 'code cadeau', 'carte',
-    'réservation*', 'billet*', 'livraison*', 'paiement*', 'achat*', 'bon d achat', 'code de retrait', 'retrait',
+    'réservation*', 'billet*', 'livraison*', 'paiement*', 'achat*', 'bon d achat',
     'cadeau*', 'dossier',
   ],
   topic: ['boutique', 'panier', 'soldes', 'offre*', 'promotion*', 'réunion*', 'webinaire*', 'événement*', 'vol', 'hôtel'],

@@ -15,13 +15,14 @@ export const GERMAN: Lexicon = {
   subscribe: ['abonn*', 'newsletter anmeldung', 'eintragen'],
   otherNumber: [
     'telefon*', 'handy', 'plz', 'postleitzahl', 'straße', 'strasse', 'postfach', 'kontonummer', 'handelsregister',
-    'steuer*', 'ust', 'mwst', 'hrb', 'vorwahl', 'tür', 'türcode', 'tor', 'mitglied*', 'benutzer*', 'version',
+    'steuer*', 'ust', 'mwst', 'hrb', 'vorwahl', 'mitglied*', 'benutzer*', 'version',
   ],
+  place: ['tür*', 'tor', 'eingang*', 'gebäude*', 'haustür', 'schließfach*', 'packstation', 'abhol*', 'parkhaus', 'garage', 'alarm*'],
   commerce: [
     'bestell*', 'rechnung*', 'sendung*', 'auftrag*', 'kunden*', 'artikel*', 'gutschein*', 'rabatt*', 'aktions*',
     'referenz*', 'vorgang*', 'transaktion*', 'versand*', 'paket*', 'liefer*', 'buchung*', 'reservierung*',
     'ticket*', 'fahrkarte*', 'beleg*', 'quittung*', 'zahlung*', 'bezahl*', 'betrag', 'summe', 'zwischensumme',
-    'gesamtbetrag', 'preis', 'karte', 'geschenk*', 'einkauf*', 'abhol*', 'kauf*', 'sendungsverfolgung',
+    'gesamtbetrag', 'preis', 'karte', 'geschenk*', 'einkauf*', 'kauf*', 'sendungsverfolgung',
   ],
   topic: ['shop*', 'warenkorb', 'kasse', 'angebot*', 'sale', 'veranstaltung*', 'termin*', 'webinar*', 'meeting*', 'besprechung*', 'flug*', 'hotel*', 'reise*', 'sitzplatz'],
   linkNeg: [

@@ -14,6 +14,7 @@ export const ITALIAN: Lexicon = {
   click: ['clicca*', 'pulsante', 'bottone', 'sotto', 'tocca'],
   subscribe: ['iscri*'],
   otherNumber: ['telefono', 'iva', 'partita iva', 'p iva', 'codice fiscale', 'cellulare'],
+  place: ['porta', 'portone', 'cancello', 'edificio', 'ingresso', 'armadietto', 'locker', 'parcheggio', 'garage', 'allarme', 'ritiro'],
   commerce: [
     'ordine*', 'fattura*', 'ricevuta*', 'spedizione*', 'consegna*', 'tracciamento', 'prenotazione*', 'biglietto*',
     'pagamento*', 'acquisto*', 'sconto*', 'buono*', 'regalo*', 'codice sconto', 'codice promozionale',

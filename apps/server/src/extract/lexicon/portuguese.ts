@@ -14,6 +14,7 @@ export const PORTUGUESE: Lexicon = {
   click: ['clique', 'botão', 'abaixo'],
   subscribe: ['assin*', 'inscri*'],
   otherNumber: ['telefone', 'rua', 'cep', 'cpf', 'cnpj', 'usuário'],
+  place: ['porta', 'portão', 'prédio', 'edifício', 'entrada', 'armário', 'estacionamento', 'garagem', 'alarme', 'retirada'],
   commerce: [
     'fatura*', 'transaç*', 'rastreamento', 'referência', 'cupom', 'desconto*', 'preço', 'valor', 'cartão',
     'código promocional', 'código de rastreamento', 'código do cupom', 'código de desconto', 'pedido*', 'entrega*',

@@ -14,11 +14,12 @@ export const SPANISH: Lexicon = {
   click: ['clic', 'haz', 'botón', 'enlace', 'abajo', 'pulsa*'],
   subscribe: ['suscri*', 'darte de alta'],
   otherNumber: ['teléfono*', 'calle', 'código postal', 'usuario*', 'nif', 'cif', 'dni', 'móvil', 'iva'],
+  place: ['puerta', 'edificio', 'entrada', 'taquilla*', 'casillero*', 'parking', 'aparcamiento', 'garaje', 'alarma', 'recogida'],
   commerce: [
     'pedido*', 'factura*', 'recibo*', 'transacc*', 'seguimiento', 'referencia*', 'cupón', 'descuento*', 'importe',
     'precio', 'envío', 'tarjeta', 'código promocional', 'código de descuento', 'código de cupón',
     'código de barras', 'código de referencia', 'código de seguimiento', 'código de rastreo', 'entrega',
-    'repartidor*', 'reserva*', 'billete*', 'localizador', 'compra*', 'pago*', 'regalo*', 'recogida', 'ticket*',
+    'repartidor*', 'reserva*', 'billete*', 'localizador', 'compra*', 'pago*', 'regalo*', 'ticket*',
   ],
   topic: ['tienda', 'carrito', 'oferta*', 'rebaja*', 'reunión', 'seminario*', 'evento*', 'vuelo*', 'hotel'],
   linkNeg: [

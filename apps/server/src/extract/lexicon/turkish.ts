@@ -14,6 +14,7 @@ export const TURKISH: Lexicon = {
   click: ['tıkla*', 'buton*', 'düğme*', 'bağlantı*'],
   subscribe: ['abone*', 'bülten kayd*'],
   otherNumber: ['telefon*', 'posta kodu', 'vergi', 'mersis', 'sokak', 'cadde', 'mahalle'],
+  place: ['kapı*', 'bina', 'binaya', 'binanın', 'giriş kapısı', 'dolap*', 'otopark*', 'teslim alma', 'teslim kodu'],
   commerce: [
     'sipariş*', 'fatura*', 'kargo*', 'teslimat*', 'paket*', 'indirim*', 'kupon*', 'indirim kodu', 'hediye çeki',
     'hediye*', 'rezervasyon*', 'bilet*', 'ödeme*', 'alışveriş*', 'makbuz*', 'iade*', 'tutar*', 'fiyat*',

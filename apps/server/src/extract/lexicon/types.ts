@@ -37,6 +37,11 @@ export interface Lexicon {
   subscribe?: readonly string[];
   /** Labels of numbers that are not codes and not commerce: phone, ZIP, street, user ID, version, year. */
   otherNumber?: readonly string[];
+  /**
+   * Places and pickups a code opens: door, gate, building, parcel locker, parking, pickup. Such a code is
+   * a physical key, never a one-time code; it counts as commerce (bookings and deliveries carry them).
+   */
+  place?: readonly string[];
   /** Commerce and bookings, as labels and as topic: order, invoice, ticket, booking, promo, gift card, delivery. */
   commerce?: readonly string[];
   /** Topic words of commerce and events that are not labels: shop, checkout, sale, webinar, meeting, flight. */
