@@ -178,14 +178,21 @@ export function normaliseText(s: string): string {
     if (c >= 0xad && (DIGIT[c] >= 0 || CLASS[c] & C_INVISIBLE)) break;
   }
   if (i === s.length) return s;
-  let out = s.slice(0, i);
+  // copy the untouched runs between the characters that change, not one character at a time
+  let out = '';
+  let from = 0;
   for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (CLASS[c] & C_INVISIBLE) continue;
-    const d = DIGIT[c];
-    out += d >= 0 ? String.fromCharCode(48 + d) : s[i];
+    if (c < 0xad) continue;
+    if (CLASS[c] & C_INVISIBLE) {
+      out += s.slice(from, i);
+      from = i + 1;
+    } else if (DIGIT[c] >= 0) {
+      out += s.slice(from, i) + String.fromCharCode(48 + DIGIT[c]);
+      from = i + 1;
+    }
   }
-  return out;
+  return out + s.slice(from);
 }
 
 /** Replaces digits of other scripts with ASCII digits (same length, so offsets into the text survive). */
@@ -258,4 +265,8 @@ for (let c = 0; c < 0x10000; c++) {
   CLASS[c] = k;
   LOWER[c] = lowerSlow(c);
 }
-for (let c = 0; c < 0x10000; c++) FOLD[c] = foldSlow(c);
+// only letters in the scripts foldSlow decomposes, and its extras, need more than lower-casing
+for (let c = 0; c < 0x10000; c++) {
+  const decomposes = (c >= 0xc0 && c <= 0x24f) || (c >= 0x370 && c <= 0x4ff) || (c >= 0x1e00 && c <= 0x1fff);
+  FOLD[c] = decomposes || FOLD_EXTRA[c] !== undefined ? foldSlow(c) : LOWER[c];
+}

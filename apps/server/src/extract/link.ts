@@ -21,12 +21,14 @@
  */
 import { collapse, F_HIDDEN, F_SMALL, type HtmlDoc } from './html.js';
 import { categoriesOf, firstHitAtOrAfter, type Hits } from './keywords.js';
-import { analyseUrl } from './url.js';
+import { analyseUrl, type UrlFacts } from './url.js';
 import { ACTIVATE, CLICK, DONE, LINKNEG, LINKWEAK, LOGIN, MAGIC, NEGNUM, SUBSCRIBE, TXN, VERIFY, WEAKQ, YES } from './words.js';
 import { foldCode, isCjk, isSpace, isWordLetter } from './chars.js';
 import { slugWords } from './url-words.js';
 
 const THRESHOLD = 4;
+/** A link whose href appears twice (a button and its text link) gains this much. */
+const SEEN_BONUS = 0.5;
 
 /** What the link scorer needs to know about the whole message. */
 export interface LinkMessage {
@@ -225,11 +227,15 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage)
   const cats = bare ? 0 : categoriesOf(c.label);
   // unsubscribe, privacy, help, reset password, activity...: never a confirmation link
   if (cats & LINKNEG) return { score: -Infinity, eligible: false };
-  const url = analyseUrl(c.href);
-  if (!url.ok) return { score: -Infinity, eligible: false };
-  // "Acme.com" is the logo or homepage link; a title echoed by the URL's slug is a page about it
-  if (!bare && (isDomainName(c.label) || echoesSlug(c.label, url.path))) return { score: -Infinity, eligible: false };
+  // "Acme.com" is the logo or homepage link
+  if (!bare && isDomainName(c.label)) return { score: -Infinity, eligible: false };
   const lab = labelScore(cats, msg);
+  const ctx = contextScore(text, hits, c.start, c.end, msg);
+  // a click-tracking wrapper is opened only for a link that may be the one: not for the "Shop now"
+  // and "Read more" links of a newsletter, unless the sentence around them speaks of an action
+  let url = urlFacts(c.href, false);
+  if (url.tracked && (!(cats & LINKWEAK) || ctx > 0 || near.action)) url = urlFacts(c.href, true);
+  if (!url.ok) return { score: -Infinity, eligible: false };
   let score = lab.score;
   let urlPositive = false;
   const judged = !url.tracked || url.unwrapped;
@@ -250,7 +256,6 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage)
     // "Sign in to X" pointing at a login page without a secret is not a magic link
     if (cats & LOGIN && !(cats & (VERIFY | ACTIVATE | MAGIC)) && !url.secret && !url.tokenParam) score -= 5;
   }
-  const ctx = contextScore(text, hits, c.start, c.end, msg);
   // a tracked "Log in" button hides its URL: only a sign-in mail (subject or sentence says so) makes it a magic link
   if (!judged && cats & LOGIN && !(cats & (VERIFY | ACTIVATE | MAGIC)) && !(msg.subjectCats & ACTION) && ctx < 1) score -= 3;
   const generic = bare || !(cats & ACTION);
@@ -261,27 +266,47 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage)
   if (c.button) score += 1.5;
   if (c.small) score -= 1;
   const contextual = labelledByContext && ctx > 1 && !url.negative && !url.homepage && (url.secret || url.tokenParam || !judged);
-  const eligible = lab.positive || urlPositive || contextual;
+  let eligible = lab.positive || urlPositive || contextual;
+  // a title echoed by the URL's slug is a page about it (checked last: only a link that could win pays for it)
+  if (eligible && score >= THRESHOLD - SEEN_BONUS && !bare && echoesSlug(c.label, url.path)) eligible = false;
   return { score, eligible };
+}
+
+/** Facts of the hrefs of the message being scored (a logo, a button and a text link often share one); emptied after it. */
+const seenUrls = new Map<string, UrlFacts>();
+
+function urlFacts(href: string, unwrap: boolean): UrlFacts {
+  const key = unwrap ? href : `\u0000${href}`;
+  let facts = seenUrls.get(key);
+  if (facts === undefined) {
+    facts = analyseUrl(href, 0, unwrap);
+    seenUrls.set(key, facts);
+  }
+  return facts;
 }
 
 /** Picks the best candidate (same href seen twice adds a little). */
 function pick(cands: LinkCandidate[], text: string, hits: Hits, msg: LinkMessage): string | null {
   const best = new Map<string, { score: number; seen: number; order: number }>();
-  cands.forEach((c, order) => {
-    const r = scoreLink(c, text, hits, msg);
-    if (!r.eligible) return;
-    const prev = best.get(c.href);
-    if (!prev) best.set(c.href, { score: r.score, seen: 1, order });
-    else {
-      prev.score = Math.max(prev.score, r.score);
-      prev.seen++;
-    }
-  });
+  try {
+    cands.forEach((c, order) => {
+      const r = scoreLink(c, text, hits, msg);
+      if (!r.eligible) return;
+      const prev = best.get(c.href);
+      if (!prev) best.set(c.href, { score: r.score, seen: 1, order });
+      else {
+        prev.score = Math.max(prev.score, r.score);
+        prev.seen++;
+      }
+    });
+  } finally {
+    // a message's URLs are not kept past its extraction
+    seenUrls.clear();
+  }
   let href: string | null = null;
   let top = -Infinity;
   for (const [h, b] of best) {
-    const score = b.score + (b.seen > 1 ? 0.5 : 0);
+    const score = b.score + (b.seen > 1 ? SEEN_BONUS : 0);
     if (score >= THRESHOLD && score > top) {
       href = h;
       top = score;
@@ -298,7 +323,9 @@ export function linkFromHtml(doc: HtmlDoc, hits: Hits, msg: LinkMessage): string
 
 /** Exposed for tests and tuning: every anchor of an HTML part with its score. */
 export function rankHtmlLinks(doc: HtmlDoc, hits: Hits, msg: LinkMessage = NO_MESSAGE): { href: string; label: string; button: boolean; score: number; eligible: boolean }[] {
-  return htmlCandidates(doc).map((c) => ({ href: c.href, label: c.label, button: c.button, ...scoreLink(c, doc.text, hits, msg) }));
+  const ranked = htmlCandidates(doc).map((c) => ({ href: c.href, label: c.label, button: c.button, ...scoreLink(c, doc.text, hits, msg) }));
+  seenUrls.clear();
+  return ranked;
 }
 
 function htmlCandidates(doc: HtmlDoc): LinkCandidate[] {
@@ -331,7 +358,9 @@ export function linkFromText(text: string, hits: Hits, limit: number, msg: LinkM
 
 /** Exposed for tests and tuning: every URL of a plain-text part with its score. */
 export function rankTextLinks(text: string, hits: Hits, msg: LinkMessage = NO_MESSAGE): { href: string; label: string; score: number; eligible: boolean }[] {
-  return textCandidates(text, text.length).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, text, hits, msg) }));
+  const ranked = textCandidates(text, text.length).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, text, hits, msg) }));
+  seenUrls.clear();
+  return ranked;
 }
 
 function textCandidates(text: string, limit: number): LinkCandidate[] {

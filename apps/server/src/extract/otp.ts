@@ -275,10 +275,13 @@ function scoreCandidate(src: OtpSource, c: Candidate, msg: OtpMessage): number |
   const flags = flagsAt(src.spans, c.start);
   // lower-case codes exist ("4f8k2m9q") but so do words with digits: demand a code label right next
   // to it, or a random-looking token set apart (own line, cell or big type) under a code word
+  let labelledToken = 0;
   if (c.kind === K_LOWER) {
     const labelled = ctx.codeDist <= 8 || (ctx.codeDist <= 16 && layout.score > 0);
     const setApart = (layout.alone || (flags & (F_BIG | F_MONO | F_SPACED)) !== 0) && ctx.codeDist <= LOWER_REACH && randomLooking(c.value);
     if (ctx.neg !== 0 || !(labelled || setApart)) return null;
+    // "Your reset code is k3m9x2pq": right after its label and random in shape, it reads as a code
+    if (ctx.codeDist <= 8 && randomLooking(c.value)) labelledToken = 1;
   }
   // commerce mail (receipts, bookings, gift cards, promotions, webinars) holds codes that are not
   // one-time codes; take one there only under a verification label or with security framing
@@ -287,7 +290,7 @@ function scoreCandidate(src: OtpSource, c: Candidate, msg: OtpMessage): number |
   // the subject says "your code"; the body shows the code prominently without a label
   if (msg.subjectHasCode && !src.subject && (layout.alone || flags & (F_BIG | F_MONO | F_SPACED))) pos += 1.5;
   if (pos < MIN_CONTEXT) return null;
-  let score = shape + Math.min(pos, 6) + ctx.neg + layout.score + styleScore(flags);
+  let score = shape + labelledToken + Math.min(pos, 6) + ctx.neg + layout.score + styleScore(flags);
   if (src.subject) score += 0.5;
   return score;
 }

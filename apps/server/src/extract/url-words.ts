@@ -8,6 +8,8 @@
  * its words say what the page is about, not what the link does.
  */
 
+import { containsAny, packLiterals } from './trie.js';
+
 /** The link names a verification action: verify, confirm, activate, validate, opt in, magic. */
 export const ACTION_VERIFY = 1;
 /** The link names a sign-in: login, signin, auth, one-time. */
@@ -100,6 +102,16 @@ export function safeDecode(s: string): string {
   }
 }
 
+/**
+ * Every stem and pair word above as a literal: a URL that contains none of them (most links of a
+ * newsletter) names no action, and is not split into words at all.
+ */
+const ANY_ACTION = packLiterals([
+  ...VERIFY_STEMS, ...LOGIN_STEMS, ...VERIFY_WORDS,
+  // the pairs as they are joined in URLs: "optin", "sign-in", "log_in", "one.time" ("signIn" is lower-cased first)
+  ...PAIRS.flatMap(([a, b]) => ['', '-', '_', '.', '+'].map((sep) => a + sep + b)),
+]);
+
 /** The actions a URL's path and query name, leaving out slugs. `path` and `query` are raw (not decoded). */
 export function urlActions(path: string, query: string): number {
   let found = 0;
@@ -120,6 +132,14 @@ export function urlActions(path: string, query: string): number {
     if (value.length > 0 && value.length <= 40 && !value.includes('/')) found |= actionsOf(componentWords(value));
   }
   return found;
+}
+
+/**
+ * False when a lower-cased URL (or its path and query) contains no action word at all, so that
+ * {@link urlActions} can be skipped. Action words are ASCII: percent-escapes do not hide them.
+ */
+export function mayNameAction(lowerUrl: string): boolean {
+  return containsAny(ANY_ACTION, lowerUrl);
 }
 
 /** Analytics parameters an ESP or a campaign tool appends to every link. */

@@ -8,7 +8,7 @@
 import { Buffer } from 'node:buffer';
 import { isAsciiAlnum, isDigit, isAsciiLetter } from './chars.js';
 import { containsAny, packLiterals } from './trie.js';
-import { ACTION_VERIFY, safeDecode, urlActions } from './url-words.js';
+import { ACTION_VERIFY, mayNameAction, safeDecode, urlActions } from './url-words.js';
 
 export interface UrlFacts {
   /** http(s) URL with a host. */
@@ -94,8 +94,12 @@ function anyPrefix(s: string, prefixes: readonly string[]): boolean {
   return false;
 }
 
-/** Analyses an href (`depth` 1: the destination inside a click-tracking wrapper). */
-export function analyseUrl(href: string, depth = 0): UrlFacts {
+/**
+ * Analyses an href (`depth` 1: the destination inside a click-tracking wrapper). With `unwrap`
+ * false a known click-tracking wrapper is only recognised, not opened: `unwrapped` stays false,
+ * and a caller that turns out to need the destination asks again.
+ */
+export function analyseUrl(href: string, depth = 0, unwrap = true): UrlFacts {
   const f: UrlFacts = {
     ok: false, tracked: false, positive: false, verifyAction: false, path: '', unwrapped: false, tokenParam: false,
     secret: false, negative: false, homepage: false,
@@ -135,7 +139,8 @@ export function analyseUrl(href: string, depth = 0): UrlFacts {
     anyPrefix(rest, TRACKER_PATHS) ||
     (TRACKER_LABELS.has(first) && threeLabels && (path.startsWith('/c/') || path.startsWith('/r/') || path.startsWith('/ls/') || path.length >= 24) && !hasWordyPath(path));
   // any other redirect: a bare path ("/e", "/r/", "/redirect") whose query carries the destination URL
-  const inner = depth === 0 && (f.tracked || isRedirectPath(path)) ? embeddedDestination(raw.slice(hostEnd)) : null;
+  if (f.tracked && !unwrap) return f;
+  const inner = depth === 0 && (f.tracked || isRedirectPath(path)) ? embeddedDestination(raw.slice(hostEnd), rest) : null;
   if (!f.tracked && inner !== null) f.tracked = true;
   if (f.tracked) {
     // many wrappers carry their destination (percent-encoded or base64): judge that instead
@@ -147,7 +152,7 @@ export function analyseUrl(href: string, depth = 0): UrlFacts {
 
   f.path = rest;
   const rawRest = raw.slice(hostEnd);
-  const actions = urlActions(rawRest.slice(0, pathEnd), tail.length > 1 ? rawRest.slice(pathEnd + 1) : '');
+  const actions = mayNameAction(rest) ? urlActions(rawRest.slice(0, pathEnd), tail.length > 1 ? rawRest.slice(pathEnd + 1) : '') : 0;
   f.verifyAction = (actions & ACTION_VERIFY) !== 0;
   f.positive = actions !== 0 || containsAny(TOKENISH, path);
   f.homepage = isHomepage(path, tail);
@@ -171,8 +176,7 @@ const DESTINATION_PARAMS = new Set(['url', 'u', 'redirect', 'redirect_url', 'tar
  * The destination URL a click-tracking wrapper carries in its path or query: percent-encoded
  * ("/L0/https:%2F%2Fexample.com%2F…", "?url=https%3A%2F%2F…") or base64 ("aHR0cHM6Ly9…"), or null.
  */
-export function embeddedDestination(rest: string): string | null {
-  const lower = rest.toLowerCase();
+export function embeddedDestination(rest: string, lower = rest.toLowerCase()): string | null {
   for (const marker of ['https%3a%2f%2f', 'http%3a%2f%2f', 'https:%2f%2f', 'http:%2f%2f']) {
     const at = lower.indexOf(marker);
     if (at >= 0) {
@@ -211,9 +215,13 @@ function isBase64Char(c: number): boolean {
 const REDIRECT_SEGMENTS = new Set(['redirect', 'redir', 'click', 'out', 'away', 'link', 'track', 'go', 'goto', 'url']);
 
 function isRedirectPath(path: string): boolean {
-  const segment = path.replace(/^\/+|\/+$/g, '');
-  if (segment.includes('/')) return false;
-  return (segment.length > 0 && segment.length <= 2) || REDIRECT_SEGMENTS.has(segment);
+  let s = 0;
+  let e = path.length;
+  while (s < e && path.charCodeAt(s) === 47) s++;
+  while (e > s && path.charCodeAt(e - 1) === 47) e--;
+  const slash = path.indexOf('/', s);
+  if (e - s > 8 || (slash >= 0 && slash < e)) return false;
+  return (e > s && e - s <= 2) || REDIRECT_SEGMENTS.has(path.slice(s, e));
 }
 
 /** A path made of ordinary words ("/c/news/spring-sale") rather than an opaque id. */

@@ -6,8 +6,8 @@ export const ENGLISH: Lexicon = {
     'one time passcode', 'one time pin', 'one time code', 'onetime password', 'single use code',
   ],
   number: ['number', 'numbers', 'nr', 'num'],
-  verify: ['verif*', 'validat*', 'authenticat*', 'auth'],
-  confirm: ['it was me', 'this was me', 'that was me', 'it s me', 'it is me', 'yes it was me', 'i did this', 'this is me', 'confirm*', 'authoriz*', 'authoris*', 'approv*'],
+  verify: ['verif*', 'validat*', 'authenticat*'],
+  confirm: ['it was me', 'this was me', 'that was me', 'it s me', 'it is me', 'yes it was me', 'i did this', 'this is me', 'confirm*', 'authoriz*', 'authoris*', 'auth', 'approv*'],
   activate: ['activa*', 'reactivat*'],
   login: [
     'login', 'logins', 'logon', 'signin', 'sign in', 'sign into', 'signing in', 'signed in', 'log in', 'log into',
