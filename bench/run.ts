@@ -9,6 +9,7 @@
  *   options: --quick --runs N --only ingest,latency,read,scale,extraction,parse,backends
  *            --pg (or BENCH_PG=1; URLs from --database-url/--redis-url, DATABASE_URL/REDIS_URL)
  *            --out FILE --no-docs
+ *   BENCH_EXTRACT_BASELINE=/other/checkout  adds an extraction A/B row against that checkout's build
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { startFastifyBaseline } from './lib/baseline-fastify.js';
 import { startSink } from './lib/baseline-sink.js';
 import { postfixSinkPath, startPostfixSink } from './lib/postfix-sink.js';
 import { extractionBench, loadCorpus, parseBench } from './lib/extraction.js';
+import { extractionAB, hostileTimes } from './lib/extraction-ab.js';
 import { type LatencyResult, webhookLatency, wsLatency } from './lib/latency.js';
 import { readLoad } from './lib/read-load.js';
 import { type Row, markdownTable, textTable, updateDoc, writeJson } from './lib/report.js';
@@ -463,6 +465,18 @@ async function main(): Promise<void> {
       results.extraction = ex;
       rows.push({ section: 'extraction', measure: `extract() per message (${ex.messages} corpus messages)`, unit: 'µs', value: ex.usPerMessage });
       rows.push({ section: 'extraction', measure: 'extract() on the 28 KB multipart sample', unit: 'µs', value: ex.usPerSample ?? NaN });
+      // A/B against another checkout's build, both corpora, same process, rounds interleaved
+      const baselineRoot = process.env.BENCH_EXTRACT_BASELINE;
+      if (baselineRoot) {
+        const ab = await extractionAB(baselineRoot, o.quick ? 3 : 15);
+        results.extractionAB = ab;
+        rows.push({ section: 'extraction', measure: `extract() A/B, ${ab.messages} labelled messages: baseline / this build (ratio)`, unit: 'µs',
+          value: `${ab.baselineUs} / ${ab.currentUs} (${ab.ratio}x)` });
+      }
+      const hostile = await hostileTimes();
+      const worst = hostile.reduce((w, h) => (h.ms > w.ms ? h : w));
+      results.extractionHostile = hostile;
+      rows.push({ section: 'extraction', measure: `hostile inputs (${hostile.length}, 1-5 MB each): slowest, "${worst.name}"`, unit: 'ms', value: worst.ms });
     }
     if (want('parse')) {
       log('parse: postal-mime vs mailparser vs the service parse path');

@@ -1,0 +1,193 @@
+/**
+ * One test per kind of evidence the extractor weighs beyond "a code word near six digits",
+ * on messages written for these tests (not copies of corpus mail): what the word next to a
+ * code says it is, what the message as a whole is about, the shape of a code, and what a
+ * link's URL, text and sentence say it does. Each kind has a case that must be taken and one
+ * that must not, so a rule that stops working, or starts taking everything, fails here.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { extract } from '../../src/extract/index.js';
+import { button, page, run, type Mail } from './helpers.js';
+
+const otp = (mail: Mail): string | null => run(mail).otp;
+const link = (mail: Mail): string | null => run(mail).confirmationLink;
+
+describe('evidence: the word that qualifies a code', () => {
+  test('door, building, locker and pickup codes are keys, not one-time codes', () => {
+    assert.equal(otp({ subject: 'Your stay next week', text: 'Hi Sam,\nthe door code for the flat is 4821. See you soon!' }), null);
+    assert.equal(otp({ subject: 'Ihre Buchung', text: 'Türcode: 59304\nCheck-in ab 15 Uhr.' }), null);
+    assert.equal(otp({ subject: 'Paczka w paczkomacie', text: 'Twoja paczka czeka.\nKod odbioru\n527 118\nNie podawaj kodu nikomu.' }), null);
+    assert.equal(otp({ subject: 'Re: salle de réunion', text: "Code d'accès au bâtiment : 7391\nÀ demain." }), null);
+  });
+
+  test('an access code for an account is still a code', () => {
+    assert.equal(otp({ subject: 'Sign in', text: 'Your access code is 604219. It expires in 10 minutes.' }), '604219');
+  });
+
+  test('confirmation, booking and ticket numbers are identifiers', () => {
+    assert.equal(otp({ subject: 'Booking confirmed', text: 'Your confirmation number is 552190.\nCheck-in: 14 May' }), null);
+    assert.equal(otp({ subject: 'Your trip', text: 'Booking PIN: 4471\nShow it at the desk.' }), null);
+    assert.equal(otp({ subject: 'Ticket', text: 'Ticket number 882315, seat 14C.' }), null);
+  });
+
+  test('a code word that carries its own qualifier keeps it ("Bestätigungscode ein")', () => {
+    const text = 'Bitte bestätigen Sie Ihre Adresse.\nAlternativ geben Sie in der App den folgenden Bestätigungscode ein:\n\n604117\n\nDer Code ist 24 Stunden gültig.';
+    assert.equal(otp({ subject: 'Konto aktivieren', text }), '604117');
+  });
+});
+
+describe('evidence: what the message is about', () => {
+  test('receipts, gift cards, webinars and promotions hold codes that are not one-time codes', () => {
+    assert.equal(otp({ subject: 'Your receipt from Corner Café', text: 'Total 12.40 EUR\nVisa ending 4417\nAuth Code: 093741\nThank you for your purchase!' }), null);
+    assert.equal(otp({ subject: 'A gift for you', text: 'You received a gift card worth 50 EUR.\nCard number: 6006 4911\nPIN: 8842\nRedeem it at checkout.' }), null);
+    assert.equal(otp({ subject: 'You are registered: Growth webinar', text: 'Join the webinar on Thursday.\nMeeting ID: 831 2205 9917\nPasscode: 472915' }), null);
+    assert.equal(otp({ subject: 'Spring sale', text: 'Save 20% in our shop with code SPRING20 at checkout.' }), null);
+  });
+
+  test('a payment approval code framed as a security step is a one-time code', () => {
+    const text = 'You are paying 49.00 EUR to Example Store with your card ending 1234.\n' +
+      'To approve this payment, enter this code on the payment page:\n\n58203917\n\nThe code expires in 5 minutes. Never share it with anyone.';
+    assert.equal(otp({ subject: 'Approve your payment', text }), '58203917');
+  });
+});
+
+describe('evidence: the shape of a code', () => {
+  test('a list of backup codes is not one code', () => {
+    const text = 'Your new backup codes:\n\n4821-0934\n7712-3390\n1298-5521\n6604-8173\n\nEach code can be used once.';
+    assert.equal(otp({ subject: 'Your two-step verification backup codes', text }), null);
+  });
+
+  test('a random-looking mixed-case code set apart under a code word', () => {
+    assert.equal(otp({ subject: 'Device verification', text: 'Enter this device code to continue:\n\nRk8vQ2\n\nIt expires in 15 minutes.' }), 'Rk8vQ2');
+  });
+
+  test('a mixed-case code shown letter-spaced', () => {
+    const html = page('<p>Your verification code:</p><p style="font-size:28px;letter-spacing:6px">R k 8 v Q 2</p>');
+    assert.equal(otp({ subject: 'Verify your sign-in', html }), 'Rk8vQ2');
+  });
+
+  test('a lower-case code right after its label', () => {
+    assert.equal(otp({ subject: 'Password reset', text: 'Your password reset code is k3m9x2pq. It is valid for 30 minutes.' }), 'k3m9x2pq');
+  });
+
+  test('a product name with digits under a code word is not a code', () => {
+    assert.equal(otp({ subject: 'What is new', text: 'Our code editor now supports\n\niPadOS18\n\nRead more on the blog.' }), null);
+  });
+});
+
+describe('evidence: languages, scripts and digits', () => {
+  const cases: [string, string, string][] = [
+    ['Dutch', 'Je verificatiecode', 'Je verificatiecode is 482910. Deel deze code met niemand.'],
+    ['Italian', 'Codice di verifica', 'Il tuo codice di verifica è 482910.'],
+    ['Polish', 'Kod weryfikacyjny', 'Twój kod weryfikacyjny to 482910.'],
+    ['Turkish', 'Doğrulama kodu', 'Doğrulama kodunuz: 482910'],
+    ['Thai', 'รหัสยืนยัน', 'รหัสยืนยันของคุณคือ 482910'],
+    ['Hindi in Devanagari digits', 'सत्यापन कोड', 'आपका सत्यापन कोड ४८२९१० है।'],
+    ['Arabic with harakat', 'رمز التحقق', 'رَمْزُ التَّحَقُّقِ الخاص بك هو 482910'],
+  ];
+  for (const [language, subject, text] of cases) {
+    test(language, () => assert.equal(otp({ subject, text }), '482910'));
+  }
+});
+
+describe('evidence: forwarded originals', () => {
+  test('the code of a message forwarded as an attachment', () => {
+    const got = extract({
+      subject: 'Fwd: Sign-in verification', text: 'Hi, here is the mail from the provider, see attachment.\nBest, Jo', html: null,
+      forwarded: [{ subject: 'Sign-in verification', text: 'Your sign-in verification code: 381920\nIt expires in 10 minutes.', html: null }],
+    });
+    assert.equal(got.otp, '381920');
+  });
+
+  test('what the forwarding note itself shows comes first', () => {
+    const got = extract({
+      subject: 'Fwd: codes', text: 'Use this verification code: 550173', html: null,
+      forwarded: [{ subject: 'Your code', text: 'Your verification code is 381920', html: null }],
+    });
+    assert.equal(got.otp, '550173');
+  });
+});
+
+describe('evidence: what a link does', () => {
+  test("the product's rule: a /verify link with a token, alone in a one-line message", () => {
+    assert.equal(link({ text: 'https://example.org/verify?t=abc' }), 'https://example.org/verify?t=abc');
+  });
+
+  test("the product's rule: a /verify link beside a code", () => {
+    const got = run({ subject: 'Your code', text: 'Your code is 482910.\nOr open https://app.example.com/verify?token=xyz' });
+    assert.equal(got.otp, '482910');
+    assert.equal(got.confirmationLink, 'https://app.example.com/verify?token=xyz');
+  });
+
+  test('an activation link on a forum host (the host name does not speak for it)', () => {
+    const href = 'https://forum.example.org/ucp.php?mode=activate&u=1044&k=7QX2ZK9A';
+    assert.equal(link({ subject: 'Welcome to the forum', text: `Your account is inactive until you activate it. Click the link below:\n\n${href}\n\nThanks for registering.` }), href);
+  });
+
+  test('a confirm link whose secret is short but random in case', () => {
+    const href = 'https://learn.example.edu/login/confirm.php?data=Qm7TxP2wLk9Rz/jdoe';
+    assert.equal(link({ subject: 'Account confirmation', text: `To confirm your new account, please go to this web address:\n\n${href}\n` }), href);
+  });
+
+  test('a wrapper is returned as it is, judged by the destination it carries', () => {
+    const good = 'https://click.esp-example.net/ls/click?url=https%3A%2F%2Fapp.example.com%2Fconfirm%3Ftoken%3Dq8Z2mX7pL4vN9';
+    assert.equal(link({ subject: 'Confirm your email', html: page(button(good, 'Confirm email')) }), good);
+    const help = 'https://click.esp-example.net/ls/click?url=https%3A%2F%2Fapp.example.com%2Fhelp%2Fverify-email';
+    assert.equal(link({ subject: 'Confirm your email', html: page(button(help, 'Verify email')) }), null);
+  });
+
+  test('a generic redirector is unwrapped too ("/e?l=https%3A…")', () => {
+    const href = 'https://go.chat-example.io/e?ob=Xk29&l=https%3A%2F%2Fwww.example.com%2Fplaces%2Flyon%3Futm_source%3Dchat';
+    const html = page(`<p>Your access badge is ready. The map of the access points is <a href="${href}">here</a>.</p>`);
+    assert.equal(link({ subject: 'Re: your visit', html }), null);
+  });
+
+  test("a link whose text is echoed by its URL's slug is a page about it", () => {
+    const href = 'https://example.com/guides/how-to-verify-your-email-address';
+    assert.equal(link({ html: page(`<p>New here? <a href="${href}">How to verify your email address</a></p>`) }), null);
+  });
+
+  test('a link whose text is a domain name is the logo link', () => {
+    assert.equal(link({ subject: 'Verify your email', html: page('<p><a href="https://www.example.com/?utm_source=mail&x=Zx81kLq0Pw93nBv7">example.com</a></p>') }), null);
+  });
+
+  test('a link whose text is an identifier (a CI job) is not an action', () => {
+    const html = page('<p>Pipeline failed. Job <a href="https://ci.example.com/acme/api/-/jobs/9451270836">verify:schema-migrations</a> failed.</p>');
+    assert.equal(link({ subject: 'Failed pipeline for main', html }), null);
+  });
+
+  test('"enable two-factor authentication" is a setting, not a confirmation', () => {
+    const html = page('<p>Your verification code is <b>518730</b>.</p><p>Protect your account: <a href="https://example.com/-/profile/two_factor_auth">enable two-factor authentication</a></p>');
+    assert.equal(link({ subject: 'Verify your identity', html }), null);
+  });
+
+  test('campaign parameters do not name the action ("utm_campaign=welcome_verified")', () => {
+    const html = page(button('https://www.example.com/files/recent?fuid=50393846&utm_source=email&utm_campaign=welcome_verified', 'Open the app'));
+    assert.equal(link({ subject: 'Welcome aboard', html }), null);
+  });
+
+  test('a mail that says the address is verified has no confirmation link', () => {
+    const html = page('<p>Thanks, your address is confirmed.</p>' + button('https://app.example.com/start?session=Zx81kLq0Pw93nBv7Tt5', 'Get started'));
+    assert.equal(link({ subject: "You're verified", html }), null);
+  });
+});
+
+describe('evidence: double opt-in and newsletters', () => {
+  test('"Yes, subscribe me" answers a double opt-in', () => {
+    const href = 'https://news.example.com/optin?id=84kd93mf02';
+    assert.equal(link({ subject: 'One more step', html: page('<p>Please confirm that you want our newsletter.</p>' + button(href, 'Yes, subscribe me')) }), href);
+  });
+
+  test('"confirm my subscription" in a shop\'s mail is an opt-in, not an order', () => {
+    const href = 'https://t.news.shop-example.fr/r/?id=h230a24d,bba159,b9e55c';
+    const html = page('<p>Merci pour votre intérêt pour nos offres et nos soldes.</p>' + button(href, 'Confirmer mon inscription') + '<p>Livraison gratuite dès 30 € d’achat.</p>');
+    assert.equal(link({ subject: 'Confirmez votre inscription à la newsletter', html }), href);
+  });
+
+  test("a newsletter's Subscribe button is an invitation, not a confirmation", () => {
+    const href = 'https://news.example.com/redirect/2/eyJlIjoiaHR0cHM6Ly9leGFtcGxlLmNvbS9zdWJzY3JpYmU_Y291cG9uPVNBVkUyMCJ9.Xk29aQ';
+    const html = page('<h1>Why rates paused again</h1><p>This week in markets...</p>' + button(href, 'Subscribe') + '<p>Use code SAVE20 for 20% off.</p>');
+    assert.equal(link({ subject: 'Why rates paused again', html }), null);
+  });
+});
