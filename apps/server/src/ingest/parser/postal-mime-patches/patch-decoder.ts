@@ -1,5 +1,5 @@
 /**
- * Replaces methods of one of postal-mime's body decoders (fast-base64.ts, fast-qp.ts), in the
+ * Replaces methods of one of postal-mime's body decoders (base64-decoder.ts, qp-decoder.ts), in the
  * parser processes only. postal-mime exports neither decoder, so the class is reached through
  * the very module its own files import (an ES module is one instance per process). The patch
  * checks that it found a class with the methods it replaces and changes nothing otherwise, so a

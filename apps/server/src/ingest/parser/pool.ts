@@ -1,0 +1,202 @@
+/**
+ * A few parser processes. A process, not a worker thread: V8 cannot always stop a thread that
+ * runs out of heap and then aborts the whole process, and a crafted message of a few MB can make
+ * postal-mime allocate hundreds of MB. A job that overruns its time or memory (heap limit,
+ * and resident memory polled from /proc on Linux) is killed with its process; only that
+ * message is affected (kept raw) and the next job gets a fresh process.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { nextTurn } from '../../runtime/in-slices.js';
+import { prepare } from './parse-mail.js';
+import { type ParserReply, joinPrepared, limitsArg, sendRaw } from './protocol.js';
+import { rawOnly } from './raw-only.js';
+import type { ParseLimits, PreparedMail } from './types.js';
+
+export interface PoolOptions {
+  /** Most processes at once. */
+  size: number;
+  timeoutMs: number;
+  memoryMb: number;
+  limits: ParseLimits;
+}
+
+interface Job {
+  raw: Buffer;
+  envelopeFrom: string;
+  resolve: (prepared: PreparedMail) => void;
+}
+
+interface Slot {
+  child: ChildProcess;
+  /** True once the process has loaded the parser (its start-up does not count against a job's time). */
+  ready: boolean;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
+  /** Why we killed it, when we did. */
+  killedFor: string | null;
+  /** Slices of the current job's answer that came ahead of it. */
+  slices: Uint8Array[];
+}
+
+const MEMORY_POLL_MS = 200;
+const SHUTTING_DOWN = 'the service was shutting down when it arrived';
+
+/** The parser process's entry and Node flags: dist/ingest/parser/child.js, or (tests on the sources) the .ts file through tsx. */
+function childEntry(memoryMb: number): { entry: string; execArgv: string[] } {
+  const heap = `--max-old-space-size=${memoryMb}`;
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return { entry: fileURLToPath(new URL('./child.js', here)), execArgv: [heap] };
+  return { entry: fileURLToPath(new URL('./child.ts', here)), execArgv: [heap, '--import', import.meta.resolve('tsx')] };
+}
+
+/** Resident memory of a process in MB (Linux /proc), or null where that cannot be read. */
+function residentMb(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The stored form of a message a parser process could not prepare. */
+const keptRaw = (job: Job, why: string): PreparedMail => prepare(rawOnly(job.raw, why), job.envelopeFrom);
+
+export class ParserPool {
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Job[] = [];
+  private readonly memoryPoll: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly options: PoolOptions) {
+    this.memoryPoll = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
+    this.memoryPoll.unref();
+  }
+
+  /** Parses, extracts and prepares one message in a parser process; never rejects. */
+  prepare(raw: Buffer, envelopeFrom: string): Promise<PreparedMail> {
+    if (this.closed) return Promise.resolve(prepare(rawOnly(raw, SHUTTING_DOWN), envelopeFrom));
+    return new Promise((resolve) => {
+      this.queue.push({ raw, envelopeFrom, resolve });
+      this.dispatch();
+    });
+  }
+
+  /** Starts a parser process ahead of the first message. */
+  warm(): void {
+    if (this.slots.size === 0 && !this.closed) this.spawn();
+  }
+
+  /** Kills the processes; queued messages are kept raw. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.memoryPoll);
+    for (const job of this.queue.splice(0)) job.resolve(keptRaw(job, SHUTTING_DOWN));
+    const exits = [...this.slots].map((s) => new Promise<void>((r) => {
+      if (s.child.exitCode !== null || s.child.signalCode !== null) return r();
+      s.child.once('exit', () => r());
+      s.child.ref(); // an idle process is unref'd: waiting for its exit must keep this process alive
+      this.kill(s, SHUTTING_DOWN);
+    }));
+    await Promise.all(exits);
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      let slot = [...this.slots].find((s) => s.job === null);
+      if (!slot) {
+        if (this.slots.size >= this.options.size) return;
+        slot = this.spawn();
+      }
+      this.run(slot, this.queue.shift()!);
+    }
+  }
+
+  private spawn(): Slot {
+    const { entry, execArgv } = childEntry(this.options.memoryMb);
+    const child = fork(entry, [limitsArg(this.options.limits)], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const slot: Slot = { child, ready: false, job: null, timer: null, killedFor: null, slices: [] };
+    this.slots.add(slot);
+    this.idle(slot);
+    child.on('message', (msg: ParserReply) => this.onReply(slot, msg));
+    child.on('error', () => this.gone(slot, 'the parser failed on it'));
+    child.on('exit', (code, signal) => {
+      const oom = signal === 'SIGABRT' || code === 134;
+      this.gone(slot, slot.killedFor ?? (oom ? 'parsing it needed more memory than allowed' : 'the parser failed on it'));
+    });
+    return slot;
+  }
+
+  private onReply(slot: Slot, msg: ParserReply): void {
+    if ('ready' in msg) {
+      slot.ready = true;
+      if (slot.job) this.start(slot, slot.job);
+      return;
+    }
+    const job = slot.job;
+    if (!job) return;
+    if ('part' in msg) {
+      slot.slices.push(msg.part);
+      return;
+    }
+    const slices = slot.slices;
+    this.finish(slot);
+    this.dispatch();
+    void joinPrepared(msg, slices).then(job.resolve);
+  }
+
+  /** A process ended (or failed to start): its job, if any, is kept raw; the next job gets a new one. */
+  private gone(slot: Slot, why: string): void {
+    if (!this.slots.delete(slot)) return;
+    const job = slot.job;
+    this.finish(slot);
+    if (job) job.resolve(keptRaw(job, why));
+    this.dispatch();
+  }
+
+  private kill(slot: Slot, why: string): void {
+    if (slot.killedFor) return;
+    slot.killedFor = why;
+    slot.child.kill('SIGKILL');
+  }
+
+  private run(slot: Slot, job: Job): void {
+    slot.job = job;
+    slot.child.ref();
+    (slot.child.channel as { ref?: () => void } | undefined)?.ref?.();
+    if (slot.ready) this.start(slot, job); // else once it says it is ready
+  }
+
+  private start(slot: Slot, job: Job): void {
+    const { timeoutMs } = this.options;
+    slot.timer = setTimeout(() => this.kill(slot, `parsing it took longer than ${timeoutMs} ms`), timeoutMs);
+    const failed = (err: Error | null) => {
+      if (err) this.kill(slot, 'the parser failed on it');
+    };
+    void sendRaw((request) => slot.child.send(request, failed), job.raw, job.envelopeFrom, nextTurn, () => slot.job === job && !slot.killedFor);
+  }
+
+  private checkMemory(): void {
+    for (const slot of this.slots) {
+      if (!slot.job || !slot.child.pid) continue;
+      const mb = residentMb(slot.child.pid);
+      if (mb !== null && mb > this.options.memoryMb) this.kill(slot, 'parsing it needed more memory than allowed');
+    }
+  }
+
+  private finish(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.job = null;
+    slot.slices = [];
+    this.idle(slot);
+  }
+
+  /** An idle parser process does not keep the service alive. */
+  private idle(slot: Slot): void {
+    slot.child.unref();
+    (slot.child.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+}
