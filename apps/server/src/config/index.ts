@@ -331,9 +331,13 @@ export function loadConfig(env: Env = process.env): Config {
       maxMimeParts: int(env, 'TEMPMAIL_MAX_MIME_PARTS', 1000, 1),
       maxHeaderBytes: int(env, 'TEMPMAIL_MAX_HEADER_BYTES', 1024 * 1024, 1024),
       maxAttachments: int(env, 'TEMPMAIL_MAX_ATTACHMENTS', 200, 0),
+      maxHeaderFolds: int(env, 'TEMPMAIL_MAX_HEADER_FOLDS', 200, 1),
+      maxRfc822Depth: int(env, 'TEMPMAIL_MAX_RFC822_DEPTH', 3, 0, 100),
       workers: int(env, 'TEMPMAIL_PARSE_WORKERS', Math.min(4, availableParallelism()), 0, 64),
       timeoutMs: int(env, 'TEMPMAIL_PARSE_TIMEOUT_MS', 20_000, 100),
       memoryMb: int(env, 'TEMPMAIL_PARSE_MEMORY_MB', 1024, 64, 65_536),
+      budgetMs: int(env, 'TEMPMAIL_PARSE_BUDGET_MS', 250, 1),
+      costlySenderMs: int(env, 'TEMPMAIL_PARSE_COSTLY_SENDER_SECONDS', 600, 0, 7 * 24 * 3600) * 1000,
     },
     http: {
       bodyLimitBytes: int(env, 'TEMPMAIL_HTTP_BODY_LIMIT', 64 * 1024, 1024),

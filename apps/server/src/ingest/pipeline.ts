@@ -15,6 +15,8 @@ export interface IncomingMessage {
   raw: Buffer;
   envelopeFrom: string;
   recipients: Mailbox[];
+  /** The sending client (its address, or /64 for IPv6): the parser takes turns between sources. */
+  source?: string;
 }
 
 /** Returns the outbox rows (one per webhook) to write with a new message of a mailbox. */
@@ -39,7 +41,7 @@ export class IngestPipeline {
 
   /** Stores one message for each recipient mailbox; resolves after the durable commit. */
   async accept(incoming: IncomingMessage): Promise<string[]> {
-    const prepared = await this.deps.parser.prepare(incoming.raw, incoming.envelopeFrom);
+    const prepared = await this.deps.parser.prepare(incoming.raw, incoming.envelopeFrom, incoming.source);
     const found = prepared.extraction;
     const summary: MessageSummaryPlain = {
       sender: prepared.from ?? incoming.envelopeFrom.toLowerCase(),

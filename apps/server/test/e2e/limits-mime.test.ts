@@ -14,7 +14,7 @@ import { type ServiceHandle, startService } from '../helpers/service.js';
 import { parseMail } from '../../src/ingest/parser/parse-mail.js';
 import { bigHtml, deepMultipart, deliver, hugeHeader, inbox, manyAttachments, newBox, siblingParts } from './limits-helpers.js';
 
-const LIMITS = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200 };
+const LIMITS = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200, maxHeaderFolds: 200, maxRfc822Depth: 3 };
 const sha = (b: Buffer | ArrayBuffer) => createHash('sha256').update(Buffer.from(b as ArrayBuffer)).digest('hex');
 
 const HOSTILE: Array<{ name: string; make: () => Buffer; reason: RegExp }> = [

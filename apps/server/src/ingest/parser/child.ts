@@ -10,7 +10,7 @@ import { type ParserReply, type ParserRequest, RawCollector, limitsFromArg, send
 if (!process.send) throw new Error('the parser child runs as a forked process only');
 
 const limits = limitsFromArg(process.argv[2]);
-for (const warning of await installPostalMimePatches()) process.emitWarning(warning);
+for (const warning of await installPostalMimePatches(limits)) process.emitWarning(warning);
 
 const incoming = new RawCollector();
 const reply = (r: ParserReply) => process.send!(r);

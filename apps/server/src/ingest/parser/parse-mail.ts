@@ -8,6 +8,7 @@ import PostalMime from 'postal-mime';
 import type { MessageBodyPlain } from '../../domain/types.js';
 import { extract } from '../../extract/index.js';
 import { htmlToText } from '../html-to-text.js';
+import { TOO_MANY_FOLDS } from './postal-mime-patches/header-folding.js';
 import { rawOnly } from './raw-only.js';
 import type { ParseLimits, ParsedMail, PreparedMail } from './types.js';
 
@@ -60,6 +61,7 @@ function reasonOf(e: unknown, limits: ParseLimits): string {
   const message = e instanceof Error ? e.message : String(e);
   if (/nesting depth/i.test(message)) return `its MIME structure is nested deeper than ${limits.maxMimeDepth} levels`;
   if (/header size/i.test(message)) return `a header block is larger than ${limits.maxHeaderBytes} bytes`;
+  if (message.startsWith(TOO_MANY_FOLDS)) return `a header field is folded over more than ${limits.maxHeaderFolds} lines`;
   return `it could not be parsed (${message.replace(/[\r\n]+/g, ' ').slice(0, 200)})`;
 }
 
@@ -73,6 +75,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
     email = await PostalMime.parse(raw, {
       maxNestingDepth: limits.maxMimeDepth,
       maxHeadersSize: limits.maxHeaderBytes,
+      maxRfc822NestingDepth: limits.maxRfc822Depth,
       attachmentEncoding: 'arraybuffer',
     });
   } catch (e) {

@@ -7,9 +7,11 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { nextTurn } from '../../runtime/in-slices.js';
 import { prepare } from './parse-mail.js';
+import { FairQueue } from './fair-queue.js';
 import { type ParserReply, joinPrepared, limitsArg, sendRaw } from './protocol.js';
 import { rawOnly } from './raw-only.js';
 import type { ParseLimits, PreparedMail } from './types.js';
@@ -20,11 +22,21 @@ export interface PoolOptions {
   timeoutMs: number;
   memoryMb: number;
   limits: ParseLimits;
+  /** Scheduling priority of its processes (os.setPriority: 0 normal, 19 lowest). */
+  niceness?: number;
+  /**
+   * Wall time after which a job is taken away from this pool (its process killed) and handed to
+   * `overBudget` instead of being waited for; unset: only `timeoutMs` applies.
+   */
+  budgetMs?: number;
+  overBudget?: (job: Job) => void;
 }
 
-interface Job {
+/** One message to parse; `source` (the sending client) is what the queue takes turns between. */
+export interface Job {
   raw: Buffer;
   envelopeFrom: string;
+  source: string;
   resolve: (prepared: PreparedMail) => void;
 }
 
@@ -34,14 +46,16 @@ interface Slot {
   ready: boolean;
   job: Job | null;
   timer: NodeJS.Timeout | null;
-  /** Why we killed it, when we did. */
+  /** Why we killed it, when we did (OVER_BUDGET: its job goes on elsewhere). */
   killedFor: string | null;
+  budgetTimer: NodeJS.Timeout | null;
   /** Slices of the current job's answer that came ahead of it. */
   slices: Uint8Array[];
 }
 
 const MEMORY_POLL_MS = 200;
 const SHUTTING_DOWN = 'the service was shutting down when it arrived';
+const OVER_BUDGET = 'over budget';
 
 /** The parser process's entry and Node flags: dist/ingest/parser/child.js, or (tests on the sources) the .ts file through tsx. */
 function childEntry(memoryMb: number): { entry: string; execArgv: string[] } {
@@ -66,7 +80,7 @@ const keptRaw = (job: Job, why: string): PreparedMail => prepare(rawOnly(job.raw
 
 export class ParserPool {
   private readonly slots = new Set<Slot>();
-  private readonly queue: Job[] = [];
+  private readonly queue = new FairQueue<Job>();
   private readonly memoryPoll: NodeJS.Timeout;
   private closed = false;
 
@@ -76,12 +90,15 @@ export class ParserPool {
   }
 
   /** Parses, extracts and prepares one message in a parser process; never rejects. */
-  prepare(raw: Buffer, envelopeFrom: string): Promise<PreparedMail> {
-    if (this.closed) return Promise.resolve(prepare(rawOnly(raw, SHUTTING_DOWN), envelopeFrom));
-    return new Promise((resolve) => {
-      this.queue.push({ raw, envelopeFrom, resolve });
-      this.dispatch();
-    });
+  prepare(raw: Buffer, envelopeFrom: string, source: string): Promise<PreparedMail> {
+    return new Promise((resolve) => this.enqueue({ raw, envelopeFrom, source, resolve }));
+  }
+
+  /** Queues a job (in its source's turn); it resolves when done, kept raw if it cannot be parsed. */
+  enqueue(job: Job): void {
+    if (this.closed) return job.resolve(keptRaw(job, SHUTTING_DOWN));
+    this.queue.push(job.source, job);
+    this.dispatch();
   }
 
   /** Starts a parser process ahead of the first message. */
@@ -93,7 +110,7 @@ export class ParserPool {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.memoryPoll);
-    for (const job of this.queue.splice(0)) job.resolve(keptRaw(job, SHUTTING_DOWN));
+    for (const job of this.queue.drain()) job.resolve(keptRaw(job, SHUTTING_DOWN));
     const exits = [...this.slots].map((s) => new Promise<void>((r) => {
       if (s.child.exitCode !== null || s.child.signalCode !== null) return r();
       s.child.once('exit', () => r());
@@ -117,7 +134,14 @@ export class ParserPool {
   private spawn(): Slot {
     const { entry, execArgv } = childEntry(this.options.memoryMb);
     const child = fork(entry, [limitsArg(this.options.limits)], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    const slot: Slot = { child, ready: false, job: null, timer: null, killedFor: null, slices: [] };
+    const slot: Slot = { child, ready: false, job: null, timer: null, budgetTimer: null, killedFor: null, slices: [] };
+    if (this.options.niceness && child.pid) {
+      try {
+        setPriority(child.pid, this.options.niceness);
+      } catch {
+        /* not permitted here: the lane still separates the work, only without the lower priority */
+      }
+    }
     this.slots.add(slot);
     this.idle(slot);
     child.on('message', (msg: ParserReply) => this.onReply(slot, msg));
@@ -152,7 +176,8 @@ export class ParserPool {
     if (!this.slots.delete(slot)) return;
     const job = slot.job;
     this.finish(slot);
-    if (job) job.resolve(keptRaw(job, why));
+    if (job && why === OVER_BUDGET && this.options.overBudget) this.options.overBudget(job);
+    else if (job) job.resolve(keptRaw(job, why));
     this.dispatch();
   }
 
@@ -170,8 +195,9 @@ export class ParserPool {
   }
 
   private start(slot: Slot, job: Job): void {
-    const { timeoutMs } = this.options;
+    const { timeoutMs, budgetMs } = this.options;
     slot.timer = setTimeout(() => this.kill(slot, `parsing it took longer than ${timeoutMs} ms`), timeoutMs);
+    if (budgetMs !== undefined && budgetMs < timeoutMs) slot.budgetTimer = setTimeout(() => this.kill(slot, OVER_BUDGET), budgetMs);
     const failed = (err: Error | null) => {
       if (err) this.kill(slot, 'the parser failed on it');
     };
@@ -188,7 +214,9 @@ export class ParserPool {
 
   private finish(slot: Slot): void {
     if (slot.timer) clearTimeout(slot.timer);
+    if (slot.budgetTimer) clearTimeout(slot.budgetTimer);
     slot.timer = null;
+    slot.budgetTimer = null;
     slot.job = null;
     slot.slices = [];
     this.idle(slot);

@@ -24,6 +24,7 @@ export type ParserReply = { ready: true } | { part: Uint8Array } | { prepared: P
 export const limitsArg = (limits: ParseLimits): string => JSON.stringify({
   maxMimeDepth: limits.maxMimeDepth, maxHeaderBytes: limits.maxHeaderBytes,
   maxMimeParts: limits.maxMimeParts, maxAttachments: limits.maxAttachments,
+  maxHeaderFolds: limits.maxHeaderFolds, maxRfc822Depth: limits.maxRfc822Depth,
 } satisfies ParseLimits);
 
 /** The limits from a parser process's command-line argument. */

@@ -11,6 +11,10 @@ export interface ParseLimits {
   maxMimeParts: number;
   /** 0 = no limit. */
   maxAttachments: number;
+  /** Continuation lines one header field may be folded over (postal-mime-patches/header-folding.ts). */
+  maxHeaderFolds: number;
+  /** Inline message/rfc822 levels parsed; deeper ones are kept as attachments (postal-mime re-parses each level). */
+  maxRfc822Depth: number;
 }
 
 /** The whole parser configuration: the limits and how the parser processes run. */
@@ -21,6 +25,13 @@ export interface ParserOptions extends ParseLimits {
   timeoutMs: number;
   /** Memory (heap limit, and resident memory on Linux) of one parser process, MB. */
   memoryMb: number;
+  /**
+   * Wall time a parse may take in the ordinary lane; past it the message is parsed again in the
+   * costly lane (lanes.ts) and its sender's next messages go there directly for a while.
+   */
+  budgetMs: number;
+  /** How long a sender that sent a costly message keeps being parsed in the costly lane, ms. */
+  costlySenderMs: number;
 }
 
 export interface ParsedAttachment {

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { type MimeParser, type ParserOptions, createMimeParser } from '../../../src/ingest/parser/index.js';
 
-const OPTIONS: ParserOptions = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200, workers: 1, timeoutMs: 20_000, memoryMb: 256 };
+const OPTIONS: ParserOptions = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200, maxHeaderFolds: 200, maxRfc822Depth: 3,
+  workers: 1, timeoutMs: 20_000, memoryMb: 256, budgetMs: 20_000, costlySenderMs: 0,
+};
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'));
 
 const binary = Buffer.alloc(300_000);

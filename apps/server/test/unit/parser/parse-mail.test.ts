@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countParts, parseMail, prepare } from '../../../src/ingest/parser/parse-mail.js';
 
-const LIMITS = { maxMimeDepth: 4, maxHeaderBytes: 4096, maxMimeParts: 5, maxAttachments: 1 };
+const LIMITS = { maxMimeDepth: 4, maxHeaderBytes: 4096, maxMimeParts: 5, maxAttachments: 1, maxHeaderFolds: 20, maxRfc822Depth: 1 };
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'));
 
 const multipart = (parts: number) => crlf([

@@ -31,7 +31,7 @@ async function throughChild<T>(send: (post: (m: unknown) => void) => Promise<voi
 }
 
 test('limits cross as the child argument, numbers only', () => {
-  const limits = { maxMimeDepth: 3, maxHeaderBytes: 4096, maxMimeParts: 10, maxAttachments: 0 };
+  const limits = { maxMimeDepth: 3, maxHeaderBytes: 4096, maxMimeParts: 10, maxAttachments: 0, maxHeaderFolds: 7, maxRfc822Depth: 2 };
   assert.deepEqual(limitsFromArg(limitsArg({ ...limits, workers: 2 } as typeof limits)), limits);
   assert.throws(() => limitsFromArg(undefined), /limits/);
 });

@@ -4,7 +4,9 @@
  *
  * - blob.ts: a synchronous global `Blob` (postal-mime joins decoded chunks through Blob);
  * - base64-decoder.ts, qp-decoder.ts: one-pass body decoders (through patch-decoder.ts);
- * - line-loop.ts: plain body lines fed without a promise each.
+ * - line-loop.ts: plain body lines fed without a promise each;
+ * - header-folding.ts: folded header lines merged in one pass (postal-mime's is quadratic),
+ *   with the TEMPMAIL_MAX_HEADER_FOLDS limit.
  *
  * They reach into files postal-mime does not export, so they are written against one exact
  * version (pinned in apps/server/package.json; test/unit/parser/postal-mime-version.test.ts
@@ -15,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { installFastBase64 } from './base64-decoder.js';
 import { FastBlob } from './blob.js';
+import { installHeaderFolding } from './header-folding.js';
 import { installFastLineLoop } from './line-loop.js';
 import { installFastQp } from './qp-decoder.js';
 
@@ -35,7 +38,7 @@ export function installedPostalMimeVersion(): string {
  * it replaces the global Blob, which nothing else there uses. Returns warnings for what was
  * not applied.
  */
-export async function installPostalMimePatches(): Promise<string[]> {
+export async function installPostalMimePatches(limits: { maxHeaderFolds: number }): Promise<string[]> {
   const version = installedPostalMimeVersion();
   if (version !== PATCHED_POSTAL_MIME_VERSION) {
     return [`postal-mime ${version} is not the ${PATCHED_POSTAL_MIME_VERSION} its patches were written for: using it unpatched (slower)`];
@@ -45,5 +48,6 @@ export async function installPostalMimePatches(): Promise<string[]> {
   if (!(await installFastBase64())) warnings.push('postal-mime base64 decoder not found: using its own (slower)');
   if (!installFastLineLoop()) warnings.push('postal-mime line loop not found: using its own (slower)');
   if (!(await installFastQp())) warnings.push('postal-mime quoted-printable decoder not found: using its own (slower)');
+  if (!(await installHeaderFolding(limits.maxHeaderFolds))) warnings.push('postal-mime header unfolding not found: using its own (quadratic, no fold limit)');
   return warnings;
 }
