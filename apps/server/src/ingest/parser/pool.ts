@@ -4,6 +4,10 @@
  * postal-mime allocate hundreds of MB. A job that overruns its time or memory (heap limit,
  * and resident memory polled from /proc on Linux) is killed with its process; only that
  * message is affected (kept raw) and the next job gets a fresh process.
+ *
+ * Time is the process's CPU time where /proc can tell it (Linux), so a parse that merely waits
+ * for a CPU on a busy machine (or in the low-priority costly lane) is neither moved nor cut off;
+ * wall time stands in elsewhere, and as a backstop at WALL_BACKSTOP times the limit.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,7 +29,7 @@ export interface PoolOptions {
   /** Scheduling priority of its processes (os.setPriority: 0 normal, 19 lowest). */
   niceness?: number;
   /**
-   * Wall time after which a job is taken away from this pool (its process killed) and handed to
+   * Time after which a job is taken away from this pool (its process killed) and handed to
    * `overBudget` instead of being waited for; unset: only `timeoutMs` applies.
    */
   budgetMs?: number;
@@ -45,24 +49,45 @@ interface Slot {
   /** True once the process has loaded the parser (its start-up does not count against a job's time). */
   ready: boolean;
   job: Job | null;
-  timer: NodeJS.Timeout | null;
   /** Why we killed it, when we did (OVER_BUDGET: its job goes on elsewhere). */
   killedFor: string | null;
-  budgetTimer: NodeJS.Timeout | null;
+  /** When the current job was handed over: wall ms, and the process's CPU ms (null: not readable). */
+  startedAt: number;
+  cpuAtStart: number | null;
   /** Slices of the current job's answer that came ahead of it. */
   slices: Uint8Array[];
 }
 
-const MEMORY_POLL_MS = 200;
+/** How often running jobs' time is checked; memory every MEMORY_EVERY checks (reading /proc costs ~20 µs). */
+const CHECK_MS = 50;
+const MEMORY_EVERY = 4;
+/** Wall time, as a multiple of the time limit, after which a job is cut off whatever its CPU time. */
+const WALL_BACKSTOP = 10;
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
 const SHUTTING_DOWN = 'the service was shutting down when it arrived';
 const OVER_BUDGET = 'over budget';
 
-/** The parser process's entry and Node flags: dist/ingest/parser/child.js, or (tests on the sources) the .ts file through tsx. */
+/**
+ * The parser process's entry and Node flags: dist/ingest/parser/child.js, or (tests on the sources)
+ * the .ts file through tsx. A service started with --cpu-prof has its parser processes profiled too.
+ */
 function childEntry(memoryMb: number): { entry: string; execArgv: string[] } {
-  const heap = `--max-old-space-size=${memoryMb}`;
+  const heap = [`--max-old-space-size=${memoryMb}`, ...process.execArgv.filter((a) => a.startsWith('--cpu-prof'))];
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { entry: fileURLToPath(new URL('./child.js', here)), execArgv: [heap] };
-  return { entry: fileURLToPath(new URL('./child.ts', here)), execArgv: [heap, '--import', import.meta.resolve('tsx')] };
+  if (!here.endsWith('.ts')) return { entry: fileURLToPath(new URL('./child.js', here)), execArgv: heap };
+  return { entry: fileURLToPath(new URL('./child.ts', here)), execArgv: [...heap, '--import', import.meta.resolve('tsx')] };
+}
+
+/** CPU time (user + system) a process has used, in ms (Linux /proc), or null where that cannot be read. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
 }
 
 /** Resident memory of a process in MB (Linux /proc), or null where that cannot be read. */
@@ -81,12 +106,13 @@ const keptRaw = (job: Job, why: string): PreparedMail => prepare(rawOnly(job.raw
 export class ParserPool {
   private readonly slots = new Set<Slot>();
   private readonly queue = new FairQueue<Job>();
-  private readonly memoryPoll: NodeJS.Timeout;
+  private readonly watch: NodeJS.Timeout;
+  private checks = 0;
   private closed = false;
 
   constructor(private readonly options: PoolOptions) {
-    this.memoryPoll = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
-    this.memoryPoll.unref();
+    this.watch = setInterval(() => this.check(), CHECK_MS);
+    this.watch.unref();
   }
 
   /** Parses, extracts and prepares one message in a parser process; never rejects. */
@@ -109,13 +135,15 @@ export class ParserPool {
   /** Kills the processes; queued messages are kept raw. */
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.memoryPoll);
+    clearInterval(this.watch);
     for (const job of this.queue.drain()) job.resolve(keptRaw(job, SHUTTING_DOWN));
     const exits = [...this.slots].map((s) => new Promise<void>((r) => {
       if (s.child.exitCode !== null || s.child.signalCode !== null) return r();
       s.child.once('exit', () => r());
       s.child.ref(); // an idle process is unref'd: waiting for its exit must keep this process alive
-      this.kill(s, SHUTTING_DOWN);
+      // An idle process ends by itself when its channel closes (and writes its --cpu-prof profile).
+      if (!s.job && s.child.connected) s.child.disconnect();
+      else this.kill(s, SHUTTING_DOWN);
     }));
     await Promise.all(exits);
   }
@@ -134,7 +162,7 @@ export class ParserPool {
   private spawn(): Slot {
     const { entry, execArgv } = childEntry(this.options.memoryMb);
     const child = fork(entry, [limitsArg(this.options.limits)], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    const slot: Slot = { child, ready: false, job: null, timer: null, budgetTimer: null, killedFor: null, slices: [] };
+    const slot: Slot = { child, ready: false, job: null, startedAt: 0, cpuAtStart: null, killedFor: null, slices: [] };
     if (this.options.niceness && child.pid) {
       try {
         setPriority(child.pid, this.options.niceness);
@@ -195,28 +223,35 @@ export class ParserPool {
   }
 
   private start(slot: Slot, job: Job): void {
-    const { timeoutMs, budgetMs } = this.options;
-    slot.timer = setTimeout(() => this.kill(slot, `parsing it took longer than ${timeoutMs} ms`), timeoutMs);
-    if (budgetMs !== undefined && budgetMs < timeoutMs) slot.budgetTimer = setTimeout(() => this.kill(slot, OVER_BUDGET), budgetMs);
+    slot.startedAt = performance.now();
+    slot.cpuAtStart = slot.child.pid ? cpuMs(slot.child.pid) : null;
     const failed = (err: Error | null) => {
       if (err) this.kill(slot, 'the parser failed on it');
     };
     void sendRaw((request) => slot.child.send(request, failed), job.raw, job.envelopeFrom, nextTurn, () => slot.job === job && !slot.killedFor);
   }
 
-  private checkMemory(): void {
+  /** Stops jobs past their time (the budget: moved on; the limit: kept raw) or memory. */
+  private check(): void {
+    const { timeoutMs, budgetMs, memoryMb } = this.options;
+    const memoryToo = ++this.checks % MEMORY_EVERY === 0;
     for (const slot of this.slots) {
-      if (!slot.job || !slot.child.pid) continue;
-      const mb = residentMb(slot.child.pid);
-      if (mb !== null && mb > this.options.memoryMb) this.kill(slot, 'parsing it needed more memory than allowed');
+      const pid = slot.child.pid;
+      if (!slot.job || !slot.ready || !pid || slot.killedFor) continue;
+      const wall = performance.now() - slot.startedAt;
+      const now = slot.cpuAtStart === null ? null : cpuMs(pid);
+      const used = now === null || slot.cpuAtStart === null ? wall : now - slot.cpuAtStart;
+      if (used >= timeoutMs || wall >= timeoutMs * WALL_BACKSTOP) this.kill(slot, `parsing it took longer than ${timeoutMs} ms`);
+      else if (budgetMs !== undefined && used >= budgetMs) this.kill(slot, OVER_BUDGET);
+      else if (memoryToo) {
+        const mb = residentMb(pid);
+        if (mb !== null && mb > memoryMb) this.kill(slot, 'parsing it needed more memory than allowed');
+      }
     }
   }
 
   private finish(slot: Slot): void {
-    if (slot.timer) clearTimeout(slot.timer);
-    if (slot.budgetTimer) clearTimeout(slot.budgetTimer);
-    slot.timer = null;
-    slot.budgetTimer = null;
+    slot.cpuAtStart = null;
     slot.job = null;
     slot.slices = [];
     this.idle(slot);

@@ -21,13 +21,13 @@ export interface ParseLimits {
 export interface ParserOptions extends ParseLimits {
   /** Parser processes per lane; 0 parses on the calling thread. */
   workers: number;
-  /** Longest one parse may take before its process is killed and the message kept raw. */
+  /** Longest one parse may take (CPU time on Linux) before its process is killed and the message kept raw. */
   timeoutMs: number;
   /** Memory (heap limit, and resident memory on Linux) of one parser process, MB. */
   memoryMb: number;
   /**
-   * Wall time a parse may take in the ordinary lane; past it the message is parsed again in the
-   * costly lane (lanes.ts) and its sender's next messages go there directly for a while.
+   * Time (CPU time on Linux) a parse may take in the ordinary lane; past it the message is parsed
+   * again in the costly lane (lanes.ts) and its sender's next messages go there directly for a while.
    */
   budgetMs: number;
   /** How long a sender that sent a costly message keeps being parsed in the costly lane, ms. */
