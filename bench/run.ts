@@ -26,6 +26,7 @@ import { type Row, markdownTable, textTable, updateDoc, writeJson } from './lib/
 import { depthScale, mailboxScale, setSettleMs, socketScale } from './lib/scale.js';
 import { type Service, createKey, generateMailbox, qs, startService } from './lib/service.js';
 import { backgroundLoad, makeMimeSample, smtpLoad, smtpLoadUnavailable } from './lib/smtp-load.js';
+import { COSTLY_SENDERS, costlyLoad } from './lib/costly-load.js';
 import { type BenchOptions, REPO_ROOT, type Stat, cpuTimes, gitCommit, log, machineInfo, sleep, stat } from './lib/util.js';
 
 const SECTIONS = ['ingest', 'latency', 'read', 'scale', 'extraction', 'parse', 'backends'];
@@ -217,6 +218,7 @@ async function wsLatencies(svc: Service, o: BenchOptions, sample: string, heavyT
   const light: LatencyResult[] = [];
   const heavy: LatencyResult[] = [];
   const bigMail: LatencyResult[] = [];
+  const costly: LatencyResult[] = [];
   const bigFile = heavyToo ? bigMessageFile(o.quick ? 2 : 20) : null;
   for (let r = 0; r < o.runs; r++) {
     light.push(await wsLatency(svc, await generateMailbox(svc), o.latencyMessages));
@@ -252,6 +254,19 @@ async function wsLatencies(svc: Service, o: BenchOptions, sample: string, heavyT
     const stored = (await (await fetch(`${svc.httpUrl}/api/inbox.php?${qs({ email: bigBox.email, token: bigBox.token })}`)).json()) as unknown[];
     bigMail[r].bigMessages = stored.length;
     log(`  small message data -> 250, while ${o.quick ? 2 : 20} MB messages arrive, run ${r + 1}: p50 ${bigMail[r].reply.p50} ms, p99 ${bigMail[r].reply.p99} ms, max ${bigMail[r].reply.max} ms (light: p99 ${light[r].reply.p99}, max ${light[r].reply.max}; ${stored.length} big messages stored meanwhile)`);
+    // Small messages while four senders loop costly mail (issue 19: nested message/rfc822, a
+    // Subject folded over 1,150 lines), each from its own address: the cost lanes at work.
+    const load = costlyLoad(svc.smtpPort, (await generateMailbox(svc)).email);
+    let underCostly: LatencyResult;
+    try {
+      await load.started;
+      underCostly = await wsLatency(svc, await generateMailbox(svc), o.latencyMessages);
+    } finally {
+      const accepted = await load.stop();
+      log(`  (${accepted} costly messages accepted)`);
+    }
+    costly.push(underCostly);
+    log(`  small message data -> 250, while ${COSTLY_SENDERS.length} senders loop costly mail, run ${r + 1}: p50 ${costly[r].reply.p50} ms, p99 ${costly[r].reply.p99} ms, max ${costly[r].reply.max} ms`);
   }
   const replyStats = (runs: LatencyResult[]) => ({ p50: stat(runs.map((x) => x.reply.p50)), p99: stat(runs.map((x) => x.reply.p99)), max: stat(runs.map((x) => x.reply.max)) });
   return {
@@ -260,6 +275,7 @@ async function wsLatencies(svc: Service, o: BenchOptions, sample: string, heavyT
     // The SMTP reply time of small messages, alone and while big ones arrive: a stalled event loop shows here.
     replyLight: replyStats(light),
     bigMail: heavyToo ? { ...latencyStats(bigMail), reply: replyStats(bigMail), messageMb: o.quick ? 2 : 20 } : null,
+    costlyMail: heavyToo ? { ...latencyStats(costly), reply: replyStats(costly), replyP99VsLight: ratio(stat(costly.map((x) => x.reply.p99)), stat(light.map((x) => x.reply.p99))) } : null,
   };
 }
 
@@ -393,6 +409,10 @@ async function main(): Promise<void> {
           if (ws.bigMail) {
             rows.push({ section: 'latency', measure: `small message: end of data -> 250, p99, while ${ws.bigMail.messageMb} MB messages arrive`, unit: 'ms', value: ws.bigMail.reply.p99 });
             rows.push({ section: 'latency', measure: `small message: end of data -> 250, max, while ${ws.bigMail.messageMb} MB messages arrive`, unit: 'ms', value: ws.bigMail.reply.max });
+          }
+          if (ws.costlyMail) {
+            rows.push({ section: 'latency', measure: `small message: end of data -> 250, p99, while ${COSTLY_SENDERS.length} senders loop costly mail`, unit: 'ms', value: ws.costlyMail.reply.p99 });
+            rows.push({ section: 'latency', measure: 'small message: end of data -> 250, p99, costly load / idle (ratio, same run)', unit: 'x', value: ws.costlyMail.replyP99VsLight, target: '<= 2', holds: ws.costlyMail.replyP99VsLight.median <= 2 });
           }
           if (!ws.heavy) {
             rows.push({ section: 'latency', measure: '250 -> WebSocket p99, under ingest load', unit: 'ms', value: `skipped (${noSmtp})` });

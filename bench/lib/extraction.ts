@@ -10,7 +10,8 @@ import { simpleParser } from 'mailparser';
 import PostalMime from 'postal-mime';
 import type * as ExtractModule from '../../apps/server/src/extract/index.js';
 import type * as ConfigModule from '../../apps/server/src/config/index.js';
-import type * as ParseModule from '../../apps/server/src/ingest/parse.js';
+import type * as ParseModule from '../../apps/server/src/ingest/parser/parse-mail.js';
+import type * as ParserModule from '../../apps/server/src/ingest/parser/index.js';
 import { CORPUS_DIR, REPO_ROOT, round } from './util.js';
 
 /**
@@ -19,14 +20,11 @@ import { CORPUS_DIR, REPO_ROOT, round } from './util.js';
  */
 const dist = (file: string) => pathToFileURL(path.join(REPO_ROOT, 'apps/server/dist', file)).href;
 const { extract } = (await import(dist('extract/index.js'))) as typeof ExtractModule;
-const { parseMailInline, prepareMail } = (await import(dist('ingest/parse.js'))) as typeof ParseModule;
+const { parseMail } = (await import(dist('ingest/parser/parse-mail.js'))) as typeof ParseModule;
+const { createMimeParser } = (await import(dist('ingest/parser/index.js'))) as typeof ParserModule;
 
-/** The server's default parse limits and parser processes, from its own config defaults. */
-const { smtp } = (await import(dist('config/index.js')) as typeof ConfigModule).loadConfig({});
-export const DEFAULT_LIMITS: ParseModule.ParseLimits = {
-  maxMimeDepth: smtp.maxMimeDepth, maxHeaderBytes: smtp.maxHeaderBytes, maxMimeParts: smtp.maxMimeParts,
-  maxAttachments: smtp.maxAttachments, parseWorkers: smtp.parseWorkers, parseTimeoutMs: smtp.parseTimeoutMs, parseMemoryMb: smtp.parseMemoryMb,
-};
+/** The server's default parser options (limits and parser processes), from its own config defaults. */
+export const DEFAULT_PARSER: ParserModule.ParserOptions = (await import(dist('config/index.js')) as typeof ConfigModule).loadConfig({}).parser;
 
 export function loadCorpus(): Buffer[] {
   return readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.eml')).sort().map((f) => readFileSync(path.join(CORPUS_DIR, f)));
@@ -44,7 +42,7 @@ export interface ExtractionResult {
 export async function extractionBench(corpus: Buffer[], iterations: number, sample?: Buffer): Promise<ExtractionResult> {
   const parsed = [];
   for (const raw of corpus) {
-    const p = await parseMailInline(raw, DEFAULT_LIMITS);
+    const p = await parseMail(raw, DEFAULT_PARSER);
     // A message kept raw would make extraction look free: the figure would be meaningless.
     if (p.unparsed) throw new Error(`the server did not parse a corpus message: ${p.unparsed}`);
     parsed.push(p);
@@ -59,7 +57,7 @@ export async function extractionBench(corpus: Buffer[], iterations: number, samp
   if (sink < 0) throw new Error('unreachable');
   const result: ExtractionResult = { messages: parsed.length, iterations, usPerMessage: round((ms * 1000) / (iterations * parsed.length)) };
   if (sample) {
-    const p = await parseMailInline(sample, DEFAULT_LIMITS);
+    const p = await parseMail(sample, DEFAULT_PARSER);
     if (p.unparsed) throw new Error(`the server did not parse the sample: ${p.unparsed}`);
     const n = Math.max(20, iterations * 4);
     for (let i = 0; i < 20; i++) extract(p);
@@ -75,14 +73,14 @@ export interface ParseTimes {
   postalMime: number;
   /**
    * postal-mime with the service's fast paths, as its parser processes run it: FastBlob
-   * (ingest/fast-blob.ts) and the one-pass base64 and quoted-printable decoders (fast-base64.ts,
-   * fast-qp.ts), in a worker thread.
+   * and the one-pass base64 and quoted-printable decoders (ingest/parser/postal-mime-patches/),
+   * in a worker thread.
    */
   postalMimeFastPaths: number;
   /** mailparser's simpleParser. */
   mailparser: number;
   /**
-   * The server's prepareMail() as ingest calls it (16 in flight), wall ms per message: the parser
+   * The server's parser as ingest calls it (16 in flight), wall ms per message: the parser
    * processes, which also run extract() and build the stored body.
    */
   serverParseMail: number;
@@ -97,19 +95,24 @@ async function msPer(messages: Buffer[], iterations: number, fn: (raw: Buffer) =
 
 async function msPerConcurrent(messages: Buffer[], iterations: number, inFlight: number): Promise<number> {
   const jobs = iterations * messages.length;
+  const parser = createMimeParser(DEFAULT_PARSER);
   const runAll = async (n: number) => {
     let next = 0;
     await Promise.all(Array.from({ length: inFlight }, async () => {
       while (next < n) {
-        const p = await prepareMail(messages[next++ % messages.length], 'bench@localhost', DEFAULT_LIMITS);
-        if (p.unparsed) throw new Error(`server prepareMail kept a message raw: ${p.unparsed}`);
+        const p = await parser.prepare(messages[next++ % messages.length], 'bench@localhost');
+        if (p.unparsed) throw new Error(`server parser kept a message raw: ${p.unparsed}`);
       }
     }));
   };
-  await runAll(Math.max(inFlight, Math.floor(jobs / 10)));
-  const started = performance.now();
-  await runAll(jobs);
-  return round((performance.now() - started) / jobs, 4);
+  try {
+    await runAll(Math.max(inFlight, Math.floor(jobs / 10)));
+    const started = performance.now();
+    await runAll(jobs);
+    return round((performance.now() - started) / jobs, 4);
+  } finally {
+    await parser.close();
+  }
 }
 
 /** The code a worker runs to time postal-mime with the service's fast paths installed (never in this thread: fetch uses Blob). */
@@ -135,9 +138,9 @@ async function msPerFastPaths(messages: Buffer[], iterations: number): Promise<n
   const worker = new Worker(FAST_PATHS_WORKER, {
     eval: true,
     workerData: {
-      fastBlob: dist('ingest/fast-blob.js'),
-      fastBase64: dist('ingest/fast-base64.js'),
-      fastQp: dist('ingest/fast-qp.js'),
+      fastBlob: dist('ingest/parser/postal-mime-patches/blob.js'),
+      fastBase64: dist('ingest/parser/postal-mime-patches/base64-decoder.js'),
+      fastQp: dist('ingest/parser/postal-mime-patches/qp-decoder.js'),
       postalMime: import.meta.resolve('postal-mime'),
       messages: messages.map((m) => new Uint8Array(m)),
       iterations,

@@ -81,8 +81,8 @@ export class RawSmtpClient {
     sock.on('error', end);
   }
 
-  static async connect(port: number): Promise<RawSmtpClient> {
-    const sock = net.connect({ port, host: '127.0.0.1' });
+  static async connect(port: number, localAddress?: string): Promise<RawSmtpClient> {
+    const sock = net.connect({ port, host: '127.0.0.1', localAddress });
     await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
     const c = new RawSmtpClient(sock);
     await c.expect(220);
@@ -105,8 +105,8 @@ export class RawSmtpClient {
     }
   }
 
-  async expect(code: number) {
-    const r = await this.reply();
+  async expect(code: number, timeoutMs?: number) {
+    const r = await this.reply(timeoutMs);
     if (r.code !== code) throw new Error(`SMTP: expected ${code}, got ${r.text.slice(0, 200)}`);
     return r;
   }
@@ -116,16 +116,15 @@ export class RawSmtpClient {
     return this.expect(code);
   }
 
-  /** Sends one message; resolves with the 250's read time and the queued id. */
   /** Sends one message; resolves with the 250's read time, the time its data was written, and the queued id. */
-  async send(to: string, message: string): Promise<{ at: number; sentAt: number; id: string }> {
+  async send(to: string, message: string, replyTimeoutMs?: number): Promise<{ at: number; sentAt: number; id: string }> {
     await this.command('MAIL FROM:<bench@localhost>', 250);
     await this.command(`RCPT TO:<${to}>`, 250);
     await this.command('DATA', 354);
     const data = `${message.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..')}\r\n.\r\n`;
     const sentAt = performance.now();
     this.sock.write(data);
-    const r = await this.expect(250);
+    const r = await this.expect(250, replyTimeoutMs);
     const m = /queued as (\S+)/.exec(r.text);
     if (!m) throw new Error(`no message id in "${r.text}"`);
     return { at: r.at, sentAt, id: m[1] };

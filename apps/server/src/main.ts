@@ -17,7 +17,7 @@ import { cidrMatcher, clientIp } from './http/client-ip.js';
 import type { HttpContext } from './http/context.js';
 import { Guards } from './http/guards.js';
 import { LiveHub } from './http/ws.js';
-import { closeParser, startParser } from './ingest/parse.js';
+import { createMimeParser } from './ingest/parser/index.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { TtlSweeper } from './jobs/ttl-sweeper.js';
 import { MailboxGoneBroadcast } from './mailbox/mailbox-gone.js';
@@ -70,26 +70,14 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   // Messages kept per mailbox: by the owner's plan for keyed mailboxes (plans cached, see smtp/mailbox-quota.ts).
   const quota = new MailboxQuota(store.keys, config);
 
+  // The MIME parser (ingest/parser/): its processes start now rather than on the first message.
+  const parser = createMimeParser(config.parser);
+  parser.start();
   const pipeline = new IngestPipeline({
-    store, keys, bus, clock, log: log.child({ component: 'ingest' }),
-    limits: {
-      maxMimeDepth: config.smtp.maxMimeDepth,
-      maxHeaderBytes: config.smtp.maxHeaderBytes,
-      maxMimeParts: config.smtp.maxMimeParts,
-      maxAttachments: config.smtp.maxAttachments,
-      parseWorkers: config.smtp.parseWorkers,
-      parseTimeoutMs: config.smtp.parseTimeoutMs,
-      parseMemoryMb: config.smtp.parseMemoryMb,
-      keepNewestPerMailbox: (mailbox) => quota.keepNewest(mailbox),
-    },
+    store, keys, bus, clock, parser, log: log.child({ component: 'ingest' }),
+    keepNewestPerMailbox: (mailbox) => quota.keepNewest(mailbox),
     outboxFor: webhooks.outboxFor,
     onStored: webhooks.onStored,
-  });
-  // MIME parser processes (see ingest/parse.ts), started now rather than on the first message.
-  startParser({
-    maxMimeDepth: config.smtp.maxMimeDepth, maxHeaderBytes: config.smtp.maxHeaderBytes, maxMimeParts: config.smtp.maxMimeParts,
-    maxAttachments: config.smtp.maxAttachments, parseWorkers: config.smtp.parseWorkers,
-    parseTimeoutMs: config.smtp.parseTimeoutMs, parseMemoryMb: config.smtp.parseMemoryMb,
   });
 
   // Configured domains plus verified custom domains (issue 8; cached briefly, see domains/).
@@ -155,7 +143,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       await http.close();
       await sweeper.stop();
       gone.stop();
-      await closeParser();
+      await parser.close();
       await customDomains.stop();
       await webhooks.stop(Math.min(config.shutdownGraceMs, 5000));
       await bus.close();

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns';
+import type { ParserOptions } from '../ingest/parser/types.js';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
@@ -62,6 +63,8 @@ export interface Config {
   trustProxy: string[];
   allowedOrigins: string[];
   smtp: SmtpLimits;
+  /** The MIME parser: its limits and processes (ingest/parser/). */
+  parser: ParserOptions;
   http: HttpLimits;
   plans: PlanLimits;
   /** Live anonymous mailboxes one client IP may hold (0 = unlimited; also off when TEMPMAIL_ANON_RATE=0). */
@@ -80,22 +83,12 @@ export interface SmtpLimits {
   sessionDeadlineMs: number;
   minDataRateBytesPerSec: number;
   maxLineBytes: number;
-  maxMimeDepth: number;
-  maxMimeParts: number;
-  maxHeaderBytes: number;
-  maxAttachments: number;
   /** Rejected RCPTs (unknown mailbox, foreign domain) a session may make before it is closed with 421 (0 = unlimited). */
   maxRejectedRecipients: number;
   /** During DATA, each window of this length must bring at least minDataRateBytesPerSec * window bytes. */
   dataRateWindowMs: number;
   /** Bare LF line endings in DATA: 'normalize' (to CRLF, as Postfix 3.9) or 'reject' (550 5.6.11). */
   bareLf: 'normalize' | 'reject';
-  /** MIME parser processes per lane (small and big messages); 0 = parse on the main thread. */
-  parseWorkers: number;
-  /** Longest a single parse may take before the message is kept raw (its process killed). */
-  parseTimeoutMs: number;
-  /** Memory of a parser process, in MB (heap limit; resident memory too on Linux). */
-  parseMemoryMb: number;
 }
 
 export interface HttpLimits {
@@ -329,16 +322,22 @@ export function loadConfig(env: Env = process.env): Config {
       sessionDeadlineMs: int(env, 'TEMPMAIL_SMTP_SESSION_DEADLINE_MS', 30 * 60_000, 1000),
       minDataRateBytesPerSec: int(env, 'TEMPMAIL_SMTP_MIN_DATA_RATE', 1024),
       maxLineBytes: int(env, 'TEMPMAIL_SMTP_MAX_LINE_BYTES', 4096, 512),
+      maxRejectedRecipients: int(env, 'TEMPMAIL_SMTP_MAX_REJECTED_RCPTS', 100),
+      dataRateWindowMs: int(env, 'TEMPMAIL_SMTP_DATA_RATE_WINDOW_MS', 10_000, 500),
+      bareLf: bareLfPolicy(env),
+    },
+    parser: {
       maxMimeDepth: int(env, 'TEMPMAIL_MAX_MIME_DEPTH', 32, 1),
       maxMimeParts: int(env, 'TEMPMAIL_MAX_MIME_PARTS', 1000, 1),
       maxHeaderBytes: int(env, 'TEMPMAIL_MAX_HEADER_BYTES', 1024 * 1024, 1024),
       maxAttachments: int(env, 'TEMPMAIL_MAX_ATTACHMENTS', 200, 0),
-      maxRejectedRecipients: int(env, 'TEMPMAIL_SMTP_MAX_REJECTED_RCPTS', 100),
-      dataRateWindowMs: int(env, 'TEMPMAIL_SMTP_DATA_RATE_WINDOW_MS', 10_000, 500),
-      bareLf: bareLfPolicy(env),
-      parseWorkers: int(env, 'TEMPMAIL_PARSE_WORKERS', Math.min(4, availableParallelism()), 0, 64),
-      parseTimeoutMs: int(env, 'TEMPMAIL_PARSE_TIMEOUT_MS', 20_000, 100),
-      parseMemoryMb: int(env, 'TEMPMAIL_PARSE_MEMORY_MB', 1024, 64, 65_536),
+      maxHeaderFolds: int(env, 'TEMPMAIL_MAX_HEADER_FOLDS', 200, 1),
+      maxRfc822Depth: int(env, 'TEMPMAIL_MAX_RFC822_DEPTH', 3, 0, 100),
+      workers: int(env, 'TEMPMAIL_PARSE_WORKERS', Math.min(4, availableParallelism()), 0, 64),
+      timeoutMs: int(env, 'TEMPMAIL_PARSE_TIMEOUT_MS', 20_000, 100),
+      memoryMb: int(env, 'TEMPMAIL_PARSE_MEMORY_MB', 1024, 64, 65_536),
+      budgetMs: int(env, 'TEMPMAIL_PARSE_BUDGET_MS', 250, 1),
+      costlySenderMs: int(env, 'TEMPMAIL_PARSE_COSTLY_SENDER_SECONDS', 600, 0, 7 * 24 * 3600) * 1000,
     },
     http: {
       bodyLimitBytes: int(env, 'TEMPMAIL_HTTP_BODY_LIMIT', 64 * 1024, 1024),

@@ -9,12 +9,14 @@ import type { Mailbox, MessageSummaryPlain } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { OutboxInsert, Store } from '../ports/store.js';
-import { type ParseLimits, type PreparedMail, prepareMail } from './parse.js';
+import type { MimeParser, PreparedMail } from './parser/index.js';
 
 export interface IncomingMessage {
   raw: Buffer;
   envelopeFrom: string;
   recipients: Mailbox[];
+  /** The sending client (its address, or /64 for IPv6): the parser takes turns between sources. */
+  source?: string;
 }
 
 /** Returns the outbox rows (one per webhook) to write with a new message of a mailbox. */
@@ -26,7 +28,9 @@ export interface IngestDeps {
   bus: EventBus;
   clock: Clock;
   log: Logger;
-  limits: ParseLimits & { keepNewestPerMailbox: (mailbox: Mailbox) => number };
+  parser: MimeParser;
+  /** How many messages a mailbox keeps (the oldest beyond that are dropped on insert). */
+  keepNewestPerMailbox: (mailbox: Mailbox) => number;
   outboxFor?: OutboxPlanner;
   /** Called after commit with the ids stored that have webhook outbox rows (dispatcher wake-up). */
   onStored?: (ids: Array<{ mailboxId: string; messageId: string }>) => void;
@@ -37,7 +41,7 @@ export class IngestPipeline {
 
   /** Stores one message for each recipient mailbox; resolves after the durable commit. */
   async accept(incoming: IncomingMessage): Promise<string[]> {
-    const prepared = await prepareMail(incoming.raw, incoming.envelopeFrom, this.deps.limits);
+    const prepared = await this.deps.parser.prepare(incoming.raw, incoming.envelopeFrom, incoming.source);
     const found = prepared.extraction;
     const summary: MessageSummaryPlain = {
       sender: prepared.from ?? incoming.envelopeFrom.toLowerCase(),
@@ -75,7 +79,7 @@ export class IngestPipeline {
       body: await cipher.sealInSlices(id, 'body', prepared.body),
       raw: await cipher.sealInSlices(id, 'raw', raw),
       attachments,
-    }, outbox, this.deps.limits.keepNewestPerMailbox(mailbox));
+    }, outbox, this.deps.keepNewestPerMailbox(mailbox));
     return { mailboxId: mailbox.id, messageId: id, outboxRows: outbox.length };
   }
 }

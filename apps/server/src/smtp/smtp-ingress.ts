@@ -293,7 +293,7 @@ export class SmtpIngress {
       recipients = fits;
     }
     const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-    const ids = await this.deps.pipeline.accept({ raw, envelopeFrom, recipients });
+    const ids = await this.deps.pipeline.accept({ raw, envelopeFrom, recipients, source: st?.ipKey });
     return `2.0.0 Ok: queued as ${ids[0] ?? 'none'}`;
   }
 }

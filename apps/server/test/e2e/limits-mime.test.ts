@@ -11,10 +11,10 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { http, qs } from '../helpers/api.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
-import { parseMailInline } from '../../src/ingest/parse.js';
+import { parseMail } from '../../src/ingest/parser/parse-mail.js';
 import { bigHtml, deepMultipart, deliver, hugeHeader, inbox, manyAttachments, newBox, siblingParts } from './limits-helpers.js';
 
-const LIMITS = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200 };
+const LIMITS = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200, maxHeaderFolds: 200, maxRfc822Depth: 3 };
 const sha = (b: Buffer | ArrayBuffer) => createHash('sha256').update(Buffer.from(b as ArrayBuffer)).digest('hex');
 
 const HOSTILE: Array<{ name: string; make: () => Buffer; reason: RegExp }> = [
@@ -140,7 +140,7 @@ describe('MIME limits: hostile messages are kept raw and stay readable', () => {
     for (const h of HOSTILE) {
       const raw = h.make();
       const t = performance.now();
-      const parsed = await parseMailInline(raw, LIMITS);
+      const parsed = await parseMail(raw, LIMITS);
       const ms = performance.now() - t;
       assert.match(parsed.unparsed ?? '', h.reason, h.name);
       times.push(`${h.name} ${ms.toFixed(0)} ms`);

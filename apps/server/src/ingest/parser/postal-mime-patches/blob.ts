@@ -1,5 +1,5 @@
 /**
- * A small synchronous stand-in for the global `Blob`, installed in the parser worker threads only.
+ * A small synchronous stand-in for the global `Blob`, installed in the parser processes only (and in test worker threads).
  *
  * postal-mime (written for browsers) joins every decoded body part through
  * `new Blob(chunks).arrayBuffer()`, and its quoted-printable decoder hands it one chunk per run
@@ -9,7 +9,7 @@
  * This one concatenates into one Uint8Array instead: same bytes, a fraction of the cost.
  *
  * It covers what a Blob built from strings and bytes does (size, type, arrayBuffer, bytes,
- * text, slice); nothing in a parser worker needs more.
+ * text, slice); nothing in a parser process needs more.
  */
 import { isMainThread } from 'node:worker_threads';
 

@@ -10,12 +10,12 @@
  * Same output, byte for byte, for any input: postal-mime decodes exactly the characters
  * [A-Za-z0-9+/] of the body (padding and everything else dropped; TextDecoder cannot turn a
  * non-ASCII byte into one of them), grouping them by four; so does this, including its
- * treatment of a dangling last character (apps/server/test/unit/fast-base64.test.ts compares
+ * treatment of a dangling last character (apps/server/test/unit/parser/patch-base64-decoder.test.ts compares
  * both on the corpus, the sample and malformed bodies).
  *
- * Installed through postal-mime-patch.ts (see there why and how).
+ * Installed through patch-decoder.ts (see there why and how); written up in docs/design.md.
  */
-import { patchPostalMimeDecoder } from './postal-mime-patch.js';
+import { patchPostalMimeDecoder } from './patch-decoder.js';
 
 /** The value of each base64 alphabet byte, or 255 for bytes postal-mime drops. */
 const VALUE = new Uint8Array(256).fill(255);

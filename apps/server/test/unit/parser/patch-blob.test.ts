@@ -1,5 +1,5 @@
 /**
- * The parser workers' Blob stand-in (ingest/fast-blob.ts) must not change what postal-mime
+ * The parser workers' Blob stand-in (ingest/parser/postal-mime-patches/blob.ts) must not change what postal-mime
  * produces: every corpus message and the 28 KB multipart sample parse to the same result with
  * Node's Blob (main thread) and with FastBlob (a worker thread).
  */
@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import PostalMime from 'postal-mime';
-import { type NamedMessage, normaliseParsed, sharedMessages } from '../helpers/mime-samples.js';
-import { FastBlob } from '../../src/ingest/fast-blob.js';
+import { type NamedMessage, normaliseParsed, sharedMessages } from '../../helpers/mime-samples.js';
+import { FastBlob } from '../../../src/ingest/parser/postal-mime-patches/blob.js';
 
 function messages(): NamedMessage[] {
   const out = sharedMessages();
@@ -53,7 +53,7 @@ test('postal-mime gives identical results with FastBlob in a worker', async () =
     eval: true,
     workerData: {
       tsx: import.meta.resolve('tsx/esm/api'),
-      fastBlob: new URL('../../src/ingest/fast-blob.ts', import.meta.url).href,
+      fastBlob: new URL('../../../src/ingest/parser/postal-mime-patches/blob.ts', import.meta.url).href,
       messages: all.map((m) => ({ raw: new Uint8Array(m.raw) })),
     },
   });

@@ -1,13 +1,13 @@
 /**
- * The parser processes' line loop (ingest/fast-line-loop.ts) must not change what postal-mime
+ * The parser processes' line loop (ingest/parser/postal-mime-patches/line-loop.ts) must not change what postal-mime
  * produces: the corpus, the 28 KB multipart sample and boundary edge cases parse to the same
  * result before and after it is installed (this test file's process only).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import PostalMime from 'postal-mime';
-import { type NamedMessage, normaliseParsed, sharedMessages } from '../helpers/mime-samples.js';
-import { installFastLineLoop } from '../../src/ingest/fast-line-loop.js';
+import { type NamedMessage, normaliseParsed, sharedMessages } from '../../helpers/mime-samples.js';
+import { installFastLineLoop } from '../../../src/ingest/parser/postal-mime-patches/line-loop.js';
 
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'));
 

@@ -1,14 +1,14 @@
 /**
- * The parser processes' quoted-printable join (ingest/fast-qp.ts) must not change what
+ * The parser processes' quoted-printable join (ingest/parser/postal-mime-patches/qp-decoder.ts) must not change what
  * postal-mime produces: the corpus, the 28 KB multipart sample and quoted-printable edge cases
  * parse to the same result before and after it is installed (this test file's process only).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import PostalMime from 'postal-mime';
-import { type NamedMessage, normaliseParsed, sharedMessages } from '../helpers/mime-samples.js';
-import { FastBlob } from '../../src/ingest/fast-blob.js';
-import { installFastQp } from '../../src/ingest/fast-qp.js';
+import { type NamedMessage, normaliseParsed, sharedMessages } from '../../helpers/mime-samples.js';
+import { FastBlob } from '../../../src/ingest/parser/postal-mime-patches/blob.js';
+import { installFastQp } from '../../../src/ingest/parser/postal-mime-patches/qp-decoder.js';
 
 function qp(body: string | Buffer, charset = 'utf-8', type = 'text/plain'): Buffer {
   return Buffer.concat([
@@ -46,7 +46,7 @@ test('the fast quoted-printable join gives postal-mime the very bytes its own gi
   const all = messages();
   const before = [];
   for (const m of all) before.push(normaliseParsed(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' })));
-  assert.equal(await installFastQp(), true, 'postal-mime\'s QPDecoder was not found where fast-qp.ts looks for it');
+  assert.equal(await installFastQp(), true, 'postal-mime\'s QPDecoder was not found where qp-decoder.ts looks for it');
   for (const [i, m] of all.entries()) {
     const after = normaliseParsed(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' }));
     assert.equal(after, before[i], `${m.name}: output differs`);

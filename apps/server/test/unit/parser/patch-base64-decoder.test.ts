@@ -1,13 +1,13 @@
 /**
- * The parser processes' base64 decoder (ingest/fast-base64.ts) must not change what postal-mime
+ * The parser processes' base64 decoder (ingest/parser/postal-mime-patches/base64-decoder.ts) must not change what postal-mime
  * produces: the corpus, the 28 KB multipart sample and malformed base64 bodies parse to the
  * same result before and after it is installed (this test file's process only).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import PostalMime from 'postal-mime';
-import { type NamedMessage, normaliseParsed, sharedMessages } from '../helpers/mime-samples.js';
-import { installFastBase64 } from '../../src/ingest/fast-base64.js';
+import { type NamedMessage, normaliseParsed, sharedMessages } from '../../helpers/mime-samples.js';
+import { installFastBase64 } from '../../../src/ingest/parser/postal-mime-patches/base64-decoder.js';
 
 function withBody(body: string | Buffer, headers = 'Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=x.bin'): Buffer {
   return Buffer.concat([
@@ -42,7 +42,7 @@ test('the fast base64 decoder gives postal-mime the very bytes its own decoder g
   const all = messages();
   const before = [];
   for (const m of all) before.push(normaliseParsed(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' })));
-  assert.equal(await installFastBase64(), true, 'postal-mime\'s Base64Decoder was not found where fast-base64.ts looks for it');
+  assert.equal(await installFastBase64(), true, 'postal-mime\'s Base64Decoder was not found where base64-decoder.ts looks for it');
   for (const [i, m] of all.entries()) {
     const after = normaliseParsed(await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' }));
     assert.equal(after, before[i], `${m.name}: output differs`);

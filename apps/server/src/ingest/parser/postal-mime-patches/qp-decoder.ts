@@ -12,9 +12,9 @@
  * digits; each such piece gives that byte, then the rest of the piece as UTF-8 text; the text
  * before the first escape is kept as text, except that postal-mime drops it when it is `=` or
  * `=X` (a piece that starts with `=` but is too short to be an escape). The unit test
- * (apps/server/test/unit/fast-qp.test.ts) compares both on the corpus, the sample and edge cases.
+ * (apps/server/test/unit/parser/patch-qp-decoder.test.ts) compares both on the corpus, the sample and edge cases.
  */
-import { patchPostalMimeDecoder } from './postal-mime-patch.js';
+import { patchPostalMimeDecoder } from './patch-decoder.js';
 
 /** The state kept on a postal-mime QPDecoder instance (its constructor is postal-mime's). */
 interface JoinedBytes {

@@ -4,7 +4,7 @@
  * every line is simply fed to the current MIME part. Installed in the parser processes only,
  * this hands such a line to the part directly and returns no promise; a line that may be a
  * boundary (it starts with "--" and the message has boundaries) or the final line still goes
- * through postal-mime's own method, so the output is the same (test/unit/fast-line-loop.test.ts).
+ * through postal-mime's own method, so the output is the same (test/unit/parser/patch-line-loop.test.ts).
  */
 import PostalMime from 'postal-mime';
 

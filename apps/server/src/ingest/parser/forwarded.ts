@@ -5,7 +5,7 @@
  * they are not parsed further than one level.
  */
 import PostalMime from 'postal-mime';
-import type { ExtractInput } from '../extract/index.js';
+import type { ExtractInput } from '../../extract/index.js';
 
 const MAX_FORWARDED = 2;
 const MAX_FORWARDED_BYTES = 256 * 1024;
@@ -17,7 +17,10 @@ interface AttachedPart {
 }
 
 /** Subject, text and HTML of each forwarded original among `attachments`; [] when there is none. */
-export async function forwardedOriginals(attachments: readonly AttachedPart[], maxHeaderBytes: number): Promise<ExtractInput[]> {
+export async function forwardedOriginals(
+  attachments: readonly AttachedPart[],
+  limits: { maxMimeDepth: number; maxHeaderBytes: number },
+): Promise<ExtractInput[]> {
   const out: ExtractInput[] = [];
   for (const a of attachments) {
     if (out.length >= MAX_FORWARDED) break;
@@ -26,7 +29,12 @@ export async function forwardedOriginals(attachments: readonly AttachedPart[], m
     if (bytes.byteLength > MAX_FORWARDED_BYTES) continue;
     try {
       // one level only: an original's own attachments are not read
-      const email = await PostalMime.parse(bytes, { maxNestingDepth: 16, maxHeadersSize: maxHeaderBytes, attachmentEncoding: 'arraybuffer' });
+      const email = await PostalMime.parse(bytes, {
+        maxNestingDepth: limits.maxMimeDepth,
+        maxHeadersSize: limits.maxHeaderBytes,
+        maxRfc822NestingDepth: 0,
+        attachmentEncoding: 'arraybuffer',
+      });
       out.push({ subject: email.subject ?? '', text: email.text ?? null, html: email.html ?? null });
     } catch {
       // an unreadable original is simply not read; the message itself is stored as it came

@@ -1,0 +1,80 @@
+/**
+ * Two lanes of parser processes, so costly mail cannot delay ordinary mail.
+ *
+ * - The ordinary lane parses at normal priority with a budget (TEMPMAIL_PARSE_BUDGET_MS): a
+ *   parse that outlasts it is stopped there and the message is parsed again in the costly lane.
+ * - The costly lane runs at the lowest CPU priority (nice 19), so on a busy machine its work
+ *   yields to the ordinary lane and to the service itself; a message there may take up to
+ *   TEMPMAIL_PARSE_TIMEOUT_MS before it is kept raw. Messages over 1 MiB go there directly,
+ *   and so, for TEMPMAIL_PARSE_COSTLY_SENDER_SECONDS, do all messages of a sender (client
+ *   address) whose message went over budget: a sender looping costly mail pays the budget once.
+ * - Each lane takes turns between senders (fair-queue.ts).
+ */
+import { ParserPool } from './pool.js';
+import type { ParserOptions, PreparedMail } from './types.js';
+
+/** Messages over this size go to the costly lane directly. */
+export const LARGE_MESSAGE = 1024 * 1024;
+/** At most this many senders are remembered as costly (the oldest are forgotten first). */
+const MAX_COSTLY_SENDERS = 10_000;
+const LOWEST_PRIORITY = 19;
+
+/** Senders recently seen sending costly mail, each until a deadline. */
+export class CostlySenders {
+  private readonly until = new Map<string, number>();
+
+  constructor(private readonly forMs: number, private readonly now: () => number = Date.now) {}
+
+  mark(source: string): void {
+    if (this.forMs <= 0) return;
+    this.until.delete(source);
+    this.until.set(source, this.now() + this.forMs);
+    if (this.until.size > MAX_COSTLY_SENDERS) this.until.delete(this.until.keys().next().value!);
+  }
+
+  has(source: string): boolean {
+    const deadline = this.until.get(source);
+    if (deadline === undefined) return false;
+    if (deadline > this.now()) return true;
+    this.until.delete(source);
+    return false;
+  }
+}
+
+export class LanedParser {
+  private readonly ordinary: ParserPool;
+  private readonly costly: ParserPool;
+  private readonly costlySenders: CostlySenders;
+  /** Messages moved to the costly lane after outlasting the budget (for tests and metrics). */
+  overBudget = 0;
+
+  constructor(options: ParserOptions) {
+    const base = { size: options.workers, timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, limits: options };
+    this.costlySenders = new CostlySenders(options.costlySenderMs);
+    this.costly = new ParserPool({ ...base, niceness: LOWEST_PRIORITY });
+    this.ordinary = new ParserPool({
+      ...base,
+      budgetMs: options.budgetMs,
+      overBudget: (job) => {
+        this.overBudget++;
+        this.costlySenders.mark(job.source);
+        this.costly.enqueue(job);
+      },
+    });
+  }
+
+  /** Parses one message in the lane its size and its sender call for; never rejects. */
+  prepare(raw: Buffer, envelopeFrom: string, source: string): Promise<PreparedMail> {
+    const costly = raw.length > LARGE_MESSAGE || this.costlySenders.has(source);
+    return (costly ? this.costly : this.ordinary).prepare(raw, envelopeFrom, source);
+  }
+
+  start(): void {
+    this.ordinary.warm();
+    this.costly.warm();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.ordinary.close(), this.costly.close()]);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Cost lanes (ingest/parser/lanes.ts) with real parser processes: a message that outlasts the
+ * ordinary lane's budget is parsed again in the costly lane, not lost and not kept raw; its
+ * sender's next message goes to the costly lane directly; other senders' mail is parsed
+ * meanwhile. No timing verdicts: the costly message takes seconds, the budget is 200 ms.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { CostlySenders, LanedParser } from '../../../src/ingest/parser/lanes.js';
+import type { ParserOptions } from '../../../src/ingest/parser/types.js';
+
+const OPTIONS: ParserOptions = {
+  maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200, maxHeaderFolds: 200, maxRfc822Depth: 3,
+  workers: 1, timeoutMs: 120_000, memoryMb: 512, budgetMs: 200, costlySenderMs: 600_000,
+};
+
+/** Slow for postal-mime at any budget worth having: 13,000 nested message/rfc822 levels (0.9 MB). */
+function nested(depth: number, subject: string): Buffer {
+  let s = 'From: in@x.test\r\nSubject: innermost\r\n\r\ninnermost\r\n';
+  for (let i = 0; i < depth; i++) s = `From: x${i}@x.test\r\nSubject: ${i === depth - 1 ? subject : `level ${i}`}\r\nContent-Type: message/rfc822\r\n\r\n${s}`;
+  return Buffer.from(s);
+}
+const ordinary = (code: string) => Buffer.from(`From: shop@x.test\r\nSubject: code ${code}\r\n\r\nYour code is ${code}\r\n`);
+
+const lanes = new LanedParser(OPTIONS);
+after(() => lanes.close());
+
+test('CostlySenders remembers a sender for a while, and only when asked to', () => {
+  let now = 1000;
+  const senders = new CostlySenders(500, () => now);
+  senders.mark('10.0.0.1');
+  assert.equal(senders.has('10.0.0.1'), true);
+  assert.equal(senders.has('10.0.0.2'), false);
+  now += 501;
+  assert.equal(senders.has('10.0.0.1'), false);
+  const never = new CostlySenders(0, () => now);
+  never.mark('10.0.0.1');
+  assert.equal(never.has('10.0.0.1'), false);
+});
+
+test('over budget: parsed in the costly lane, not kept raw; the sender goes there directly next time', async () => {
+  lanes.start();
+  const [costly, plain] = await Promise.all([
+    lanes.prepare(nested(13_000, 'costly one'), 'e@x', '192.0.2.1'),
+    lanes.prepare(ordinary('314159'), 'e@x', '192.0.2.2'),
+  ]);
+  assert.equal(costly.unparsed, null, 'parsed, not kept raw');
+  assert.equal(costly.subject, 'costly one');
+  assert.equal(costly.attachments.length, 1, 'levels past TEMPMAIL_MAX_RFC822_DEPTH are an attachment');
+  // At least the costly one was moved (on a very busy machine the small one may have been too).
+  const moved = lanes.overBudget;
+  assert.ok(moved >= 1, `${moved} moved`);
+  assert.equal(plain.unparsed, null);
+  assert.equal(plain.extraction.otp, '314159');
+
+  const again = await lanes.prepare(nested(13_000, 'costly two'), 'e@x', '192.0.2.1');
+  assert.equal(again.subject, 'costly two');
+  assert.equal(again.unparsed, null);
+  assert.equal(lanes.overBudget, moved, 'the marked sender went to the costly lane directly');
+});
