@@ -140,12 +140,12 @@ function badNeighbours(u: Uint16Array, s: number, e: number, n: number): boolean
   if (isSpace(q1) && (isCurrency(q2) || q2 === 37)) return true;
   // "(800) 555-0142": a closing parenthesis after digits just before
   if (isSpace(p1) && p2 === 41 && s >= 3 && isDigit(u[s - 3])) return true;
-  // a unit or currency word after one space
-  if (isSpace(q1) && isAsciiLetter(q2)) {
+  // a unit or currency word after one space on the same line ("30 min", not "…\nMã có")
+  if ((q1 === 32 || q1 === 0xa0) && isAsciiLetter(q2)) {
     let k = e + 1;
     let w = '';
     while (k < n && k < e + 8 && isAsciiLetter(u[k])) w += String.fromCharCode(u[k++] | 32);
-    if (!(k < n && isAsciiLetter(u[k])) && UNITS.has(w)) return true;
+    if (!(k < n && isWordLetter(u[k])) && UNITS.has(w)) return true;
   }
   // US ZIP code after a two-letter state: "CA 94043", "OR 97205"
   if (e - s === 5 && isSpace(p1) && s >= 4 && isUpper(p2) && isUpper(u[s - 3])) {

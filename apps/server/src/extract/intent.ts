@@ -45,7 +45,6 @@ export function profileMessage(subject: ProfiledText, bodies: readonly ProfiledT
     if (isStrongQualifier(c) && !(c & NEGNUM)) subjectCode = true;
     if (c & (WARN | ONETIME)) codeIntent = true;
   }
-  if (subjectCode && !subjectCommerce) codeIntent = true;
   if (shortExpiry(subject)) codeIntent = true;
   // the text and HTML parts usually say the same thing: count the part that says most
   let bodyCommerce = 0;
@@ -58,7 +57,11 @@ export function profileMessage(subject: ProfiledText, bodies: readonly ProfiledT
     bodyCommerce = Math.max(bodyCommerce, inPart);
     if (!codeIntent && shortExpiry(body)) codeIntent = true;
   }
-  return { commerce: commerce + bodyCommerce >= COMMERCE_MIN, codeIntent };
+  const isCommerce = commerce + bodyCommerce >= COMMERCE_MIN;
+  // "Your code" in the subject frames a security step, unless the mail is a sale or a booking
+  // ("Your code SAVE20NOW expires at midnight")
+  if (subjectCode && !subjectCommerce && !isCommerce) codeIntent = true;
+  return { commerce: isCommerce, codeIntent };
 }
 
 /** "expires in 10 minutes", "valid for 15 Minuten", "10分钟内有效": a number and a time unit next to an expiry word. */

@@ -19,11 +19,16 @@ const LINKERS = new Set([
   'para', 'voor', 'für', 'fur', 'zum', 'zur', 'för', 'для', 'за', 'na', 'pro', 'van',
 ]);
 const MAX_GAP_BEFORE = 3;
+/** Categories that say what kind of code or number a word names. */
+const QUALIFIERS = VERIFY | ACTIVATE | LOGIN | ONETIME | SECURITY | NEGNUM | TXN | WEAKQ;
 const MAX_GAP_AFTER = 10;
 
 /** Categories that make a code word name a code of verification on their own. */
 export function isStrongQualifier(cats: number): boolean {
-  return (cats & (LOGIN | ONETIME | SECURITY | ACTIVATE)) !== 0 || ((cats & VERIFY) !== 0 && (cats & WEAKQ) === 0);
+  if (cats & (ONETIME | SECURITY)) return true;
+  // "confirmation code", "access code": also a booking's, a door's or a card payment's
+  if (cats & WEAKQ) return false;
+  return (cats & (LOGIN | ACTIVATE | VERIFY)) !== 0;
 }
 
 /** Qualifies every code and number word of `hits` by its neighbour (see the file comment). */
@@ -33,9 +38,10 @@ export function resolveLabels(text: string, hits: Hits): void {
     const own = cats[k];
     if (!(own & (CODE | NUMBER)) || own & (NEGNUM | NEUTRAL)) continue;
     let qual = 0;
-    if (k > 0 && onlySpaces(text, end[k - 1], start[k], MAX_GAP_BEFORE)) qual = cats[k - 1];
+    // a verb before it ("enter", "Masukkan") qualifies nothing: the qualifier may still follow ("kode verifikasi")
+    if (k > 0 && cats[k - 1] & QUALIFIERS && onlySpaces(text, end[k - 1], start[k], MAX_GAP_BEFORE)) qual = cats[k - 1];
     // a compound that carries its own qualifier ("Bestätigungscode", "验证码") takes no second one after it
-    if (!((own | qual) & ~(CODE | NUMBER)) && k + 1 < cats.length && linked(text, end[k], start[k + 1])) qual |= cats[k + 1];
+    if (!((own | qual) & QUALIFIERS) && k + 1 < cats.length && linked(text, end[k], start[k + 1])) qual |= cats[k + 1];
     cats[k] = qualify(own, qual);
   }
 }

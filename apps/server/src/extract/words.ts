@@ -77,6 +77,7 @@ const CONCEPTS: readonly [keyof Lexicon, number][] = [
   ['number', NUMBER],
   ['verify', VERIFY],
   ['confirm', VERIFY | WEAKQ],
+  ['ambiguous', WEAKQ],
   ['activate', ACTIVATE],
   ['login', LOGIN],
   ['onetime', ONETIME],

@@ -21,6 +21,12 @@ describe('evidence: the word that qualifies a code', () => {
     assert.equal(otp({ subject: 'Re: salle de réunion', text: "Code d'accès au bâtiment : 7391\nÀ demain." }), null);
   });
 
+  test('a code handed to a person (driver, kiosk, locker) is a key', () => {
+    assert.equal(otp({ subject: 'Your ride is on its way', html: page('<p>Your car arrives in 3 min · fare £12.40</p><p>Share this PIN with your driver</p><p style="font-size:32px">5 2 8 4</p>') }), null);
+    assert.equal(otp({ subject: 'Votre réservation', text: "Réservation n° 5512093, 2 nuits, 240 €.\nArrivée tardive : utilisez la borne avec le code d'accès : 730118" }), null);
+    assert.equal(otp({ subject: '택배 보관 안내', text: '고객님의 택배가 보관되었습니다.\n보관함 인증번호 : 6620\n운송장번호 : 4410-2231-0098' }), null);
+  });
+
   test('an access code for an account is still a code', () => {
     assert.equal(otp({ subject: 'Sign in', text: 'Your access code is 604219. It expires in 10 minutes.' }), '604219');
   });
@@ -43,6 +49,11 @@ describe('evidence: what the message is about', () => {
     assert.equal(otp({ subject: 'A gift for you', text: 'You received a gift card worth 50 EUR.\nCard number: 6006 4911\nPIN: 8842\nRedeem it at checkout.' }), null);
     assert.equal(otp({ subject: 'You are registered: Growth webinar', text: 'Join the webinar on Thursday.\nMeeting ID: 831 2205 9917\nPasscode: 472915' }), null);
     assert.equal(otp({ subject: 'Spring sale', text: 'Save 20% in our shop with code SPRING20 at checkout.' }), null);
+  });
+
+  test('a promo code under a "your code" subject is still a promotion', () => {
+    const html = page('<p>20% off everything, ends tonight.</p><p>YOUR CODE</p><p style="font-size:28px"><b>SPRING30NOW</b></p><p>Min. spend $50</p>' + button('https://shop.example.com/?utm_source=mail', 'Shop now'));
+    assert.equal(otp({ subject: 'Your code SPRING30NOW expires at midnight', html }), null);
   });
 
   test('a payment approval code framed as a security step is a one-time code', () => {
@@ -89,6 +100,18 @@ describe('evidence: languages, scripts and digits', () => {
   for (const [language, subject, text] of cases) {
     test(language, () => assert.equal(otp({ subject, text }), '482910'));
   }
+});
+
+describe('evidence: words around the code', () => {
+  test('a verb before the code word does not hide the qualifier after it ("Masukkan kode verifikasi")', () => {
+    const text = 'Verifikasi email kamu dan dapatkan voucher Rp25.000.\nMasukkan kode verifikasi berikut di aplikasi:\n7306\nVoucher HEMAT25K berlaku 7 hari.';
+    assert.equal(otp({ subject: 'Verifikasi email kamu', text }), '7306');
+  });
+
+  test('a line starting with a short word after the code is not a unit ("…: 66041929\\nMã có")', () => {
+    const text = 'Số tiền 2.000.000 VND\nMã OTP của bạn là: 73920518\nMã có hiệu lực trong 120 giây. Không cung cấp mã cho bất kỳ ai.';
+    assert.equal(otp({ subject: 'Mã OTP xác thực giao dịch', text }), '73920518');
+  });
 });
 
 describe('evidence: forwarded originals', () => {
@@ -165,6 +188,18 @@ describe('evidence: what a link does', () => {
   test('campaign parameters do not name the action ("utm_campaign=welcome_verified")', () => {
     const html = page(button('https://www.example.com/files/recent?fuid=50393846&utm_source=email&utm_campaign=welcome_verified', 'Open the app'));
     assert.equal(link({ subject: 'Welcome aboard', html }), null);
+  });
+
+  test('"Yes, it was me" wins over "No, secure my account"', () => {
+    const yes = 'https://mandrillapp.com/track/click/3104/acct.example.com?p=eyJzIjoiYWJjMTIzIiwidiI6MX0Yes';
+    const no = 'https://mandrillapp.com/track/click/3104/acct.example.com?p=eyJzIjoiZGVmNDU2IiwidiI6MX0No';
+    const html = page('<p>New sign-in from Lisbon. Was this you?</p>' + button(yes, 'Yes, it was me') + button(no, 'No, secure my account'));
+    assert.equal(link({ subject: 'Was this you? New sign-in', html }), yes);
+  });
+
+  test('"already verified" in Swedish', () => {
+    const html = page('<p>Välkommen!</p>' + button('https://app.example.se/start?session=Zx81kLq0Pw93nBv7Tt5', 'Kom igång'));
+    assert.equal(link({ subject: 'Välkommen – din e-post är verifierad', html }), null);
   });
 
   test('a mail that says the address is verified has no confirmation link', () => {

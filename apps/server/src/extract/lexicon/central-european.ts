@@ -9,6 +9,7 @@ export const CENTRAL_EUROPEAN: Lexicon = {
   number: ['numer', 'nr', 'číslo', 'čísla', 'szám', 'száma', 'număr*', 'numar*'],
   verify: ['weryfik*', 'uwierzytel*', 'ověř*', 'overi*', 'verifik*', 'ellenőrz*', 'ellenőrizd', 'hitelesít*', 'igazol*', 'verific*', 'autentific*'],
   confirm: ['to ja', 'to byłem ja', 'to byłam ja', 'én voltam', 'am fost eu', 'potwierdz*', 'zatwierdz*', 'autoryz*', 'potvrď*', 'potvrd*', 'schval*', 'megerősít*', 'jóváhagy*', 'confirm*', 'aprob*', 'autoriz*'],
+  ambiguous: ['dostęp*', 'přístup*', 'hozzáférés*', 'acces'],
   activate: ['aktywuj*', 'aktywacj*', 'aktywować', 'aktivuj*', 'aktivac*', 'aktivovat', 'aktivál*', 'activ*'],
   login: ['zaloguj*', 'logowani*', 'zalogowani*', 'přihlás*', 'prihlas*', 'přihlášení', 'bejelentkez*', 'conectare', 'logare', 'autentificare'],
   onetime: ['hasło jednorazowe', 'jednorazow*', 'dwuetapow*', 'dwuskładnikow*', 'jednorázov*', 'jednorazov*', 'egyszeri', 'egyszer használatos', 'unică folosință', 'o singură dată', 'doi factori'],
@@ -18,7 +19,7 @@ export const CENTRAL_EUROPEAN: Lexicon = {
   click: ['kliknij', 'przycisk*', 'poniżej', 'klikněte', 'kliknite', 'tlačítk*', 'odkaz', 'kattints*', 'kattintson', 'gomb*', 'apasă', 'buton*'],
   subscribe: ['zapis*', 'subskrypcj*', 'odběr*', 'feliratkoz*', 'abon*', 'înscrie*'],
   otherNumber: ['telefon*', 'ulica', 'ul', 'kod pocztowy', 'nip', 'regon', 'krs', 'ulice', 'psč', 'ičo', 'dič'],
-  place: ['drzwi', 'brama', 'budyn*', 'wejści*', 'paczkomat*', 'skrytk*', 'automacie', 'automatu', 'odbior*', 'odbiór', 'parking*', 'dveř*', 'brána', 'budov*', 'vchod*', 'vyzvednut*', 'výdej*', 'ajtó*', 'kapu*', 'átvétel*', 'ușă', 'ridicare'],
+  place: ['drzwi', 'brama', 'budyn*', 'wejści*', 'paczkomat*', 'skrytk*', 'automacie', 'automatu', 'odbior*', 'odbiór', 'parking*', 'dveř*', 'brána', 'budov*', 'vchod*', 'vyzvednut*', 'výdej*', 'ajtó*', 'kapu*', 'átvétel*', 'ușă', 'ridicare', 'kierowc*', 'kurier*', 'řidič*', 'kurýr*', 'sofőr*', 'futár*', 'șofer*', 'curier*'],
   commerce: [
     'zamówieni*', 'faktur*', 'przesyłk*', 'paczk*', 'dostaw*', 'płatnoś*', 'rabat*', 'kod rabatowy', 'kupon*', 'bilet*',
     'rezerwacj*', 'zakup*', 'karta podarunkowa', 'paragon*', 'transakcj*', 'objednávk*', 'zásilk*', 'platb*', 'sleva*',

@@ -5,6 +5,7 @@ export const DUTCH: Lexicon = {
   number: ['nummer', 'nr'],
   verify: ['verifieer*', 'verificati*', 'geverifieerd', 'valideer*'],
   confirm: ['dat was ik', 'ik was het', 'bevestig*', 'goedkeur*', 'keur goed'],
+  ambiguous: ['toegang*'],
   activate: ['activeer*', 'activering*', 'geactiveerd'],
   login: ['inloggen', 'inlog*', 'aanmeld*', 'meld je aan', 'toegang*'],
   onetime: ['eenmalig*', 'twee staps*', 'tweestaps*', 'tweefactor*'],

@@ -8,6 +8,7 @@ export const ENGLISH: Lexicon = {
   number: ['number', 'numbers', 'nr', 'num'],
   verify: ['verif*', 'validat*', 'authenticat*'],
   confirm: ['it was me', 'this was me', 'that was me', 'it s me', 'it is me', 'yes it was me', 'i did this', 'this is me', 'confirm*', 'authoriz*', 'authoris*', 'auth', 'approv*'],
+  ambiguous: ['access'],
   activate: ['activa*', 'reactivat*'],
   login: [
     'login', 'logins', 'logon', 'signin', 'sign in', 'sign into', 'signing in', 'signed in', 'log in', 'log into',
@@ -33,7 +34,7 @@ export const ENGLISH: Lexicon = {
     'device id', 'trace id', 'correlation id', 'message id', 'event id', 'case', 'incident', 'room', 'seat', 'abn',
     'ssn', 'company', 'customer*', 'registration number', 'tax id', 'vat id', 'vat', 'tax',
   ],
-  place: ['door', 'doors', 'gate', 'entrance', 'building', 'locker', 'lockers', 'parcel locker', 'parking', 'garage', 'alarm', 'keypad', 'key box', 'lockbox', 'pickup', 'pick up', 'collection'],
+  place: ['door', 'doors', 'gate', 'entrance', 'building', 'locker', 'lockers', 'parcel locker', 'parking', 'garage', 'alarm', 'keypad', 'key box', 'lockbox', 'pickup', 'pick up', 'collection', 'driver', 'drivers', 'your driver', 'rider', 'delivery agent', 'delivery partner', 'delivery person', 'concierge', 'reception', 'front desk', 'kiosk'],
   commerce: [
     'order*', 'invoice*', 'receipt*', 'transaction*', 'tracking', 'track', 'shipment*', 'shipping', 'ticket*',
     'booking*', 'reservation*', 'itinerary', 'pnr', 'promo*', 'coupon*', 'discount*', 'voucher*', 'gift*',
@@ -48,6 +49,7 @@ export const ENGLISH: Lexicon = {
     'shop*', 'store', 'checkout', 'cart', 'basket', 'sale', 'sales', 'offer*', 'deal', 'deals', 'buy', 'bought',
     'paid', 'payment*', 'refund*', 'balance', 'statement', 'bill', 'billing', 'webinar*', 'meeting*', 'event*',
     'conference', 'calendar', 'rsvp', 'flight*', 'hotel*', 'check in', 'trip', 'stay', 'rental', 'seats',
+    'spend', 'min spend', 'minimum spend', 'free shipping', 'free delivery', 'off everything', 'sitewide',
   ],
   linkNeg: [
     'unsubscri*', 'opt out', 'optout', 'preferenc*', 'privacy', 'terms', 'legal', 'polic*', 'help*', 'support*',
@@ -59,7 +61,7 @@ export const ENGLISH: Lexicon = {
     'setting*', 'alert*', 'sessions', 'secure your', 'lock your', 'lock account', 'change password',
     'password change', 'change your password', 'article', 'articles', 'docs', 'documentation', 'guide', 'status',
     'join', 'add to', 'calendar', 'directions', 'deny', 'block*', 'log out', 'logout', 'sign out', 'pay', 'book',
-    'reschedule', 'webinar*', 'meeting*', 'enable', 'enabling', 'turn on', 'set up', 'setup',
+    'reschedule', 'webinar*', 'meeting*', 'enable', 'enabling', 'turn on', 'set up', 'setup', 'secure my', 'protect my', 'protect your',
   ],
   linkWeak: [
     'open', 'visit', 'shop*', 'store', 'learn', 'read', 'more', 'home*', 'website', 'details', 'detail', 'view',

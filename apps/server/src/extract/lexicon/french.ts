@@ -5,6 +5,7 @@ export const FRENCH: Lexicon = {
   number: ['numéro', 'numéros', 'num'],
   verify: ['vérifi*', 'authentifi*', 'valider', 'validez', 'validation'],
   confirm: ['c est moi', 'c était moi', 'oui c était moi', 'confirm*', 'approuv*', 'autoris*'],
+  ambiguous: ['accès', 'd accès'],
   activate: ['activer*', 'activez*', 'activation'],
   login: ['connexion', 'connecter', 'connectez*', 'identifiez', 'identifier', 'se connecter', 'accéder', 'accès'],
   onetime: ['mot de passe à usage unique', 'code à usage unique', 'usage unique', 'double authentification', 'deux facteurs', 'a2f', 'double facteur'],
@@ -14,7 +15,7 @@ export const FRENCH: Lexicon = {
   click: ['clique*', 'bouton', 'lien', 'ci dessous', 'appuyez'],
   subscribe: ['inscri*', 'abonn*'],
   otherNumber: ['téléphone*', 'tél', 'rue', 'code postal', 'identifiant', 'siret', 'siren', 'tva', 'rcs'],
-  place: ['porte', 'portail', 'immeuble', 'bâtiment', 'entrée', 'digicode', 'casier*', 'parking', 'retrait', 'code de retrait', 'alarme'],
+  place: ['porte', 'portail', 'immeuble', 'bâtiment', 'entrée', 'digicode', 'casier*', 'parking', 'retrait', 'code de retrait', 'alarme', 'chauffeur*', 'livreur*', 'borne', 'réception'],
   commerce: [
     'commande*', 'facture*', 'reçu', 'colis', 'suivi', 'référence*', 'réduction*', 'remise', 'montant', 'prix',
     'code promo', 'code de réduction', 'code de parrainage', 'code d invitation', 'code cadeau', 'carte',

@@ -5,6 +5,7 @@ export const GERMAN: Lexicon = {
   number: ['nummer', 'nummern', 'nr'],
   verify: ['verifizier*', 'verifikation*', 'überprüf*', 'authentifizier*', 'authentifikation*'],
   confirm: ['das war ich', 'ich war es', 'ja das war ich', 'bestätig*', 'bestaetig*', 'freigeb*', 'freigabe*', 'autorisier*', 'genehmig*'],
+  ambiguous: ['zugang*', 'zutritt*'],
   activate: ['aktivier*', 'freischalt*', 'freizuschalt*'],
   login: ['anmeld*', 'anzumeld*', 'einlogg*', 'einzulogg*', 'zugang*', 'login*'],
   onetime: ['einmalpasswort*', 'einmalkennwort*', 'einmal passwort', 'einmalcode*', 'einmal*', 'zwei faktor*', 'zweifaktor*', '2 faktor*', 'zwei schritt*', 'zweistufig*'],
@@ -17,7 +18,7 @@ export const GERMAN: Lexicon = {
     'telefon*', 'handy', 'plz', 'postleitzahl', 'straße', 'strasse', 'postfach', 'kontonummer', 'handelsregister',
     'steuer*', 'ust', 'mwst', 'hrb', 'vorwahl', 'mitglied*', 'benutzer*', 'version',
   ],
-  place: ['tür*', 'tor', 'eingang*', 'gebäude*', 'haustür', 'schließfach*', 'packstation', 'abhol*', 'parkhaus', 'garage', 'alarm*'],
+  place: ['tür*', 'tor', 'eingang*', 'gebäude*', 'haustür', 'schließfach*', 'packstation', 'abhol*', 'parkhaus', 'garage', 'alarm*', 'fahrer*', 'zusteller*', 'rezeption', 'empfang'],
   commerce: [
     'bestell*', 'rechnung*', 'sendung*', 'auftrag*', 'kunden*', 'artikel*', 'gutschein*', 'rabatt*', 'aktions*',
     'referenz*', 'vorgang*', 'transaktion*', 'versand*', 'paket*', 'liefer*', 'buchung*', 'reservierung*',

@@ -5,6 +5,7 @@ export const ITALIAN: Lexicon = {
   number: ['numero', 'numeri'],
   verify: ['verifica*', 'verificare', 'autentica*', 'convalid*'],
   confirm: ['ero io', 'sono io', 'sono stato io', 'conferma*', 'confermare', 'approva*', 'autorizza*'],
+  ambiguous: ['accesso'],
   activate: ['attiva*', 'attivazione'],
   login: ['accedi', 'accedere', 'accesso', 'effettua l accesso', 'entra'],
   onetime: ['password monouso', 'codice monouso', 'monouso', 'una tantum', 'due fattori', 'doppia autenticazione', 'due passaggi'],
@@ -14,7 +15,7 @@ export const ITALIAN: Lexicon = {
   click: ['clicca*', 'pulsante', 'bottone', 'sotto', 'tocca'],
   subscribe: ['iscri*'],
   otherNumber: ['telefono', 'iva', 'partita iva', 'p iva', 'codice fiscale', 'cellulare'],
-  place: ['porta', 'portone', 'cancello', 'edificio', 'ingresso', 'armadietto', 'locker', 'parcheggio', 'garage', 'allarme', 'ritiro'],
+  place: ['porta', 'portone', 'cancello', 'edificio', 'ingresso', 'armadietto', 'locker', 'parcheggio', 'garage', 'allarme', 'ritiro', 'autista', 'corriere', 'reception'],
   commerce: [
     'ordine*', 'fattura*', 'ricevuta*', 'spedizione*', 'consegna*', 'tracciamento', 'prenotazione*', 'biglietto*',
     'pagamento*', 'acquisto*', 'sconto*', 'buono*', 'regalo*', 'codice sconto', 'codice promozionale',

@@ -6,6 +6,7 @@ export const NORDIC: Lexicon = {
   number: ['nummer', 'numero'],
   verify: ['verifier*', 'verificer*', 'verifiser*', 'autentiser*', 'varmist*', 'todenn*'],
   confirm: ['det var jag', 'det var mig', 'det var meg', 'se olin minä', 'bekräft*', 'bekræft*', 'bekreft*', 'godkänn*', 'godkend*', 'godkjenn*', 'vahvist*', 'hyväksy*'],
+  ambiguous: ['åtkomst*', 'adgang*', 'tilgang*', 'pääsy*'],
   activate: ['aktiver*', 'aktivoi*'],
   login: ['logga in', 'inloggning*', 'log ind', 'logg inn', 'pålogging*', 'indlogning', 'kirjaudu*', 'kirjautu*'],
   onetime: ['engångskod*', 'engangskode*', 'kertakäyttökoodi*', 'engång*', 'engangs*', 'tvåstegs*', 'tvåfaktor*', 'tofaktor*', 'totrinns*', 'kertakäyttö*'],
@@ -15,7 +16,7 @@ export const NORDIC: Lexicon = {
   click: ['klicka*', 'knapp*', 'länk*', 'klik*', 'klikk*', 'knap', 'lenke*', 'napsauta', 'klikkaa', 'painike*', 'linkki*'],
   subscribe: ['prenumer*', 'tilmeld*', 'abonner*'],
   otherNumber: ['telefon*', 'puhelin*', 'postnummer'],
-  place: ['dörr*', 'porten', 'entré*', 'skåp*', 'paketskåp*', 'hämt*', 'dør*', 'indgang*', 'pakkeboks*', 'afhent*', 'ovi', 'oven', 'ovikoodi', 'portti*', 'nouto*', 'pakettiautomaat*'],
+  place: ['dörr*', 'porten', 'entré*', 'skåp*', 'paketskåp*', 'hämt*', 'dør*', 'indgang*', 'pakkeboks*', 'afhent*', 'ovi', 'oven', 'ovikoodi', 'portti*', 'nouto*', 'pakettiautomaat*', 'förare', 'chaufför*', 'sjåfør*', 'chauffør*', 'kuljettaja*'],
   commerce: [
     'beställning*', 'faktura*', 'kvitto*', 'leverans*', 'paket*', 'rabatt*', 'presentkort*', 'bokning*', 'biljett*',
     'betalning*', 'ordre*', 'bestilling*', 'kvittering*', 'levering*', 'pakke*', 'rabat*', 'gavekort*', 'booking*',
@@ -28,7 +29,7 @@ export const NORDIC: Lexicon = {
     'personvern*', 'hjælp', 'hjelp', 'nulstil*', 'tilbakestill*', 'peruuta*', 'tietosuoja*', 'ohje*', 'apu',
   ],
   warn: ['dela inte', 'aldrig', 'aldri', 'ingen', 'inte begärt', 'ikke bedt', 'ikke anmodet', 'ignorera*', 'ignorer', 'älä jaa', 'älä anna', 'koskaan', 'kenellekään', 'et pyytänyt', 'jätä huomiotta'],
-  done: ['är bekräftad', 'har bekräftats', 'redan bekräftad', 'har verifierats', 'er bekræftet', 'er bekreftet', 'allerede bekræftet', 'on vahvistettu', 'jo vahvistettu'],
+  done: ['är verifierad', 'är verifierat', 'redan verifierad', 'er verificeret', 'er verifisert', 'on vahvistettu', 'on varmennettu', 'är bekräftad', 'har bekräftats', 'redan bekräftad', 'har verifierats', 'er bekræftet', 'er bekreftet', 'allerede bekræftet', 'on vahvistettu', 'jo vahvistettu'],
   yes: ['ja', 'det var jag', 'det var mig', 'det var meg', 'kyllä', 'se olin minä'],
   time: ['minut*', 'minutt*', 'timm*', 'timer', 'time', 'minuut*', 'tunti*', 'tunnin'],
 };

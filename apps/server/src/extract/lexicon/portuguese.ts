@@ -5,6 +5,7 @@ export const PORTUGUESE: Lexicon = {
   number: ['número'],
   verify: ['verific*', 'autentic*'],
   confirm: ['fui eu', 'sou eu', 'confirm*', 'aprov*', 'autoriz*'],
+  ambiguous: ['acesso'],
   activate: ['ativ*'],
   login: ['iniciar sessão', 'fazer login', 'acess*', 'sessão', 'entrar'],
   onetime: ['senha de uso único', 'senha temporária', 'uso único', 'única vez', 'dois fatores', 'duas etapas'],
@@ -14,7 +15,7 @@ export const PORTUGUESE: Lexicon = {
   click: ['clique', 'botão', 'abaixo'],
   subscribe: ['assin*', 'inscri*'],
   otherNumber: ['telefone', 'rua', 'cep', 'cpf', 'cnpj', 'usuário'],
-  place: ['porta', 'portão', 'prédio', 'edifício', 'entrada', 'armário', 'estacionamento', 'garagem', 'alarme', 'retirada'],
+  place: ['porta', 'portão', 'prédio', 'edifício', 'entrada', 'armário', 'estacionamento', 'garagem', 'alarme', 'retirada', 'motorista*', 'entregador*', 'recepção', 'portaria'],
   commerce: [
     'fatura*', 'transaç*', 'rastreamento', 'referência', 'cupom', 'desconto*', 'preço', 'valor', 'cartão',
     'código promocional', 'código de rastreamento', 'código do cupom', 'código de desconto', 'pedido*', 'entrega*',

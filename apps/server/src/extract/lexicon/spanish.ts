@@ -5,6 +5,7 @@ export const SPANISH: Lexicon = {
   number: ['número', 'números', 'núm', 'nº'],
   verify: ['verific*', 'autentic*', 'valida*'],
   confirm: ['fui yo', 'soy yo', 'sí fui yo', 'confirm*', 'aprob*', 'autoriz*'],
+  ambiguous: ['acceso'],
   activate: ['activa*', 'activación'],
   login: ['iniciar sesión', 'inicia sesión', 'inicio de sesión', 'sesión', 'acced*', 'acceso', 'entrar', 'ingresar'],
   onetime: ['contraseña de un solo uso', 'contraseña temporal', 'un solo uso', 'solo uso', 'uso único', 'dos pasos', 'doble factor', 'dos factores'],
@@ -14,7 +15,7 @@ export const SPANISH: Lexicon = {
   click: ['clic', 'haz', 'botón', 'enlace', 'abajo', 'pulsa*'],
   subscribe: ['suscri*', 'darte de alta'],
   otherNumber: ['teléfono*', 'calle', 'código postal', 'usuario*', 'nif', 'cif', 'dni', 'móvil', 'iva'],
-  place: ['puerta', 'edificio', 'entrada', 'taquilla*', 'casillero*', 'parking', 'aparcamiento', 'garaje', 'alarma', 'recogida'],
+  place: ['puerta', 'edificio', 'entrada', 'taquilla*', 'casillero*', 'parking', 'aparcamiento', 'garaje', 'alarma', 'recogida', 'conductor*', 'repartidor*', 'recepción'],
   commerce: [
     'pedido*', 'factura*', 'recibo*', 'transacc*', 'seguimiento', 'referencia*', 'cupón', 'descuento*', 'importe',
     'precio', 'envío', 'tarjeta', 'código promocional', 'código de descuento', 'código de cupón',

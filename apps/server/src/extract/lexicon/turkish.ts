@@ -5,6 +5,7 @@ export const TURKISH: Lexicon = {
   number: ['numara*', 'numarası'],
   verify: ['doğrulama şifresi', 'doğrula*', 'kimlik doğrulama'],
   confirm: ['bendim', 'evet bendim', 'onayla*', 'onay'],
+  ambiguous: ['erişim*'],
   activate: ['etkinleştir*', 'aktifleştir*', 'aktivasyon'],
   login: ['giriş*', 'oturum aç*', 'oturum açma'],
   onetime: ['tek kullanımlık şifre', 'tek seferlik şifre', 'tek kullanımlık', 'tek seferlik', 'iki adımlı', 'iki faktörlü'],
@@ -14,7 +15,7 @@ export const TURKISH: Lexicon = {
   click: ['tıkla*', 'buton*', 'düğme*', 'bağlantı*'],
   subscribe: ['abone*', 'bülten kayd*'],
   otherNumber: ['telefon*', 'posta kodu', 'vergi', 'mersis', 'sokak', 'cadde', 'mahalle'],
-  place: ['kapı*', 'bina', 'binaya', 'binanın', 'giriş kapısı', 'dolap*', 'otopark*', 'teslim alma', 'teslim kodu'],
+  place: ['kapı*', 'bina', 'binaya', 'binanın', 'giriş kapısı', 'dolap*', 'otopark*', 'teslim alma', 'teslim kodu', 'sürücü*', 'şoför*', 'kurye*'],
   commerce: [
     'sipariş*', 'fatura*', 'kargo*', 'teslimat*', 'paket*', 'indirim*', 'kupon*', 'indirim kodu', 'hediye çeki',
     'hediye*', 'rezervasyon*', 'bilet*', 'ödeme*', 'alışveriş*', 'makbuz*', 'iade*', 'tutar*', 'fiyat*',

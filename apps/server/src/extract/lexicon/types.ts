@@ -17,6 +17,11 @@ export interface Lexicon {
   verify?: readonly string[];
   /** confirm / authorise / approve: verification words that also describe orders and card payments. */
   confirm?: readonly string[];
+  /**
+   * Qualifiers that also name physical or paid access ("access code": a door, a kiosk, a
+   * streaming pass): a code under them is a weak label, like a confirmation code.
+   */
+  ambiguous?: readonly string[];
   /** activate an account. */
   activate?: readonly string[];
   /** sign in / log in. */
