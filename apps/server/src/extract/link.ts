@@ -21,7 +21,7 @@
  */
 import { collapse, F_HIDDEN, F_SMALL, type HtmlDoc } from './html.js';
 import { categoriesOf, firstHitAtOrAfter, type Hits } from './keywords.js';
-import { analyseUrl, type UrlFacts } from './url.js';
+import { analyseUrl } from './url.js';
 import { ACTIVATE, CLICK, DONE, LINKNEG, LINKWEAK, LOGIN, MAGIC, NEGNUM, SUBSCRIBE, TXN, VERIFY, WEAKQ, YES } from './words.js';
 import { foldCode, isCjk, isSpace, isWordLetter } from './chars.js';
 import { slugWords } from './url-words.js';
@@ -222,20 +222,20 @@ function echoesSlug(label: string, path: string): boolean {
   return false;
 }
 
-function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage): { score: number; eligible: boolean } {
+function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage): { score: number; eligible: boolean; path: string } {
   const bare = isBareLabel(c.label, c.href);
   const cats = bare ? 0 : categoriesOf(c.label);
   // unsubscribe, privacy, help, reset password, activity...: never a confirmation link
-  if (cats & LINKNEG) return { score: -Infinity, eligible: false };
+  if (cats & LINKNEG) return { score: -Infinity, eligible: false, path: '' };
   // "Acme.com" is the logo or homepage link
-  if (!bare && isDomainName(c.label)) return { score: -Infinity, eligible: false };
+  if (!bare && isDomainName(c.label)) return { score: -Infinity, eligible: false, path: '' };
   const lab = labelScore(cats, msg);
   const ctx = contextScore(text, hits, c.start, c.end, msg);
   // a click-tracking wrapper is opened only for a link that may be the one: not for the "Shop now"
   // and "Read more" links of a newsletter, unless the sentence around them speaks of an action
-  let url = urlFacts(c.href, false);
-  if (url.tracked && (!(cats & LINKWEAK) || ctx > 0 || near.action)) url = urlFacts(c.href, true);
-  if (!url.ok) return { score: -Infinity, eligible: false };
+  let url = analyseUrl(c.href, 0, false);
+  if (url.tracked && (!(cats & LINKWEAK) || ctx > 0 || near.action)) url = analyseUrl(c.href);
+  if (!url.ok) return { score: -Infinity, eligible: false, path: '' };
   let score = lab.score;
   let urlPositive = false;
   const judged = !url.tracked || url.unwrapped;
@@ -266,53 +266,35 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage)
   if (c.button) score += 1.5;
   if (c.small) score -= 1;
   const contextual = labelledByContext && ctx > 1 && !url.negative && !url.homepage && (url.secret || url.tokenParam || !judged);
-  let eligible = lab.positive || urlPositive || contextual;
-  // a title echoed by the URL's slug is a page about it (checked last: only a link that could win pays for it)
-  if (eligible && score >= THRESHOLD - SEEN_BONUS && !bare && echoesSlug(c.label, url.path)) eligible = false;
-  return { score, eligible };
-}
-
-/** Facts of the hrefs of the message being scored (a logo, a button and a text link often share one); emptied after it. */
-const seenUrls = new Map<string, UrlFacts>();
-
-function urlFacts(href: string, unwrap: boolean): UrlFacts {
-  const key = unwrap ? href : `\u0000${href}`;
-  let facts = seenUrls.get(key);
-  if (facts === undefined) {
-    facts = analyseUrl(href, 0, unwrap);
-    seenUrls.set(key, facts);
-  }
-  return facts;
+  const eligible = lab.positive || urlPositive || contextual;
+  return { score, eligible, path: url.path };
 }
 
 /** Picks the best candidate (same href seen twice adds a little). */
 function pick(cands: LinkCandidate[], text: string, hits: Hits, msg: LinkMessage): string | null {
-  const best = new Map<string, { score: number; seen: number; order: number }>();
-  try {
-    cands.forEach((c, order) => {
-      const r = scoreLink(c, text, hits, msg);
-      if (!r.eligible) return;
-      const prev = best.get(c.href);
-      if (!prev) best.set(c.href, { score: r.score, seen: 1, order });
-      else {
-        prev.score = Math.max(prev.score, r.score);
-        prev.seen++;
+  const best = new Map<string, { score: number; seen: number; order: number; cand: LinkCandidate; path: string }>();
+  cands.forEach((c, order) => {
+    const r = scoreLink(c, text, hits, msg);
+    if (!r.eligible) return;
+    const prev = best.get(c.href);
+    if (!prev) best.set(c.href, { score: r.score, seen: 1, order, cand: c, path: r.path });
+    else {
+      if (r.score > prev.score) {
+        prev.score = r.score;
+        prev.cand = c;
       }
-    });
-  } finally {
-    // a message's URLs are not kept past its extraction
-    seenUrls.clear();
-  }
-  let href: string | null = null;
-  let top = -Infinity;
-  for (const [h, b] of best) {
-    const score = b.score + (b.seen > 1 ? SEEN_BONUS : 0);
-    if (score >= THRESHOLD && score > top) {
-      href = h;
-      top = score;
+      prev.seen++;
     }
+  });
+  const ranked: { href: string; score: number; cand: LinkCandidate; path: string }[] = [];
+  for (const [href, b] of best) {
+    const score = b.score + (b.seen > 1 ? SEEN_BONUS : 0);
+    if (score >= THRESHOLD) ranked.push({ href, score, cand: b.cand, path: b.path });
   }
-  return href;
+  ranked.sort((a, b) => b.score - a.score);
+  // a title echoed by the URL's slug is a page about the action (checked only for the links that would win)
+  for (const r of ranked) if (!echoesSlug(r.cand.label, r.path) || isBareLabel(r.cand.label, r.href)) return r.href;
+  return null;
 }
 
 /** Confirmation link among the anchors of an HTML part. */
@@ -323,9 +305,7 @@ export function linkFromHtml(doc: HtmlDoc, hits: Hits, msg: LinkMessage): string
 
 /** Exposed for tests and tuning: every anchor of an HTML part with its score. */
 export function rankHtmlLinks(doc: HtmlDoc, hits: Hits, msg: LinkMessage = NO_MESSAGE): { href: string; label: string; button: boolean; score: number; eligible: boolean }[] {
-  const ranked = htmlCandidates(doc).map((c) => ({ href: c.href, label: c.label, button: c.button, ...scoreLink(c, doc.text, hits, msg) }));
-  seenUrls.clear();
-  return ranked;
+  return htmlCandidates(doc).map((c) => ({ href: c.href, label: c.label, button: c.button, ...scoreLink(c, doc.text, hits, msg) }));
 }
 
 function htmlCandidates(doc: HtmlDoc): LinkCandidate[] {
@@ -358,9 +338,7 @@ export function linkFromText(text: string, hits: Hits, limit: number, msg: LinkM
 
 /** Exposed for tests and tuning: every URL of a plain-text part with its score. */
 export function rankTextLinks(text: string, hits: Hits, msg: LinkMessage = NO_MESSAGE): { href: string; label: string; score: number; eligible: boolean }[] {
-  const ranked = textCandidates(text, text.length).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, text, hits, msg) }));
-  seenUrls.clear();
-  return ranked;
+  return textCandidates(text, text.length).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, text, hits, msg) }));
 }
 
 function textCandidates(text: string, limit: number): LinkCandidate[] {
