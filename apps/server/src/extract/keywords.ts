@@ -129,18 +129,19 @@ function followPhrase(u: Uint16Array, cur: number, e: number, n: number): void {
   }
 }
 
-/** True when the word at [s, e) ends with "code"/"codes"/"kode" and is longer than that. */
+/** Endings of compound code words: "Bestätigungscode", "verificatiekode", "kinnituskood", "vahvistuskoodi". */
+const CODE_ENDINGS = ['code', 'codes', 'kode', 'koden', 'koder', 'kood', 'koodi', 'koodia', 'koodin', 'koodisi', 'kods'];
+
+/** True when the word at [s, e) ends with a code word ({@link CODE_ENDINGS}) and is at least two letters longer. */
 function codeCompound(u: Uint16Array, s: number, e: number): boolean {
-  let end = e;
-  if (end - s >= 6 && lowerCode(u[end - 1]) === 115 /* s */) end--;
-  if (end - s < 6) return false;
-  const a = lowerCode(u[end - 4]);
-  return (
-    (a === 99 || a === 107) &&
-    lowerCode(u[end - 3]) === 111 &&
-    lowerCode(u[end - 2]) === 100 &&
-    lowerCode(u[end - 1]) === 101
-  );
+  for (const ending of CODE_ENDINGS) {
+    const len = ending.length;
+    if (e - s < len + 2) continue;
+    let k = 0;
+    while (k < len && lowerCode(u[e - len + k]) === ending.charCodeAt(k)) k++;
+    if (k === len) return true;
+  }
+  return false;
 }
 
 /** Length of an Arabic article/conjunction prefix (ال، وال، بال، لل، و) to strip before matching. */

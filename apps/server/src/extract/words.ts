@@ -3,6 +3,7 @@
  * per language or group of languages, by concept; this file names the categories and turns
  * the lists into the entries the keyword scanner packs (see keywords.ts).
  */
+import { BALTIC_BALKAN } from './lexicon/baltic-balkan.js';
 import { ASIAN_SPACED } from './lexicon/asian-spaced.js';
 import { CENTRAL_EUROPEAN } from './lexicon/central-european.js';
 import { CYRILLIC_GREEK } from './lexicon/cyrillic-greek.js';
@@ -109,7 +110,7 @@ function toWordLists(lexicons: readonly Lexicon[]): WordList[] {
 /** Languages written with spaces between words. */
 export const WORDS: readonly WordList[] = toWordLists([
   ENGLISH, GERMAN, FRENCH, SPANISH, PORTUGUESE, ITALIAN, DUTCH, NORDIC, CENTRAL_EUROPEAN, TURKISH, CYRILLIC_GREEK,
-  MIDDLE_EASTERN, ASIAN_SPACED,
+  MIDDLE_EASTERN, ASIAN_SPACED, BALTIC_BALKAN,
 ]);
 
 /** Chinese, Japanese and Thai: matched anywhere inside runs of those characters, longest first. */

@@ -96,6 +96,11 @@ describe('evidence: languages, scripts and digits', () => {
     ['Thai', 'รหัสยืนยัน', 'รหัสยืนยันของคุณคือ 482910'],
     ['Hindi in Devanagari digits', 'सत्यापन कोड', 'आपका सत्यापन कोड ४८२९१० है।'],
     ['Arabic with harakat', 'رمز التحقق', 'رَمْزُ التَّحَقُّقِ الخاص بك هو 482910'],
+    ['Croatian', 'Potvrdite svoju adresu', 'Vaš verifikacijski kod je 482910. Kod vrijedi 10 minuta.'],
+    ['Lithuanian', 'Patvirtinkite el. paštą', 'Jūsų patvirtinimo kodas: 482910'],
+    ['Latvian', 'Apstipriniet e-pastu', 'Jūsu verifikācijas kods: 482910'],
+    ['Estonian compound', 'Kinnita e-post', 'Sinu kinnituskood on 482910'],
+    ['Finnish compound with a possessive', 'Vahvista sähköposti', 'Vahvistuskoodisi on 482910'],
   ];
   for (const [language, subject, text] of cases) {
     test(language, () => assert.equal(otp({ subject, text }), '482910'));
