@@ -134,7 +134,13 @@ const CODE_ENDINGS = ['code', 'codes', 'kode', 'koden', 'koder', 'kood', 'koodi'
 
 /** True when the word at [s, e) ends with a code word ({@link CODE_ENDINGS}) and is at least two letters longer. */
 function codeCompound(u: Uint16Array, s: number, e: number): boolean {
-  for (const ending of CODE_ENDINGS) {
+  if (e - s < 6) return false;
+  // every ending holds "od" within its last five letters: almost every word stops here
+  let od = false;
+  for (let k = e - 2; k >= e - 5 && !od; k--) od = lowerCode(u[k]) === 111 && lowerCode(u[k + 1]) === 100;
+  if (!od) return false;
+  for (let i = 0; i < CODE_ENDINGS.length; i++) {
+    const ending = CODE_ENDINGS[i];
     const len = ending.length;
     if (e - s < len + 2) continue;
     let k = 0;

@@ -204,20 +204,27 @@ function isDomainName(label: string): boolean {
   return true;
 }
 
+/** The label lower-cased with diacritics folded (other characters kept, so offsets match). */
+function foldedAscii(label: string): string {
+  let out = '';
+  for (let k = 0; k < label.length; k++) out += String.fromCharCode(foldCode(label.charCodeAt(k)));
+  return out;
+}
+
 /** Three or more words of the link's text appear in a title slug of its URL ("…/issue/NOR-483/verify-vat-id-format"). */
 function echoesSlug(label: string, path: string): boolean {
-  if (label.length < 12) return false;
+  // a slug joins its words with hyphens or underscores
+  if (label.length < 12 || (path.indexOf('-') < 0 && path.indexOf('_') < 0)) return false;
   const slug = slugWords(path);
   if (slug.size < 3) return false;
   let shared = 0;
-  let word = '';
-  for (let k = 0; k <= label.length; k++) {
-    const c = k < label.length ? foldCode(label.charCodeAt(k)) : 32;
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) word += String.fromCharCode(c);
-    else {
-      if (word.length >= 3 && slug.has(word) && ++shared >= 3) return true;
-      word = '';
-    }
+  let from = 0;
+  const folded = foldedAscii(label);
+  for (let k = 0; k <= folded.length; k++) {
+    const c = k < folded.length ? folded.charCodeAt(k) : 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) continue;
+    if (k - from >= 3 && slug.has(folded.slice(from, k)) && ++shared >= 3) return true;
+    from = k + 1;
   }
   return false;
 }
@@ -230,10 +237,11 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage)
   // "Acme.com" is the logo or homepage link
   if (!bare && isDomainName(c.label)) return { score: -Infinity, eligible: false, path: '' };
   const lab = labelScore(cats, msg);
+  let url = analyseUrl(c.href, 0, false);
+  if (!url.ok) return { score: -Infinity, eligible: false, path: '' };
   const ctx = contextScore(text, hits, c.start, c.end, msg);
   // a click-tracking wrapper is opened only for a link that may be the one: not for the "Shop now"
   // and "Read more" links of a newsletter, unless the sentence around them speaks of an action
-  let url = analyseUrl(c.href, 0, false);
   if (url.tracked && (!(cats & LINKWEAK) || ctx > 0 || near.action)) url = analyseUrl(c.href);
   if (!url.ok) return { score: -Infinity, eligible: false, path: '' };
   let score = lab.score;

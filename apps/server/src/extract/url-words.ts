@@ -183,9 +183,25 @@ function isCampaignParam(name: string): boolean {
 /** The words of the slug segments of a path (page titles), for comparing with a link's text. */
 export function slugWords(path: string): Set<string> {
   const out = new Set<string>();
-  for (const raw of path.split('/')) {
+  let end = path.length;
+  for (let k = 0; k < path.length; k++) {
+    const c = path.charCodeAt(k);
+    if (c === 63 || c === 35) {
+      end = k;
+      break;
+    }
+  }
+  for (const raw of path.slice(0, end).split('/')) {
+    // a slug has four or more words: three separators at least, before any decoding
+    if (separators(raw) < SLUG_WORDS - 1) continue;
     const segment = safeDecode(raw);
-    if (raw && isSlug(segment)) for (const w of componentWords(segment)) if (w.length >= 3) out.add(w);
+    if (isSlug(segment)) for (const w of componentWords(segment)) if (w.length >= 3) out.add(w);
   }
   return out;
+}
+
+function separators(s: string): number {
+  let n = 0;
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) === 45 || s.charCodeAt(k) === 95) n++;
+  return n;
 }

@@ -45,5 +45,5 @@ export const CENTRAL_EUROPEAN: Lexicon = {
     'a fost confirmat*', 'a fost verificat*', 'deja confirmat*', 'a fost activat*',
   ],
   yes: ['tak', 'to ja', 'to byłem ja', 'to byłam ja', 'ano', 'áno', 'igen', 'én voltam', 'da', 'am fost eu'],
-  time: ['minut*', 'godzin*', 'sekund*', 'hodin*', 'perc*', 'óra*'],
+  time: ['minut*', 'godzin*', 'sekund*', 'hodin*', 'perc', 'percen', 'percig', 'percet', 'óra', 'órán', 'órát', 'órás'],
 };

@@ -31,5 +31,5 @@ export const NORDIC: Lexicon = {
   warn: ['dela inte', 'aldrig', 'aldri', 'ingen', 'inte begärt', 'ikke bedt', 'ikke anmodet', 'ignorera*', 'ignorer', 'älä jaa', 'älä anna', 'koskaan', 'kenellekään', 'et pyytänyt', 'jätä huomiotta'],
   done: ['är verifierad', 'är verifierat', 'redan verifierad', 'er verificeret', 'er verifisert', 'on vahvistettu', 'on varmennettu', 'är bekräftad', 'har bekräftats', 'redan bekräftad', 'har verifierats', 'er bekræftet', 'er bekreftet', 'allerede bekræftet', 'on vahvistettu', 'jo vahvistettu'],
   yes: ['ja', 'det var jag', 'det var mig', 'det var meg', 'kyllä', 'se olin minä'],
-  time: ['minut*', 'minutt*', 'timm*', 'timer', 'time', 'minuut*', 'tunti*', 'tunnin'],
+  time: ['minut*', 'minutt*', 'timme', 'timmar', 'timmen', 'minuut*', 'tunti*', 'tunnin'],
 };
