@@ -120,6 +120,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     }),
     ipOf: (peer, xff) => clientIp(peer ?? '', xff, trusted),
     isReady: () => ready,
+    rateLimitPing: rateLimits.ping?.bind(rateLimits),
     domainsFor: (keyId) => customDomains.domainsFor(keyId),
     domainStatus: (keyId, domain) => customDomains.domainStatus(keyId, domain),
   };
