@@ -1,6 +1,6 @@
 /**
  * The Redis event bus: a notice is PUBLISHed on the mailbox's channel `tempmail:mbx:<mailboxId>`
- * as `{"mailboxId","messageId"}` (ids only, never plaintext). Each node holds one subscriber
+ * as `{"mailboxId","messageId","origin"}` (ids only, never plaintext). Each node holds one subscriber
  * connection and SUBSCRIBEs a channel while it has at least one local listener for that mailbox
  * (reference counted), so any node can serve any WebSocket. Mailbox-gone notices go on the one
  * channel `tempmail:mailbox-gone` as `{"mailboxId","reason"}`, which every node SUBSCRIBEs while
