@@ -37,7 +37,7 @@ export interface Config {
   ttlSeconds: number;
   minTtlSeconds: number;
   maxTtlSeconds: number;
-  /** Base64 master key from TEMPMAIL_MASTER_KEY(_FILE); null = generate into DATA_DIR. */
+  /** Base64 master key from TEMPMAIL_MASTER_KEY(_FILE); null = generate beside the keyring (TEMPMAIL_KEYRING_DIR). */
   masterKey: Buffer | null;
   maxMessageBytes: number;
   logLevel: string;
