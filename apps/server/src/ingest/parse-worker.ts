@@ -36,7 +36,7 @@ process.on('message', (request: ParserRequest) => {
   }
   void parseMailInline(raw, job.limits).then((parsed) => {
     sendPrepared((reply: ParserReply) => process.send!(reply), prepare(parsed, job.envelopeFrom));
-  });
+  }).finally(() => raw.fill(0)); // this process's copy of the message: not left for the next jobs' garbage
 });
 process.on('disconnect', () => process.exit(0));
 process.send({ ready: true } satisfies ParserReply);

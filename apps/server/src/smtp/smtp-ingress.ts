@@ -311,6 +311,10 @@ export class SmtpIngress {
     }
     const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const ids = await this.deps.pipeline.accept({ raw, envelopeFrom, recipients });
+    // Our own copy of the plaintext (concatInSlices allocated it), sealed and stored for every
+    // recipient by now: zeroed rather than left to the garbage collector. (Not on a failure:
+    // another recipient's sealing may still be reading it.)
+    raw.fill(0);
     return `2.0.0 Ok: queued as ${ids[0] ?? 'none'}`;
   }
 }
