@@ -125,17 +125,23 @@ describe('PostgreSQL going away', () => {
   it('frozen (SIGSTOP): /readyz and the API answer 503 within seconds, SMTP 451; all recover on SIGCONT', async (t) => {
     if (unavailable) return skipOrFail(t, unavailable);
     pg!.freeze();
+    const frozenAt = Date.now();
     try {
       await eventually(async () => (await readyStatus()) === 503, 30_000);
+      t.diagnostic(`/readyz 503 ${Date.now() - frozenAt} ms after SIGSTOP (measured, not asserted)`);
       const api = await http(`${svc!.httpUrl}/api/inbox.php?${qs({ email: box.email, token: box.token })}`);
       assert.equal(api.status, 503, JSON.stringify(api.body));
+      const smtpStart = Date.now();
       const during = await deliver(svc!.smtpPort, box.email, 'while frozen');
+      t.diagnostic(`SMTP transaction answered ${during.code} at ${during.stage} after ${Date.now() - smtpStart} ms while frozen`);
       assert.equal(during.code, 451, JSON.stringify(during));
       assert.match(during.text, /^451 4\.3\.0 /);
     } finally {
       pg!.thaw();
     }
+    const thawedAt = Date.now();
     await eventually(async () => (await readyStatus()) === 200, 60_000);
+    t.diagnostic(`/readyz 200 ${Date.now() - thawedAt} ms after SIGCONT`);
     const afterThaw = await eventually(async () => {
       const r = await deliver(svc!.smtpPort, box.email, 'after thaw');
       return r.code === 250 ? r : null;

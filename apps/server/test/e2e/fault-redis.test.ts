@@ -128,15 +128,20 @@ describe('Redis going away', () => {
     const { ws, frames } = await watch(wsUrl(b!, box));
     sockets.push(ws);
     redis!.freeze();
+    const frozenAt = Date.now();
     try {
       await eventually(async () => (await readyStatus(b!)) === 503, 30_000);
+      t.diagnostic(`/readyz 503 ${Date.now() - frozenAt} ms after SIGSTOP (measured, not asserted)`);
       const res = await http(`${b!.httpUrl}/api/inbox.php?${qs({ email: box.email, token: box.token })}`);
       assert.equal(res.status, 200, JSON.stringify(res.body));
       await eventually(async () => frames.some((f) => f.event === 'feed.interrupted'), 30_000);
+      t.diagnostic(`feed.interrupted ${Date.now() - frozenAt} ms after SIGSTOP`);
     } finally {
       redis!.thaw();
     }
+    const thawedAt = Date.now();
     await eventually(async () => frames.some((f) => f.event === 'feed.resumed'), 60_000);
+    t.diagnostic(`feed.resumed ${Date.now() - thawedAt} ms after SIGCONT`);
     await eventually(async () => (await readyStatus(b!)) === 200, 60_000);
     const id = await send(a!.smtpPort, box.email, 'after thaw');
     await eventually(async () => frames.some((f) => f.id === id), 30_000);
