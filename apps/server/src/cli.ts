@@ -88,7 +88,7 @@ async function keys(config: Config, args: string[]): Promise<void> {
 
 /**
  * `keyring rotate`: every epoch key re-sealed with the new master key in one transaction. When
- * the key lives in DATA_DIR/master.key (the embedded default) the file is replaced once the
+ * the key lives in TEMPMAIL_KEYRING_DIR/master.key (the generated default) the file is replaced once the
  * keyring is committed (staged beside it first, so neither can end up without the other);
  * a configured key (TEMPMAIL_MASTER_KEY, _FILE) is the operator's to change on every node.
  */
@@ -96,7 +96,7 @@ async function keyringCommand(config: Config, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'new-key-file': { type: 'string' } } });
   if (positionals[0] !== 'rotate' || positionals.length > 1) fail(USAGE);
   const newKeyFile = values['new-key-file'] ?? fail('keyring rotate needs --new-key-file FILE (32 bytes in base64: `openssl rand -base64 32 > FILE`)');
-  const current = currentMasterKey(config.masterKey, config.dataDir)
+  const current = currentMasterKey(config.masterKey, config.keyringDir, config.dataDir)
     ?? fail('there is no master key yet (the service has not run with this DATA_DIR): nothing to rotate', 1);
   let next: Buffer;
   try {

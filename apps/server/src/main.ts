@@ -45,9 +45,12 @@ function defaultWebRoot(): string {
 
 /** Starts the whole service on the given configuration. */
 export async function startService(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningService> {
-  const master = loadMasterKey(config.masterKey, config.dataDir);
+  const master = loadMasterKey(config.masterKey, config.keyringDir, config.dataDir);
   if (master.generated) {
-    log.warn({ file: master.file }, 'TEMPMAIL_MASTER_KEY is not set: generated a master key into DATA_DIR; set TEMPMAIL_MASTER_KEY for production and for several nodes');
+    log.warn({ file: master.file }, 'TEMPMAIL_MASTER_KEY is not set: generated a master key beside the keyring (TEMPMAIL_KEYRING_DIR); set TEMPMAIL_MASTER_KEY for production and for several nodes');
+  }
+  if (master.movedFrom) {
+    log.warn({ from: master.movedFrom, to: master.file }, 'moved the generated master key out of DATA_DIR, beside the keyring: backups of DATA_DIR must not carry it');
   }
   const adapters = await openAdapters(config, (message, err) => log.warn({ err: { message: err.message } }, message));
   const { store, keyring, bus, rateLimits } = adapters;
@@ -108,6 +111,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     }),
     ipOf: (peer, xff) => clientIp(peer ?? '', xff, trusted),
     isReady: () => ready,
+    rateLimitPing: rateLimits.ping?.bind(rateLimits),
     domainsFor: (keyId) => customDomains.domainsFor(keyId),
     domainStatus: (keyId, domain) => customDomains.domainStatus(keyId, domain),
   };

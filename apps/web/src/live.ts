@@ -134,6 +134,11 @@ export class LiveInbox {
       } else if (isMailboxGone(frame)) {
         this.stop();
         this.handlers.onGone(frame.event === 'mailbox.expired' ? 'expired' : 'deleted');
+      } else if (isFeedState(frame, 'feed.interrupted')) {
+        this.startPolling(); // mail accepted by other server nodes is not pushed for now
+      } else if (isFeedState(frame, 'feed.resumed')) {
+        this.stopPolling();
+        void this.refresh(); // catch up on anything the feed missed
       }
       // other events are ignored
     };
@@ -176,6 +181,10 @@ function isMailboxGone(x: unknown): x is { event: 'mailbox.expired' | 'mailbox.d
   if (typeof x !== 'object' || x === null) return false;
   const ev = (x as Record<string, unknown>).event;
   return ev === 'mailbox.expired' || ev === 'mailbox.deleted';
+}
+
+function isFeedState(x: unknown, event: 'feed.interrupted' | 'feed.resumed'): boolean {
+  return typeof x === 'object' && x !== null && (x as Record<string, unknown>).event === event;
 }
 
 function isMessageReceived(x: unknown): x is MessageReceived {

@@ -132,6 +132,8 @@ export async function waitForMessage(source: MailboxSource, opts: WaitOptions = 
         return;
       }
       if (frame.event === 'message.received' && typeof frame.id === 'string') consider(frame.id).catch(fail);
+      // The live feed between server nodes was interrupted and is back: list again, in case.
+      else if (frame.event === 'feed.resumed') scan().catch(fail);
       else if (frame.event === 'mailbox.expired' || frame.event === 'mailbox.deleted') {
         finish(new NotFoundError(`Mailbox ${frame.email ?? ''} ${frame.event.slice(8)} while waiting`, { status: 404, code: 'not_found', body: frame }));
       }

@@ -8,6 +8,7 @@ import type { EventBus } from '../ports/event-bus.js';
 import type { RateLimitStore } from '../ports/rate-limit-store.js';
 import type { KeyringStore, Store } from '../ports/store.js';
 import { MemoryBus } from './bus-memory/memory-bus.js';
+import { FallbackRateLimitStore } from './ratelimit-fallback/fallback-rate-limit.js';
 import { MemoryRateLimitStore } from './ratelimit-memory/memory-rate-limit.js';
 import { SqliteKeyring } from './sqlite/keyring.js';
 import { SqliteStore } from './sqlite/store.js';
@@ -38,7 +39,12 @@ export async function openAdapters(config: Config, warn?: AdapterWarn): Promise<
   const { store, keyring } = await openStore(config, warn);
   if (config.redisUrl) {
     const { RedisBus, RedisRateLimitStore } = await import('./redis/index.js');
-    return { store, keyring, bus: new RedisBus(config.redisUrl, { onError: warn }), rateLimits: new RedisRateLimitStore(config.redisUrl, { onError: warn }) };
+    const opts = { onError: warn, connectTimeoutMs: config.timeouts.redisConnectMs, commandTimeoutMs: config.timeouts.redisCommandMs };
+    // While Redis is away, rate limits are counted per node (docs/scaling.md).
+    const rateLimits = new FallbackRateLimitStore(new RedisRateLimitStore(config.redisUrl, opts), {
+      onSwitch: (local, err) => warn?.(local ? 'redis rate limits failed: counting per node until Redis answers' : 'redis rate limits answer again', err ?? new Error('recovered')),
+    });
+    return { store, keyring, bus: new RedisBus(config.redisUrl, opts), rateLimits };
   }
   return { store, keyring, bus: new MemoryBus(), rateLimits: new MemoryRateLimitStore() };
 }

@@ -38,7 +38,7 @@ export interface Config {
   ttlSeconds: number;
   minTtlSeconds: number;
   maxTtlSeconds: number;
-  /** Base64 master key from TEMPMAIL_MASTER_KEY(_FILE); null = generate into DATA_DIR. */
+  /** Base64 master key from TEMPMAIL_MASTER_KEY(_FILE); null = generate beside the keyring (TEMPMAIL_KEYRING_DIR). */
   masterKey: Buffer | null;
   maxMessageBytes: number;
   logLevel: string;
@@ -72,6 +72,22 @@ export interface Config {
   sweepIntervalMs: number;
   shutdownGraceMs: number;
   minFreeDiskBytes: number;
+  /** Time limits of every PostgreSQL and Redis call and of the readiness probes. */
+  timeouts: DependencyTimeouts;
+}
+
+/** A stopped or frozen PostgreSQL or Redis costs a caller at most these times, never a hang. */
+export interface DependencyTimeouts {
+  /** Opening a PostgreSQL connection, or waiting for a free one in the pool (TEMPMAIL_PG_CONNECT_TIMEOUT_MS). */
+  pgConnectMs: number;
+  /** One PostgreSQL statement: statement_timeout on the server and a read timeout in the client (TEMPMAIL_PG_QUERY_TIMEOUT_MS). */
+  pgQueryMs: number;
+  /** Opening a Redis connection (TEMPMAIL_REDIS_CONNECT_TIMEOUT_MS). */
+  redisConnectMs: number;
+  /** One Redis command (TEMPMAIL_REDIS_COMMAND_TIMEOUT_MS). */
+  redisCommandMs: number;
+  /** Each dependency's answer to a /readyz probe (TEMPMAIL_READY_TIMEOUT_MS). */
+  readyProbeMs: number;
 }
 
 export interface SmtpLimits {
@@ -366,5 +382,12 @@ export function loadConfig(env: Env = process.env): Config {
     sweepIntervalMs: int(env, 'TEMPMAIL_SWEEP_INTERVAL_MS', 5000, 50),
     shutdownGraceMs: int(env, 'TEMPMAIL_SHUTDOWN_GRACE_MS', 10_000, 0),
     minFreeDiskBytes: int(env, 'TEMPMAIL_MIN_FREE_DISK_BYTES', 256 * 1024 * 1024),
+    timeouts: {
+      pgConnectMs: int(env, 'TEMPMAIL_PG_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+      pgQueryMs: int(env, 'TEMPMAIL_PG_QUERY_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      redisConnectMs: int(env, 'TEMPMAIL_REDIS_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+      redisCommandMs: int(env, 'TEMPMAIL_REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 600_000),
+      readyProbeMs: int(env, 'TEMPMAIL_READY_TIMEOUT_MS', 2000, 50, 60_000),
+    },
   };
 }

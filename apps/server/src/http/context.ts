@@ -21,6 +21,8 @@ export interface HttpContext {
   ipOf(peer: string | undefined, forwardedFor: string | string[] | undefined): string;
   /** True once SMTP, HTTP and the stores are up and not draining. */
   isReady(): boolean;
+  /** Resolves when the shared rate-limit store answers (absent: in memory, nothing to check). */
+  rateLimitPing?: () => Promise<void>;
   /** The domains a key may generate on (configured + its verified custom ones). */
   domainsFor?(keyId: string | null): Promise<string[]>;
   /** A custom domain's state for a key, or null when it is not the key's. */

@@ -4,20 +4,30 @@
  * decrypted and sent as the contract's event. When the mailbox expires or is deleted (on any
  * node: see mailbox/mailbox-gone.ts), its sockets get `mailbox.expired` / `mailbox.deleted` and
  * are closed with 4000. Heartbeat pings drop dead peers.
+ *
+ * When the bus loses the other nodes (Redis away), sockets stay open and keep getting this
+ * node's mail; each is sent `{"event":"feed.interrupted"}`. When the bus is back, each gets the
+ * events of every message its mailbox received since the interruption began (ids repeat, as
+ * the contract allows: receivers drop duplicates by id), then `{"event":"feed.resumed"}`.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../domain/errors.js';
 import type { Mailbox, MailboxGoneReason } from '../domain/types.js';
+import { MAX_PAGE } from '../read/message-reader.js';
 import type { HttpContext } from './context.js';
-import { errorBody } from './errors.js';
+import { isTemporaryFailure } from '../domain/temporary-failure.js';
+import { errorBody, temporarilyUnavailable } from './errors.js';
 
-/** This node's sockets of one mailbox, with its address for the mailbox-gone event. */
+/** This node's sockets of one mailbox (its address goes in the mailbox-gone and feed events). */
 interface MailboxSockets {
-  address: string;
+  mailbox: Mailbox;
   sockets: Set<WebSocket>;
 }
+
+/** Messages received this long before an interruption was noticed are sent again on resume. */
+const CATCH_UP_MARGIN_MS = 5000;
 
 /** A bus subscription opened before the handshake completes; `start` flushes what it held. */
 interface Subscription {
@@ -36,6 +46,38 @@ export class LiveHub {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.http.wsMaxFrameBytes, perMessageDeflate: false });
     this.heartbeat = setInterval(() => this.beat(), ctx.config.http.wsHeartbeatMs);
     this.heartbeat.unref();
+    this.stopFeedWatch = ctx.bus.onFeedState?.((state, since) => {
+      if (state === 'interrupted') this.broadcastFeedState('interrupted');
+      else void this.catchUp(since - CATCH_UP_MARGIN_MS);
+    }) ?? (() => {});
+  }
+
+  private readonly stopFeedWatch: () => void;
+
+  /** Sends `feed.<state>` to every socket of one mailbox entry, or of all. */
+  private broadcastFeedState(state: 'interrupted' | 'resumed', only?: MailboxSockets): void {
+    for (const entry of only ? [only] : this.byMailbox.values()) {
+      const frame = JSON.stringify({ event: `feed.${state}`, email: entry.mailbox.address });
+      for (const ws of entry.sockets) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+    }
+  }
+
+  /** After an interruption: the events of messages received since `since`, oldest first, then feed.resumed. */
+  private async catchUp(since: number): Promise<void> {
+    await Promise.all([...this.byMailbox.values()].map(async (entry) => {
+      try {
+        const refs = await this.ctx.store.messages.listRefs(entry.mailbox.id, MAX_PAGE);
+        for (const ref of refs.filter((r) => r.receivedAt >= since).reverse()) {
+          const event = await this.ctx.reader.event(entry.mailbox, ref.id);
+          if (!event) continue;
+          const frame = JSON.stringify(event);
+          for (const ws of entry.sockets) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+        }
+      } catch (err) {
+        this.ctx.log.warn({ err: { message: (err as Error).message } }, 'live feed catch-up failed; the client re-lists on feed.resumed');
+      }
+      this.broadcastFeedState('resumed', entry);
+    }));
   }
 
   /** Takes over HTTP upgrade requests on `server`. */
@@ -57,7 +99,7 @@ export class LiveHub {
     const entry = this.byMailbox.get(mailboxId);
     if (!entry) return;
     this.byMailbox.delete(mailboxId);
-    const frame = JSON.stringify({ event: `mailbox.${reason}`, email: entry.address });
+    const frame = JSON.stringify({ event: `mailbox.${reason}`, email: entry.mailbox.address });
     for (const ws of entry.sockets) {
       if (ws.readyState !== WebSocket.OPEN) continue;
       ws.send(frame);
@@ -128,10 +170,12 @@ export class LiveHub {
     seen();
     ws.on('pong', seen);
     ws.on('message', seen); // clients may ping with any small frame (TEMPMAIL_WS_MAX_FRAME_BYTES at most)
-    const entry: MailboxSockets = this.byMailbox.get(mailbox.id) ?? { address: mailbox.address, sockets: new Set() };
+    const entry: MailboxSockets = this.byMailbox.get(mailbox.id) ?? { mailbox, sockets: new Set() };
     this.byMailbox.set(mailbox.id, entry);
     const { sockets } = entry;
     sockets.add(ws);
+    // Connected while the other nodes are out of reach: say so at once.
+    if (this.ctx.bus.feedUp?.() === false) ws.send(JSON.stringify({ event: 'feed.interrupted', email: mailbox.address }));
     subscription.start((messageId) => {
       this.ctx.reader.event(mailbox, messageId).then((event) => {
         if (event && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(event));
@@ -160,7 +204,7 @@ export class LiveHub {
   }
 
   private refuse(socket: Duplex, err: unknown): void {
-    const e = err instanceof AppError ? err : new AppError('unavailable', 'Internal error.');
+    const e = err instanceof AppError ? err : isTemporaryFailure(err) ? temporarilyUnavailable() : new AppError('unavailable', 'Internal error.');
     const body = JSON.stringify(errorBody(e.code, e.message));
     const extra = Object.entries(e.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
     socket.end(`HTTP/1.1 ${e.status} ${e.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`);
@@ -168,6 +212,7 @@ export class LiveHub {
 
   close(): void {
     clearInterval(this.heartbeat);
+    this.stopFeedWatch();
     for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
     this.wss.close();
   }

@@ -14,5 +14,7 @@ export interface RateLimitStore {
    * allows `limit` hits.
    */
   hit(key: string, limit: number, windowMs: number, cost?: number): Promise<RateLimitDecision>;
+  /** Resolves when a shared backing service answers (absent: nothing to check). */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }

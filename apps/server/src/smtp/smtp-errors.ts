@@ -21,5 +21,6 @@ export const REPLIES = {
   tooSlow: () => new SmtpReply(421, '4.4.2 Data rate too low, closing connection'),
   diskFull: () => new SmtpReply(452, '4.3.1 Insufficient system storage, try again later'),
   tempFailure: () => new SmtpReply(451, '4.3.0 Temporary failure storing the message, try again later'),
+  tempLookupFailure: () => new SmtpReply(451, '4.3.0 Temporary failure checking the recipient, try again later'),
   shuttingDown: () => new SmtpReply(421, '4.3.2 Service shutting down, try again later'),
 } as const;

@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { isTemporaryFailure } from '../domain/temporary-failure.js';
 import type { Mailbox } from '../domain/types.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import type { Config } from '../config/index.js';
@@ -88,13 +89,14 @@ export class SmtpIngress {
       maxClients: config.smtp.maxClients,
       maxCommandLength: config.smtp.maxLineBytes,
       socketTimeout: config.smtp.socketTimeoutMs,
-      closeTimeout: 5000,
+      // Sessions in flight get the whole shutdown grace (TEMPMAIL_SHUTDOWN_GRACE_MS) to finish.
+      closeTimeout: Math.max(1, config.shutdownGraceMs), // 0 would mean smtp-server's default
       logger: false,
       onConnect: (session, cb) => this.onConnect(session, cb),
       onClose: (session) => this.onClose(session),
       onMailFrom: (address, session, cb) => this.onMailFrom(address, session, cb),
       onRcptTo: (address, session, cb) => {
-        this.onRcptTo(address, session).then(() => cb(), (e) => cb(e as Error));
+        this.onRcptTo(address, session).then(() => cb(), (e: unknown) => cb(this.rcptFailure(e)));
       },
       onData: (stream, session, cb) => this.onData(stream, session, cb),
     });
@@ -214,6 +216,17 @@ export class SmtpIngress {
     st?.mailboxes.set(mailbox.id, mailbox);
   }
 
+  /**
+   * A refused RCPT keeps its reply; any other failure (storage away, a lookup timed out, a bug)
+   * is a 451 with generic text: the sender retries, nothing bounces for good, no internals leak.
+   */
+  private rcptFailure(err: unknown): SmtpReply {
+    if (err instanceof SmtpReply) return err;
+    const e = err as Error;
+    this.deps.log.warn({ err: { message: e.message, code: (e as NodeJS.ErrnoException).code }, temporary: isTemporaryFailure(e) }, 'recipient check failed: answered 451');
+    return REPLIES.tempLookupFailure();
+  }
+
   private async lookup(raw: string): Promise<Mailbox> {
     if (CONTROL_CHARS.test(raw)) throw REPLIES.badAddress();
     const at = raw.lastIndexOf('@');
@@ -264,7 +277,11 @@ export class SmtpIngress {
       }
       this.store(st, session, chunks, bytes, bareLf)
         .then((reply) => cb(null, reply), (err: unknown) => {
-          if (!(err instanceof SmtpReply)) this.deps.log.error({ err: { message: (err as Error).message } }, 'storing a message failed');
+          if (!(err instanceof SmtpReply)) {
+            const e = err as Error;
+            const temporary = isTemporaryFailure(e);
+            this.deps.log[temporary ? 'warn' : 'error']({ err: { message: e.message }, temporary }, 'storing a message failed: answered 451');
+          }
           cb(err instanceof SmtpReply ? err : REPLIES.tempFailure());
         })
         .finally(() => {
@@ -294,6 +311,10 @@ export class SmtpIngress {
     }
     const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const ids = await this.deps.pipeline.accept({ raw, envelopeFrom, recipients, source: st?.ipKey });
+    // Our own copy of the plaintext (concatInSlices allocated it), sealed and stored for every
+    // recipient by now: zeroed rather than left to the garbage collector. (Not on a failure:
+    // another recipient's sealing may still be reading it.)
+    raw.fill(0);
     return `2.0.0 Ok: queued as ${ids[0] ?? 'none'}`;
   }
 }

@@ -46,7 +46,7 @@ describe('redis bus only', () => {
     return { bus, raw };
   }
 
-  it('publishes {"mailboxId","messageId"} and nothing else on tempmail-style channel <prefix>mbx:<id>', async (t) => {
+  it('publishes {"mailboxId","messageId","origin"} and nothing else on tempmail-style channel <prefix>mbx:<id>', async (t) => {
     const s = await setup(t);
     if (!s) return;
     const mailboxId = `mbx_${randomBytes(6).toString('hex')}`;
@@ -63,7 +63,10 @@ describe('redis bus only', () => {
     await s.bus.publish({ mailboxId, messageId: 'msg_1' });
     const deadline = Date.now() + 3000;
     while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    assert.deepEqual(seen, [JSON.stringify({ mailboxId, messageId: 'msg_1' })]);
+    assert.equal(seen.length, 1);
+    const { origin, ...notice } = JSON.parse(seen[0]) as Record<string, unknown>;
+    assert.deepEqual(notice, { mailboxId, messageId: 'msg_1' });
+    assert.match(String(origin), /^[0-9a-f-]{36}$/, 'the publishing node, an opaque id (its own echo is skipped)');
   });
 
   it('subscribes a channel once per node, reference counted, and unsubscribes after the last listener', async (t) => {

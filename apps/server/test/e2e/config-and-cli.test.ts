@@ -68,7 +68,8 @@ describe('tempmail keyring rotate', () => {
     await eventually(async () => (await http(`${first.httpUrl}/api/inbox.php?${qs(box)}`)).body.length === 1);
     await first.stop({ keepData: true });
     const dataDir = first.dataDir;
-    const oldKey = readFileSync(path.join(dataDir, 'master.key'), 'utf8').trim();
+    const keyFile = path.join(`${dataDir}-keyring`, 'master.key');
+    const oldKey = readFileSync(keyFile, 'utf8').trim();
     const newKeyFile = path.join(dataDir, 'new.key');
     const newKey = randomBytes(32).toString('base64');
     writeFileSync(newKeyFile, `${newKey}\n`);
@@ -77,15 +78,15 @@ describe('tempmail keyring rotate', () => {
     const wrong = cli(['keyring', 'rotate', '--new-key-file', newKeyFile], { DATA_DIR: dataDir, TEMPMAIL_MASTER_KEY: randomBytes(32).toString('base64') });
     assert.equal(wrong.status, 1, wrong.stderr);
     assert.match(wrong.stderr, /does not open with the current master key; nothing was changed/);
-    assert.equal(readFileSync(path.join(dataDir, 'master.key'), 'utf8').trim(), oldKey);
-    assert.equal(existsSync(path.join(dataDir, 'master.key.new')), false);
+    assert.equal(readFileSync(keyFile, 'utf8').trim(), oldKey);
+    assert.equal(existsSync(`${keyFile}.new`), false);
     // No key file given: a usage error.
     assert.equal(cli(['keyring', 'rotate'], { DATA_DIR: dataDir }).status, 2);
 
     const ok = cli(['keyring', 'rotate', '--new-key-file', newKeyFile], { DATA_DIR: dataDir });
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /^resealed [1-9]\d* epoch keys? with the new master key\n$/);
-    assert.equal(readFileSync(path.join(dataDir, 'master.key'), 'utf8').trim(), newKey, 'DATA_DIR/master.key holds the new key');
+    assert.equal(readFileSync(keyFile, 'utf8').trim(), newKey, 'TEMPMAIL_KEYRING_DIR/master.key holds the new key');
     assert.doesNotMatch(ok.stdout + ok.stderr, new RegExp(newKey.replace(/[+/=]/g, '.')), 'the key is never printed');
 
     const after = await startService({ DATA_DIR: dataDir });

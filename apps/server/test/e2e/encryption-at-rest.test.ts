@@ -4,7 +4,7 @@
  * master key. The control case shows the same procedure does decrypt before expiry.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -83,8 +83,10 @@ describe('encryption at rest', () => {
     const backup = mkdtempSync(path.join(tmpdir(), 'tempmail-backup-'));
     cleanup.push(() => rmSync(backup, { recursive: true, force: true }));
     cpSync(svc.dataDir, backup, { recursive: true });
-    const masterKey = Buffer.from(readFileSync(path.join(backup, 'master.key'), 'utf8').trim(), 'base64');
     const liveKeyring = `${svc.dataDir}-keyring`;
+    // The generated master key lives beside the keyring, never in the data folder (so not in its backup).
+    assert.equal(existsSync(path.join(backup, 'master.key')), false);
+    const masterKey = Buffer.from(readFileSync(path.join(liveKeyring, 'master.key'), 'utf8').trim(), 'base64');
 
     // Control: before expiry the copy opens with the master key and the keyring as it is now.
     const keyringNow = mkdtempSync(path.join(tmpdir(), 'tempmail-keyring-now-'));

@@ -17,7 +17,7 @@ export { PgStore } from './store.js';
 export type { PgErrorHandler } from './pool.js';
 
 /** The settings the PostgreSQL adapters read (a subset of Config, so tests can pass their own). */
-export type PgConfig = Pick<Config, 'databaseUrl' | 'pgSchema' | 'pgKeyringSchema' | 'keyringDatabaseUrl'>;
+export type PgConfig = Pick<Config, 'databaseUrl' | 'pgSchema' | 'pgKeyringSchema' | 'keyringDatabaseUrl'> & Partial<Pick<Config, 'timeouts'>>;
 
 /** Connections per node for the message store; the keyring needs few. */
 const STORE_POOL_SIZE = 10;
@@ -29,9 +29,10 @@ export async function openPostgres(
   onError: PgErrorHandler = () => {},
 ): Promise<{ store: PgStore; keyring: KeyringStore }> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL: not set');
-  const storePool = createPool({ url: config.databaseUrl, max: STORE_POOL_SIZE, applicationName: 'tempmail', onError });
+  const limits = { connectTimeoutMs: config.timeouts?.pgConnectMs, queryTimeoutMs: config.timeouts?.pgQueryMs };
+  const storePool = createPool({ url: config.databaseUrl, max: STORE_POOL_SIZE, applicationName: 'tempmail', onError, ...limits });
   const keyringPool = createPool({
-    url: config.keyringDatabaseUrl ?? config.databaseUrl, max: KEYRING_POOL_SIZE, applicationName: 'tempmail-keyring', onError,
+    url: config.keyringDatabaseUrl ?? config.databaseUrl, max: KEYRING_POOL_SIZE, applicationName: 'tempmail-keyring', onError, ...limits,
   });
   try {
     await migrate(storePool, config.pgSchema, pgStoreMigrations);

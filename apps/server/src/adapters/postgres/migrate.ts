@@ -17,13 +17,22 @@ export interface PgMigration {
 const MIGRATION_LOCK_CLASS = 0x7e3a;
 
 /**
+ * Migrations are exempt from the pool's statement limits (TEMPMAIL_PG_QUERY_TIMEOUT_MS): a node
+ * may wait for another's, and an index build on a big table takes its time.
+ */
+const MIGRATION_TIMEOUT_MS = 30 * 60_000;
+
+/**
  * Creates `schema` if missing and applies every migration above the recorded versions, in
  * version order. Returns the versions applied by this call.
  */
 export async function migrate(pool: pg.Pool, schema: string, migrations: PgMigration[]): Promise<number[]> {
   const s = quoteIdent(schema);
   return withTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, `tempmail:${schema}`]);
+    await client.query(`SET LOCAL statement_timeout = ${MIGRATION_TIMEOUT_MS}`);
+    // query_timeout per query is read by node-postgres but missing from its QueryConfig type.
+    const slow = (text: string, values?: unknown[]) => client.query({ text, values, query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig);
+    await slow('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, `tempmail:${schema}`]);
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
     // Checked first: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when it exists.
     if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${s}`);
@@ -37,7 +46,7 @@ export async function migrate(pool: pg.Pool, schema: string, migrations: PgMigra
     const applied: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
-      await client.query(m.sql(s));
+      await slow(m.sql(s));
       await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       applied.push(m.version);
     }

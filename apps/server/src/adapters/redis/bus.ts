@@ -1,15 +1,24 @@
 /**
  * The Redis event bus: a notice is PUBLISHed on the mailbox's channel `tempmail:mbx:<mailboxId>`
- * as `{"mailboxId","messageId"}` (ids only, never plaintext). Each node holds one subscriber
+ * as `{"mailboxId","messageId","origin"}` (ids only, never plaintext). Each node holds one subscriber
  * connection and SUBSCRIBEs a channel while it has at least one local listener for that mailbox
  * (reference counted), so any node can serve any WebSocket. Mailbox-gone notices go on the one
  * channel `tempmail:mailbox-gone` as `{"mailboxId","reason"}`, which every node SUBSCRIBEs while
  * it has a listener for them (main.ts keeps one for the process's life).
+ *
+ * Redis going away degrades the bus, never this node: a notice is handed to this node's own
+ * listeners at once (the Redis echo, tagged with the node's id, is skipped), so local
+ * WebSockets keep getting local mail; a SUBSCRIBE that cannot be confirmed keeps its listener;
+ * and the SubscriberLink tells feed-state listeners when notices from other nodes may be missed
+ * and when they flow again (after every channel is subscribed anew).
  */
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { MailboxGoneNotice, MessageNotice } from '../../domain/types.js';
-import type { EventBus, MailboxGoneListener, NoticeListener } from '../../ports/event-bus.js';
+import { isTemporaryFailure } from '../../domain/temporary-failure.js';
+import type { EventBus, FeedStateListener, MailboxGoneListener, NoticeListener } from '../../ports/event-bus.js';
 import { closeRedis, connectRedis, DEFAULT_PREFIX, type RedisAdapterOptions, whenReady } from './connection.js';
+import { SubscriberLink } from './subscriber-link.js';
 
 interface Channel {
   mailboxId: string;
@@ -18,9 +27,19 @@ interface Channel {
   subscribed: Promise<unknown>;
 }
 
-/** The wire form of a notice; anything else on a channel is ignored. */
-export function encodeNotice(notice: MessageNotice): string {
-  return JSON.stringify({ mailboxId: notice.mailboxId, messageId: notice.messageId });
+/** The wire form of a notice (`origin`: the publishing node); anything else on a channel is ignored. */
+export function encodeNotice(notice: MessageNotice, origin?: string): string {
+  return JSON.stringify({ mailboxId: notice.mailboxId, messageId: notice.messageId, origin });
+}
+
+/** The node a payload says it came from, if any. */
+function originOf(payload: string): string | undefined {
+  try {
+    const origin = (JSON.parse(payload) as { origin?: unknown } | null)?.origin;
+    return typeof origin === 'string' ? origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses a channel payload, or null when it is not a notice for `mailboxId`. */
@@ -64,13 +83,48 @@ export class RedisBus implements EventBus {
   private readonly goneListeners = new Set<MailboxGoneListener>();
   private goneSubscribed: Promise<unknown> | null = null;
   private closed = false;
+  /** Tags this node's notices, so their echo from Redis is not delivered twice. */
+  private readonly nodeId = randomUUID();
+  private readonly link: SubscriberLink;
+  private readonly readyWithinMs: number;
 
   constructor(url: string, opts: RedisAdapterOptions = {}) {
     this.prefix = `${opts.prefix ?? DEFAULT_PREFIX}mbx:`;
     this.mailboxGoneChannel = `${opts.prefix ?? DEFAULT_PREFIX}mailbox-gone`;
-    this.pub = connectRedis(url, 'bus-publisher', opts.onError);
-    this.sub = connectRedis(url, 'bus-subscriber', opts.onError);
-    this.sub.on('message', (channel: string, payload: string) => this.deliver(channel, payload));
+    this.readyWithinMs = opts.connectTimeoutMs ?? 10_000;
+    this.pub = connectRedis(url, 'bus-publisher', opts);
+    this.sub = connectRedis(url, 'bus-subscriber', opts);
+    this.sub.on('message', (channel: string, payload: string) => {
+      if (originOf(payload) !== this.nodeId) this.deliver(channel, payload);
+    });
+    this.link = new SubscriberLink(this.sub, {
+      probeEveryMs: Math.max(500, opts.commandTimeoutMs ?? 2000),
+      resubscribe: () => this.resubscribeAll(),
+      onError: opts.onError,
+    });
+  }
+
+  onFeedState(listener: FeedStateListener): () => void {
+    return this.link.onChange(listener);
+  }
+
+  feedUp(): boolean {
+    return this.link.isUp;
+  }
+
+  async ping(): Promise<void> {
+    await Promise.all([this.pub.ping(), this.sub.ping()]);
+  }
+
+  /** SUBSCRIBEs every channel with local listeners again (after a reconnect). */
+  private async resubscribeAll(): Promise<void> {
+    const names = [...this.channels.keys()];
+    if (this.goneListeners.size > 0) names.push(this.mailboxGoneChannel);
+    if (names.length === 0) return;
+    const done = this.sub.subscribe(...names);
+    for (const channel of this.channels.values()) channel.subscribed = done;
+    if (this.goneListeners.size > 0) this.goneSubscribed = done;
+    await done;
   }
 
   /** The channel of a mailbox. */
@@ -78,8 +132,11 @@ export class RedisBus implements EventBus {
     return `${this.prefix}${mailboxId}`;
   }
 
+  /** Hands the notice to this node's listeners now, then to the other nodes through Redis. */
   async publish(notice: MessageNotice): Promise<void> {
-    await this.pub.publish(this.channelOf(notice.mailboxId), encodeNotice(notice));
+    const name = this.channelOf(notice.mailboxId);
+    this.deliver(name, encodeNotice(notice));
+    await this.pub.publish(name, encodeNotice(notice, this.nodeId));
   }
 
   /** Resolves once this node's subscription is active, so a notice published afterwards arrives. */
@@ -98,8 +155,10 @@ export class RedisBus implements EventBus {
     try {
       await entry.subscribed;
     } catch (err) {
-      this.release(name, entry, own);
-      throw err;
+      if (!this.keepsThrough(err)) {
+        this.release(name, entry, own);
+        throw err;
+      }
     }
     let done = false;
     return () => {
@@ -123,8 +182,10 @@ export class RedisBus implements EventBus {
       await subscribed;
     } catch (err) {
       if (this.goneSubscribed === subscribed) this.goneSubscribed = null; // the next listener tries again
-      this.releaseGone(own);
-      throw err;
+      if (!this.keepsThrough(err)) {
+        this.releaseGone(own);
+        throw err;
+      }
     }
     let done = false;
     return () => {
@@ -150,9 +211,19 @@ export class RedisBus implements EventBus {
     if (!this.closed) this.onSubscriber(() => this.sub.unsubscribe(name)).catch(() => {});
   }
 
+  /**
+   * A SUBSCRIBE that failed because Redis is away keeps its listener (local notices still
+   * arrive; the channel is subscribed again when Redis returns) and marks the feed interrupted.
+   */
+  private keepsThrough(err: unknown): boolean {
+    if (this.closed || !isTemporaryFailure(err)) return false;
+    this.link.lost();
+    return true;
+  }
+
   /** Runs a (UN)SUBSCRIBE once the subscriber connection is ready; calls keep their order. */
   private onSubscriber<T>(command: () => Promise<T>): Promise<T> {
-    return whenReady(this.sub).then(command);
+    return whenReady(this.sub, this.readyWithinMs).then(command);
   }
 
   private deliver(name: string, payload: string): void {
@@ -193,6 +264,7 @@ export class RedisBus implements EventBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.link.stop();
     this.channels.clear();
     this.goneListeners.clear();
     await Promise.all([closeRedis(this.pub), closeRedis(this.sub)]);

@@ -1,7 +1,8 @@
 /**
- * ioredis connections for the Redis adapters: bounded retries per command (a request fails in
- * seconds rather than hanging while Redis is away), endless reconnects in the background, and
- * connection errors reported at most once per message per half minute (never with the URL).
+ * ioredis connections for the Redis adapters: a time limit on every command and on connecting
+ * (a request fails in seconds rather than hanging while Redis is away or frozen), bounded
+ * retries per command, endless reconnects in the background, and connection errors reported at
+ * most once per message per half minute (never with the URL).
  */
 import { Redis } from 'ioredis';
 
@@ -12,6 +13,10 @@ export interface RedisAdapterOptions {
   /** Prefix of every key and channel (default `tempmail:`); tests use a unique one. */
   prefix?: string;
   onError?: RedisErrorHandler;
+  /** Opening a connection (TEMPMAIL_REDIS_CONNECT_TIMEOUT_MS, default 5 s). */
+  connectTimeoutMs?: number;
+  /** One command (TEMPMAIL_REDIS_COMMAND_TIMEOUT_MS, default 2 s). */
+  commandTimeoutMs?: number;
 }
 
 export const DEFAULT_PREFIX = 'tempmail:';
@@ -19,11 +24,13 @@ export const DEFAULT_PREFIX = 'tempmail:';
 const REPORT_EVERY_MS = 30_000;
 
 /** Opens a connection to `url`; `role` names it in error reports and in CLIENT LIST. */
-export function connectRedis(url: string, role: string, onError?: RedisErrorHandler): Redis {
+export function connectRedis(url: string, role: string, opts: RedisAdapterOptions = {}): Redis {
+  const onError = opts.onError;
   const redis = new Redis(url, {
     connectionName: `tempmail-${role}`,
     maxRetriesPerRequest: 2,
-    connectTimeout: 5_000,
+    connectTimeout: opts.connectTimeoutMs ?? 5_000,
+    commandTimeout: opts.commandTimeoutMs ?? 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
   });
   const lastReported = new Map<string, number>();

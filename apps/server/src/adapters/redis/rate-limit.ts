@@ -35,7 +35,7 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   constructor(url: string, opts: RedisAdapterOptions = {}) {
     this.prefix = `${opts.prefix ?? DEFAULT_PREFIX}rl:`;
-    const redis = connectRedis(url, 'rate-limit', opts.onError);
+    const redis = connectRedis(url, 'rate-limit', opts);
     // defineCommand runs EVALSHA and falls back to EVAL when the script is not cached yet.
     redis.defineCommand('tempmailRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     this.redis = redis as WithHit;
@@ -51,6 +51,10 @@ export class RedisRateLimitStore implements RateLimitStore {
       remaining: Math.max(0, limit - count),
       resetMs: Math.max(0, ttl),
     };
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
   }
 
   async close(): Promise<void> {

@@ -18,7 +18,10 @@ const reply = (r: ParserReply) => process.send!(r);
 process.on('message', (request: ParserRequest) => {
   const job = incoming.take(request);
   if (!job) return;
-  void parseMail(job.raw, limits).then((parsed) => sendPrepared(reply, prepare(parsed, job.envelopeFrom)));
+  void parseMail(job.raw, limits)
+    .then((parsed) => sendPrepared(reply, prepare(parsed, job.envelopeFrom)))
+    // this process's copy of the message: not left for the next jobs' garbage
+    .finally(() => job.raw.fill(0));
 });
 process.on('disconnect', () => process.exit(0));
 reply({ ready: true });
