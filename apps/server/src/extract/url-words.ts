@@ -33,35 +33,35 @@ const PAIRS: readonly [string, string, number][] = [
   ['one', 'time', ACTION_LOGIN],
 ];
 const SLUG_WORDS = 4;
+const PAIR_FIRSTS = new Set(PAIRS.map(([a]) => a));
 
 /** Lower-case words of one URL component (already percent-decoded). */
 export function componentWords(s: string): string[] {
   const words: string[] = [];
-  let cur = '';
+  let start = -1;
   let prevLower = false;
   let prevDigit = false;
   for (let k = 0; k < s.length; k++) {
-    const ch = s[k];
     const c = s.charCodeAt(k);
     const upper = c >= 65 && c <= 90;
     const lower = (c >= 97 && c <= 122) || c > 127;
     const digit = c >= 48 && c <= 57;
     if (!(upper || lower || digit)) {
-      if (cur) words.push(cur);
-      cur = '';
+      if (start >= 0) words.push(s.slice(start, k).toLowerCase());
+      start = -1;
       prevLower = prevDigit = false;
       continue;
     }
     // camelCase ("verifyEmail") and letter/digit boundaries ("step2") start a new word
-    if (cur && ((upper && prevLower) || digit !== prevDigit)) {
-      words.push(cur);
-      cur = '';
+    if (start >= 0 && ((upper && prevLower) || digit !== prevDigit)) {
+      words.push(s.slice(start, k).toLowerCase());
+      start = -1;
     }
-    cur += ch.toLowerCase();
+    if (start < 0) start = k;
     prevLower = lower;
     prevDigit = digit;
   }
-  if (cur) words.push(cur);
+  if (start >= 0) words.push(s.slice(start).toLowerCase());
   return words;
 }
 
@@ -119,7 +119,7 @@ export function actionsOf(words: readonly string[]): number {
     const action = actionOfWord(w);
     if (action & ACTION_VERIFY) found |= ACTION_VERIFY;
     else if (action & ACTION_LOGIN) found |= ACTION_LOGIN;
-    if (i + 1 < words.length) for (const [a, b, action] of PAIRS) if (w === a && words[i + 1] === b) found |= action;
+    if (i + 1 < words.length && PAIR_FIRSTS.has(w)) for (const [a, b, action] of PAIRS) if (w === a && words[i + 1] === b) found |= action;
   }
   return found;
 }
