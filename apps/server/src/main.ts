@@ -26,6 +26,7 @@ import { systemClock, type Clock } from './ports/clock.js';
 import { MessageReader } from './read/message-reader.js';
 import { MailboxQuota } from './smtp/mailbox-quota.js';
 import { SmtpIngress } from './smtp/smtp-ingress.js';
+import { WaitHub } from './wait/wait-hub.js';
 import { createWebhooks } from './webhooks/index.js';
 
 export interface RunningService {
@@ -109,13 +110,20 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   });
 
   const trusted = cidrMatcher(config.trustProxy);
+  // Held wait.php requests: one bus subscription per mailbox, one deadline timer (wait/).
+  const waits = new WaitHub({
+    bus, reader, messages: store.messages, clock, maxPerHolder: config.wait.maxPerKey,
+    onError: (err) => log.warn({ err: { message: err.message } }, 'answering a held wait failed'),
+  });
   const ctx: HttpContext = {
-    config, store, mailboxes, reader, bus, clock, log,
+    config, store, mailboxes, reader, bus, clock, log, waits,
     guards: new Guards(rateLimits, store.keys, {
       anonPerMinute: config.anonRatePerMinute,
       freePerMinute: config.rateFreePerMinute,
       premiumPerMinute: config.ratePremiumPerMinute,
       failedAuthPerMinute: config.http.failedAuthPerMinute,
+      waitFreePerMinute: config.wait.rateFreePerMinute,
+      waitPremiumPerMinute: config.wait.ratePremiumPerMinute,
       windowMs: config.rateWindowSeconds * 1000,
     }),
     ipOf: (peer, xff) => clientIp(peer ?? '', xff, trusted),
@@ -131,6 +139,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const hub = new LiveHub(ctx);
   hub.attach(http.server);
   gone.onGone((notice) => hub.mailboxGone(notice.mailboxId, notice.reason));
+  gone.onGone((notice) => waits.mailboxGone(notice.mailboxId));
   await gone.start();
 
   const sweeper = new TtlSweeper(store, keys, gone, clock, log.child({ component: 'sweeper' }), config.sweepIntervalMs);
@@ -152,6 +161,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       log.info('shutting down: draining');
       await smtp.close(config.shutdownGraceMs);
       hub.close();
+      waits.close(); // held waits answer 503 now, so closing HTTP need not wait for them
       await http.close();
       await sweeper.stop();
       gone.stop();

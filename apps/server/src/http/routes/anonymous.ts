@@ -8,6 +8,7 @@ import { type HttpContext, params } from '../context.js';
 import { addressKey } from '../client-ip.js';
 import { KeyedSerializer, replyHeaders } from '../guards.js';
 import { registerMessageContent } from './message-content.js';
+import { registerWait } from './wait.js';
 
 export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const ipOf = (r: FastifyRequest) => ctx.ipOf(r.socket.remoteAddress, r.headers['x-forwarded-for']);
@@ -53,6 +54,7 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
   });
 
   registerMessageContent(app, ctx, '/api', resolve);
+  registerWait(app, ctx, '/api', resolve, (request) => `ip:${addressKey(ipOf(request))}`);
 
   const remove = async (request: FastifyRequest) => {
     const mailbox = await resolve(request);

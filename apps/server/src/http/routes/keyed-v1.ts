@@ -8,6 +8,7 @@ import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
 import { KeyedSerializer, presentedKey, replyHeaders } from '../guards.js';
 import { registerMessageContent } from './message-content.js';
+import { registerWait } from './wait.js';
 import { DomainNameError, normaliseDomainName } from '../../domains/domain-name.js';
 
 /** `domain=` normalised (case, trailing dot, IDN); 400 when it cannot be a domain name. */
@@ -39,7 +40,9 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.apiKey || !request.url.startsWith('/v1/') || request.url.startsWith('/v1/ws')) return;
     const ip = ctx.ipOf(request.socket.remoteAddress, request.headers['x-forwarded-for']);
-    request.apiKey = await ctx.guards.apiKey(presentedKey(request), ip, replyHeaders(reply));
+    // wait.php counts against its own budget (a held request is one call, however long it waits).
+    const budget = request.url.startsWith('/v1/wait.php') ? 'waits' : 'requests';
+    request.apiKey = await ctx.guards.apiKey(presentedKey(request), ip, replyHeaders(reply), budget);
   };
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
@@ -89,6 +92,7 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
   });
 
   registerMessageContent(app, ctx, '/v1', resolve);
+  registerWait(app, ctx, '/v1', resolve, (request) => `key:${keyOf(request).id}`);
 
   const remove = async (request: FastifyRequest) => {
     const mailbox = await resolve(request);
