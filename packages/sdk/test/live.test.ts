@@ -45,7 +45,7 @@ describe('tempmail-sdk against the live service', { skip: liveSkip }, () => {
     assert.deepEqual(message.attachments, [{ filename: 'report.txt', content_type: 'text/plain', size: 16 }]);
 
     const [summary] = await tm.inbox(email);
-    assert.deepEqual(Object.keys(summary).sort(), ['date_received', 'id', 'sender', 'subject']);
+    assert.deepEqual(Object.keys(summary).sort(), ['date_received', 'id', 'sender', 'sender_name', 'subject']);
     assert.equal(summary.id, message.id);
     const raw = new TextDecoder().decode(await tm.raw(email, message.id));
     assert.match(raw, /^Subject: Verify your email address$/m);

@@ -48,6 +48,8 @@ export interface ParsedAttachment {
 export interface ParsedMail {
   /** Bare address of the From header, or null. */
   from: string | null;
+  /** Display name of the From header ("GitHub" in `GitHub <noreply@github.com>`), or null. */
+  fromName: string | null;
   subject: string;
   text: string;
   html: string | null;
@@ -70,6 +72,7 @@ export interface ParsedMail {
  */
 export interface PreparedMail {
   from: string | null;
+  fromName: string | null;
   subject: string;
   unparsed: string | null;
   extraction: Extraction;
@@ -92,6 +95,7 @@ export function prepare(parsed: ParsedMail, envelopeFrom: string): PreparedMail 
   };
   return {
     from: parsed.from,
+    fromName: parsed.fromName,
     subject: parsed.subject,
     unparsed: parsed.unparsed,
     extraction: parsed.extraction,
@@ -125,9 +129,15 @@ export function countParts(raw: Buffer, cap: number): number {
   return n;
 }
 
+/** A From display name, trimmed and bounded; null when there is none. */
+function displayName(name: string | undefined): string | null {
+  const trimmed = (name ?? '').replace(/\s+/g, ' ').trim().slice(0, 256);
+  return trimmed || null;
+}
+
 /** Subject and From of a message that is kept raw, from its first header lines only. */
-function headerPeek(raw: Buffer): { subject: string; from: string | null } {
-  const out = { subject: '', from: null as string | null };
+function headerPeek(raw: Buffer): { subject: string; from: string | null; fromName: string | null } {
+  const out = { subject: '', from: null as string | null, fromName: null as string | null };
   try {
     const head = raw.subarray(0, HEADER_PEEK_BYTES).toString('utf8');
     const blank = head.search(/\r?\n\r?\n/);
@@ -139,8 +149,9 @@ function headerPeek(raw: Buffer): { subject: string; from: string | null } {
       const value = line.slice(colon + 1, colon + 1 + 2000).trim();
       if (name === 'subject' && !out.subject) out.subject = decodeWords(value).slice(0, 998);
       else if (name === 'from' && !out.from) {
-        const first = addressParser(value)[0] as { address?: string } | undefined;
+        const first = addressParser(value)[0] as { address?: string; name?: string } | undefined;
         out.from = first?.address ? first.address.toLowerCase() : null;
+        out.fromName = displayName(first?.name);
       }
     }
   } catch {
@@ -151,9 +162,10 @@ function headerPeek(raw: Buffer): { subject: string; from: string | null } {
 
 /** The stored form of a message that is not parsed: raw source, a peeked subject and an explanation. */
 export function rawOnly(raw: Buffer, reason: string): ParsedMail {
-  const { subject, from } = headerPeek(raw);
+  const { subject, from, fromName } = headerPeek(raw);
   return {
     from,
+    fromName,
     subject,
     text: `TempMail did not display this message: ${reason}. `
       + 'Its original source is kept unchanged and can be downloaded with raw.php.',
@@ -192,6 +204,7 @@ export async function parseMailInline(raw: Buffer, limits: ParseLimits): Promise
     return rawOnly(raw, `it has more than ${limits.maxAttachments} attachments`);
   }
   const from = email.from && 'address' in email.from && email.from.address ? email.from.address : null;
+  const fromName = displayName(email.from?.name);
   const attachments = email.attachments.map((a) => ({
     filename: a.filename ?? '',
     contentType: a.mimeType || 'application/octet-stream',
@@ -204,6 +217,7 @@ export async function parseMailInline(raw: Buffer, limits: ParseLimits): Promise
   const text = email.text || (html ? htmlToText(html) : '');
   return {
     from: from ? from.toLowerCase() : null,
+    fromName,
     subject,
     text,
     html,

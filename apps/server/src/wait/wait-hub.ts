@@ -5,14 +5,15 @@
  * already there, so a message stored in between is seen either way (on any node: the bus
  * carries the notice).
  */
-import { AppError, badRequest } from '../domain/errors.js';
+import { AppError } from '../domain/errors.js';
 import type { Mailbox } from '../domain/types.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { MessageStore } from '../ports/store.js';
-import type { MessageReader, MessageSummary } from '../read/message-reader.js';
+import { matchesFilter, newerThan } from '../read/message-filter.js';
+import type { MessageReader } from '../read/message-reader.js';
 import { DeadlineWheel } from './deadlines.js';
-import { matchesWait, type WaitCandidate, type WaitQuery } from './wait-query.js';
+import type { WaitQuery } from './wait-query.js';
 
 /** How a wait ended: the matching message's JSON (read.php's answer), or why not. */
 export type WaitOutcome =
@@ -43,8 +44,6 @@ export interface WaitHubOptions {
   maxPerHolder: number;
   onError?: (err: Error) => void;
 }
-
-const candidateOf = (s: MessageSummary): WaitCandidate => ({ ...s, receivedAt: Date.parse(s.date_received) });
 
 export class WaitHub {
   private readonly byMailbox = new Map<string, MailboxWaiters>();
@@ -118,15 +117,9 @@ export class WaitHub {
   private async firstExisting(mailbox: Mailbox, query: WaitQuery): Promise<string | null> {
     let listed = await this.o.reader.list(mailbox, 1000);
     if (query.sinceId !== null) {
-      const at = listed.findIndex((s) => s.id === query.sinceId);
-      if (at !== -1) listed = listed.slice(0, at);
-      else {
-        const ref = await this.o.messages.ref(mailbox.id, query.sinceId);
-        if (!ref) throw badRequest('since is not a message of this mailbox.');
-        listed = listed.filter((s) => Date.parse(s.date_received) > ref.receivedAt);
-      }
+      listed = await newerThan(listed, query.sinceId, async (id) => (await this.o.messages.ref(mailbox.id, id))?.receivedAt ?? null);
     }
-    for (let i = listed.length - 1; i >= 0; i--) if (matchesWait(query, candidateOf(listed[i]!))) return listed[i]!.id;
+    for (let i = listed.length - 1; i >= 0; i--) if (matchesFilter(query, listed[i]!)) return listed[i]!.id;
     return null;
   }
 
@@ -150,8 +143,8 @@ export class WaitHub {
     if (!first) return;
     const event = await this.o.reader.event(first.mailbox, messageId);
     if (!event) return;
-    const candidate: WaitCandidate = { ...event, receivedAt: Date.parse(event.received_at) };
-    const matched = [...waiters].filter((w) => matchesWait(w.query, candidate));
+    const candidate = { ...event, date_received: event.received_at };
+    const matched = [...waiters].filter((w) => matchesFilter(w.query, candidate));
     if (matched.length === 0) return;
     const json = await this.o.reader.getJson(first.mailbox, messageId).catch((err: unknown) => {
       if (err instanceof AppError && err.code === 'not_found') return null; // deleted meanwhile

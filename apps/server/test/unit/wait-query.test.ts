@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/domain/errors.js';
 import { DeadlineWheel } from '../../src/wait/deadlines.js';
-import { matchesWait, parseWaitQuery } from '../../src/wait/wait-query.js';
+import { matchesFilter as matchesWait } from '../../src/read/message-filter.js';
+import { parseWaitQuery } from '../../src/wait/wait-query.js';
 
-const message = { sender: 'noreply@github.com', sender_name: 'GitHub', subject: 'Your sign-in code', otp: '482910', confirmation_link: null, receivedAt: Date.parse('2026-03-07T13:05:22Z') };
+const message = { sender: 'noreply@github.com', sender_name: 'GitHub', subject: 'Your sign-in code', otp: '482910', confirmation_link: null, date_received: '2026-03-07T13:05:22Z' };
 
 describe('parseWaitQuery', () => {
   it('defaults to any message and the longest timeout', () => {

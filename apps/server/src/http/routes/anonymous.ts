@@ -8,7 +8,9 @@ import { type HttpContext, params } from '../context.js';
 import { addressKey } from '../client-ip.js';
 import { KeyedSerializer, replyHeaders } from '../guards.js';
 import { registerMessageContent } from './message-content.js';
+import { registerMessageDelete } from './message-delete.js';
 import { registerWait } from './wait.js';
+import { filtersNothing, parseMessageFilter } from '../../read/message-filter.js';
 
 export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const ipOf = (r: FastifyRequest) => ctx.ipOf(r.socket.remoteAddress, r.headers['x-forwarded-for']);
@@ -48,6 +50,8 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
   app.get('/api/inbox.php', async (request, reply) => {
     const mailbox = await resolve(request);
     const p = params(request);
+    const filter = parseMessageFilter(p);
+    if (!filtersNothing(filter)) return ctx.reader.listFiltered(mailbox, filter, parseLimit(p.limit), p.before);
     // Already JSON (the reader keeps it while the listing is unchanged): sent as it is.
     reply.type('application/json; charset=utf-8');
     return ctx.reader.listJson(mailbox, parseLimit(p.limit), p.before);
@@ -55,6 +59,7 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
 
   registerMessageContent(app, ctx, '/api', resolve);
   registerWait(app, ctx, '/api', resolve, (request) => `ip:${addressKey(ipOf(request))}`);
+  registerMessageDelete(app, ctx, '/api', resolve);
 
   const remove = async (request: FastifyRequest) => {
     const mailbox = await resolve(request);

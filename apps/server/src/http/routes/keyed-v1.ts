@@ -8,7 +8,9 @@ import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
 import { KeyedSerializer, presentedKey, replyHeaders } from '../guards.js';
 import { registerMessageContent } from './message-content.js';
+import { registerMessageDelete } from './message-delete.js';
 import { registerWait } from './wait.js';
+import { filtersNothing, parseMessageFilter } from '../../read/message-filter.js';
 import { DomainNameError, normaliseDomainName } from '../../domains/domain-name.js';
 
 /** `domain=` normalised (case, trailing dot, IDN); 400 when it cannot be a domain name. */
@@ -87,12 +89,24 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
   app.get('/v1/inbox.php', async (request) => {
     const mailbox = await resolve(request);
     const p = params(request);
-    const list = await ctx.reader.list(mailbox, parseLimit(p.limit), p.before);
-    return list.map(({ id, sender, subject, date_received }) => ({ id, sender, subject, date_received }));
+    const filter = parseMessageFilter(p);
+    const list = filtersNothing(filter)
+      ? await ctx.reader.list(mailbox, parseLimit(p.limit), p.before)
+      : await ctx.reader.listFiltered(mailbox, filter, parseLimit(p.limit), p.before);
+    return list.map(({ id, sender, sender_name, subject, date_received }) => ({ id, sender, sender_name, subject, date_received }));
+  });
+
+  // The key's live mailboxes, newest first; `before=EMAIL` pages on.
+  app.get('/v1/mailboxes.php', async (request) => {
+    const p = params(request);
+    const before = p.before === undefined || p.before === '' ? undefined : p.before.toLowerCase();
+    const list = await ctx.store.mailboxes.listLiveByOwner(keyOf(request).id, ctx.clock.now(), parseLimit(p.limit), before);
+    return list.map((m) => ({ email: m.address, created_at: isoUtc(m.createdAt), expires_at: isoUtc(m.expiresAt) }));
   });
 
   registerMessageContent(app, ctx, '/v1', resolve);
   registerWait(app, ctx, '/v1', resolve, (request) => `key:${keyOf(request).id}`);
+  registerMessageDelete(app, ctx, '/v1', resolve);
 
   const remove = async (request: FastifyRequest) => {
     const mailbox = await resolve(request);
