@@ -26,6 +26,7 @@ import { systemClock, type Clock } from './ports/clock.js';
 import { MessageReader } from './read/message-reader.js';
 import { MailboxQuota } from './smtp/mailbox-quota.js';
 import { SmtpIngress } from './smtp/smtp-ingress.js';
+import { serviceVersion } from './version.js';
 import { WaitHub } from './wait/wait-hub.js';
 import { createWebhooks } from './webhooks/index.js';
 
@@ -134,6 +135,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   ctx.guards.onAuthenticated = (record) => quota.remember(record.id, record.plan);
   const http = await buildHttpApp(ctx, {
     webRoot: config.webRoot ?? defaultWebRoot(),
+    version: serviceVersion(),
     extraRoutes: [customDomains.routes, webhooks.routes],
   });
   const hub = new LiveHub(ctx);

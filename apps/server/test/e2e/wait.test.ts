@@ -15,8 +15,7 @@ describe('wait.php', () => {
   let key: string;
   let otherKey: string;
   before(async () => {
-    // A short HTTP idle limit: held waits must outlive it.
-    svc = await startService({ TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS: '1000' });
+    svc = await startService();
     [key, otherKey] = await Promise.all([createKey(svc, 'free'), createKey(svc, 'free')]);
   });
   after(async () => { await svc.stop(); });
@@ -90,9 +89,9 @@ describe('wait.php', () => {
     assert.equal((await pending).body.subject, 'late');
   });
 
-  it('answers 408 in the error shape at the timeout, past the HTTP idle limit', async () => {
+  it('answers 408 in the error shape at the timeout', async () => {
     const email = await newMailbox();
-    const res = await wait({ email, timeout: 2.5 });
+    const res = await wait({ email, timeout: 1.5 });
     assert.equal(res.status, 408);
     assert.equal(res.body.error.code, 'timeout');
     assert.equal(typeof res.body.error.message, 'string');
@@ -142,5 +141,19 @@ describe('wait.php', () => {
     assert.ok(answers.every((a) => a.body.otp === '615243'));
     const afterwards = await http(`${svc.httpUrl}/v1/inbox.php?${qs({ key, email })}`);
     assert.equal(Number(afterwards.headers.get('x-ratelimit-remaining')), remainingBefore - 1, 'only the inbox call itself counted');
+  });
+});
+
+describe('wait.php past the HTTP idle limit', () => {
+  let svc: ServiceHandle;
+  // A short idle limit (TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS): a held wait must outlive it.
+  before(async () => { svc = await startService({ TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS: '1000' }); });
+  after(async () => { await svc.stop(); });
+
+  it('holds a silent connection beyond the idle limit and answers 408 at its own timeout', async () => {
+    const box = (await http(`${svc.httpUrl}/api/generate_email.php`)).body;
+    const res = await http(`${svc.httpUrl}/api/wait.php?${qs({ email: box.email, token: box.token, timeout: 3 })}`);
+    assert.equal(res.status, 408);
+    assert.equal(res.body.error.code, 'timeout');
   });
 });

@@ -10,6 +10,7 @@ import { KeyedSerializer, replyHeaders } from '../guards.js';
 import { registerMessageContent } from './message-content.js';
 import { registerMessageDelete } from './message-delete.js';
 import { registerWait } from './wait.js';
+import { mailboxRouteSchemas, ROUTE_SCHEMAS } from '../openapi/route-schemas.js';
 import { filtersNothing, parseMessageFilter } from '../../read/message-filter.js';
 
 export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext): void {
@@ -20,7 +21,8 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
   });
 
   const perIp = new KeyedSerializer();
-  app.get('/api/generate_email.php', async (request) => {
+  const schemas = mailboxRouteSchemas('/api');
+  app.get('/api/generate_email.php', { schema: ROUTE_SCHEMAS.generateAnonymous }, async (request) => {
     const p = params(request);
     const domain = (p.domain ?? ctx.config.domains[0]).toLowerCase();
     if (!ctx.config.domains.includes(domain)) throw badRequest(`domain must be one of: ${ctx.config.domains.join(', ')}.`);
@@ -47,7 +49,7 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     return ctx.mailboxes.authorizeToken(p.email, p.token);
   };
 
-  app.get('/api/inbox.php', async (request, reply) => {
+  app.get('/api/inbox.php', { schema: schemas.inbox }, async (request, reply) => {
     const mailbox = await resolve(request);
     const p = params(request);
     const filter = parseMessageFilter(p);
@@ -57,15 +59,15 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     return ctx.reader.listJson(mailbox, parseLimit(p.limit), p.before);
   });
 
-  registerMessageContent(app, ctx, '/api', resolve);
-  registerWait(app, ctx, '/api', resolve, (request) => `ip:${addressKey(ipOf(request))}`);
-  registerMessageDelete(app, ctx, '/api', resolve);
+  registerMessageContent(app, ctx, '/api', resolve, schemas);
+  registerWait(app, ctx, '/api', resolve, (request) => `ip:${addressKey(ipOf(request))}`, schemas.wait);
+  registerMessageDelete(app, ctx, '/api', resolve, schemas.deleteMessage);
 
   const remove = async (request: FastifyRequest) => {
     const mailbox = await resolve(request);
     await ctx.mailboxes.deleteNow(mailbox);
     return { deleted: true, email: mailbox.address };
   };
-  app.post('/api/delete.php', remove);
-  app.delete('/api/delete.php', remove);
+  app.post('/api/delete.php', { schema: schemas.deleteMailbox }, remove);
+  app.delete('/api/delete.php', { schema: schemas.deleteMailbox }, remove);
 }

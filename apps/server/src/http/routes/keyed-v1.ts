@@ -10,6 +10,7 @@ import { KeyedSerializer, presentedKey, replyHeaders } from '../guards.js';
 import { registerMessageContent } from './message-content.js';
 import { registerMessageDelete } from './message-delete.js';
 import { registerWait } from './wait.js';
+import { mailboxRouteSchemas, ROUTE_SCHEMAS } from '../openapi/route-schemas.js';
 import { filtersNothing, parseMessageFilter } from '../../read/message-filter.js';
 import { DomainNameError, normaliseDomainName } from '../../domains/domain-name.js';
 
@@ -55,7 +56,8 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
   // The live-mailbox cap is a count then an insert: one key's generate calls run one at a time.
   const perKey = new KeyedSerializer();
 
-  app.get('/v1/generate_email.php', async (request) => {
+  const schemas = mailboxRouteSchemas('/v1');
+  app.get('/v1/generate_email.php', { schema: ROUTE_SCHEMAS.generateKeyed }, async (request) => {
     const key = keyOf(request);
     const p = params(request);
     const plan = ctx.config.plans[key.plan];
@@ -86,7 +88,7 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
 
   const resolve = (request: FastifyRequest) => ctx.mailboxes.authorizeKey(params(request).email, keyOf(request).id);
 
-  app.get('/v1/inbox.php', async (request) => {
+  app.get('/v1/inbox.php', { schema: schemas.inbox }, async (request) => {
     const mailbox = await resolve(request);
     const p = params(request);
     const filter = parseMessageFilter(p);
@@ -97,22 +99,22 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
   });
 
   // The key's live mailboxes, newest first; `before=EMAIL` pages on.
-  app.get('/v1/mailboxes.php', async (request) => {
+  app.get('/v1/mailboxes.php', { schema: ROUTE_SCHEMAS.mailboxes }, async (request) => {
     const p = params(request);
     const before = p.before === undefined || p.before === '' ? undefined : p.before.toLowerCase();
     const list = await ctx.store.mailboxes.listLiveByOwner(keyOf(request).id, ctx.clock.now(), parseLimit(p.limit), before);
     return list.map((m) => ({ email: m.address, created_at: isoUtc(m.createdAt), expires_at: isoUtc(m.expiresAt) }));
   });
 
-  registerMessageContent(app, ctx, '/v1', resolve);
-  registerWait(app, ctx, '/v1', resolve, (request) => `key:${keyOf(request).id}`);
-  registerMessageDelete(app, ctx, '/v1', resolve);
+  registerMessageContent(app, ctx, '/v1', resolve, schemas);
+  registerWait(app, ctx, '/v1', resolve, (request) => `key:${keyOf(request).id}`, schemas.wait);
+  registerMessageDelete(app, ctx, '/v1', resolve, schemas.deleteMessage);
 
   const remove = async (request: FastifyRequest) => {
     const mailbox = await resolve(request);
     await ctx.mailboxes.deleteNow(mailbox);
     return { deleted: true, email: mailbox.address };
   };
-  app.post('/v1/delete.php', remove);
-  app.delete('/v1/delete.php', remove);
+  app.post('/v1/delete.php', { schema: schemas.deleteMailbox }, remove);
+  app.delete('/v1/delete.php', { schema: schemas.deleteMailbox }, remove);
 }

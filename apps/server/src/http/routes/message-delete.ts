@@ -4,13 +4,13 @@ import { notFound } from '../../domain/errors.js';
 import { type HttpContext, params } from '../context.js';
 import type { MailboxResolver } from './message-content.js';
 
-export function registerMessageDelete(app: FastifyInstance, ctx: HttpContext, prefix: string, resolve: MailboxResolver): void {
+export function registerMessageDelete(app: FastifyInstance, ctx: HttpContext, prefix: string, resolve: MailboxResolver, schema: object): void {
   const remove = async (request: FastifyRequest, reply: FastifyReply) => {
     const mailbox = await resolve(request, reply);
     const id = params(request).id;
     if (!(await ctx.reader.delete(mailbox, id))) throw notFound('No such message.');
     return { deleted: true, email: mailbox.address, id };
   };
-  app.post(`${prefix}/delete_message.php`, remove);
-  app.delete(`${prefix}/delete_message.php`, remove);
+  app.post(`${prefix}/delete_message.php`, { schema }, remove);
+  app.delete(`${prefix}/delete_message.php`, { schema }, remove);
 }

@@ -14,9 +14,9 @@ const SOCKET_SLACK_MS = 10_000;
 
 export function registerWait(
   app: FastifyInstance, ctx: HttpContext, prefix: string, resolve: MailboxResolver,
-  holderOf: (request: FastifyRequest) => string,
+  holderOf: (request: FastifyRequest) => string, schema: object,
 ): void {
-  app.get(`${prefix}/wait.php`, async (request, reply) => {
+  app.get(`${prefix}/wait.php`, { schema }, async (request, reply) => {
     const query = parseWaitQuery(params(request), ctx.config.wait.maxSeconds);
     const mailbox = await resolve(request, reply);
     // The connection is silent while held: past the HTTP idle limit (TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS)
