@@ -65,6 +65,8 @@ export interface Config {
   http: HttpLimits;
   /** Held requests of wait.php (docs/configuration.md). */
   wait: WaitSettings;
+  /** Where the CLI's client commands (new, inbox, wait) send requests, and with which key. */
+  client: { url: string | null; key: string | null };
   plans: PlanLimits;
   /** Live anonymous mailboxes one client IP may hold (0 = unlimited; also off when TEMPMAIL_ANON_RATE=0). */
   anonMailboxesPerIp: number;
@@ -363,6 +365,7 @@ export function loadConfig(env: Env = process.env): Config {
       requestTimeoutMs: int(env, 'TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000),
       maxConnections: int(env, 'TEMPMAIL_HTTP_MAX_CONNECTIONS', 50_000),
     },
+    client: { url: raw(env, 'TEMPMAIL_URL') ?? null, key: raw(env, 'TEMPMAIL_KEY') ?? null },
     wait: {
       maxSeconds: int(env, 'TEMPMAIL_WAIT_MAX_SECONDS', 60, 1, 300),
       maxPerKey: int(env, 'TEMPMAIL_WAIT_MAX_PER_KEY', 1000, 1),
