@@ -436,8 +436,9 @@ async function main(): Promise<void> {
       const svc = await startService({ TEMPMAIL_MAX_MAILBOX_BYTES: String(100 * 1024 * 1024), TEMPMAIL_WAIT_MAX_PER_KEY: '1000000' });
       try {
         const { result: mb, kept } = await mailboxScale(svc, o.mailboxes, o.websockets, o.quick ? 30 : 180);
-        const sockets = await socketScale(svc, kept, o.websockets);
+        // Waits first: the WebSockets then reuse memory the waits freed, which only flatters them.
         const waits = await waitScale(svc, kept, o.websockets);
+        const sockets = await socketScale(svc, kept, o.websockets);
         const depth = noSmtp ? { skipped: noSmtp } : await depthScale(svc, o.depthLevels, o.quick ? 20 : 500, o.quick ? 1 : 3);
         results.scale = { mailboxes: mb, websockets: sockets, waits, depth };
         rows.push({ section: 'scale', measure: 'mailbox creation (64 concurrent generate calls)', unit: 'mailboxes/s', value: mb.createPerSec });

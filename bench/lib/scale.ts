@@ -208,18 +208,22 @@ export async function waitScale(svc: Service, mailboxes: Mailbox[], count: numbe
     while (next < count) {
       const m = mailboxes[next++ % mailboxes.length];
       const req = http.get(`${svc.httpUrl}/api/wait.php?${qs({ email: m.email, token: m.token, timeout: '60' })}`, { agent });
-      req.on('error', () => {});
+      req.on('error', () => {}); // our own destroy() at the end
       req.on('response', (res) => { failures++; res.resume(); }); // an answer before we let go: not held
       // Sent (headers flushed on a connected socket): the server holds it from here.
-      await new Promise<void>((resolve) => { req.once('finish', () => resolve()); req.once('error', () => { failures++; resolve(); }); });
+      await new Promise<void>((resolve) => {
+        req.once('finish', () => resolve());
+        req.once('error', () => { failures++; resolve(); });
+      });
       requests.push(req);
     }
   }));
   const rssHeld = await settledRss(svc);
-  const held = requests.length - failures;
+  const refused = failures;
+  const held = requests.length - refused;
   for (const r of requests) r.destroy();
   agent.destroy();
   log(`  ${held} waits held; RSS ${(rssBefore / MB).toFixed(0)} -> ${(rssHeld / MB).toFixed(0)} MB`);
   await sleep(500);
-  return { count: held, rssBeforeMB: round(rssBefore / MB), rssHeldMB: round(rssHeld / MB), bytesPerWait: held ? Math.round((rssHeld - rssBefore) / held) : NaN, failures };
+  return { count: held, rssBeforeMB: round(rssBefore / MB), rssHeldMB: round(rssHeld / MB), bytesPerWait: held ? Math.round((rssHeld - rssBefore) / held) : NaN, failures: refused };
 }
