@@ -9,9 +9,6 @@ import { parseWaitQuery } from '../../wait/wait-query.js';
 import { type HttpContext, params } from '../context.js';
 import type { MailboxResolver } from './message-content.js';
 
-/** Seconds a held socket may stay silent beyond the wait's own timeout (slack for the answer). */
-const SOCKET_SLACK_MS = 10_000;
-
 export function registerWait(
   app: FastifyInstance, ctx: HttpContext, prefix: string, resolve: MailboxResolver,
   holderOf: (request: FastifyRequest) => string, schema: object,
@@ -20,9 +17,10 @@ export function registerWait(
     const query = parseWaitQuery(params(request), ctx.config.wait.maxSeconds);
     const mailbox = await resolve(request, reply);
     // The connection is silent while held: past the HTTP idle limit (TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS)
-    // it would be cut, so this socket gets the wait's own limit until the answer is sent.
+    // it would be cut. Its idle timer is off until the answer is sent (no timer per held request):
+    // the hub's deadline wheel ends every wait in time.
     const socket = request.raw.socket;
-    socket.setTimeout(query.timeoutMs + SOCKET_SLACK_MS);
+    socket.setTimeout(0);
     try {
       const outcome = await ctx.waits.wait(mailbox, query, holderOf(request), (cancel) => reply.raw.once('close', cancel));
       switch (outcome.kind) {
