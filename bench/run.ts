@@ -23,7 +23,7 @@ import { extractionAB, hostileTimes } from './lib/extraction-ab.js';
 import { type LatencyResult, webhookLatency, wsLatency } from './lib/latency.js';
 import { readLoad } from './lib/read-load.js';
 import { type Row, markdownTable, textTable, updateDoc, writeJson } from './lib/report.js';
-import { depthScale, mailboxScale, setSettleMs, socketScale } from './lib/scale.js';
+import { depthScale, mailboxScale, setSettleMs, socketScale, waitScale } from './lib/scale.js';
 import { type Service, createKey, generateMailbox, qs, startService } from './lib/service.js';
 import { backgroundLoad, makeMimeSample, smtpLoad, smtpLoadUnavailable } from './lib/smtp-load.js';
 import { COSTLY_SENDERS, costlyLoad } from './lib/costly-load.js';
@@ -454,18 +454,24 @@ async function main(): Promise<void> {
       log(`scale: ${o.mailboxes} mailboxes, ${o.websockets} WebSockets, one mailbox at ${o.depthLevels.join(' / ')} messages`);
       if (o.quick) setSettleMs(300);
       // The default per-mailbox byte cap stays on here (it is checked per message), unlike the ingest runs.
-      const svc = await startService({ TEMPMAIL_MAX_MAILBOX_BYTES: String(100 * 1024 * 1024) });
+      // Held waits are capped per client address (TEMPMAIL_WAIT_MAX_PER_KEY): the bench is one address.
+      const svc = await startService({ TEMPMAIL_MAX_MAILBOX_BYTES: String(100 * 1024 * 1024), TEMPMAIL_WAIT_MAX_PER_KEY: '1000000' });
       try {
         const { result: mb, kept } = await mailboxScale(svc, o.mailboxes, o.websockets, o.quick ? 30 : 180);
+        // Waits first: the WebSockets then reuse memory the waits freed, which only flatters them.
+        const waits = await waitScale(svc, kept, o.websockets);
         const sockets = await socketScale(svc, kept, o.websockets);
         const depth = noSmtp ? { skipped: noSmtp } : await depthScale(svc, o.depthLevels, o.quick ? 20 : 500, o.quick ? 1 : 3);
-        results.scale = { mailboxes: mb, websockets: sockets, depth };
+        results.scale = { mailboxes: mb, websockets: sockets, waits, depth };
         rows.push({ section: 'scale', measure: 'mailbox creation (64 concurrent generate calls)', unit: 'mailboxes/s', value: mb.createPerSec });
         rows.push({ section: 'scale', measure: `RSS with ${mb.count.toLocaleString('en-US')} live mailboxes (idle: ${mb.rssStartMB} MB)`, unit: 'MB', value: mb.rssEndMB });
         rows.push({ section: 'scale', measure: 'RSS growth per idle mailbox, second half', unit: 'bytes', value: mb.bytesPerMailboxSecondHalf,
           target: 'flat (<= 1,024)', holds: mb.bytesPerMailboxSecondHalf <= 1024 });
         rows.push({ section: 'scale', measure: `RSS with ${sockets.count.toLocaleString('en-US')} open WebSockets`, unit: 'MB', value: sockets.rssOpenMB });
         rows.push({ section: 'scale', measure: 'RSS per open WebSocket', unit: 'bytes', value: sockets.bytesPerSocket });
+        rows.push({ section: 'scale', measure: `RSS with ${waits.count.toLocaleString('en-US')} held wait.php requests`, unit: 'MB', value: waits.rssHeldMB });
+        rows.push({ section: 'scale', measure: 'RSS per held wait.php request, vs per open WebSocket (same run)', unit: 'bytes, ratio',
+          value: `${waits.bytesPerWait} (${(waits.bytesPerWait / sockets.bytesPerSocket).toFixed(2)}x)`, target: '<= 1x', holds: waits.bytesPerWait <= sockets.bytesPerSocket });
         if (Array.isArray(depth)) {
           for (const p of depth) {
             rows.push({ section: 'scale', measure: `mailbox holding ${p.messages.toLocaleString('en-US')}: ingest 4 KB / inbox / read`, unit: 'msg/s, req/s',

@@ -1,7 +1,8 @@
 /**
- * Scale: memory with many live mailboxes and many open WebSockets, and how ingest and reads
+ * Scale: memory with many live mailboxes, open WebSockets and held waits, and how ingest and reads
  * change as one mailbox fills up.
  */
+import http from 'node:http';
 import { WebSocket } from 'ws';
 import { readLoad } from './read-load.js';
 import { type Mailbox, type Service, generateMailbox, qs } from './service.js';
@@ -182,4 +183,47 @@ export async function depthScale(svc: Service, levels: number[], burst: number, 
     log(`  mailbox with ${level} (+${burst}) messages: ingest ${ingest.msgPerSec} msg/s, inbox ${inbox.rps} req/s, read ${read.rps} req/s`);
   }
   return points;
+}
+
+export interface WaitScale {
+  count: number;
+  rssBeforeMB: number;
+  rssHeldMB: number;
+  bytesPerWait: number;
+  failures: number;
+}
+
+/**
+ * Holds `count` anonymous wait.php requests (60 s each, spread over `mailboxes`), one connection
+ * each, reads the server's settled RSS, then drops them: the idle cost of a held wait, to set
+ * beside socketScale's bytes per open WebSocket.
+ */
+export async function waitScale(svc: Service, mailboxes: Mailbox[], count: number, concurrency = 100): Promise<WaitScale> {
+  const rssBefore = await settledRss(svc);
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const requests: http.ClientRequest[] = [];
+  let failures = 0;
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const m = mailboxes[next++ % mailboxes.length];
+      const req = http.get(`${svc.httpUrl}/api/wait.php?${qs({ email: m.email, token: m.token, timeout: '60' })}`, { agent });
+      req.on('error', () => {}); // our own destroy() at the end
+      req.on('response', (res) => { failures++; res.resume(); }); // an answer before we let go: not held
+      // Sent (headers flushed on a connected socket): the server holds it from here.
+      await new Promise<void>((resolve) => {
+        req.once('finish', () => resolve());
+        req.once('error', () => { failures++; resolve(); });
+      });
+      requests.push(req);
+    }
+  }));
+  const rssHeld = await settledRss(svc);
+  const refused = failures;
+  const held = requests.length - refused;
+  for (const r of requests) r.destroy();
+  agent.destroy();
+  log(`  ${held} waits held; RSS ${(rssBefore / MB).toFixed(0)} -> ${(rssHeld / MB).toFixed(0)} MB`);
+  await sleep(500);
+  return { count: held, rssBeforeMB: round(rssBefore / MB), rssHeldMB: round(rssHeld / MB), bytesPerWait: held ? Math.round((rssHeld - rssBefore) / held) : NaN, failures: refused };
 }

@@ -4,8 +4,10 @@
  *   tempmail serve
  *   tempmail keys create --plan free|premium [--json]
  *   tempmail keys list [--json]
- *   tempmail keys revoke KEY
+ *   tempmail keys revoke KEY|KEY_ID
  *   tempmail keyring rotate --new-key-file FILE
+ *   tempmail new | inbox EMAIL | wait EMAIL   (client commands: cli-client.ts)
+ *   tempmail --version
  * Logs go to stderr; only results go to stdout.
  */
 import { renameSync, rmSync } from 'node:fs';
@@ -18,13 +20,20 @@ import type { Plan } from './domain/types.js';
 import { createApiKey, hashSecret } from './keys/api-keys.js';
 import { createLogger } from './logger.js';
 import { startService } from './main.js';
+import { ClientExit, clientCommand } from './cli-client.js';
+import { serviceVersion } from './version.js';
 import { setHeapGrowing } from './runtime/heap.js';
 
 const USAGE = `usage:
   tempmail serve                                  run SMTP + HTTP (same as npm start)
   tempmail keys create --plan free|premium [--json]
   tempmail keys list [--json]
-  tempmail keys revoke KEY
+  tempmail keys revoke KEY|KEY_ID                 by the key itself or by the id keys list shows
+  tempmail new [--ttl S] [--json]                 a new mailbox on the running service (TEMPMAIL_URL, TEMPMAIL_KEY or --key)
+  tempmail inbox EMAIL [--json]                   its messages, newest first
+  tempmail wait EMAIL [--otp|--link] [--timeout S] [--from X] [--subject X]
+                                                  prints only the code, the link or the message id; exit 1 at the timeout
+  tempmail --version
   tempmail keyring rotate --new-key-file FILE     re-seal the epoch keys with a new master key
                                                   (stop every node first; see docs/deployment.md)`;
 
@@ -73,8 +82,10 @@ async function keys(config: Config, args: string[]): Promise<void> {
         }
       }
     } else if (sub === 'revoke') {
-      const key = rest[0] ?? fail('keys revoke needs the KEY');
-      const ok = await store.keys.revoke(hashSecret(key), Date.now());
+      const key = rest[0] ?? fail('keys revoke needs the KEY or its id (keys list)');
+      // An id as `keys list` shows it, or the key itself.
+      const byId = (await store.keys.list()).find((k) => k.id === key);
+      const ok = await store.keys.revoke(byId ? byId.hash : hashSecret(key), Date.now());
       if (!ok) fail('no such active key', 1);
       process.stdout.write('revoked\n');
     } else {
@@ -132,7 +143,21 @@ async function main(): Promise<void> {
     if (e instanceof ConfigError) fail(`configuration error: ${e.message}`, 78);
     throw e;
   }
-  if (command === 'serve' || command === undefined) return serve(config);
+  if (command === 'serve') return serve(config);
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`${serviceVersion()}\n`);
+    return;
+  }
+  if (command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  try {
+    if (await clientCommand(config, command, rest, (line) => process.stdout.write(`${line}\n`))) return;
+  } catch (e) {
+    if (e instanceof ClientExit) fail(e.message, e.code);
+    throw e;
+  }
   if (command === 'keys') return keys(config, rest);
   if (command === 'keyring') return keyringCommand(config, rest);
   if (command === '--help' || command === 'help' || command === '-h') {

@@ -26,6 +26,8 @@ import { systemClock, type Clock } from './ports/clock.js';
 import { MessageReader } from './read/message-reader.js';
 import { MailboxQuota } from './smtp/mailbox-quota.js';
 import { SmtpIngress } from './smtp/smtp-ingress.js';
+import { serviceVersion } from './version.js';
+import { WaitHub } from './wait/wait-hub.js';
 import { createWebhooks } from './webhooks/index.js';
 
 export interface RunningService {
@@ -100,13 +102,20 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   });
 
   const trusted = cidrMatcher(config.trustProxy);
+  // Held wait.php requests: one bus subscription per mailbox, one deadline timer (wait/).
+  const waits = new WaitHub({
+    bus, reader, messages: store.messages, clock, maxPerHolder: config.wait.maxPerKey,
+    onError: (err) => log.warn({ err: { message: err.message } }, 'answering a held wait failed'),
+  });
   const ctx: HttpContext = {
-    config, store, mailboxes, reader, bus, clock, log,
+    config, store, mailboxes, reader, bus, clock, log, waits,
     guards: new Guards(rateLimits, store.keys, {
       anonPerMinute: config.anonRatePerMinute,
       freePerMinute: config.rateFreePerMinute,
       premiumPerMinute: config.ratePremiumPerMinute,
       failedAuthPerMinute: config.http.failedAuthPerMinute,
+      waitFreePerMinute: config.wait.rateFreePerMinute,
+      waitPremiumPerMinute: config.wait.ratePremiumPerMinute,
       windowMs: config.rateWindowSeconds * 1000,
     }),
     ipOf: (peer, xff) => clientIp(peer ?? '', xff, trusted),
@@ -118,11 +127,13 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   ctx.guards.onAuthenticated = (record) => quota.remember(record.id, record.plan);
   const http = await buildHttpApp(ctx, {
     webRoot: config.webRoot ?? defaultWebRoot(),
+    version: serviceVersion(),
     extraRoutes: [customDomains.routes, webhooks.routes],
   });
   const hub = new LiveHub(ctx);
   hub.attach(http.server);
   gone.onGone((notice) => hub.mailboxGone(notice.mailboxId, notice.reason));
+  gone.onGone((notice) => waits.mailboxGone(notice.mailboxId));
   await gone.start();
 
   const sweeper = new TtlSweeper(store, keys, gone, clock, log.child({ component: 'sweeper' }), config.sweepIntervalMs);
@@ -144,6 +155,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       log.info('shutting down: draining');
       await smtp.close(config.shutdownGraceMs);
       hub.close();
+      waits.close(); // held waits answer 503 now, so closing HTTP need not wait for them
       await http.close();
       await sweeper.stop();
       gone.stop();

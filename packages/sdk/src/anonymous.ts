@@ -1,8 +1,9 @@
 /** `AnonymousTempMail`: the keyless web-mailbox API (`/api`), where a token opens one mailbox. */
 import { MailboxCalls, type InboxOptions } from './content.js';
 import { HttpTransport, type HttpOptions } from './http.js';
-import type { AnonymousMailbox, AttachmentContent, Deleted, Message, MessageSummary, RateLimit } from './types.js';
-import { waitForMessage, type WaitOptions, type WebSocketClass } from './wait.js';
+import type { AnonymousMailbox, AttachmentContent, Deleted, DeletedMessage, Message, MessageSummary, RateLimit } from './types.js';
+import { type WaitOptions, type WebSocketClass } from './wait.js';
+import { valueOf } from './waiting.js';
 
 /** The address and the token that reads it (what `generate` answers). */
 export interface MailboxCredentials {
@@ -68,19 +69,34 @@ export class AnonymousTempMail {
     return this.calls.attachment(auth(box), id, index);
   }
 
+  /** Deletes one message. */
+  deleteMessage(box: MailboxCredentials, id: string): Promise<DeletedMessage> {
+    return this.calls.deleteMessage(auth(box), id);
+  }
+
   /** Deletes the mailbox and its messages now. */
   delete(box: MailboxCredentials): Promise<Deleted & { email: string }> {
     return this.calls.delete(auth(box));
   }
 
-  /** As `TempMail.waitForMessage`, over `/ws` or by polling. */
+  /** As `TempMail.waitForMessage` (`/api/wait.php`; `/ws` or polling on a server without it). */
   waitForMessage(box: MailboxCredentials, opts: WaitOptions = {}): Promise<Message> {
-    return waitForMessage({
+    return this.calls.wait(auth(box), {
       list: () => this.inbox(box),
       read: (id) => this.read(box, id),
       wsUrl: this.calls.wsUrl(auth(box)),
       WebSocket: this.WebSocketClass,
     }, opts);
+  }
+
+  /** As `TempMail.waitForOtp`. */
+  waitForOtp(box: MailboxCredentials, opts: Omit<WaitOptions, 'match'> = {}): Promise<string> {
+    return valueOf(this.waitForMessage(box, { ...opts, match: 'otp' }), 'otp');
+  }
+
+  /** As `TempMail.waitForLink`. */
+  waitForLink(box: MailboxCredentials, opts: Omit<WaitOptions, 'match'> = {}): Promise<string> {
+    return valueOf(this.waitForMessage(box, { ...opts, match: 'link' }), 'confirmation_link');
   }
 }
 

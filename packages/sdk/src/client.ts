@@ -2,8 +2,9 @@
 import { MailboxCalls, type InboxOptions } from './content.js';
 import { Domains } from './domains.js';
 import { HttpTransport, type HttpOptions } from './http.js';
-import type { AttachmentContent, Deleted, Mailbox, Message, MessageSummary, RateLimit } from './types.js';
-import { waitForMessage, type WaitOptions, type WebSocketClass } from './wait.js';
+import type { AttachmentContent, Deleted, DeletedMessage, Mailbox, Message, MessageSummary, OwnedMailbox, RateLimit } from './types.js';
+import { type WaitOptions, type WebSocketClass } from './wait.js';
+import { valueOf } from './waiting.js';
 import { Webhooks } from './webhooks.js';
 
 /** Options of `new TempMail(...)`. */
@@ -74,7 +75,12 @@ export class TempMail {
     return this.http.json({ method: 'GET', path: '/v1/generate_email.php', query: { domain: opts.domain, ttl: opts.ttl } });
   }
 
-  /** Message summaries, newest first (`limit`, `before` page through them). */
+  /** The key's live mailboxes, newest first (`limit`; `before` = the last address of the previous page). */
+  mailboxes(opts: { limit?: number; before?: string } = {}): Promise<OwnedMailbox[]> {
+    return this.http.json({ method: 'GET', path: '/v1/mailboxes.php', query: { limit: opts.limit, before: opts.before } });
+  }
+
+  /** Message summaries, newest first (`limit`, `before` page through them; `from`, `subject`, `since`, `match` filter). */
   inbox(email: string, opts: InboxOptions = {}): Promise<MessageSummary[]> {
     return this.calls.inbox({ email }, opts);
   }
@@ -99,22 +105,38 @@ export class TempMail {
     return this.calls.attachment({ email }, id, index);
   }
 
+  /** Deletes one message. */
+  deleteMessage(email: string, id: string): Promise<DeletedMessage> {
+    return this.calls.deleteMessage({ email }, id);
+  }
+
   /** Deletes the mailbox and its messages now. */
   delete(email: string): Promise<Deleted & { email: string }> {
     return this.calls.delete({ email });
   }
 
   /**
-   * Resolves with the first message (already there or arriving) that matches `predicate`;
-   * throws `WaitTimeoutError` after `timeout` ms (default 30 s). Uses `/v1/ws` when a
-   * WebSocket class is available, else polls the inbox every `interval` ms.
+   * Resolves with the first message (already there or arriving) that matches the filters
+   * (`match`, `from`, `subject`, `since`) and `predicate`; throws `WaitTimeoutError` after
+   * `timeout` ms (default 30 s). The server holds the request (`/v1/wait.php`); on a server
+   * without it, `/v1/ws` or polling every `interval` ms.
    */
   waitForMessage(email: string, opts: WaitOptions = {}): Promise<Message> {
-    return waitForMessage({
+    return this.calls.wait({ email }, {
       list: () => this.inbox(email),
       read: (id) => this.read(email, id),
       wsUrl: this.calls.wsUrl({ key: this.#key, email }),
       WebSocket: this.WebSocketClass,
     }, opts);
+  }
+
+  /** The code of the first message that has one (`waitForMessage` with `match: 'otp'`). */
+  waitForOtp(email: string, opts: Omit<WaitOptions, 'match'> = {}): Promise<string> {
+    return valueOf(this.waitForMessage(email, { ...opts, match: 'otp' }), 'otp');
+  }
+
+  /** The confirmation link of the first message that has one (`match: 'link'`). */
+  waitForLink(email: string, opts: Omit<WaitOptions, 'match'> = {}): Promise<string> {
+    return valueOf(this.waitForMessage(email, { ...opts, match: 'link' }), 'confirmation_link');
   }
 }

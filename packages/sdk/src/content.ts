@@ -2,11 +2,14 @@
  * Calls that read one mailbox, shared by the keyed (`/v1`, key in a header) and the anonymous
  * (`/api`, `token=`) clients: inbox, read, raw, attachment, delete.
  */
+import { NotFoundError } from './errors.js';
 import { dispositionFilename, type HttpTransport, type Query } from './http.js';
-import type { AttachmentContent, Deleted, Message, MessageSummary } from './types.js';
+import { filterQuery, type MessageFilters, waitOnServer } from './server-wait.js';
+import type { AttachmentContent, Deleted, DeletedMessage, Message, MessageSummary } from './types.js';
+import { type MailboxSource, waitForMessage, type WaitOptions } from './wait.js';
 
-/** Paging of an inbox list (newest first). */
-export interface InboxOptions {
+/** Paging (newest first) and server-side filters of an inbox list. */
+export interface InboxOptions extends MessageFilters {
   /** At most this many summaries (server default 100, at most 1000). */
   limit?: number;
   /** Only messages older than this message id (the last id of the previous page). */
@@ -18,7 +21,7 @@ export class MailboxCalls {
   constructor(private readonly http: HttpTransport, private readonly prefix: '/v1' | '/api') {}
 
   inbox(auth: Query, opts: InboxOptions = {}): Promise<MessageSummary[]> {
-    return this.http.json({ method: 'GET', path: `${this.prefix}/inbox.php`, query: { ...auth, limit: opts.limit, before: opts.before } });
+    return this.http.json({ method: 'GET', path: `${this.prefix}/inbox.php`, query: { ...auth, ...filterQuery(opts), limit: opts.limit, before: opts.before } });
   }
 
   /** Every summary, page by page (newest first). */
@@ -50,6 +53,28 @@ export class MailboxCalls {
     };
   }
 
+  deleteMessage(auth: Query, id: string): Promise<DeletedMessage> {
+    return this.http.json({ method: 'POST', path: `${this.prefix}/delete_message.php`, form: { ...auth, id } });
+  }
+
+  /**
+   * `waitForMessage`: on the server (wait.php) unless `transport` says otherwise; a server
+   * without wait.php (404 unknown_endpoint) makes `auto` fall back to the WebSocket or polling.
+   */
+  async wait(auth: Query, source: MailboxSource, opts: WaitOptions): Promise<Message> {
+    const mode = opts.transport ?? 'auto';
+    const timeout = opts.timeout ?? 30_000;
+    if (mode === 'auto' || mode === 'server') {
+      try {
+        return await waitOnServer(this.http, `${this.prefix}/wait.php`, auth, { ...opts, timeout });
+      } catch (e) {
+        if (mode === 'server' || !(e instanceof NotFoundError && e.code === 'unknown_endpoint')) throw e;
+      }
+    }
+    const predicate = opts.predicate;
+    return waitForMessage(source, { ...opts, transport: mode, predicate: async (m) => matchesLocally(opts, m) && (!predicate || predicate(m)) });
+  }
+
   delete(auth: Query): Promise<Deleted & { email: string }> {
     return this.http.json({ method: 'POST', path: `${this.prefix}/delete.php`, form: auth });
   }
@@ -59,4 +84,14 @@ export class MailboxCalls {
     const path = this.prefix === '/v1' ? '/v1/ws' : '/ws';
     return this.http.url(path, auth).replace(/^http/, 'ws');
   }
+}
+
+/** The filters checked on the client (the fallback for servers without wait.php). */
+function matchesLocally(f: MessageFilters, m: Message): boolean {
+  if (f.match === 'otp' && !m.otp) return false;
+  if (f.match === 'link' && !m.confirmation_link) return false;
+  const from = f.from?.toLowerCase();
+  if (from && !m.sender.toLowerCase().includes(from) && !(m.sender_name ?? '').toLowerCase().includes(from)) return false;
+  if (f.subject && !m.subject.toLowerCase().includes(f.subject.toLowerCase())) return false;
+  return true;
 }

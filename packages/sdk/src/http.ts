@@ -3,7 +3,7 @@
  * global `fetch` (or the one given), maps errors, records `X-RateLimit-*`, and optionally
  * retries 429 answers after their `Retry-After`.
  */
-import { errorFromResponse, NetworkError, RateLimitError, TempMailError } from './errors.js';
+import { errorFromResponse, NetworkError, parseRetryAfter, RateLimitError, TempMailError } from './errors.js';
 import type { RateLimit } from './types.js';
 
 /** The default base URL: a TempMail server on this machine. */
@@ -16,11 +16,11 @@ export interface HttpOptions {
   /** Time one HTTP request may take, in ms; default 30 000. */
   timeoutMs?: number;
   /**
-   * How many times a 429 answer is retried after its `Retry-After` (at most 5); default 0 (off):
-   * the call throws `RateLimitError` at once.
+   * How many times a 429 or 503 answer is retried after its `Retry-After` (1 s when it has
+   * none; at most 5 retries); default 3. `0` throws `RateLimitError` / `ServerError` at once.
    */
   maxRetries?: number;
-  /** A 429 whose `Retry-After` is longer than this (ms) is not retried; default 60 000. */
+  /** A 429 or 503 whose `Retry-After` is longer than this (ms) is not retried; default 60 000. */
   maxRetryDelayMs?: number;
   /** The fetch implementation; default the global `fetch`. */
   fetch?: typeof fetch;
@@ -36,6 +36,10 @@ export interface Call {
   path: string;
   query?: Query;
   form?: Query;
+  /** This request's time limit in ms (a held wait needs more than the default). */
+  timeoutMs?: number;
+  /** Cancels the request. */
+  signal?: AbortSignal;
 }
 
 /** The HTTP client behind `TempMail` and `AnonymousTempMail`. */
@@ -55,7 +59,7 @@ export class HttpTransport {
     this.#bearer = bearer;
     this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.maxRetries = Math.min(5, Math.max(0, Math.floor(opts.maxRetries ?? 0)));
+    this.maxRetries = Math.min(5, Math.max(0, Math.floor(opts.maxRetries ?? 3)));
     this.maxRetryDelayMs = opts.maxRetryDelayMs ?? 60_000;
     const f = opts.fetch ?? globalThis.fetch;
     if (typeof f !== 'function') throw new TypeError('No global fetch: pass options.fetch (Node 18+ has one).');
@@ -86,8 +90,9 @@ export class HttpTransport {
       const res = await this.once(call);
       if (res.ok) return res;
       const err = errorFromResponse(res.status, await res.text().catch(() => ''), res.headers, this.rateLimit);
-      if (err instanceof RateLimitError && attempt < this.maxRetries) {
-        const waitMs = (err.retryAfter ?? 1) * 1000;
+      if ((err instanceof RateLimitError || res.status === 503) && attempt < this.maxRetries) {
+        const retryAfter = err instanceof RateLimitError ? err.retryAfter : parseRetryAfter(res.headers.get('retry-after'));
+        const waitMs = (retryAfter ?? 1) * 1000;
         if (waitMs <= this.maxRetryDelayMs) {
           await sleep(waitMs);
           continue;
@@ -105,18 +110,23 @@ export class HttpTransport {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = encode(call.form);
     }
+    const timeoutMs = call.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const cancel = () => controller.abort(call.signal?.reason);
+    call.signal?.addEventListener('abort', cancel, { once: true });
     let res: Response;
     try {
       res = await this.fetchImpl(this.url(call.path, call.query), { method: call.method, headers, body, signal: controller.signal });
     } catch (e) {
+      if (call.signal?.aborted) throw call.signal.reason ?? e;
       const timedOut = controller.signal.aborted;
       throw new NetworkError(timedOut
-        ? `${call.method} ${call.path} timed out after ${this.timeoutMs} ms`
+        ? `${call.method} ${call.path} timed out after ${timeoutMs} ms`
         : `${call.method} ${call.path} failed: ${(e as Error)?.message ?? e}`, { code: timedOut ? 'timeout' : 'network_error', cause: e });
     } finally {
       clearTimeout(timer);
+      call.signal?.removeEventListener('abort', cancel);
     }
     this.recordRateLimit(res.headers);
     return res;

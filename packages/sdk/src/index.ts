@@ -9,6 +9,7 @@ export { Domains } from './domains.js';
 export type { InboxOptions } from './content.js';
 export { DEFAULT_BASE_URL, type HttpOptions } from './http.js';
 export type { WaitOptions, WebSocketClass, WebSocketLike } from './wait.js';
+export type { MessageFilters } from './server-wait.js';
 export { verifyWebhookSignature, signWebhookPayload, parseWebhookEvent, parseSignatureHeader, type RawBody } from './signature.js';
 export {
   TempMailError, BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError,

@@ -23,6 +23,8 @@ export interface MessageSummary {
   id: string;
   /** Bare address of the From header, else the envelope sender. */
   sender: string;
+  /** The From header's display name (`GitHub` in `GitHub <noreply@github.com>`), or null. */
+  sender_name: string | null;
   subject: string;
   /** ISO 8601 UTC. */
   date_received: string;
@@ -47,8 +49,22 @@ export interface Message extends MessageSummary {
   otp: string | null;
   /** The verify / confirm / sign-in link a person would click, or null. */
   confirmation_link: string | null;
+  /** Every link a person can click, in the order of the message (http(s) and mailto only). */
+  links: MessageLink[];
   /** In the order `attachment(…, index)` uses (0-based). */
   attachments: Attachment[];
+}
+
+/** One clickable link of a message: its target and the text a person sees. */
+export interface MessageLink {
+  url: string;
+  text: string;
+}
+
+/** One of the key's live mailboxes (`/v1/mailboxes.php`). */
+export interface OwnedMailbox extends Mailbox {
+  /** When it was made (ISO 8601 UTC). */
+  created_at: string;
 }
 
 /** The bytes of one attachment, with the type and name the server sent. */
@@ -130,6 +146,13 @@ export interface RateLimit {
   reset: number;
   /** `reset` as an absolute time, computed when the answer arrived. */
   resetAt: Date;
+}
+
+/** Answer of `deleteMessage`. */
+export interface DeletedMessage {
+  deleted: true;
+  email: string;
+  id: string;
 }
 
 /** Answer of the delete calls. */

@@ -6,18 +6,22 @@
  */
 import { NotFoundError, TempMailError, WaitTimeoutError } from './errors.js';
 import { sleep } from './http.js';
+import type { MessageFilters } from './server-wait.js';
 import type { Message, MessageSummary } from './types.js';
 
-/** Options of `waitForMessage`. */
-export interface WaitOptions {
+/** Options of `waitForMessage` (and `waitForOtp` / `waitForLink`). */
+export interface WaitOptions extends MessageFilters {
   /** Give up after this many ms (throws `WaitTimeoutError`); default 30 000. */
   timeout?: number;
   /** Which message to wait for; default: any. Receives the full message (may be async). */
   predicate?: (message: Message) => boolean | Promise<boolean>;
   /** Poll interval in ms when polling; default 1000. */
   interval?: number;
-  /** `auto` (default): WebSocket when available, else polling; `poll`: never a WebSocket. */
-  transport?: 'auto' | 'poll' | 'websocket';
+  /**
+   * `auto` (default): the server holds the request (wait.php), falling back to a WebSocket or
+   * polling on a server without it; `server`: only wait.php; `websocket`; `poll`.
+   */
+  transport?: 'auto' | 'server' | 'poll' | 'websocket';
   /** Cancels the wait (rejects with the signal's reason). */
   signal?: AbortSignal;
 }
@@ -46,7 +50,7 @@ export async function waitForMessage(source: MailboxSource, opts: WaitOptions = 
   const timeout = opts.timeout ?? 30_000;
   const interval = Math.max(50, opts.interval ?? 1000);
   const predicate = opts.predicate ?? (() => true);
-  const mode = opts.transport ?? 'auto';
+  const mode = opts.transport === 'server' ? 'auto' : opts.transport ?? 'auto';
   if (mode === 'websocket' && !source.WebSocket) throw new TypeError('No WebSocket class: pass options.WebSocket or use transport "poll".');
   const seen = new Set<string>();
   let settled = false;

@@ -74,13 +74,18 @@ describe('HTTP layer (fake server)', () => {
       if (calls <= 2) json(res, 429, { error: { code: 'rate_limited', message: 'slow down' } }, { 'retry-after': '1', 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' });
       else json(res, 200, []);
     };
-    const plain = new TempMail({ key: 'k', baseUrl: base });
+    const plain = new TempMail({ key: 'k', baseUrl: base, maxRetries: 0 });
     const err = await plain.inbox('a@b.c').catch((e) => e);
     assert.ok(err instanceof RateLimitError);
     assert.equal(err.retryAfter, 1);
     assert.equal(err.rateLimit?.remaining, 0);
     assert.equal(plain.rateLimit?.remaining, 0);
-    assert.equal(calls, 1, 'no retry by default');
+    assert.equal(calls, 1, 'no retry with maxRetries: 0');
+
+    calls = 0;
+    const byDefault = new TempMail({ key: 'k', baseUrl: base });
+    assert.deepEqual(await byDefault.inbox('a@b.c'), []);
+    assert.equal(calls, 3, 'retried by default');
 
     calls = 0;
     const retrying = new TempMail({ key: 'k', baseUrl: base, maxRetries: 2 });
@@ -98,6 +103,49 @@ describe('HTTP layer (fake server)', () => {
     const impatient = new TempMail({ key: 'k', baseUrl: base, maxRetries: 2, maxRetryDelayMs: 500 });
     await assert.rejects(impatient.inbox('a@b.c'), RateLimitError);
     assert.equal(calls, 1, 'a Retry-After longer than maxRetryDelayMs is not waited for');
+  });
+
+  it('retries 503 after its Retry-After by default', async () => {
+    let calls = 0;
+    handler = (_req, res) => {
+      calls++;
+      if (calls === 1) json(res, 503, { error: { code: 'unavailable', message: 'draining' } }, { 'retry-after': '1' });
+      else json(res, 200, []);
+    };
+    assert.deepEqual(await new TempMail({ key: 'k', baseUrl: base }).inbox('a@b.c'), []);
+    assert.equal(calls, 2);
+  });
+
+  it('waitForMessage asks wait.php again after a 408 and passes the filters; waitForOtp answers the code', async () => {
+    const asked: URL[] = [];
+    handler = (req, res) => {
+      asked.push(new URL(req.url!, 'http://x'));
+      if (asked.length === 1) json(res, 408, { error: { code: 'timeout', message: 'nothing yet' } });
+      else json(res, 200, { id: 'msg_1', email: 'a@b.c', sender: 'x@github.com', sender_name: null, subject: 'Code', date_received: '2026-01-01T00:00:00Z', body: '', html: null, otp: '123456', confirmation_link: null, links: [], attachments: [] });
+    };
+    const tm = new TempMail({ key: 'k', baseUrl: base });
+    assert.equal(await tm.waitForOtp('a@b.c', { from: 'github.com', timeout: 5000 }), '123456');
+    assert.equal(asked.length, 2);
+    for (const { pathname, searchParams: q } of asked) {
+      assert.equal(pathname, '/v1/wait.php');
+      assert.equal(q.get('match'), 'otp');
+      assert.equal(q.get('from'), 'github.com');
+      assert.ok(Number(q.get('timeout')) > 0 && Number(q.get('timeout')) <= 60);
+    }
+  });
+
+  it('waitForMessage with a predicate moves since past a refused message', async () => {
+    const asked: Array<string | null> = [];
+    handler = (req, res) => {
+      const since = new URL(req.url!, 'http://x').searchParams.get('since');
+      asked.push(since);
+      const id = since === null ? 'msg_1' : 'msg_2';
+      json(res, 200, { id, email: 'a@b.c', sender: 's@x', sender_name: null, subject: id, date_received: '2026-01-01T00:00:00Z', body: '', html: null, otp: null, confirmation_link: null, links: [], attachments: [] });
+    };
+    const tm = new TempMail({ key: 'k', baseUrl: base });
+    const m = await tm.waitForMessage('a@b.c', { predicate: (x) => x.subject === 'msg_2', timeout: 5000 });
+    assert.equal(m.id, 'msg_2');
+    assert.deepEqual(asked, [null, 'msg_1']);
   });
 
   it('reports network errors and timeouts as NetworkError', async () => {

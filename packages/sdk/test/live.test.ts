@@ -45,7 +45,7 @@ describe('tempmail-sdk against the live service', { skip: liveSkip }, () => {
     assert.deepEqual(message.attachments, [{ filename: 'report.txt', content_type: 'text/plain', size: 16 }]);
 
     const [summary] = await tm.inbox(email);
-    assert.deepEqual(Object.keys(summary).sort(), ['date_received', 'id', 'sender', 'subject']);
+    assert.deepEqual(Object.keys(summary).sort(), ['date_received', 'id', 'sender', 'sender_name', 'subject']);
     assert.equal(summary.id, message.id);
     const raw = new TextDecoder().decode(await tm.raw(email, message.id));
     assert.match(raw, /^Subject: Verify your email address$/m);
@@ -96,6 +96,41 @@ describe('tempmail-sdk against the live service', { skip: liveSkip }, () => {
     assert.ok((tm.rateLimit?.remaining ?? 0) >= before - 3, 'no polling loop while the socket is open');
   });
 
+  it('waitForOtp / waitForLink / waitForMessage wait on the server (wait.php) with filters', async () => {
+    const { email } = await tm.generate();
+    const otp = tm.waitForOtp(email, { timeout: 30_000 });
+    const link = tm.waitForLink(email, { timeout: 30_000 });
+    const fromShop = tm.waitForMessage(email, { from: 'shop.test', subject: 'deals', timeout: 30_000 });
+    await smtpSend(email, textMail(email, 'Weekly deals', 'Nothing to type.', 'Shop <news@shop.test>'));
+    await smtpSend(email, textMail(email, 'Your code', 'Your verification code is 640213.'));
+    await smtpSend(email, richMail(email, 'Verify your email address', { filename: 'a.txt', type: 'text/plain', content: 'x\n' }));
+    assert.equal(await otp, '640213');
+    assert.equal(await link, 'https://github.com/confirm?token=abc&u=1');
+    assert.equal((await fromShop).sender, 'news@shop.test');
+    const err = await tm.waitForOtp(email, { since: new Date(Date.now() + 60_000), timeout: 1500 }).catch((e) => e);
+    assert.ok(err instanceof WaitTimeoutError, String(err));
+    assert.equal(err.code, 'wait_timeout');
+  });
+
+  it('mailboxes, deleteMessage, inbox filters, links and sender_name', async () => {
+    const { email } = await tm.generate();
+    const listed = await tm.mailboxes({ limit: 1000 });
+    assert.ok(listed.some((m) => m.email === email && typeof m.created_at === 'string'));
+    await smtpSend(email, textMail(email, 'keep me', 'Visit https://example.org/a now.', 'Example Team <team@example.org>'));
+    await smtpSend(email, textMail(email, 'drop me', 'bye'));
+    const all = await eventually(async () => { const l = await tm.inbox(email); return l.length === 2 ? l : null; });
+    assert.deepEqual((await tm.inbox(email, { from: 'example team' })).map((m) => m.subject), ['keep me']);
+    assert.deepEqual((await tm.inbox(email, { subject: 'DROP' })).map((m) => m.subject), ['drop me']);
+    const keep = all.find((m) => m.subject === 'keep me')!;
+    assert.equal(keep.sender_name, 'Example Team');
+    const read = await tm.read(email, keep.id);
+    assert.deepEqual(read.links, [{ url: 'https://example.org/a', text: 'https://example.org/a' }]);
+    const drop = all.find((m) => m.subject === 'drop me')!;
+    assert.deepEqual(await tm.deleteMessage(email, drop.id), { deleted: true, email, id: drop.id });
+    assert.deepEqual((await tm.inbox(email)).map((m) => m.id), [keep.id]);
+    await assert.rejects(tm.deleteMessage(email, drop.id), NotFoundError);
+  });
+
   it('deletes a mailbox; afterwards it is NotFoundError', async () => {
     const { email } = await tm.generate();
     assert.deepEqual(await tm.delete(email), { deleted: true, email });
@@ -120,7 +155,7 @@ describe('tempmail-sdk against the live service', { skip: liveSkip }, () => {
   });
 
   it('RateLimitError with retryAfter past the plan limit', { skip: !env.limitedKey && 'TEMPMAIL_LIMITED_KEY not set' }, async () => {
-    const limited = new TempMail({ key: env.limitedKey, baseUrl: env.url });
+    const limited = new TempMail({ key: env.limitedKey, baseUrl: env.url, maxRetries: 0 });
     let err: unknown;
     for (let i = 0; i < 200 && !err; i++) {
       await limited.inbox(`nobody-${i}@example.com`).catch((e) => { if (!(e instanceof NotFoundError)) err = e; });

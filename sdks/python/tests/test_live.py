@@ -41,7 +41,7 @@ class LiveSyncTest(unittest.TestCase):
         self.assertIn("482910", m.body)
         self.assertEqual([(a.filename, a.content_type, a.size) for a in m.attachments], [("report.txt", "text/plain", 16)])
         [summary] = self.tm.inbox(box.email)
-        self.assertEqual(sorted(summary.raw), ["date_received", "id", "sender", "subject"])
+        self.assertEqual(sorted(summary.raw), ["date_received", "id", "sender", "sender_name", "subject"])
         self.assertEqual(summary.id, m.id)
         self.assertIn(b"Subject: Verify your email address", self.tm.raw(box.email, m.id))
         att = self.tm.attachment(box.email, m.id, 0)

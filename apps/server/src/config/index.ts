@@ -66,6 +66,10 @@ export interface Config {
   /** The MIME parser: its limits and processes (ingest/parser/). */
   parser: ParserOptions;
   http: HttpLimits;
+  /** Held requests of wait.php (docs/configuration.md). */
+  wait: WaitSettings;
+  /** Where the CLI's client commands (new, inbox, wait) send requests, and with which key. */
+  client: { url: string | null; key: string | null };
   plans: PlanLimits;
   /** Live anonymous mailboxes one client IP may hold (0 = unlimited; also off when TEMPMAIL_ANON_RATE=0). */
   anonMailboxesPerIp: number;
@@ -105,6 +109,16 @@ export interface SmtpLimits {
   dataRateWindowMs: number;
   /** Bare LF line endings in DATA: 'normalize' (to CRLF, as Postfix 3.9) or 'reject' (550 5.6.11). */
   bareLf: 'normalize' | 'reject';
+}
+
+export interface WaitSettings {
+  /** Longest a wait.php request is held, and its default (TEMPMAIL_WAIT_MAX_SECONDS, default 60). */
+  maxSeconds: number;
+  /** Waits one key (or anonymous client address) may hold at once per node (TEMPMAIL_WAIT_MAX_PER_KEY). */
+  maxPerKey: number;
+  /** wait.php requests per rate window per free / premium key, counted apart from other calls. */
+  rateFreePerMinute: number;
+  ratePremiumPerMinute: number;
 }
 
 export interface HttpLimits {
@@ -365,6 +379,13 @@ export function loadConfig(env: Env = process.env): Config {
       failedAuthPerMinute: int(env, 'TEMPMAIL_FAILED_AUTH_RATE', 20),
       requestTimeoutMs: int(env, 'TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000),
       maxConnections: int(env, 'TEMPMAIL_HTTP_MAX_CONNECTIONS', 50_000),
+    },
+    client: { url: raw(env, 'TEMPMAIL_URL') ?? null, key: raw(env, 'TEMPMAIL_KEY') ?? null },
+    wait: {
+      maxSeconds: int(env, 'TEMPMAIL_WAIT_MAX_SECONDS', 60, 1, 300),
+      maxPerKey: int(env, 'TEMPMAIL_WAIT_MAX_PER_KEY', 1000, 1),
+      rateFreePerMinute: int(env, 'TEMPMAIL_WAIT_RATE_FREE', 600, 1),
+      ratePremiumPerMinute: int(env, 'TEMPMAIL_WAIT_RATE_PREMIUM', 6000, 1),
     },
     plans: {
       free: {

@@ -49,6 +49,8 @@ export interface StoredMessage {
 /** Plaintext of the sealed summary: what inbox lists and events show. */
 export interface MessageSummaryPlain {
   sender: string;
+  /** The From header's display name; absent in messages stored before it was kept. */
+  senderName?: string | null;
   subject: string;
   otp: string | null;
   confirmationLink: string | null;

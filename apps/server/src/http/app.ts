@@ -13,10 +13,14 @@ import { capConnectionsPerIp } from './guards.js';
 import { registerAnonymousRoutes } from './routes/anonymous.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerKeyedRoutes } from './routes/keyed-v1.js';
+import { registerOpenApi } from './openapi/index.js';
+import { lazySchemaController } from './openapi/lazy-compilers.js';
 
 export interface HttpAppOptions {
   /** Built web page (apps/web/dist), served at /. */
   webRoot: string | null;
+  /** The service's version (in /openapi.json). */
+  version?: string;
   /** Extra route plugins (webhooks, domains) registered after the core routes. */
   extraRoutes?: Array<(app: FastifyInstance, ctx: HttpContext) => void>;
 }
@@ -39,6 +43,7 @@ export async function buildHttpApp(ctx: HttpContext, options: HttpAppOptions): P
     loggerInstance: ctx.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: ctx.config.http.bodyLimitBytes,
     routerOptions: { maxParamLength: 200 },
+    schemaController: lazySchemaController() as never, // routes' schemas compiled on first use (openapi/lazy-compilers.ts)
     trustProxy: false, // client IPs come from ctx.ipOf, which knows the trusted proxies
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -59,6 +64,7 @@ export async function buildHttpApp(ctx: HttpContext, options: HttpAppOptions): P
   capConnectionsPerIp(app.server, ctx.config.http.maxConnectionsPerIp, cidrMatcher(ctx.config.trustProxy));
   await app.register(formbody, { bodyLimit: ctx.config.http.bodyLimitBytes });
   installErrorHandling(app);
+  await registerOpenApi(app, { version: options.version ?? '0.0.0' });
 
   app.addHook('onRequest', async (request, reply) => {
     const q = request.url.indexOf('?');

@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Store } from '../ports/store.js';
 import type { MessageReader } from '../read/message-reader.js';
+import type { WaitHub } from '../wait/wait-hub.js';
 import type { Guards } from './guards.js';
 
 export interface HttpContext {
@@ -15,6 +16,8 @@ export interface HttpContext {
   reader: MessageReader;
   guards: Guards;
   bus: EventBus;
+  /** Held wait.php requests. */
+  waits: WaitHub;
   clock: Clock;
   log: Logger;
   /** Client IP of a raw request (honours TEMPMAIL_TRUST_PROXY). */

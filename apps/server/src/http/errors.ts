@@ -35,6 +35,8 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.code(413).send(errorBody('too_large', 'Request body too large.'));
     }
     if (fe.statusCode === 415) return reply.code(415).send(errorBody('unsupported_media_type', 'Send form or JSON bodies.'));
+    // A parameter the route's schema refuses (e.g. a required one missing): say which.
+    if (fe.validation) return reply.code(400).send(errorBody('bad_request', `Bad parameter: ${fe.message}.`));
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(400).send(errorBody('bad_request', 'Malformed request.'));
     }

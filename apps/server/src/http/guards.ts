@@ -21,6 +21,9 @@ export interface GuardConfig {
   freePerMinute: number;
   premiumPerMinute: number;
   failedAuthPerMinute: number;
+  /** wait.php requests per window per key, a budget apart from other calls (a held wait costs nothing more). */
+  waitFreePerMinute?: number;
+  waitPremiumPerMinute?: number;
   /** Window of every limit above (TEMPMAIL_RATE_WINDOW_SECONDS); default one minute. */
   windowMs?: number;
 }
@@ -76,7 +79,7 @@ export class Guards {
    * count against the client address's failed-lookup limit instead, and their answers (401, or
    * 429 past it) carry that counter in X-RateLimit-*, so every /v1 answer has the headers.
    */
-  async apiKey(presented: string | null, ip: string, set: HeaderSink): Promise<ApiKeyRecord> {
+  async apiKey(presented: string | null, ip: string, set: HeaderSink, budget: 'requests' | 'waits' = 'requests'): Promise<ApiKeyRecord> {
     const failKey = `authfail:${addressKey(ip)}`;
     const failLimit = this.config.failedAuthPerMinute;
     if (failLimit > 0) {
@@ -97,11 +100,19 @@ export class Guards {
       throw unauthorized(presented ? 'Unknown or revoked API key.' : 'An API key is required (key= or Authorization: Bearer).');
     }
     this.onAuthenticated(record);
-    const perWindow = record.plan === 'premium' ? this.config.premiumPerMinute : this.config.freePerMinute;
-    const d = await this.limits.hit(`key:${record.id}`, perWindow, this.windowMs);
+    const d = budget === 'waits'
+      ? await this.limits.hit(`wait:${record.id}`, this.waitsPerWindow(record), this.windowMs)
+      : await this.limits.hit(`key:${record.id}`, record.plan === 'premium' ? this.config.premiumPerMinute : this.config.freePerMinute, this.windowMs);
     rateHeaders(d, set);
     if (!d.allowed) throw limited(d, 'this API key');
     return record;
+  }
+
+  /** A key's wait.php budget: its own setting, else ten times its request rate. */
+  private waitsPerWindow(record: ApiKeyRecord): number {
+    return record.plan === 'premium'
+      ? this.config.waitPremiumPerMinute ?? 10 * this.config.premiumPerMinute
+      : this.config.waitFreePerMinute ?? 10 * this.config.freePerMinute;
   }
 }
 

@@ -45,6 +45,7 @@ export class IngestPipeline {
     const found = prepared.extraction;
     const summary: MessageSummaryPlain = {
       sender: prepared.from ?? incoming.envelopeFrom.toLowerCase(),
+      senderName: prepared.fromName,
       subject: prepared.subject,
       otp: found.otp,
       confirmationLink: found.confirmationLink,

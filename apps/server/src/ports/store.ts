@@ -61,6 +61,11 @@ export interface MailboxStore {
   countLiveByOwner(keyId: string, now: number): Promise<number>;
   /** Live anonymous mailboxes created from one client IP. */
   countLiveByCreatorIp(ip: string, now: number): Promise<number>;
+  /**
+   * Live mailboxes of an API key, newest first (created_at, then id); `beforeAddress` pages past
+   * one of them (an address that is not the key's live mailbox gives an empty page).
+   */
+  listLiveByOwner(keyId: string, now: number, limit: number, beforeAddress?: string): Promise<Mailbox[]>;
   /** Up to `limit` mailboxes whose expiry has passed. */
   listExpired(now: number, limit: number): Promise<Mailbox[]>;
   /** Deletes a mailbox with its messages, attachments, webhooks and outbox rows. */
@@ -89,6 +94,8 @@ export interface MessageStore {
   get(mailboxId: string, id: string): Promise<MessageDetailRow | null>;
   getRaw(mailboxId: string, id: string): Promise<Buffer | null>;
   getAttachment(mailboxId: string, id: string, index: number): Promise<Buffer | null>;
+  /** Deletes one message with its raw source, attachments and outbox rows; true when it was there. */
+  delete(mailboxId: string, id: string): Promise<boolean>;
   /** Messages and bytes currently held by a mailbox. */
   usage(mailboxId: string): Promise<{ count: number; bytes: number }>;
 }

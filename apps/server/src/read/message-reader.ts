@@ -10,11 +10,15 @@ import type { AttachmentMeta, Mailbox, MessageBodyPlain, MessageEvent, MessageSu
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
 import type { MessageDetailRow, MessageRef, Store } from '../ports/store.js';
+import { type MessageLink, messageLinks } from './links.js';
+import { type MessageFilter, matchesFilter, newerThan } from './message-filter.js';
 import { PlaintextCache } from './plaintext-cache.js';
 
 export interface MessageSummary {
   id: string;
   sender: string;
+  /** The From header's display name, or null. */
+  sender_name: string | null;
   subject: string;
   date_received: string;
   /** Extensions beyond the contract's summary (the web page shows them in the list). */
@@ -26,6 +30,8 @@ export interface MessageView extends MessageSummary {
   email: string;
   body: string;
   html: string | null;
+  /** Every link a person can click, in order (read/links.ts). */
+  links: MessageLink[];
   attachments: Array<{ filename: string; content_type: string; size: number }>;
 }
 
@@ -90,10 +96,10 @@ export class MessageReader {
   private openSummary(mailbox: Mailbox, cipher: MailboxCipher, ref: MessageRef, sealed: Buffer): MessageSummary {
     const s = cipher.openJson<MessageSummaryPlain>(ref.id, 'summary', sealed);
     const summary: MessageSummary = {
-      id: ref.id, sender: s.sender, subject: s.subject, date_received: isoUtc(ref.receivedAt),
+      id: ref.id, sender: s.sender, sender_name: s.senderName ?? null, subject: s.subject, date_received: isoUtc(ref.receivedAt),
       otp: s.otp, confirmation_link: s.confirmationLink,
     };
-    this.summaries.set(mailbox, ref.id, summary, approxBytes([summary.id, summary.sender, summary.subject, summary.otp, summary.confirmation_link]));
+    this.summaries.set(mailbox, ref.id, summary, approxBytes([summary.id, summary.sender, summary.sender_name, summary.subject, summary.otp, summary.confirmation_link]));
     return summary;
   }
 
@@ -108,6 +114,27 @@ export class MessageReader {
   async list(mailbox: Mailbox, limit: number, before?: string): Promise<MessageSummary[]> {
     const { cipher, refs } = await this.listed(mailbox, limit, before);
     return this.summariesOf(mailbox, cipher, refs);
+  }
+
+  /**
+   * A filtered listing (inbox.php with from/subject/since/match): the filter looks at the
+   * MAX_PAGE messages after `before`, newest first, and `limit` of those that pass are answered.
+   */
+  async listFiltered(mailbox: Mailbox, filter: MessageFilter, limit: number, before?: string): Promise<MessageSummary[]> {
+    let listed = await this.list(mailbox, MAX_PAGE, before);
+    if (filter.sinceId !== null) {
+      listed = await newerThan(listed, filter.sinceId, async (id) => (await this.store.messages.ref(mailbox.id, id))?.receivedAt ?? null);
+    }
+    return listed.filter((m) => matchesFilter(filter, m)).slice(0, limit);
+  }
+
+  /** Deletes one message; false when it was not (or no longer) the mailbox's. */
+  async delete(mailbox: Mailbox, id: unknown): Promise<boolean> {
+    if (typeof id !== 'string' || id === '') throw badRequest('id is missing.');
+    const deleted = await this.store.messages.delete(mailbox.id, id);
+    this.views.forget(mailbox.id, id);
+    this.summaries.forget(mailbox.id, id);
+    return deleted;
   }
 
   /** The same listing as {@link list}, serialised as the JSON answer (the same bytes). */
@@ -171,11 +198,13 @@ export class MessageReader {
       email: mailbox.address,
       body: body.text,
       html: body.html,
+      links: messageLinks(body.html, body.text),
       attachments: body.attachments.map((a) => ({ filename: a.filename, content_type: a.contentType, size: a.size })),
     };
     const entry = { view, json: JSON.stringify(view) };
     this.views.set(mailbox, id, entry, 2 * entry.json.length + approxBytes([view.sender, view.subject, view.body, view.html, view.otp, view.confirmation_link])
-      + view.attachments.reduce((n, a) => n + approxBytes([a.filename, a.content_type]), 0));
+      + view.attachments.reduce((n, a) => n + approxBytes([a.filename, a.content_type]), 0)
+      + view.links.reduce((n, l) => n + approxBytes([l.url, l.text]), 0));
     return entry;
   }
 

@@ -59,6 +59,11 @@ export class PlaintextCache<V> {
     if (mailbox.expiresAt < this.timerAt) this.arm(mailbox.expiresAt);
   }
 
+  /** Forgets one item of a mailbox (a deleted message). */
+  forget(mailboxId: string, id: string): void {
+    if (this.entries.get(id)?.mailboxId === mailboxId) this.delete(id);
+  }
+
   /** Forgets everything decrypted for a mailbox. */
   dropMailbox(mailboxId: string): void {
     const m = this.mailboxes.get(mailboxId);

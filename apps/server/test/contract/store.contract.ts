@@ -103,6 +103,27 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       assert.equal(await store.mailboxes.countLiveByOwner(owner, now), 4);
     });
 
+    test('mailboxes: listLiveByOwner lists the owner\'s live ones newest first and pages with beforeAddress', async ({ store }) => {
+      const now = Date.now();
+      const owner = rid('key');
+      const made: Mailbox[] = [];
+      for (let i = 0; i < 5; i++) {
+        const m = newMailbox({ ownerKeyId: owner, tokenHash: null, createdAt: now - 5000 + i * 1000, expiresAt: now + HOUR });
+        await store.mailboxes.create(m);
+        made.push(m);
+      }
+      await store.mailboxes.create(newMailbox({ ownerKeyId: owner, createdAt: now, expiresAt: now - 1 })); // expired
+      await store.mailboxes.create(newMailbox({ ownerKeyId: rid('key'), createdAt: now, expiresAt: now + HOUR })); // another owner's
+      const newestFirst = made.slice().reverse().map((m) => m.address);
+      const first = await store.mailboxes.listLiveByOwner(owner, now, 2);
+      assert.deepEqual(first.map((m) => m.address), newestFirst.slice(0, 2));
+      assert.deepEqual(first[0], made[4]);
+      const next = await store.mailboxes.listLiveByOwner(owner, now, 10, first[1]!.address);
+      assert.deepEqual(next.map((m) => m.address), newestFirst.slice(2));
+      assert.deepEqual(await store.mailboxes.listLiveByOwner(owner, now, 10, 'nobody@contract.test'), []);
+      assert.deepEqual(await store.mailboxes.listLiveByOwner(rid('key'), now, 10), []);
+    });
+
     test('mailboxes: countLiveByOwner and countLiveByCreatorIp count live ones only', async ({ store }) => {
       const now = Date.now();
       const owner = rid('key');
@@ -289,6 +310,28 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       assert.equal(await store.messages.getAttachment(m.id, msgs[1].id, 0), null);
       await insertCopy(store, newMessage(m.id), [], 0);
       assert.equal((await store.messages.usage(m.id)).count, 4, 'keepNewest 0 = no limit');
+    });
+
+    test('messages: delete removes one message with its raw, attachments and outbox rows, and nothing of another mailbox', async (f) => {
+      const { store } = f;
+      const m = newMailbox();
+      const other = newMailbox();
+      await store.mailboxes.create(m);
+      await store.mailboxes.create(other);
+      const keep = newMessage(m.id);
+      const gone = newMessage(m.id);
+      await insertCopy(store, keep, outboxFor(keep, 1), 0);
+      await insertCopy(store, gone, outboxFor(gone, 2), 0);
+      assert.equal(await f.outboxRows(m.id), 3);
+      assert.equal(await store.messages.delete(other.id, gone.id), false, 'not through another mailbox');
+      assert.equal(await store.messages.delete(m.id, gone.id), true);
+      assert.equal(await store.messages.delete(m.id, gone.id), false, 'already gone');
+      assert.deepEqual((await store.messages.listRefs(m.id, 100)).map((r) => r.id), [keep.id]);
+      assert.equal(await store.messages.get(m.id, gone.id), null);
+      assert.equal(await store.messages.getRaw(m.id, gone.id), null);
+      assert.equal(await store.messages.getAttachment(m.id, gone.id, 0), null);
+      assert.equal(await f.outboxRows(m.id), 1);
+      assert.ok(await store.messages.getRaw(m.id, keep.id));
     });
 
     test('messages: outbox rows are written with the message', async (f) => {

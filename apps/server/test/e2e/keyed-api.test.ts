@@ -36,7 +36,8 @@ describe('keyed API v1', () => {
     const email = gen.body.email;
     await sendMail(svc.smtpPort, { from: 'Notion <notify@mail.notion.so>', to: email, subject: 'Your login code', text: 'Your temporary login code is 540218' });
     const list = await eventually(async () => (await http(`${svc.httpUrl}/v1/inbox.php?${qs({ key: keyA, email })}`)).body?.[0] && (await http(`${svc.httpUrl}/v1/inbox.php?${qs({ key: keyA, email })}`)).body);
-    assert.deepEqual(Object.keys(list[0]).sort(), ['date_received', 'id', 'sender', 'subject']);
+    assert.deepEqual(Object.keys(list[0]).sort(), ['date_received', 'id', 'sender', 'sender_name', 'subject']);
+    assert.equal(list[0].sender_name, 'Notion');
     const bearer = { headers: { authorization: `Bearer ${keyA}` } };
     const msg = await http(`${svc.httpUrl}/v1/read.php?${qs({ email, id: list[0].id })}`, bearer);
     assert.equal(msg.status, 200);

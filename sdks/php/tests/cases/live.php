@@ -55,7 +55,7 @@ T::test('live: read (otp, confirmation_link, attachments), raw, attachment', sta
     [$summary] = $tm->inbox($box->email);
     $keys = array_keys($summary->raw);
     sort($keys);
-    T::same(['date_received', 'id', 'sender', 'subject'], $keys);
+    T::same(['date_received', 'id', 'sender', 'sender_name', 'subject'], $keys);
     T::same($m->id, $summary->id);
     T::ok(str_contains($tm->raw($box->email, $m->id), 'Subject: Verify your email address'));
     $att = $tm->attachment($box->email, $m->id, 0);

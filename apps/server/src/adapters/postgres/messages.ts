@@ -130,6 +130,12 @@ export class PgMessages implements MessageStore {
     return rows[0]?.content ?? null;
   }
 
+  async delete(mailboxId: string, id: string): Promise<boolean> {
+    // Raw source, attachments and outbox rows go by ON DELETE CASCADE.
+    const { rowCount } = await this.pool.query(`DELETE FROM ${this.t.messages} WHERE id = $1 AND mailbox_id = $2`, [id, mailboxId]);
+    return (rowCount ?? 0) > 0;
+  }
+
   async usage(mailboxId: string): Promise<{ count: number; bytes: number }> {
     const { rows } = await this.pool.query<{ count: string; bytes: string }>(
       `SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM ${this.t.messages} WHERE mailbox_id = $1`,

@@ -75,6 +75,18 @@ class PgMailboxes implements MailboxStore {
     return num(rows[0].n);
   }
 
+  async listLiveByOwner(keyId: string, now: number, limit: number, beforeAddress?: string): Promise<Mailbox[]> {
+    const m = this.t.mailboxes;
+    const { rows } = beforeAddress === undefined
+      ? await this.pool.query<MailboxRow>(
+        `SELECT * FROM ${m} WHERE owner_key_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id DESC LIMIT $3`, [keyId, now, limit])
+      : await this.pool.query<MailboxRow>(
+        `SELECT x.* FROM ${m} x, (SELECT created_at, id FROM ${m} WHERE address = $4 AND owner_key_id = $1 AND expires_at > $2) b
+          WHERE x.owner_key_id = $1 AND x.expires_at > $2 AND (x.created_at, x.id) < (b.created_at, b.id)
+          ORDER BY x.created_at DESC, x.id DESC LIMIT $3`, [keyId, now, limit, beforeAddress]);
+    return rows.map(toMailbox);
+  }
+
   async listExpired(now: number, limit: number): Promise<Mailbox[]> {
     const { rows } = await this.pool.query<MailboxRow>(
       `SELECT * FROM ${this.t.mailboxes} WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2`, [now, limit]);

@@ -85,6 +85,16 @@ class SqliteMailboxes implements MailboxStore {
     return (sql(this.db, 'SELECT count(*) AS n FROM mailboxes WHERE creator_ip = ? AND expires_at > ?').get(ip, now) as { n: number }).n;
   }
 
+  async listLiveByOwner(keyId: string, now: number, limit: number, beforeAddress?: string): Promise<Mailbox[]> {
+    const rows = beforeAddress === undefined
+      ? sql(this.db, `SELECT * FROM mailboxes WHERE owner_key_id = ? AND expires_at > ?
+          ORDER BY created_at DESC, id DESC LIMIT ?`).all(keyId, now, limit)
+      : sql(this.db, `SELECT m.* FROM mailboxes m, (SELECT created_at, id FROM mailboxes WHERE address = ? AND owner_key_id = ? AND expires_at > ?) b
+          WHERE m.owner_key_id = ? AND m.expires_at > ? AND (m.created_at, m.id) < (b.created_at, b.id)
+          ORDER BY m.created_at DESC, m.id DESC LIMIT ?`).all(beforeAddress, keyId, now, keyId, now, limit);
+    return (rows as MailboxRow[]).map(toMailbox);
+  }
+
   async listExpired(now: number, limit: number): Promise<Mailbox[]> {
     const rows = sql(this.db, 'SELECT * FROM mailboxes WHERE expires_at <= ? ORDER BY expires_at LIMIT ?').all(now, limit) as MailboxRow[];
     return rows.map(toMailbox);
@@ -108,7 +118,7 @@ class SqliteMessages implements MessageStore {
   /** Inbox listings (every inbox request lists; a mailbox changes far less often than it is read). */
   private readonly refLists: UnchangedDbCache<MessageRef[]>;
 
-  constructor(private readonly db: Db, file: string) {
+  constructor(private readonly db: Db, file: string, private readonly afterDelete: () => void) {
     this.refLists = new UnchangedDbCache(db, 1_000);
     this.writer = new WriterThread(file, db);
     // The writer thread retries a failed batch message by message itself (it holds their buffers).
@@ -182,6 +192,15 @@ class SqliteMessages implements MessageStore {
     return r?.content ?? null;
   }
 
+  async delete(mailboxId: string, id: string): Promise<boolean> {
+    const { changes } = this.db.transaction(() => {
+      sql(this.db, 'DELETE FROM outbox WHERE message_id = ? AND mailbox_id = ?').run(id, mailboxId);
+      return sql(this.db, 'DELETE FROM messages WHERE id = ? AND mailbox_id = ?').run(id, mailboxId); // raw, attachments cascade
+    }).immediate();
+    if (changes > 0) this.afterDelete();
+    return changes > 0;
+  }
+
   async usage(mailboxId: string): Promise<{ count: number; bytes: number }> {
     const r = sql(this.db, 'SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM messages WHERE mailbox_id = ?')
       .get(mailboxId) as { count: number; bytes: number };
@@ -231,7 +250,7 @@ export class SqliteStore implements Store {
   constructor(file: string) {
     this.db = openDatabase(file, storeMigrations, 'wal');
     this.mailboxes = new SqliteMailboxes(this.db, () => this.scheduleCheckpoint());
-    this.messages = new SqliteMessages(this.db, file);
+    this.messages = new SqliteMessages(this.db, file, () => this.scheduleCheckpoint());
     this.keys = new SqliteApiKeys(this.db);
     this.domains = new SqliteDomainStore(this.db);
     this.webhooks = new SqliteWebhookStore(this.db);

@@ -8,6 +8,10 @@ import { type HttpContext, params } from '../context.js';
 import { addressKey } from '../client-ip.js';
 import { KeyedSerializer, replyHeaders } from '../guards.js';
 import { registerMessageContent } from './message-content.js';
+import { registerMessageDelete } from './message-delete.js';
+import { registerWait } from './wait.js';
+import { mailboxRouteSchemas, ROUTE_SCHEMAS } from '../openapi/route-schemas.js';
+import { filtersNothing, parseMessageFilter } from '../../read/message-filter.js';
 
 export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const ipOf = (r: FastifyRequest) => ctx.ipOf(r.socket.remoteAddress, r.headers['x-forwarded-for']);
@@ -17,7 +21,8 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
   });
 
   const perIp = new KeyedSerializer();
-  app.get('/api/generate_email.php', async (request) => {
+  const schemas = mailboxRouteSchemas('/api');
+  app.get('/api/generate_email.php', { schema: ROUTE_SCHEMAS.generateAnonymous }, async (request) => {
     const p = params(request);
     const domain = (p.domain ?? ctx.config.domains[0]).toLowerCase();
     if (!ctx.config.domains.includes(domain)) throw badRequest(`domain must be one of: ${ctx.config.domains.join(', ')}.`);
@@ -44,21 +49,25 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     return ctx.mailboxes.authorizeToken(p.email, p.token);
   };
 
-  app.get('/api/inbox.php', async (request, reply) => {
+  app.get('/api/inbox.php', { schema: schemas.inbox }, async (request, reply) => {
     const mailbox = await resolve(request);
     const p = params(request);
+    const filter = parseMessageFilter(p);
+    if (!filtersNothing(filter)) return ctx.reader.listFiltered(mailbox, filter, parseLimit(p.limit), p.before);
     // Already JSON (the reader keeps it while the listing is unchanged): sent as it is.
     reply.type('application/json; charset=utf-8');
     return ctx.reader.listJson(mailbox, parseLimit(p.limit), p.before);
   });
 
-  registerMessageContent(app, ctx, '/api', resolve);
+  registerMessageContent(app, ctx, '/api', resolve, schemas);
+  registerWait(app, ctx, '/api', resolve, (request) => `ip:${addressKey(ipOf(request))}`, schemas.wait);
+  registerMessageDelete(app, ctx, '/api', resolve, schemas.deleteMessage);
 
   const remove = async (request: FastifyRequest) => {
     const mailbox = await resolve(request);
     await ctx.mailboxes.deleteNow(mailbox);
     return { deleted: true, email: mailbox.address };
   };
-  app.post('/api/delete.php', remove);
-  app.delete('/api/delete.php', remove);
+  app.post('/api/delete.php', { schema: schemas.deleteMailbox }, remove);
+  app.delete('/api/delete.php', { schema: schemas.deleteMailbox }, remove);
 }

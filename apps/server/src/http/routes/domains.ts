@@ -5,6 +5,7 @@
  *   DELETE key, domain                 -> release
  * Authentication and rate limits come from the /v1 preHandler in keyed-v1.ts.
  */
+import { ROUTE_SCHEMAS } from '../openapi/route-schemas.js';
 import type { FastifyInstance } from 'fastify';
 import { domainsUnavailable, type DomainService } from '../../domains/domain-service.js';
 import { badRequest } from '../../domain/errors.js';
@@ -24,13 +25,13 @@ function flag(value: string | undefined): boolean {
  */
 export function domainRoutes(service: DomainService | null): (app: FastifyInstance, ctx: HttpContext) => void {
   return (app) => {
-    app.post(PATH, async (request) => {
+    app.post(PATH, { schema: ROUTE_SCHEMAS.domainCreate }, async (request) => {
       if (!service) throw domainsUnavailable();
       const row = await service.register(keyOf(request), params(request).domain);
       return service.view(row);
     });
 
-    app.get(PATH, async (request) => {
+    app.get(PATH, { schema: ROUTE_SCHEMAS.domainGet }, async (request) => {
       if (!service) throw domainsUnavailable();
       const key = keyOf(request);
       const p = params(request);
@@ -49,7 +50,7 @@ export function domainRoutes(service: DomainService | null): (app: FastifyInstan
       return rows.map((r) => service.view(r));
     });
 
-    app.delete(PATH, async (request) => {
+    app.delete(PATH, { schema: ROUTE_SCHEMAS.domainDelete }, async (request) => {
       if (!service) throw domainsUnavailable();
       const p = params(request);
       if (p.domain === undefined) throw badRequest('domain is missing.');

@@ -6,10 +6,11 @@
 import type { FastifyInstance } from 'fastify';
 import { withTimeout } from '../../domain/temporary-failure.js';
 import type { HttpContext } from '../context.js';
+import { ROUTE_SCHEMAS } from '../openapi/route-schemas.js';
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (request, reply) => {
+  app.get('/healthz', { schema: ROUTE_SCHEMAS.health }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: ROUTE_SCHEMAS.ready }, async (request, reply) => {
     if (!ctx.isReady()) return reply.code(503).send({ status: 'unavailable' });
     const ms = ctx.config.timeouts.readyProbeMs;
     const probes: Array<[string, (() => Promise<void>) | undefined]> = [

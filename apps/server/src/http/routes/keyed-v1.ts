@@ -8,6 +8,10 @@ import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
 import { KeyedSerializer, presentedKey, replyHeaders } from '../guards.js';
 import { registerMessageContent } from './message-content.js';
+import { registerMessageDelete } from './message-delete.js';
+import { registerWait } from './wait.js';
+import { mailboxRouteSchemas, ROUTE_SCHEMAS } from '../openapi/route-schemas.js';
+import { filtersNothing, parseMessageFilter } from '../../read/message-filter.js';
 import { DomainNameError, normaliseDomainName } from '../../domains/domain-name.js';
 
 /** `domain=` normalised (case, trailing dot, IDN); 400 when it cannot be a domain name. */
@@ -39,7 +43,9 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.apiKey || !request.url.startsWith('/v1/') || request.url.startsWith('/v1/ws')) return;
     const ip = ctx.ipOf(request.socket.remoteAddress, request.headers['x-forwarded-for']);
-    request.apiKey = await ctx.guards.apiKey(presentedKey(request), ip, replyHeaders(reply));
+    // wait.php counts against its own budget (a held request is one call, however long it waits).
+    const budget = request.url.startsWith('/v1/wait.php') ? 'waits' : 'requests';
+    request.apiKey = await ctx.guards.apiKey(presentedKey(request), ip, replyHeaders(reply), budget);
   };
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
@@ -50,7 +56,8 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
   // The live-mailbox cap is a count then an insert: one key's generate calls run one at a time.
   const perKey = new KeyedSerializer();
 
-  app.get('/v1/generate_email.php', async (request) => {
+  const schemas = mailboxRouteSchemas('/v1');
+  app.get('/v1/generate_email.php', { schema: ROUTE_SCHEMAS.generateKeyed }, async (request) => {
     const key = keyOf(request);
     const p = params(request);
     const plan = ctx.config.plans[key.plan];
@@ -81,20 +88,33 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
 
   const resolve = (request: FastifyRequest) => ctx.mailboxes.authorizeKey(params(request).email, keyOf(request).id);
 
-  app.get('/v1/inbox.php', async (request) => {
+  app.get('/v1/inbox.php', { schema: schemas.inbox }, async (request) => {
     const mailbox = await resolve(request);
     const p = params(request);
-    const list = await ctx.reader.list(mailbox, parseLimit(p.limit), p.before);
-    return list.map(({ id, sender, subject, date_received }) => ({ id, sender, subject, date_received }));
+    const filter = parseMessageFilter(p);
+    const list = filtersNothing(filter)
+      ? await ctx.reader.list(mailbox, parseLimit(p.limit), p.before)
+      : await ctx.reader.listFiltered(mailbox, filter, parseLimit(p.limit), p.before);
+    return list.map(({ id, sender, sender_name, subject, date_received }) => ({ id, sender, sender_name, subject, date_received }));
   });
 
-  registerMessageContent(app, ctx, '/v1', resolve);
+  // The key's live mailboxes, newest first; `before=EMAIL` pages on.
+  app.get('/v1/mailboxes.php', { schema: ROUTE_SCHEMAS.mailboxes }, async (request) => {
+    const p = params(request);
+    const before = p.before === undefined || p.before === '' ? undefined : p.before.toLowerCase();
+    const list = await ctx.store.mailboxes.listLiveByOwner(keyOf(request).id, ctx.clock.now(), parseLimit(p.limit), before);
+    return list.map((m) => ({ email: m.address, created_at: isoUtc(m.createdAt), expires_at: isoUtc(m.expiresAt) }));
+  });
+
+  registerMessageContent(app, ctx, '/v1', resolve, schemas);
+  registerWait(app, ctx, '/v1', resolve, (request) => `key:${keyOf(request).id}`, schemas.wait);
+  registerMessageDelete(app, ctx, '/v1', resolve, schemas.deleteMessage);
 
   const remove = async (request: FastifyRequest) => {
     const mailbox = await resolve(request);
     await ctx.mailboxes.deleteNow(mailbox);
     return { deleted: true, email: mailbox.address };
   };
-  app.post('/v1/delete.php', remove);
-  app.delete('/v1/delete.php', remove);
+  app.post('/v1/delete.php', { schema: schemas.deleteMailbox }, remove);
+  app.delete('/v1/delete.php', { schema: schemas.deleteMailbox }, remove);
 }

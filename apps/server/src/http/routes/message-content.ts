@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Mailbox } from '../../domain/types.js';
 import { renderSafeHtml } from '../../read/safe-html.js';
 import { type HttpContext, params } from '../context.js';
+import type { mailboxRouteSchemas } from '../openapi/route-schemas.js';
 
 export type MailboxResolver = (request: FastifyRequest, reply: FastifyReply) => Promise<Mailbox>;
 
@@ -31,15 +32,17 @@ export function messageCsp(allowRemote: boolean): string {
   ].join('; ');
 }
 
-export function registerMessageContent(app: FastifyInstance, ctx: HttpContext, prefix: string, resolve: MailboxResolver): void {
-  app.get(`${prefix}/read.php`, async (request, reply) => {
+export function registerMessageContent(
+  app: FastifyInstance, ctx: HttpContext, prefix: string, resolve: MailboxResolver, schemas: ReturnType<typeof mailboxRouteSchemas>,
+): void {
+  app.get(`${prefix}/read.php`, { schema: schemas.read }, async (request, reply) => {
     const mailbox = await resolve(request, reply);
     // Already JSON (the reader keeps it with the decrypted view): sent as it is.
     reply.type('application/json; charset=utf-8');
     return ctx.reader.getJson(mailbox, params(request).id);
   });
 
-  app.get(`${prefix}/raw.php`, async (request, reply) => {
+  app.get(`${prefix}/raw.php`, { schema: schemas.raw }, async (request, reply) => {
     const mailbox = await resolve(request, reply);
     const p = params(request);
     const raw = await ctx.reader.raw(mailbox, p.id);
@@ -50,7 +53,7 @@ export function registerMessageContent(app: FastifyInstance, ctx: HttpContext, p
     return reply.send(raw);
   });
 
-  app.get(`${prefix}/attachment.php`, async (request, reply) => {
+  app.get(`${prefix}/attachment.php`, { schema: schemas.attachment }, async (request, reply) => {
     const mailbox = await resolve(request, reply);
     const p = params(request);
     const { meta, content } = await ctx.reader.attachment(mailbox, p.id, p.index);
@@ -63,7 +66,7 @@ export function registerMessageContent(app: FastifyInstance, ctx: HttpContext, p
     return reply.send(content);
   });
 
-  app.get(`${prefix}/html.php`, async (request, reply) => {
+  app.get(`${prefix}/html.php`, { schema: schemas.html }, async (request, reply) => {
     const mailbox = await resolve(request, reply);
     const p = params(request);
     const { cipher, row, body } = await ctx.reader.openBody(mailbox, p.id);

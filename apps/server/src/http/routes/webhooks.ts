@@ -2,6 +2,7 @@
  * `/v1/webhook.php`: register (POST, premium only), list with recent deliveries (GET), remove
  * (DELETE). Mailboxes and webhooks of another key are 404.
  */
+import { ROUTE_SCHEMAS } from '../openapi/route-schemas.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, forbidden } from '../../domain/errors.js';
 import type { WebhookService } from '../../webhooks/webhook-service.js';
@@ -11,7 +12,7 @@ import { keyOf } from './keyed-v1.js';
 /** The route plugin for `buildHttpApp(ctx, { extraRoutes })`. */
 export function webhookRoutes(service: WebhookService): (app: FastifyInstance, ctx: HttpContext) => void {
   return (app, ctx) => {
-    app.post('/v1/webhook.php', async (request) => {
+    app.post('/v1/webhook.php', { schema: ROUTE_SCHEMAS.webhookCreate }, async (request) => {
       const key = keyOf(request);
       if (key.plan !== 'premium') throw forbidden('Webhooks need a premium plan; this key is on the free plan.');
       const p = params(request);
@@ -19,7 +20,7 @@ export function webhookRoutes(service: WebhookService): (app: FastifyInstance, c
       return service.register(mailbox, p.url);
     });
 
-    app.get('/v1/webhook.php', async (request) => {
+    app.get('/v1/webhook.php', { schema: ROUTE_SCHEMAS.webhookList }, async (request) => {
       const key = keyOf(request);
       const p = params(request);
       if (p.id !== undefined && p.email === undefined) return service.show(p.id, key.id);
@@ -30,6 +31,6 @@ export function webhookRoutes(service: WebhookService): (app: FastifyInstance, c
     });
 
     const remove = async (request: FastifyRequest) => service.remove(params(request).id, keyOf(request).id);
-    app.delete('/v1/webhook.php', remove);
+    app.delete('/v1/webhook.php', { schema: ROUTE_SCHEMAS.webhookDelete }, remove);
   };
 }

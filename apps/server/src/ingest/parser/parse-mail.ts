@@ -10,7 +10,7 @@ import { extract } from '../../extract/index.js';
 import { forwardedOriginals } from './forwarded.js';
 import { htmlToText } from '../html-to-text.js';
 import { TOO_MANY_FOLDS } from './postal-mime-patches/header-folding.js';
-import { rawOnly } from './raw-only.js';
+import { displayName, rawOnly } from './raw-only.js';
 import type { ParseLimits, ParsedMail, PreparedMail } from './types.js';
 
 /** The stored form of a parsed message (envelopeFrom is the SMTP MAIL FROM, kept with the body). */
@@ -26,6 +26,7 @@ export function prepare(parsed: ParsedMail, envelopeFrom: string): PreparedMail 
   };
   return {
     from: parsed.from,
+    fromName: parsed.fromName,
     subject: parsed.subject,
     unparsed: parsed.unparsed,
     extraction: parsed.extraction,
@@ -86,6 +87,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
     return rawOnly(raw, `it has more than ${limits.maxAttachments} attachments`);
   }
   const from = email.from && 'address' in email.from && email.from.address ? email.from.address : null;
+  const fromName = displayName(email.from?.name);
   const attachments = email.attachments.map((a) => ({
     filename: a.filename ?? '',
     contentType: a.mimeType || 'application/octet-stream',
@@ -99,6 +101,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
   const forwarded = await forwardedOriginals(email.attachments, limits);
   return {
     from: from ? from.toLowerCase() : null,
+    fromName,
     subject,
     text,
     html,

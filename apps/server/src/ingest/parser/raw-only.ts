@@ -9,9 +9,15 @@ import type { ParsedMail } from './types.js';
 /** How much of a raw-only message is scanned for its Subject and From. */
 const HEADER_PEEK_BYTES = 64 * 1024;
 
+/** A From display name, trimmed and bounded; null when there is none. */
+export function displayName(name: string | undefined): string | null {
+  const trimmed = (name ?? '').replace(/\s+/g, ' ').trim().slice(0, 256);
+  return trimmed || null;
+}
+
 /** Subject and From of a message that is kept raw, from its first header lines only. */
-export function headerPeek(raw: Buffer): { subject: string; from: string | null } {
-  const out = { subject: '', from: null as string | null };
+export function headerPeek(raw: Buffer): { subject: string; from: string | null; fromName: string | null } {
+  const out = { subject: '', from: null as string | null, fromName: null as string | null };
   try {
     const head = raw.subarray(0, HEADER_PEEK_BYTES).toString('utf8');
     const blank = head.search(/\r?\n\r?\n/);
@@ -23,8 +29,9 @@ export function headerPeek(raw: Buffer): { subject: string; from: string | null 
       const value = line.slice(colon + 1, colon + 1 + 2000).trim();
       if (name === 'subject' && !out.subject) out.subject = decodeWords(value).slice(0, 998);
       else if (name === 'from' && !out.from) {
-        const first = addressParser(value)[0] as { address?: string } | undefined;
+        const first = addressParser(value)[0] as { address?: string; name?: string } | undefined;
         out.from = first?.address ? first.address.toLowerCase() : null;
+        out.fromName = displayName(first?.name);
       }
     }
   } catch {
@@ -35,9 +42,10 @@ export function headerPeek(raw: Buffer): { subject: string; from: string | null 
 
 /** The stored form of a message that is not parsed: raw source, a peeked subject and an explanation. */
 export function rawOnly(raw: Buffer, reason: string): ParsedMail {
-  const { subject, from } = headerPeek(raw);
+  const { subject, from, fromName } = headerPeek(raw);
   return {
     from,
+    fromName,
     subject,
     text: `TempMail did not display this message: ${reason}. `
       + 'Its original source is kept unchanged and can be downloaded with raw.php.',

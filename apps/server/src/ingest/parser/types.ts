@@ -45,6 +45,8 @@ export interface ParsedAttachment {
 export interface ParsedMail {
   /** Bare address of the From header, or null. */
   from: string | null;
+  /** Display name of the From header ("GitHub" in `GitHub <noreply@github.com>`), or null. */
+  fromName: string | null;
   subject: string;
   text: string;
   html: string | null;
@@ -67,6 +69,7 @@ export interface ParsedMail {
  */
 export interface PreparedMail {
   from: string | null;
+  fromName: string | null;
   subject: string;
   unparsed: string | null;
   extraction: Extraction;

@@ -57,7 +57,7 @@ test('sending stops when the job is no longer wanted', async () => {
 
 test('a prepared message with big buffers crosses in slices and is joined byte for byte', async () => {
   const prepared: PreparedMail = {
-    from: 'a@b.c', subject: 's', unparsed: null, extraction: { otp: '123456', confirmationLink: null },
+    from: 'a@b.c', fromName: null, subject: 's', unparsed: null, extraction: { otp: '123456', confirmationLink: null },
     body: bytes(SLICE_BYTES + 10, 3), attachments: [bytes(10, 4), bytes(2 * SLICE_BYTES + 1, 5)],
   };
   const replies: ParserReply[] = [];
@@ -75,7 +75,7 @@ test('a prepared message with big buffers crosses in slices and is joined byte f
 
 test('a small prepared message is one reply', () => {
   const replies: ParserReply[] = [];
-  sendPrepared((r) => replies.push(r), { from: null, subject: '', unparsed: null, extraction: { otp: null, confirmationLink: null }, body: bytes(100, 6), attachments: [] });
+  sendPrepared((r) => replies.push(r), { from: null, fromName: null, subject: '', unparsed: null, extraction: { otp: null, confirmationLink: null }, body: bytes(100, 6), attachments: [] });
   assert.equal(replies.length, 1);
   assert.ok('prepared' in replies[0]!);
 });

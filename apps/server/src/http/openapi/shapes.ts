@@ -1,0 +1,86 @@
+/**
+ * The JSON shapes of the API as JSON Schema (2020-12, as OpenAPI 3.1 uses): registered once on
+ * the app (`addSchema`), referenced by the routes' response schemas (`{ $ref: 'Message#' }`),
+ * and listed under `components.schemas` of /openapi.json. Objects the service builds whole are
+ * closed (`additionalProperties: false`), so the drift test fails on an undescribed field.
+ */
+type Schema = Record<string, unknown>;
+
+const str = (description?: string): Schema => (description ? { type: 'string', description } : { type: 'string' });
+const nullableStr = (description: string): Schema => ({ type: ['string', 'null'], description });
+const isoTime = (description: string): Schema => ({ type: 'string', format: 'date-time', description });
+const closed = (properties: Record<string, Schema>, description: string, required = Object.keys(properties)): Schema => ({
+  type: 'object', description, properties, required, additionalProperties: false,
+});
+
+const summaryFields = {
+  id: str('Message id, e.g. msg_a1b2c3.'),
+  sender: str('Bare address of the From header, else the envelope sender.'),
+  sender_name: nullableStr('The From header\'s display name, or null.'),
+  subject: str(),
+  date_received: isoTime('ISO 8601 UTC, to the second.'),
+};
+const extracted = {
+  otp: nullableStr('The one-time code a person would type, or null.'),
+  confirmation_link: nullableStr('The verify / confirm / sign-in link a person would click, or null.'),
+};
+
+/** Every shape, by its $id. */
+export const SHAPES: Schema[] = [
+  {
+    $id: 'Error', ...closed({
+      error: closed({ code: str('Stable error code, e.g. not_found.'), message: str('What went wrong, for people.') }, 'The error.'),
+    }, 'Every error answer: {"error":{"code","message"}}.'),
+  },
+  { $id: 'MessageSummary', ...closed(summaryFields, 'One entry of /v1/inbox.php, newest first.') },
+  { $id: 'WebMessageSummary', ...closed({ ...summaryFields, ...extracted }, 'One entry of /api/inbox.php (with the code and link, for the web page).') },
+  {
+    $id: 'MessageLink', ...closed({ url: str('http(s) or mailto URL, as the message has it.'), text: str('The text a person sees.') }, 'One clickable link.'),
+  },
+  {
+    $id: 'Attachment', ...closed({ filename: str(), content_type: str(), size: { type: 'integer', description: 'Bytes.' } }, 'Attachment metadata; its bytes come from attachment.php.'),
+  },
+  {
+    $id: 'Message', ...closed({
+      ...summaryFields, ...extracted,
+      email: str('The mailbox it was delivered to.'),
+      body: str('Plain text (derived from the HTML when the message has no text part).'),
+      html: nullableStr('The HTML part, or null.'),
+      links: { type: 'array', items: { $ref: 'MessageLink#' }, description: 'Every link a person can click, in order.' },
+      attachments: { type: 'array', items: { $ref: 'Attachment#' } },
+    }, 'One message (read.php, wait.php).'),
+  },
+  { $id: 'GeneratedMailbox', ...closed({ email: str(), expires_at: isoTime('When the mailbox and its messages are deleted.') }, 'A new keyed mailbox.') },
+  {
+    $id: 'AnonymousMailbox',
+    ...closed({ email: str(), token: str('The secret that reads this mailbox.'), expires_at: isoTime('When it is deleted.') }, 'A new anonymous mailbox.'),
+  },
+  { $id: 'OwnedMailbox', ...closed({ email: str(), created_at: isoTime('When it was made.'), expires_at: isoTime('When it is deleted.') }, 'One of the key\'s live mailboxes.') },
+  { $id: 'DeletedMailbox', ...closed({ deleted: { const: true }, email: str() }, 'A mailbox deleted now.') },
+  { $id: 'DeletedMessage', ...closed({ deleted: { const: true }, email: str(), id: str() }, 'A message deleted now.') },
+  {
+    $id: 'Webhook', type: 'object', description: 'A registered webhook with its recent deliveries (newest first).',
+    properties: {
+      id: str(), email: str(), url: str(), active: { type: 'boolean' }, created_at: isoTime('Registered at.'),
+      disabled_at: { type: ['string', 'null'] }, disabled_reason: { type: ['string', 'null'] },
+      deliveries: {
+        type: 'array', items: {
+          type: 'object', properties: {
+            message_id: str(), attempt: { type: 'integer' }, at: str(), status_code: { type: ['integer', 'null'] },
+            latency_ms: { type: ['integer', 'null'] }, error: { type: ['string', 'null'] }, outcome: str(),
+          },
+        },
+      },
+    },
+    required: ['id', 'email', 'url', 'active', 'created_at', 'deliveries'],
+  },
+  {
+    $id: 'CreatedWebhook', ...closed({ id: str(), email: str(), url: str(), secret: str('Signs every delivery; shown only now.') }, 'A webhook just registered.'),
+  },
+  { $id: 'DeletedWebhook', ...closed({ deleted: { const: true }, id: str() }, 'A webhook removed.') },
+  {
+    $id: 'Domain', ...closed({ domain: str(), status: { enum: ['pending', 'verified', 'suspended'] }, mx: str('The host its MX record must name.') }, 'A custom receiving domain.'),
+  },
+  { $id: 'DeletedDomain', ...closed({ deleted: { const: true }, domain: str() }, 'A custom domain released.') },
+  { $id: 'Status', type: 'object', properties: { status: str() }, required: ['status'], description: 'Health and readiness.' },
+];
