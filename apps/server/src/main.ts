@@ -63,7 +63,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
   }, gone);
-  const reader = new MessageReader(store, keys, clock);
+  const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes);
   // Webhooks (issue 6): outbox rows written with each message, delivered by a dispatcher.
   const webhooks = createWebhooks({ config, store, keys, reader, clock, log });
   let ready = false;

@@ -110,6 +110,13 @@ export interface HttpLimits {
   requestTimeoutMs: number;
   /** Open HTTP connections in total, WebSockets included (0 = unlimited). */
   maxConnections: number;
+  /** Bytes of one inbox listing's JSON answer; a longer one stops early and says where to go on. */
+  listMaxBytes: number;
+  /** Unsent bytes one WebSocket may hold before it is closed as a slow consumer (1013). */
+  wsMaxBufferedBytes: number;
+  /** Open WebSockets per mailbox and per API key, on one node (0 = unlimited). */
+  wsMaxPerMailbox: number;
+  wsMaxPerKey: number;
 }
 
 export interface CustomDomainSettings {
@@ -350,6 +357,10 @@ export function loadConfig(env: Env = process.env): Config {
       failedAuthPerMinute: int(env, 'TEMPMAIL_FAILED_AUTH_RATE', 20),
       requestTimeoutMs: int(env, 'TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000),
       maxConnections: int(env, 'TEMPMAIL_HTTP_MAX_CONNECTIONS', 50_000),
+      listMaxBytes: int(env, 'TEMPMAIL_LIST_MAX_BYTES', 1024 * 1024, 16 * 1024),
+      wsMaxBufferedBytes: int(env, 'TEMPMAIL_WS_MAX_BUFFERED_BYTES', 256 * 1024, 4096),
+      wsMaxPerMailbox: int(env, 'TEMPMAIL_WS_MAX_PER_MAILBOX', 20),
+      wsMaxPerKey: int(env, 'TEMPMAIL_WS_MAX_PER_KEY', 1000),
     },
     plans: {
       free: {

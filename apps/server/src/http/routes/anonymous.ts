@@ -7,7 +7,7 @@ import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
 import { addressKey } from '../client-ip.js';
 import { KeyedSerializer, replyHeaders } from '../guards.js';
-import { registerMessageContent } from './message-content.js';
+import { registerMessageContent, sendListing } from './message-content.js';
 
 export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const ipOf = (r: FastifyRequest) => ctx.ipOf(r.socket.remoteAddress, r.headers['x-forwarded-for']);
@@ -47,9 +47,7 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
   app.get('/api/inbox.php', async (request, reply) => {
     const mailbox = await resolve(request);
     const p = params(request);
-    // Already JSON (the reader keeps it while the listing is unchanged): sent as it is.
-    reply.type('application/json; charset=utf-8');
-    return ctx.reader.listJson(mailbox, parseLimit(p.limit), p.before);
+    return sendListing(reply, await ctx.reader.listJson(mailbox, parseLimit(p.limit), p.before));
   });
 
   registerMessageContent(app, ctx, '/api', resolve);

@@ -7,7 +7,7 @@ import type { ApiKeyRecord } from '../../domain/types.js';
 import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
 import { KeyedSerializer, presentedKey, replyHeaders } from '../guards.js';
-import { registerMessageContent } from './message-content.js';
+import { registerMessageContent, sendListing } from './message-content.js';
 import { DomainNameError, normaliseDomainName } from '../../domains/domain-name.js';
 
 /** `domain=` normalised (case, trailing dot, IDN); 400 when it cannot be a domain name. */
@@ -81,11 +81,10 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
 
   const resolve = (request: FastifyRequest) => ctx.mailboxes.authorizeKey(params(request).email, keyOf(request).id);
 
-  app.get('/v1/inbox.php', async (request) => {
+  app.get('/v1/inbox.php', async (request, reply) => {
     const mailbox = await resolve(request);
     const p = params(request);
-    const list = await ctx.reader.list(mailbox, parseLimit(p.limit), p.before);
-    return list.map(({ id, sender, subject, date_received }) => ({ id, sender, subject, date_received }));
+    return sendListing(reply, await ctx.reader.listJson(mailbox, parseLimit(p.limit), p.before, 'contract'));
   });
 
   registerMessageContent(app, ctx, '/v1', resolve);
