@@ -16,6 +16,7 @@ import { buildHttpApp } from './http/app.js';
 import { cidrMatcher, clientIp } from './http/client-ip.js';
 import type { HttpContext } from './http/context.js';
 import { Guards } from './http/guards.js';
+import { OriginPolicy, ownOrigins } from './http/origin-policy.js';
 import { LiveHub } from './http/ws.js';
 import { closeParser, startParser } from './ingest/parse.js';
 import { IngestPipeline } from './ingest/pipeline.js';
@@ -118,6 +119,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       failedAuthPerMinute: config.http.failedAuthPerMinute,
       windowMs: config.rateWindowSeconds * 1000,
     }),
+    origins: new OriginPolicy(ownOrigins(config.publicUrl, config.port), config.allowedOrigins),
     ipOf: (peer, xff) => clientIp(peer ?? '', xff, trusted),
     isReady: () => ready,
     domainsFor: (keyId) => customDomains.domainsFor(keyId),

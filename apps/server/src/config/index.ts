@@ -60,6 +60,9 @@ export interface Config {
   tlsCert: string | null;
   tlsKey: string | null;
   trustProxy: string[];
+  /** TEMPMAIL_PUBLIC_URL: where browsers reach the service (its own origin); null = the local addresses of PORT. */
+  publicUrl: string | null;
+  /** TEMPMAIL_ALLOWED_ORIGINS: other browser origins (scheme://host[:port]) allowed to use /api and the WebSockets. */
   allowedOrigins: string[];
   smtp: SmtpLimits;
   http: HttpLimits;
@@ -213,6 +216,17 @@ function dnsServerList(env: Env): string[] {
   return servers;
 }
 
+/** A comma list of browser origins, each with its scheme (https://app.example.com), normalised. */
+function origins(env: Env, name: string): string[] {
+  return list(env, name).map((value) => {
+    try {
+      const u = new URL(value);
+      if (u.protocol === 'http:' || u.protocol === 'https:') return u.origin;
+    } catch { /* reported below */ }
+    throw new ConfigError(name, `"${value}" is not an origin with its scheme (like https://mail.example.com)`);
+  });
+}
+
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Builds the validated configuration from an environment (process.env by default). */
@@ -326,7 +340,8 @@ export function loadConfig(env: Env = process.env): Config {
     tlsCert,
     tlsKey,
     trustProxy: list(env, 'TEMPMAIL_TRUST_PROXY'),
-    allowedOrigins: list(env, 'TEMPMAIL_ALLOWED_ORIGINS'),
+    publicUrl: origins(env, 'TEMPMAIL_PUBLIC_URL')[0] ?? null,
+    allowedOrigins: origins(env, 'TEMPMAIL_ALLOWED_ORIGINS'),
     smtp: {
       maxClients: int(env, 'TEMPMAIL_SMTP_MAX_CLIENTS', 5000, 1),
       maxClientsPerIp: int(env, 'TEMPMAIL_SMTP_MAX_CLIENTS_PER_IP', 100, 1),

@@ -35,6 +35,8 @@ export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 /** Default bound of one listing's JSON answer (TEMPMAIL_LIST_MAX_BYTES). */
 export const DEFAULT_LIST_MAX_BYTES = 1024 * 1024;
+/** The shape of a message id (msg_ + base64url): anything else in `before=` is a 400. */
+const MESSAGE_ID = /^msg_[A-Za-z0-9_-]{1,64}$/;
 /** Summaries read and decrypted per event-loop turn while listing. */
 const LIST_CHUNK = 50;
 
@@ -167,7 +169,7 @@ export class MessageReader {
 
   /** The mailbox's cipher and the refs of one page of its listing, newest first. */
   private async listed(mailbox: Mailbox, limit: number, before?: string): Promise<{ cipher: MailboxCipher; refs: MessageRef[] }> {
-    if (before !== undefined && typeof before !== 'string') throw badRequest('before must be a message id.');
+    if (before !== undefined && (typeof before !== 'string' || (before !== '' && !MESSAGE_ID.test(before)))) throw badRequest('before must be a message id.');
     const cipher = await this.cipher(mailbox);
     return { cipher, refs: await this.store.messages.listRefs(mailbox.id, limit, before || undefined) };
   }
