@@ -197,3 +197,34 @@ describe('renderSafeHtml: work limits', () => {
     assert.ok(!out.endsWith('</p>'));
   });
 });
+
+describe('renderSafeHtml: holds on its own (issue 16)', () => {
+  it('decodes CSS escapes before checking url() and @import', () => {
+    for (const css of ['background:u\\72l(https://t.test/a.png)', 'background:\\75 rl(https://t.test/a.png)', "background:u\\000072l('https://t.test/a.png')", 'background:\\u\\r\\l(https://t.test/a.png)']) {
+      const out = body(`<div style="${css}">x</div>`);
+      assert.ok(!out.includes('t.test'), `${css} -> ${out}`);
+    }
+    for (const css of ['@\\69mport "https://t.test/x.css";', '@\\000069 mport url(https://t.test/x.css);', '@i\\6d port "https://t.test/x.css";']) {
+      const out = body(`<style>${css}</style>`);
+      assert.ok(!/@import/i.test(out) && out.includes('@x-blocked-import'), `${css} -> ${out}`);
+    }
+  });
+
+  it('blocks image functions that take bare strings, unless remote content is allowed', () => {
+    for (const fn of ['image-set("https://t.test/a.png" 1x)', '-webkit-image-set("https://t.test/a.png" 1x)', 'image("https://t.test/a.png")', 'im\\61ge-set("https://t.test/a.png" 1x)']) {
+      const out = body(`<div style="background-image:${fn}">x</div>`);
+      assert.match(out, /x-blocked-/, `${fn} -> ${out}`);
+    }
+    assert.match(body('<div style="background-image:image-set(&quot;https://t.test/a.png&quot; 1x)">x</div>', { allowRemote: true }), /image-set\(/);
+  });
+
+  it('keeps quotes and backslashes escaped inside strings', () => {
+    assert.match(body('<style>p::before{content:"\\22 x\\\\"}</style>'), /content:"\\22 x\\\\"/);
+  });
+
+  it('removes SVG animation elements that could set href to javascript:', () => {
+    const out = body('<svg><a><animate attributeName="href" values="javascript:alert(1)"/><set attributeName="href" to="javascript:alert(1)"/><animateTransform attributeName="transform"/><text>t</text></a></svg>');
+    assert.ok(!/animate|<set|javascript/i.test(out), out);
+    assert.match(out, /<text>t<\/text>/);
+  });
+});
