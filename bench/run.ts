@@ -6,7 +6,7 @@
  *
  *   npm run bench                      full run (a few minutes)
  *   BENCH_QUICK=1 npm run bench        tiny smoke run (results go to a temp file unless --out)
- *   options: --quick --runs N --only ingest,latency,read,scale,extraction,parse,backends
+ *   options: --quick --runs N --only ingest,latency,read,scale,hostile,extraction,parse,backends
  *            --pg (or BENCH_PG=1; URLs from --database-url/--redis-url, DATABASE_URL/REDIS_URL)
  *            --out FILE --no-docs
  *   BENCH_EXTRACT_BASELINE=/other/checkout  adds an extraction A/B row against that checkout's build
@@ -20,6 +20,7 @@ import { startSink } from './lib/baseline-sink.js';
 import { postfixSinkPath, startPostfixSink } from './lib/postfix-sink.js';
 import { extractionBench, loadCorpus, parseBench } from './lib/extraction.js';
 import { extractionAB, hostileTimes } from './lib/extraction-ab.js';
+import { type AttackFigures, hugeSubjectListing, nonReadingSockets } from './lib/hostile.js';
 import { type LatencyResult, webhookLatency, wsLatency } from './lib/latency.js';
 import { readLoad } from './lib/read-load.js';
 import { type Row, markdownTable, textTable, updateDoc, writeJson } from './lib/report.js';
@@ -29,7 +30,7 @@ import { backgroundLoad, makeMimeSample, smtpLoad, smtpLoadUnavailable } from '.
 import { COSTLY_SENDERS, costlyLoad } from './lib/costly-load.js';
 import { type BenchOptions, REPO_ROOT, type Stat, cpuTimes, gitCommit, log, machineInfo, sleep, stat } from './lib/util.js';
 
-const SECTIONS = ['ingest', 'latency', 'read', 'scale', 'extraction', 'parse', 'backends'];
+const SECTIONS = ['ingest', 'latency', 'read', 'scale', 'hostile', 'extraction', 'parse', 'backends'];
 
 function options(): BenchOptions & { out: string | null; docs: boolean } {
   const { values } = parseArgs({
@@ -478,6 +479,25 @@ async function main(): Promise<void> {
               value: `${p.ingestMsgPerSec} / ${p.inboxRps} / ${p.readRps}` });
           }
         }
+      } finally {
+        await svc.stop();
+      }
+    }
+
+    // --- issue 16's attacks: RSS and /healthz latency while they run, beside /healthz idle
+    if (want('hostile')) {
+      log('hostile: a mailbox of huge subjects listed in parallel; WebSockets that never read');
+      const svc = await startService({ TEMPMAIL_WS_MAX_PER_MAILBOX: '0' });
+      try {
+        const listing = await hugeSubjectListing(svc, o.quick ? 20 : 105, o.quick ? 100_000 : 900_000);
+        const sockets = await nonReadingSockets(svc, o.quick ? 20 : 100, o.quick ? 200 : 2000);
+        results.hostile = { listing, sockets };
+        const rowsOf = (label: string, f: AttackFigures) => {
+          rows.push({ section: 'hostile', measure: `${label}: /healthz p50 / max during (idle p50)`, unit: 'ms', value: `${f.healthP50} / ${f.healthMax} (${f.healthIdleP50})` });
+          rows.push({ section: 'hostile', measure: `${label}: RSS before / peak / after`, unit: 'MB', value: `${f.rssBeforeMB} / ${f.rssPeakMB} / ${f.rssAfterMB}` });
+        };
+        rowsOf(`huge-subject listings (${listing.detail})`, listing);
+        rowsOf(`non-reading WebSockets (${sockets.detail})`, sockets);
       } finally {
         await svc.stop();
       }

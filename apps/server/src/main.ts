@@ -16,6 +16,7 @@ import { buildHttpApp } from './http/app.js';
 import { cidrMatcher, clientIp } from './http/client-ip.js';
 import type { HttpContext } from './http/context.js';
 import { Guards } from './http/guards.js';
+import { OriginPolicy, ownOrigins } from './http/origin-policy.js';
 import { LiveHub } from './http/ws.js';
 import { createMimeParser } from './ingest/parser/index.js';
 import { IngestPipeline } from './ingest/pipeline.js';
@@ -68,7 +69,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
   }, gone);
-  const reader = new MessageReader(store, keys, clock);
+  const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes);
   // Webhooks (issue 6): outbox rows written with each message, delivered by a dispatcher.
   const webhooks = createWebhooks({ config, store, keys, reader, clock, log });
   let ready = false;
@@ -118,6 +119,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       waitPremiumPerMinute: config.wait.ratePremiumPerMinute,
       windowMs: config.rateWindowSeconds * 1000,
     }),
+    origins: new OriginPolicy(ownOrigins(config.publicUrl, config.port), config.allowedOrigins),
     ipOf: (peer, xff) => clientIp(peer ?? '', xff, trusted),
     isReady: () => ready,
     rateLimitPing: rateLimits.ping?.bind(rateLimits),

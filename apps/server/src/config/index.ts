@@ -61,6 +61,9 @@ export interface Config {
   tlsCert: string | null;
   tlsKey: string | null;
   trustProxy: string[];
+  /** TEMPMAIL_PUBLIC_URL: where browsers reach the service (its own origin); null = the local addresses of PORT. */
+  publicUrl: string | null;
+  /** TEMPMAIL_ALLOWED_ORIGINS: other browser origins (scheme://host[:port]) allowed to use /api and the WebSockets. */
   allowedOrigins: string[];
   smtp: SmtpLimits;
   /** The MIME parser: its limits and processes (ingest/parser/). */
@@ -133,6 +136,13 @@ export interface HttpLimits {
   requestTimeoutMs: number;
   /** Open HTTP connections in total, WebSockets included (0 = unlimited). */
   maxConnections: number;
+  /** Bytes of one inbox listing's JSON answer; a longer one stops early and says where to go on. */
+  listMaxBytes: number;
+  /** Unsent bytes one WebSocket may hold before it is closed as a slow consumer (1013). */
+  wsMaxBufferedBytes: number;
+  /** Open WebSockets per mailbox and per API key, on one node (0 = unlimited). */
+  wsMaxPerMailbox: number;
+  wsMaxPerKey: number;
 }
 
 export interface CustomDomainSettings {
@@ -227,6 +237,17 @@ function dnsServerList(env: Env): string[] {
     throw new ConfigError('TEMPMAIL_DNS_SERVERS', `must be a comma list of IP or IP:port entries (IPv6 with a port as [::1]:53), got "${servers.join(',')}"`);
   }
   return servers;
+}
+
+/** A comma list of browser origins, each with its scheme (https://app.example.com), normalised. */
+function origins(env: Env, name: string): string[] {
+  return list(env, name).map((value) => {
+    try {
+      const u = new URL(value);
+      if (u.protocol === 'http:' || u.protocol === 'https:') return u.origin;
+    } catch { /* reported below */ }
+    throw new ConfigError(name, `"${value}" is not an origin with its scheme (like https://mail.example.com)`);
+  });
 }
 
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -342,7 +363,8 @@ export function loadConfig(env: Env = process.env): Config {
     tlsCert,
     tlsKey,
     trustProxy: list(env, 'TEMPMAIL_TRUST_PROXY'),
-    allowedOrigins: list(env, 'TEMPMAIL_ALLOWED_ORIGINS'),
+    publicUrl: origins(env, 'TEMPMAIL_PUBLIC_URL')[0] ?? null,
+    allowedOrigins: origins(env, 'TEMPMAIL_ALLOWED_ORIGINS'),
     smtp: {
       maxClients: int(env, 'TEMPMAIL_SMTP_MAX_CLIENTS', 5000, 1),
       maxClientsPerIp: int(env, 'TEMPMAIL_SMTP_MAX_CLIENTS_PER_IP', 100, 1),
@@ -379,6 +401,10 @@ export function loadConfig(env: Env = process.env): Config {
       failedAuthPerMinute: int(env, 'TEMPMAIL_FAILED_AUTH_RATE', 20),
       requestTimeoutMs: int(env, 'TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000),
       maxConnections: int(env, 'TEMPMAIL_HTTP_MAX_CONNECTIONS', 50_000),
+      listMaxBytes: int(env, 'TEMPMAIL_LIST_MAX_BYTES', 1024 * 1024, 16 * 1024),
+      wsMaxBufferedBytes: int(env, 'TEMPMAIL_WS_MAX_BUFFERED_BYTES', 256 * 1024, 4096),
+      wsMaxPerMailbox: int(env, 'TEMPMAIL_WS_MAX_PER_MAILBOX', 20),
+      wsMaxPerKey: int(env, 'TEMPMAIL_WS_MAX_PER_KEY', 1000),
     },
     client: { url: raw(env, 'TEMPMAIL_URL') ?? null, key: raw(env, 'TEMPMAIL_KEY') ?? null },
     wait: {

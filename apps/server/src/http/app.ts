@@ -8,7 +8,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { cidrMatcher } from './client-ip.js';
 import type { HttpContext } from './context.js';
-import { installErrorHandling } from './errors.js';
+import { AppError } from '../domain/errors.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { capConnectionsPerIp } from './guards.js';
 import { registerAnonymousRoutes } from './routes/anonymous.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -46,6 +47,9 @@ export async function buildHttpApp(ctx: HttpContext, options: HttpAppOptions): P
     schemaController: lazySchemaController() as never, // routes' schemas compiled on first use (openapi/lazy-compilers.ts)
     trustProxy: false, // client IPs come from ctx.ipOf, which knows the trusted proxies
     return503OnClosing: true,
+    // Errors Fastify or Node's parser raise before a route runs get the contract's shape too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     forceCloseConnections: 'idle',
     // A whole request (headers and body) must arrive within this time, checked every second
     // (Node checks every 30 s by default), and a connection silent for as long (one that never
@@ -74,9 +78,18 @@ export async function buildHttpApp(ctx: HttpContext, options: HttpAppOptions): P
     }
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
-    if (request.url.startsWith('/api/') || request.url.startsWith('/v1/')) {
+    if (request.url.startsWith('/v1/')) {
+      // Keyed: a page cannot use it without the key, so any site may (no cookies are involved).
       reply.header('Cache-Control', 'no-store');
       reply.header('Access-Control-Allow-Origin', '*');
+    } else if (request.url.startsWith('/api/')) {
+      // Anonymous: other sites' pages would spend their visitors' per-address caps. Only the
+      // service's own origin and TEMPMAIL_ALLOWED_ORIGINS may call it from a browser.
+      reply.header('Cache-Control', 'no-store');
+      reply.header('Vary', 'Origin');
+      if (ctx.origins.refuses(request.headers)) throw new AppError('forbidden', 'This origin may not use the anonymous API; see TEMPMAIL_ALLOWED_ORIGINS.');
+      const allow = ctx.origins.corsOrigin(request.headers);
+      if (allow) reply.header('Access-Control-Allow-Origin', allow);
     }
     return undefined;
   });

@@ -1,8 +1,11 @@
 /**
- * One error handler: AppError -> its status and {"error":{"code","message"}}; a temporary
- * failure of storage or Redis -> 503 with Retry-After; anything else -> a bare 500.
+ * One error shape for every error: AppError -> its status and {"error":{"code","message"}};
+ * a temporary failure of storage or Redis -> 503 with Retry-After; Fastify's and Node's own
+ * errors (bad URL encoding, oversize headers, conflicting framing) -> the same shape with a fixed
+ * message that never echoes the input; anything else -> a bare 500.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/errors.js';
 import { isTemporaryFailure } from '../domain/temporary-failure.js';
 
@@ -46,4 +49,28 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(errorBody('unknown_endpoint', 'No such endpoint.'));
   });
+}
+
+/** Fastify's errors before routing (FST_ERR_BAD_URL: a URL that is not valid percent-encoding). */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void request;
+  reply.code(400).send(errorBody('bad_request', err.code === 'FST_ERR_BAD_URL' ? 'Malformed URL encoding.' : 'Malformed request.'));
+}
+
+/** Status and message for an error Node's HTTP parser reports on a connection. */
+function clientErrorAnswer(err: NodeJS.ErrnoException): { status: number; reason: string; code: string; message: string } {
+  if (err.code === 'HPE_HEADER_OVERFLOW') return { status: 431, reason: 'Request Header Fields Too Large', code: 'headers_too_large', message: 'Request headers too large.' };
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, reason: 'Request Timeout', code: 'request_timeout', message: 'Request took too long to arrive.' };
+  return { status: 400, reason: 'Bad Request', code: 'bad_request', message: 'Malformed request.' };
+}
+
+/** Node's clientError (the request could not even be parsed): answers in the contract's shape and closes. */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const a = clientErrorAnswer(err);
+  const body = JSON.stringify(errorBody(a.code, a.message));
+  socket.end(`HTTP/1.1 ${a.status} ${a.reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -3,13 +3,16 @@
  * before the upgrade (Origin, rate limit, credentials); then each notice from the bus is read,
  * decrypted and sent as the contract's event. When the mailbox expires or is deleted (on any
  * node: see mailbox/mailbox-gone.ts), its sockets get `mailbox.expired` / `mailbox.deleted` and
- * are closed with 4000. Heartbeat pings drop dead peers.
+ * are closed with 4000. Heartbeat pings drop dead peers: only a pong to the server's own ping
+ * counts as a sign of life. Sockets are capped per mailbox and per key, and one whose send buffer
+ * passes TEMPMAIL_WS_MAX_BUFFERED_BYTES is closed (ws-limits.ts).
  *
  * When the bus loses the other nodes (Redis away), sockets stay open and keep getting this
  * node's mail; each is sent `{"event":"feed.interrupted"}`. When the bus is back, each gets the
  * events of every message its mailbox received since the interruption began (ids repeat, as
  * the contract allows: receivers drop duplicates by id), then `{"event":"feed.resumed"}`.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -19,6 +22,7 @@ import { MAX_PAGE } from '../read/message-reader.js';
 import type { HttpContext } from './context.js';
 import { isTemporaryFailure } from '../domain/temporary-failure.js';
 import { errorBody, temporarilyUnavailable } from './errors.js';
+import { SocketQuota, sendBounded, shed } from './ws-limits.js';
 
 /** This node's sockets of one mailbox (its address goes in the mailbox-gone and feed events). */
 interface MailboxSockets {
@@ -38,12 +42,19 @@ interface Subscription {
 export class LiveHub {
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
-  /** Last sign of life (pong or frame) of each socket; silent past TEMPMAIL_WS_IDLE_MS = closed. */
+  /** Last pong to one of our pings of each socket; silent past TEMPMAIL_WS_IDLE_MS = closed. */
   private readonly lastSeen = new WeakMap<WebSocket, number>();
+  /** The payload of each socket's last ping: only a pong that echoes it is a sign of life. */
+  private readonly pinged = new WeakMap<WebSocket, Buffer>();
   private readonly byMailbox = new Map<string, MailboxSockets>();
+  private readonly perMailbox: SocketQuota;
+  private readonly perKey: SocketQuota;
 
   constructor(private readonly ctx: HttpContext) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.http.wsMaxFrameBytes, perMessageDeflate: false });
+    // autoPong off: a client that pings and never reads would have us buffer pongs without end.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.http.wsMaxFrameBytes, perMessageDeflate: false, autoPong: false });
+    this.perMailbox = new SocketQuota(ctx.config.http.wsMaxPerMailbox, 'mailbox');
+    this.perKey = new SocketQuota(ctx.config.http.wsMaxPerKey, 'API key');
     this.heartbeat = setInterval(() => this.beat(), ctx.config.http.wsHeartbeatMs);
     this.heartbeat.unref();
     this.stopFeedWatch = ctx.bus.onFeedState?.((state, since) => {
@@ -71,7 +82,7 @@ export class LiveHub {
           const event = await this.ctx.reader.event(entry.mailbox, ref.id);
           if (!event) continue;
           const frame = JSON.stringify(event);
-          for (const ws of entry.sockets) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+          for (const ws of entry.sockets) if (ws.readyState === WebSocket.OPEN) sendBounded(ws, frame, this.ctx.config.http.wsMaxBufferedBytes);
         }
       } catch (err) {
         this.ctx.log.warn({ err: { message: (err as Error).message } }, 'live feed catch-up failed; the client re-lists on feed.resumed');
@@ -115,6 +126,7 @@ export class LiveHub {
     const ip = this.ctx.ipOf(req.socket.remoteAddress, req.headers['x-forwarded-for']);
     const q = Object.fromEntries(url.searchParams);
     let mailbox: Mailbox;
+    let keyId: string | null = null;
     if (url.pathname === '/ws') {
       await this.ctx.guards.anonymous(ip, () => {});
       mailbox = await this.ctx.mailboxes.authorizeToken(q.email, q.token);
@@ -123,7 +135,17 @@ export class LiveHub {
       const presented = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : q.key ?? null;
       const key = await this.ctx.guards.apiKey(presented, ip, () => {});
       mailbox = await this.ctx.mailboxes.authorizeKey(q.email, key.id);
+      keyId = key.id;
     }
+    const releaseMailbox = this.perMailbox.take(mailbox.id);
+    let releaseKey: () => void = () => {};
+    try {
+      if (keyId) releaseKey = this.perKey.take(keyId);
+    } catch (e) {
+      releaseMailbox();
+      throw e;
+    }
+    const release = () => { releaseMailbox(); releaseKey(); };
     // Subscribe before completing the handshake, so a message that arrives while the
     // upgrade is in flight is held and sent, not missed.
     const held: string[] = [];
@@ -133,6 +155,7 @@ export class LiveHub {
       else held.push(notice.messageId);
     });
     socket.once('close', () => {
+      release();
       if (!push) unsubscribe();
     });
     const subscription: Subscription = {
@@ -150,26 +173,26 @@ export class LiveHub {
     });
   }
 
-  /** Browser origins must be ours or listed; programs send no Origin and are let in. */
+  /** Browser origins must be ours or listed (configuration, scheme included); programs send no Origin. */
   private checkOrigin(req: IncomingMessage): void {
-    const origin = req.headers.origin;
-    if (!origin) return;
-    let host: string;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      throw new AppError('forbidden', 'Bad Origin.');
-    }
-    if (host === req.headers.host) return;
-    if (this.ctx.config.allowedOrigins.some((o) => o === origin || o === host)) return;
-    throw new AppError('forbidden', 'This origin may not open live connections.');
+    if (this.ctx.origins.refuses(req.headers)) throw new AppError('forbidden', 'This origin may not open live connections.');
   }
 
   private serve(ws: WebSocket, mailbox: Mailbox, subscription: Subscription): void {
-    const seen = () => this.lastSeen.set(ws, Date.now());
-    seen();
-    ws.on('pong', seen);
-    ws.on('message', seen); // clients may ping with any small frame (TEMPMAIL_WS_MAX_FRAME_BYTES at most)
+    const maxBuffered = this.ctx.config.http.wsMaxBufferedBytes;
+    this.lastSeen.set(ws, Date.now());
+    ws.on('pong', (data) => {
+      const expected = this.pinged.get(ws);
+      if (!expected || !expected.equals(data)) return; // unsolicited: keeps nothing alive
+      this.pinged.delete(ws);
+      this.lastSeen.set(ws, Date.now());
+    });
+    // Client pings are answered while the socket reads what it is sent; one that does not is shed.
+    ws.on('ping', (data) => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (ws.bufferedAmount > maxBuffered) shed(ws);
+      else ws.pong(data);
+    });
     const entry: MailboxSockets = this.byMailbox.get(mailbox.id) ?? { mailbox, sockets: new Set() };
     this.byMailbox.set(mailbox.id, entry);
     const { sockets } = entry;
@@ -178,7 +201,8 @@ export class LiveHub {
     if (this.ctx.bus.feedUp?.() === false) ws.send(JSON.stringify({ event: 'feed.interrupted', email: mailbox.address }));
     subscription.start((messageId) => {
       this.ctx.reader.event(mailbox, messageId).then((event) => {
-        if (event && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(event));
+        // Over the buffer cap the socket is closed; the message stays in the store (inbox.php).
+        if (event && ws.readyState === WebSocket.OPEN) sendBounded(ws, JSON.stringify(event), maxBuffered);
       }, (err) => this.ctx.log.warn({ err: { message: (err as Error).message } }, 'reading an event failed'));
     });
     const expiry = setTimeout(() => this.mailboxGone(mailbox.id, 'expired'), Math.max(0, mailbox.expiresAt - this.ctx.clock.now()));
@@ -199,7 +223,13 @@ export class LiveHub {
         ws.terminate();
         continue;
       }
-      ws.ping();
+      if (ws.bufferedAmount > this.ctx.config.http.wsMaxBufferedBytes) {
+        shed(ws);
+        continue;
+      }
+      const nonce = randomBytes(8);
+      this.pinged.set(ws, nonce);
+      ws.ping(nonce);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { KeyService } from '../crypto/key-service.js';
+import { capSender, capSubject } from '../domain/field-caps.js';
 import { newMessageId } from '../domain/ids.js';
 import type { Mailbox, MessageSummaryPlain } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
@@ -43,10 +44,11 @@ export class IngestPipeline {
   async accept(incoming: IncomingMessage): Promise<string[]> {
     const prepared = await this.deps.parser.prepare(incoming.raw, incoming.envelopeFrom, incoming.source);
     const found = prepared.extraction;
+    // Capped here, where the parsed message becomes the stored record; raw.php keeps the full header.
     const summary: MessageSummaryPlain = {
-      sender: prepared.from ?? incoming.envelopeFrom.toLowerCase(),
+      sender: capSender(prepared.from ?? incoming.envelopeFrom.toLowerCase()),
       senderName: prepared.fromName,
-      subject: prepared.subject,
+      subject: capSubject(prepared.subject),
       otp: found.otp,
       confirmationLink: found.confirmationLink,
     };

@@ -5,6 +5,7 @@
 import type { KeyService } from '../crypto/key-service.js';
 import type { MailboxCipher } from '../crypto/envelope.js';
 import { badRequest, notFound } from '../domain/errors.js';
+import { capSender, capSubject } from '../domain/field-caps.js';
 import { isoUtc } from '../domain/time.js';
 import type { AttachmentMeta, Mailbox, MessageBodyPlain, MessageEvent, MessageSummaryPlain } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
@@ -12,6 +13,7 @@ import { systemClock } from '../ports/clock.js';
 import type { MessageDetailRow, MessageRef, Store } from '../ports/store.js';
 import { type MessageLink, messageLinks } from './links.js';
 import { type MessageFilter, matchesFilter, newerThan } from './message-filter.js';
+import { nextTurn } from '../runtime/in-slices.js';
 import { PlaintextCache } from './plaintext-cache.js';
 
 export interface MessageSummary {
@@ -37,6 +39,22 @@ export interface MessageView extends MessageSummary {
 
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
+/** Default bound of one listing's JSON answer (TEMPMAIL_LIST_MAX_BYTES). */
+export const DEFAULT_LIST_MAX_BYTES = 1024 * 1024;
+/** The shape of a message id (msg_ + base64url): anything else in `before=` is a 400. */
+const MESSAGE_ID = /^msg_[A-Za-z0-9_-]{1,64}$/;
+/** Summaries read and decrypted per event-loop turn while listing. */
+const LIST_CHUNK = 50;
+
+/** One page of a listing, serialised; `next` is the `before=` of the following page when this one ended early. */
+export interface ListingPage {
+  json: string;
+  next: string | null;
+}
+
+/** Which fields a listing shows: the web page's (with code and link) or the contract's four. */
+export type ListingShape = 'web' | 'contract';
+const contractFields = ({ id, sender, sender_name, subject, date_received }: MessageSummary) => ({ id, sender, sender_name, subject, date_received });
 
 /** Parses `limit=` (default 100, at most 1000). */
 export function parseLimit(input: unknown): number {
@@ -68,9 +86,12 @@ export class MessageReader {
    * again only while the store lists the very same ids (a message never changes once stored,
    * so the same ids make the same answer). Saves JSON.stringify on inbox polling.
    */
-  private readonly listings: PlaintextCache<{ ids: string[]; json: string }>;
+  private readonly listings: PlaintextCache<{ ids: string[]; page: ListingPage }>;
 
-  constructor(private readonly store: Store, private readonly keys: KeyService, clock: Clock = systemClock) {
+  constructor(
+    private readonly store: Store, private readonly keys: KeyService, clock: Clock = systemClock,
+    private readonly listMaxBytes = DEFAULT_LIST_MAX_BYTES,
+  ) {
     const now = () => clock.now();
     this.summaries = new PlaintextCache({ maxEntries: 20_000, maxBytes: 16 << 20 }, now);
     this.views = new PlaintextCache({ maxEntries: 2_000, maxBytes: 32 << 20 }, now);
@@ -95,8 +116,9 @@ export class MessageReader {
 
   private openSummary(mailbox: Mailbox, cipher: MailboxCipher, ref: MessageRef, sealed: Buffer): MessageSummary {
     const s = cipher.openJson<MessageSummaryPlain>(ref.id, 'summary', sealed);
+    // Capped again on the way out: messages stored before the caps existed may hold more.
     const summary: MessageSummary = {
-      id: ref.id, sender: s.sender, sender_name: s.senderName ?? null, subject: s.subject, date_received: isoUtc(ref.receivedAt),
+      id: ref.id, sender: capSender(s.sender), sender_name: s.senderName ?? null, subject: capSubject(s.subject), date_received: isoUtc(ref.receivedAt),
       otp: s.otp, confirmation_link: s.confirmationLink,
     };
     this.summaries.set(mailbox, ref.id, summary, approxBytes([summary.id, summary.sender, summary.sender_name, summary.subject, summary.otp, summary.confirmation_link]));
@@ -108,12 +130,42 @@ export class MessageReader {
   }
 
   /**
-   * Newest first, paged with `before`. The ids come from the store every time (what is listed
-   * is exact); only the summaries not yet decrypted are read from the store.
+   * Newest first, paged with `before`, serialised as the JSON answer. The ids come from the store
+   * every time (what is listed is exact); only summaries not yet decrypted are read. The answer
+   * stops before TEMPMAIL_LIST_MAX_BYTES (`next` then says where to go on), and summaries are read,
+   * decrypted and serialised a chunk per event-loop turn, so a big listing never holds the loop.
    */
-  async list(mailbox: Mailbox, limit: number, before?: string): Promise<MessageSummary[]> {
+  async listJson(mailbox: Mailbox, limit: number, before?: string, shape: ListingShape = 'web'): Promise<ListingPage> {
     const { cipher, refs } = await this.listed(mailbox, limit, before);
-    return this.summariesOf(mailbox, cipher, refs);
+    const key = `${shape}\n${limit}\n${before ?? ''}`;
+    const known = this.listings.get(mailbox.id, key);
+    if (known && sameIds(known.ids, refs)) return known.page;
+    const parts: string[] = [];
+    let bytes = 2;
+    let next: string | null = null;
+    let lastId = '';
+    let complete = true;
+    for (let at = 0; at < refs.length && next === null; at += LIST_CHUNK) {
+      if (at > 0) await nextTurn();
+      const chunk = refs.slice(at, at + LIST_CHUNK);
+      const listed = await this.summariesOf(mailbox, cipher, chunk);
+      if (listed.length !== chunk.length) complete = false; // a message deleted meanwhile
+      for (const summary of listed) {
+        const part = JSON.stringify(shape === 'contract' ? contractFields(summary) : summary);
+        const size = Buffer.byteLength(part) + 1;
+        if (parts.length > 0 && bytes + size > this.listMaxBytes) {
+          next = lastId; // at least one summary per page, so paging always moves on
+          break;
+        }
+        parts.push(part);
+        bytes += size;
+        lastId = summary.id;
+      }
+    }
+    const page: ListingPage = { json: `[${parts.join(',')}]`, next };
+    // Only a complete listing is kept: one that missed a message deleted meanwhile is not the store's.
+    if (complete) this.listings.set(mailbox, key, { ids: refs.map((r) => r.id), page }, 64 + 2 * page.json.length);
+    return page;
   }
 
   /**
@@ -137,22 +189,14 @@ export class MessageReader {
     return deleted;
   }
 
-  /** The same listing as {@link list}, serialised as the JSON answer (the same bytes). */
-  async listJson(mailbox: Mailbox, limit: number, before?: string): Promise<string> {
-    const { cipher, refs } = await this.listed(mailbox, limit, before);
-    const key = `${mailbox.id}\n${limit}\n${before ?? ''}`;
-    const known = this.listings.get(mailbox.id, key);
-    if (known && sameIds(known.ids, refs)) return known.json;
-    const listed = await this.summariesOf(mailbox, cipher, refs);
-    const json = JSON.stringify(listed);
-    // Only a complete listing is kept: one that missed a message deleted meanwhile is not the store's.
-    if (listed.length === refs.length) this.listings.set(mailbox, key, { ids: refs.map((r) => r.id), json }, 64 + 2 * json.length);
-    return json;
+  /** The same page as {@link listJson}, as objects (tests, diagnostics, filtered listings). */
+  async list(mailbox: Mailbox, limit: number, before?: string): Promise<MessageSummary[]> {
+    return JSON.parse((await this.listJson(mailbox, limit, before)).json) as MessageSummary[];
   }
 
   /** The mailbox's cipher and the refs of one page of its listing, newest first. */
   private async listed(mailbox: Mailbox, limit: number, before?: string): Promise<{ cipher: MailboxCipher; refs: MessageRef[] }> {
-    if (before !== undefined && typeof before !== 'string') throw badRequest('before must be a message id.');
+    if (before !== undefined && (typeof before !== 'string' || (before !== '' && !MESSAGE_ID.test(before)))) throw badRequest('before must be a message id.');
     const cipher = await this.cipher(mailbox);
     return { cipher, refs: await this.store.messages.listRefs(mailbox.id, limit, before || undefined) };
   }

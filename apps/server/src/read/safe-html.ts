@@ -42,6 +42,8 @@ const HEAD =
 const DROPPED_TAGS = new Set([
   'base', 'meta', 'link', 'form', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet',
   'param', 'portal', 'fencedframe',
+  // SVG animation can set any attribute (an href to javascript:) after the cleaner has run.
+  'animate', 'set', 'animatemotion', 'animatetransform', 'animatecolor', 'discard',
 ]);
 
 /** Attributes removed from every element (plus every `on*`). */
@@ -269,13 +271,32 @@ function escapeAttr(raw: string): string {
   return raw.replace(/["<>]/g, (c) => (c === '"' ? '&quot;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
+/** CSS escapes (`\72`, `\000072 `, `\r`) of name characters, decoded: `u\72l(` is `url(` to a browser. */
+const CSS_NAME_ESCAPE = /\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\([A-Za-z0-9@(_-])/g;
+
+function decodeCssEscapes(css: string): string {
+  if (!css.includes('\\')) return css;
+  return css.replace(CSS_NAME_ESCAPE, (whole, hex: string | undefined, ch: string | undefined) => {
+    const c = hex ? String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff) || 0xfffd) : ch!;
+    // Only characters that build names and functions are decoded; a quote or a backslash stays
+    // escaped, so strings keep their meaning.
+    return /^[A-Za-z0-9@(_-]$/.test(c) ? c : whole;
+  });
+}
+
+/** Functions that take an image as a bare string (no url()): blocked unless remote content is allowed. */
+const STRING_IMAGE_FUNCTIONS = /((?:-webkit-)?image-set|\bimage|cross-fade)(\s*\()/gi;
+
 /**
  * Rewrites `url(cid:...)` to data URIs and, unless remote content is allowed, neutralizes
- * other `url(...)` values and `@import`. Escapes every `<` so no tag can start inside (this
- * matters inside SVG, where `<style>` content is parsed as markup). The CSP stays the real
- * guard against CSS tricks (escapes in function names, image-set strings).
+ * other `url(...)` values, `@import` and image functions that take strings. CSS escapes of
+ * name characters are decoded first, so what is checked is what the browser reads. Escapes
+ * every `<` so no tag can start inside (this matters inside SVG, where `<style>` content is
+ * parsed as markup). The CSP stays the second wall.
  */
-function cleanCss(css: string, ctx: Ctx): string {
+function cleanCss(input: string, ctx: Ctx): string {
+  let css = decodeCssEscapes(input);
+  if (!ctx.allowRemote) css = css.replace(STRING_IMAGE_FUNCTIONS, 'x-blocked-$1$2');
   const out: string[] = [];
   const lower = css.toLowerCase();
   const nextUrl = finder(lower, 'url(');

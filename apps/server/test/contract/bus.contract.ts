@@ -36,7 +36,7 @@ export class Inbox<T = MessageNotice> {
     for (const w of this.waiters.splice(0)) w();
   };
 
-  async waitFor(count: number, timeoutMs = 3000): Promise<void> {
+  async waitFor(count: number, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.got.length < count) {
       const left = deadline - Date.now();

@@ -61,7 +61,7 @@ describe('redis bus only', () => {
     sub.on('message', (_c: string, payload: string) => seen.push(payload));
     await sub.subscribe(channel);
     await s.bus.publish({ mailboxId, messageId: 'msg_1' });
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + 60_000;
     while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.equal(seen.length, 1);
     const { origin, ...notice } = JSON.parse(seen[0]) as Record<string, unknown>;
@@ -84,7 +84,7 @@ describe('redis bus only', () => {
     await two.waitFor(1);
     assert.equal(await numsub(), 1);
     offTwo();
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + 60_000;
     while ((await numsub()) !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.equal(await numsub(), 0, 'UNSUBSCRIBEd after the last listener left');
     assert.equal(s.bus.activeChannels, 0);
@@ -129,13 +129,13 @@ describe('redis bus only', () => {
     await s.bus.publishMailboxGone({ mailboxId, reason: 'expired' });
     await one.waitFor(1);
     await two.waitFor(1);
-    const seenBy = Date.now() + 3000;
+    const seenBy = Date.now() + 60_000;
     while (seen.length === 0 && Date.now() < seenBy) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(seen, [JSON.stringify({ mailboxId, reason: 'expired' })]);
     offOne();
     assert.equal(await numsub(), 2);
     offTwo();
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + 60_000;
     while ((await numsub()) !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.equal(await numsub(), 1, 'UNSUBSCRIBEd after the last listener left');
   });

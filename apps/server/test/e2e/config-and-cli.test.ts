@@ -10,7 +10,7 @@ import { CLI, startService, tempDataDir } from '../helpers/service.js';
 
 function serveWith(env: Record<string, string>) {
   return spawnSync(process.execPath, [CLI, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: tempDataDir(), PORT: '0', SMTP_PORT: '0', ...env }, encoding: 'utf8', timeout: 10_000,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: tempDataDir(), PORT: '0', SMTP_PORT: '0', ...env }, encoding: 'utf8', timeout: 120_000,
   });
 }
 
@@ -58,7 +58,7 @@ describe('configuration', () => {
 
 describe('tempmail keyring rotate', () => {
   const cli = (args: string[], env: Record<string, string>) => spawnSync(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 20_000,
+    env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 120_000,
   });
 
   it('re-seals the epoch keys with a new master key: the mail stays readable with it, the old key opens nothing', async () => {
@@ -102,7 +102,7 @@ describe('tempmail keyring rotate', () => {
     // The old key no longer opens the keyring: a node started with it refuses to run, in one line
     // (it would fail every read and seal new epochs' keys with the wrong key).
     const old = spawnSync(process.execPath, [CLI, 'serve'], {
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '0', SMTP_PORT: '0', TEMPMAIL_MASTER_KEY: oldKey }, encoding: 'utf8', timeout: 20_000,
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '0', SMTP_PORT: '0', TEMPMAIL_MASTER_KEY: oldKey }, encoding: 'utf8', timeout: 120_000,
     });
     assert.notEqual(old.status, 0);
     assert.match(old.stderr, /the master key does not open the keyring/);

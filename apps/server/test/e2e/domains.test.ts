@@ -247,7 +247,7 @@ describe('custom domain configuration', () => {
     try {
       const run = spawnSync(process.execPath, [CLI, 'serve'], {
         env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '0', SMTP_PORT: '0', TEMPMAIL_DNS_SERVERS: '127.0.0.1:53,dns.example:53' },
-        encoding: 'utf8', timeout: 10_000,
+        encoding: 'utf8', timeout: 120_000,
       });
       assert.equal(run.status, 78, run.stderr);
       assert.match(run.stderr, /TEMPMAIL_DNS_SERVERS/);

@@ -75,7 +75,8 @@ describe('encryption at rest', () => {
     const epochSeconds = 2;
     const svc = await startService({ TEMPMAIL_MIN_TTL_SECONDS: '1', TEMPMAIL_KEY_EPOCH_SECONDS: String(epochSeconds) });
     cleanup.push(() => svc.stop());
-    const box = (await http(`${svc.httpUrl}/api/generate_email.php?ttl=2`)).body;
+    // A TTL long enough for the delivery and the backup on a busy machine; the epoch stays short.
+    const box = (await http(`${svc.httpUrl}/api/generate_email.php?ttl=10`)).body;
     await sendMail(svc.smtpPort, { to: box.email, subject: 'secret-subject', text: 'secret body' });
     await eventually(async () => (await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`)).body?.[0]);
 

@@ -109,7 +109,7 @@ describe('SMTP ingress', () => {
   it('works with swaks, a real SMTP client from the outside', async () => {
     const box = await newBox();
     const { stdout } = await run('swaks', ['--server', `127.0.0.1:${svc.smtpPort}`, '--to', box.email, '--from', 'swaks@example.net',
-      '--header', 'Subject: hello from swaks', '--body', 'Your code: 120934'], { timeout: 20_000 });
+      '--header', 'Subject: hello from swaks', '--body', 'Your code: 120934'], { timeout: 120_000 });
     assert.match(stdout, /<- {2}250 2\.0\.0 Ok: queued as msg_/);
     const m = await eventually(async () => (await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`)).body?.[0]);
     assert.equal(m.subject, 'hello from swaks');

@@ -47,13 +47,16 @@ export async function sendMail(port: number, opts: SendOptions): Promise<{ respo
   }
 }
 
-/** Polls until `fn` returns a truthy value or the timeout passes. */
-export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 5000, stepMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls until `fn` returns a truthy value or the timeout passes. The timeout is only a safety net
+ * (at least 60 s, whatever the caller asks): a verdict must not depend on how busy the machine is.
+ */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, stepMs = 25): Promise<T> {
+  const deadline = Date.now() + Math.max(timeoutMs, 60_000);
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`condition not met within ${Math.max(timeoutMs, 60_000)} ms`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }

@@ -69,7 +69,8 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
   child.stdout!.on('data', () => {});
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const httpUrl = `http://127.0.0.1:${httpPort}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: on a busy machine (two test files at once, other suites beside) start-up can be slow.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
     try {
@@ -78,7 +79,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server not ready after 20 s: ${stderr}`);
+      throw new Error(`server not ready after 120 s: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -22,7 +22,7 @@ export function rawSmtp(port: number, host = '127.0.0.1', localAddress?: string)
     sock.on('error', () => { ended = true; wake(); });
     sock.once('connect', () => {
       const client: RawSmtp = {
-        async reply(timeoutMs = 10_000) {
+        async reply(timeoutMs = 60_000) {
           const deadline = Date.now() + timeoutMs;
           for (;;) {
             const m = /^(?:\d{3}-[^\n]*\n)*(\d{3})(?:[ \t][^\n]*)?\r?\n/.exec(buf);

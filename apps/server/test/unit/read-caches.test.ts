@@ -72,7 +72,7 @@ describe('read caches on SQLite', () => {
   /** The listing's subjects; inbox.php's serialised answer (kept while the ids are the same) must be that very listing. */
   const subjects = async (mailbox: Mailbox) => {
     const listed = await reader.list(mailbox, 100);
-    assert.equal(await reader.listJson(mailbox, 100), JSON.stringify(listed), 'the serialised listing matches the store');
+    assert.equal((await reader.listJson(mailbox, 100)).json, JSON.stringify(listed), 'the serialised listing matches the store');
     return listed.map((m) => m.subject);
   };
 
@@ -106,7 +106,7 @@ describe('read caches on SQLite', () => {
       other.close();
     }
     assert.deepEqual((await reader.list(mailbox, 100)).map((m) => m.id), [a]);
-    assert.deepEqual((JSON.parse(await reader.listJson(mailbox, 100)) as Array<{ id: string }>).map((m) => m.id), [a]);
+    assert.deepEqual((JSON.parse((await reader.listJson(mailbox, 100)).json) as Array<{ id: string }>).map((m) => m.id), [a]);
     await assert.rejects(reader.get(mailbox, b), notFound);
   });
 

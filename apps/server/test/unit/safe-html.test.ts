@@ -172,27 +172,59 @@ describe('renderSafeHtml: remote content', () => {
 });
 
 describe('renderSafeHtml: work limits', () => {
-  const fast = (html: string, ms: number): string => {
+  // No time verdict (a busy machine would fail it): quadratic work on these inputs would run for
+  // many minutes, far past the generous per-test timeout; the time each took is printed.
+  const fast = (html: string): string => {
     const t0 = performance.now();
     const out = render(html);
-    const took = performance.now() - t0;
-    assert.ok(took < ms, `took ${took.toFixed(0)} ms`);
+    console.log(`# ${html.length.toLocaleString('en-US')} chars in ${(performance.now() - t0).toFixed(0)} ms`);
     return out;
   };
 
-  it('stays linear on pathological input', () => {
-    fast('<!--x-->'.repeat(300_000), 1500);
-    fast('<style>' + 'url(a)'.repeat(200_000) + '</style>', 1500);
-    fast('<a ' + 'x=1 '.repeat(300_000) + '>', 1500);
-    fast('<'.repeat(1_000_000), 1500);
-    fast('</style'.repeat(200_000), 1500);
-    fast('<script>' + '</scrip'.repeat(200_000), 1500);
-    fast('&#x6a;'.repeat(10) + '<a href="' + '&amp;'.repeat(300_000) + '">', 1500);
+  it('stays linear on pathological input', { timeout: 120_000 }, () => {
+    fast('<!--x-->'.repeat(300_000));
+    fast('<style>' + 'url(a)'.repeat(200_000) + '</style>');
+    fast('<a ' + 'x=1 '.repeat(300_000) + '>');
+    fast('<'.repeat(1_000_000));
+    fast('</style'.repeat(200_000));
+    fast('<script>' + '</scrip'.repeat(200_000));
+    fast('&#x6a;'.repeat(10) + '<a href="' + '&amp;'.repeat(300_000) + '">');
   });
 
-  it('caps the input it reads', () => {
-    const out = fast('<p>' + 'a'.repeat(MAX_HTML_CHARS + 1000) + '</p>', 3000);
+  it('caps the input it reads', { timeout: 120_000 }, () => {
+    const out = fast('<p>' + 'a'.repeat(MAX_HTML_CHARS + 1000) + '</p>');
     assert.ok(out.length < MAX_HTML_CHARS + 2000);
     assert.ok(!out.endsWith('</p>'));
+  });
+});
+
+describe('renderSafeHtml: holds on its own (issue 16)', () => {
+  it('decodes CSS escapes before checking url() and @import', () => {
+    for (const css of ['background:u\\72l(https://t.test/a.png)', 'background:\\75 rl(https://t.test/a.png)', "background:u\\000072l('https://t.test/a.png')", 'background:\\u\\r\\l(https://t.test/a.png)']) {
+      const out = body(`<div style="${css}">x</div>`);
+      assert.ok(!out.includes('t.test'), `${css} -> ${out}`);
+    }
+    for (const css of ['@\\69mport "https://t.test/x.css";', '@\\000069 mport url(https://t.test/x.css);', '@i\\6d port "https://t.test/x.css";']) {
+      const out = body(`<style>${css}</style>`);
+      assert.ok(!/@import/i.test(out) && out.includes('@x-blocked-import'), `${css} -> ${out}`);
+    }
+  });
+
+  it('blocks image functions that take bare strings, unless remote content is allowed', () => {
+    for (const fn of ['image-set("https://t.test/a.png" 1x)', '-webkit-image-set("https://t.test/a.png" 1x)', 'image("https://t.test/a.png")', 'im\\61ge-set("https://t.test/a.png" 1x)']) {
+      const out = body(`<div style="background-image:${fn}">x</div>`);
+      assert.match(out, /x-blocked-/, `${fn} -> ${out}`);
+    }
+    assert.match(body('<div style="background-image:image-set(&quot;https://t.test/a.png&quot; 1x)">x</div>', { allowRemote: true }), /image-set\(/);
+  });
+
+  it('keeps quotes and backslashes escaped inside strings', () => {
+    assert.match(body('<style>p::before{content:"\\22 x\\\\"}</style>'), /content:"\\22 x\\\\"/);
+  });
+
+  it('removes SVG animation elements that could set href to javascript:', () => {
+    const out = body('<svg><a><animate attributeName="href" values="javascript:alert(1)"/><set attributeName="href" to="javascript:alert(1)"/><animateTransform attributeName="transform"/><text>t</text></a></svg>');
+    assert.ok(!/animate|<set|javascript/i.test(out), out);
+    assert.match(out, /<text>t<\/text>/);
   });
 });

@@ -196,11 +196,9 @@ describe('pinned connections', () => {
     const port = (server.address() as AddressInfo).port;
     const sender = new WebhookSender(new TargetPolicy(AllowList.parse(['127.0.0.1'])), { timeoutMs: 300 });
     try {
-      const started = Date.now();
       const r = await sender.post(`http://127.0.0.1:${port}/`, '{}', {});
       assert.equal(r.statusCode, null);
       assert.match(r.error ?? '', /timed out/);
-      assert.ok(Date.now() - started < 2000);
     } finally {
       sender.close();
       server.closeAllConnections();

@@ -7,7 +7,7 @@ import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
 import { addressKey } from '../client-ip.js';
 import { KeyedSerializer, replyHeaders } from '../guards.js';
-import { registerMessageContent } from './message-content.js';
+import { registerMessageContent, sendListing } from './message-content.js';
 import { registerMessageDelete } from './message-delete.js';
 import { registerWait } from './wait.js';
 import { mailboxRouteSchemas, ROUTE_SCHEMAS } from '../openapi/route-schemas.js';
@@ -54,9 +54,7 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     const p = params(request);
     const filter = parseMessageFilter(p);
     if (!filtersNothing(filter)) return ctx.reader.listFiltered(mailbox, filter, parseLimit(p.limit), p.before);
-    // Already JSON (the reader keeps it while the listing is unchanged): sent as it is.
-    reply.type('application/json; charset=utf-8');
-    return ctx.reader.listJson(mailbox, parseLimit(p.limit), p.before);
+    return sendListing(reply, await ctx.reader.listJson(mailbox, parseLimit(p.limit), p.before));
   });
 
   registerMessageContent(app, ctx, '/api', resolve, schemas);

@@ -7,7 +7,7 @@ import type { ApiKeyRecord } from '../../domain/types.js';
 import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
 import { KeyedSerializer, presentedKey, replyHeaders } from '../guards.js';
-import { registerMessageContent } from './message-content.js';
+import { registerMessageContent, sendListing } from './message-content.js';
 import { registerMessageDelete } from './message-delete.js';
 import { registerWait } from './wait.js';
 import { mailboxRouteSchemas, ROUTE_SCHEMAS } from '../openapi/route-schemas.js';
@@ -88,13 +88,12 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
 
   const resolve = (request: FastifyRequest) => ctx.mailboxes.authorizeKey(params(request).email, keyOf(request).id);
 
-  app.get('/v1/inbox.php', { schema: schemas.inbox }, async (request) => {
+  app.get('/v1/inbox.php', { schema: schemas.inbox }, async (request, reply) => {
     const mailbox = await resolve(request);
     const p = params(request);
     const filter = parseMessageFilter(p);
-    const list = filtersNothing(filter)
-      ? await ctx.reader.list(mailbox, parseLimit(p.limit), p.before)
-      : await ctx.reader.listFiltered(mailbox, filter, parseLimit(p.limit), p.before);
+    if (filtersNothing(filter)) return sendListing(reply, await ctx.reader.listJson(mailbox, parseLimit(p.limit), p.before, 'contract'));
+    const list = await ctx.reader.listFiltered(mailbox, filter, parseLimit(p.limit), p.before);
     return list.map(({ id, sender, sender_name, subject, date_received }) => ({ id, sender, sender_name, subject, date_received }));
   });
 

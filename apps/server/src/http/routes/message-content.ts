@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Mailbox } from '../../domain/types.js';
+import type { ListingPage } from '../../read/message-reader.js';
 import { renderSafeHtml } from '../../read/safe-html.js';
 import { type HttpContext, params } from '../context.js';
 import type { mailboxRouteSchemas } from '../openapi/route-schemas.js';
@@ -30,6 +31,16 @@ export function messageCsp(allowRemote: boolean): string {
     "frame-ancestors 'self'",
     'sandbox allow-popups allow-popups-to-escape-sandbox',
   ].join('; ');
+}
+
+/**
+ * Sends an inbox page, already JSON (the reader keeps it while the listing is unchanged). When the
+ * page stopped at TEMPMAIL_LIST_MAX_BYTES, X-TempMail-Next-Before names the `before=` of the next.
+ */
+export function sendListing(reply: FastifyReply, page: ListingPage): string {
+  reply.type('application/json; charset=utf-8');
+  if (page.next) reply.header('X-TempMail-Next-Before', page.next);
+  return page.json;
 }
 
 export function registerMessageContent(
