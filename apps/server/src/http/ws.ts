@@ -13,6 +13,9 @@ import type { Mailbox, MailboxGoneReason } from '../domain/types.js';
 import type { HttpContext } from './context.js';
 import { errorBody } from './errors.js';
 
+/** setTimeout's longest delay; a later expiry is re-checked then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** This node's sockets of one mailbox, with its address for the mailbox-gone event. */
 interface MailboxSockets {
   address: string;
@@ -137,8 +140,18 @@ export class LiveHub {
         if (event && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(event));
       }, (err) => this.ctx.log.warn({ err: { message: (err as Error).message } }, 'reading an event failed'));
     });
-    const expiry = setTimeout(() => this.mailboxGone(mailbox.id, 'expired'), Math.max(0, mailbox.expiresAt - this.ctx.clock.now()));
-    expiry.unref();
+    // At the expiry the mailbox is looked up again: extend.php (on any node) may have moved it.
+    let expiry: NodeJS.Timeout;
+    const armExpiry = (at: number) => {
+      expiry = setTimeout(() => {
+        this.ctx.mailboxes.findLive(mailbox.address).then((now) => {
+          if (now?.id === mailbox.id && ws.readyState === WebSocket.OPEN) armExpiry(now.expiresAt);
+          else this.mailboxGone(mailbox.id, 'expired');
+        }, () => armExpiry(this.ctx.clock.now() + 1000));
+      }, Math.min(MAX_TIMER_MS, Math.max(0, at - this.ctx.clock.now())));
+      expiry.unref();
+    };
+    armExpiry(mailbox.expiresAt);
     ws.on('close', () => {
       clearTimeout(expiry);
       subscription.unsubscribe();

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { ApiKeyRecord, Mailbox, Plan } from '../../domain/types.js';
 import type { DomainStore } from '../../ports/domain-store.js';
-import { type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxStore, type MessageStore, type Store } from '../../ports/store.js';
+import { type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageStore, type Store } from '../../ports/store.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { PgDomainStore } from './domain-store.js';
 import { PgMessages } from './messages.js';
@@ -93,6 +93,13 @@ class PgMailboxes implements MailboxStore {
       const { rowCount } = await c.query(`DELETE FROM ${this.t.mailboxes} WHERE id = $1`, [id]);
       return (rowCount ?? 0) > 0;
     });
+  }
+
+  async extend(id: string, change: MailboxExpiryChange, now: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.t.mailboxes} SET expires_at = $1, wrapped_key = $2, key_epoch = $3 WHERE id = $4 AND expires_at > $5`,
+      [change.expiresAt, change.wrappedKey, change.keyEpoch, id, now]);
+    return (rowCount ?? 0) > 0;
   }
 }
 

@@ -1,7 +1,7 @@
 /** The embedded message store on better-sqlite3 (the default: no other service needed). */
 import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../../domain/types.js';
 import {
-  type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxStore, type MessageDetailRow, type MessageRef, type MessageRow,
+  type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageDetailRow, type MessageRef, type MessageRow,
   type MessageStore, type OutboxInsert, type Store,
 } from '../../ports/store.js';
 import type { DomainStore } from '../../ports/domain-store.js';
@@ -97,6 +97,13 @@ class SqliteMailboxes implements MailboxStore {
     }).immediate();
     this.cache.drop(id);
     if (changes > 0) this.afterDelete();
+    return changes > 0;
+  }
+
+  async extend(id: string, change: MailboxExpiryChange, now: number): Promise<boolean> {
+    const { changes } = sql(this.db, 'UPDATE mailboxes SET expires_at = ?, wrapped_key = ?, key_epoch = ? WHERE id = ? AND expires_at > ?')
+      .run(change.expiresAt, change.wrappedKey, change.keyEpoch, id, now);
+    this.cache.drop(id); // the next lookup reads the new row
     return changes > 0;
   }
 }

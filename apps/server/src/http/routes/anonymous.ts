@@ -61,4 +61,12 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
   };
   app.post('/api/delete.php', remove);
   app.delete('/api/delete.php', remove);
+
+  // Adds `ttl` seconds (default: the default lifetime), up to the maximum lifetime from now.
+  const extend = async (request: FastifyRequest) => {
+    const mailbox = await ctx.mailboxes.extend(await resolve(request), params(request).ttl);
+    return { email: mailbox.address, expires_at: isoUtc(mailbox.expiresAt) };
+  };
+  app.post('/api/extend.php', extend);
+  app.get('/api/extend.php', extend);
 }
