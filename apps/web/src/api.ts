@@ -15,6 +15,8 @@ export interface Mailbox {
 export interface Summary {
   id: string;
   sender: string;
+  /** The From header's display name ("GitHub"), when the server gives it. */
+  sender_name?: string | null;
   subject: string;
   date_received: string;
   otp?: string | null;
@@ -25,6 +27,8 @@ export interface Attachment {
   filename: string;
   content_type: string;
   size: number;
+  /** An image the HTML shows through `cid:` (shown in the message, not listed). */
+  inline?: boolean;
 }
 
 /** A whole message as `read.php` answers it. */
@@ -53,6 +57,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds to wait before trying again (`Retry-After`), when the server said. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -82,8 +88,8 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
     } catch {
       // not JSON: keep the generic message
     }
-    if (res.status === 429) message = `Too many requests: ${message}`;
-    throw new ApiError(res.status, code, message);
+    const retry = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : null);
   }
   const text = await res.text();
   return (text ? JSON.parse(text) : null) as T;
@@ -111,6 +117,15 @@ export async function deleteMailbox(mb: Mailbox): Promise<void> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: mb.email, token: mb.token }),
+  });
+}
+
+/** Adds `ttl` seconds (or the server's default lifetime) to the mailbox, up to the maximum lifetime. */
+export function extendMailbox(mb: Mailbox, ttl?: number): Promise<{ email: string; expires_at: string }> {
+  return call('/api/extend.php', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: mb.email, token: mb.token, ttl }),
   });
 }
 

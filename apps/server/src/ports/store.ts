@@ -41,7 +41,10 @@ export interface LiveMailboxCap {
 
 /** The mailbox was not stored: its owner or address already has `cap.max` live mailboxes. */
 export class LiveCapReached extends Error {
-  constructor() {
+  constructor(
+    /** When the soonest of the holder's live mailboxes expires (ms), freeing a place; null when unknown. */
+    readonly freesAt: number | null = null,
+  ) {
     super('live mailbox cap reached');
     this.name = 'LiveCapReached';
   }

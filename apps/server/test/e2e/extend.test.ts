@@ -65,7 +65,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const [row] = await eventually(async () => {
         const r = await http(`${s.httpUrl}/api/inbox.php?${qs({ email: box.email, token: box.token })}`);
         return r.status === 200 && r.body.length ? r.body : null;
-      });
+      }, 30_000);
 
       // An hour more crosses into another key epoch (epochs are an hour long).
       const first = await extend(s, box, 3600);
@@ -108,9 +108,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(res.status, 200);
       // Wait past the old expiry (and a sweep), then mail arrives over the same socket.
       const oldExpiry = Date.parse(box.expires_at);
-      await eventually(() => Date.now() > oldExpiry + 1500, 'the old expiry to pass', 30_000);
+      await eventually(async () => Date.now() > oldExpiry + 1500, 30_000, 100);
       await sendMail(s.smtpPort, { to: box.email, subject: 'After the old expiry', text: 'still here' });
-      const event = await eventually(() => frames.find((f) => f.event === 'message.received'), 'the pushed event', 30_000);
+      const event = await eventually(async () => frames.find((f) => f.event === 'message.received'), 30_000);
       assert.equal(event.subject, 'After the old expiry');
       assert.equal(frames.some((f) => f.event === 'mailbox.expired'), false);
       assert.equal(ws.readyState, WebSocket.OPEN);
@@ -121,7 +121,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const s = service(t);
       if (!s) return;
       const box = await generate(s, 1);
-      await eventually(async () => (await http(`${s.httpUrl}/api/inbox.php?${qs({ email: box.email, token: box.token })}`)).status === 404, 'expiry', 30_000);
+      await eventually(async () => (await http(`${s.httpUrl}/api/inbox.php?${qs({ email: box.email, token: box.token })}`)).status === 404, 30_000);
       assert.equal((await extend(s, box, 600)).status, 404);
       const other = await generate(s, 600);
       assert.equal((await http(`${s.httpUrl}/api/delete.php`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(other) })).status, 200);

@@ -46,7 +46,11 @@ class PgMailboxes implements MailboxStore {
       // Every node's creations for one owner (or address) queue on this lock until commit, so
       // the count below cannot be overtaken by a concurrent insert.
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.t.mailboxes}/${column}/${holder}`]);
-      if ((await this.countLive(client, column, holder, cap.now)) >= cap.max) throw new LiveCapReached();
+      if ((await this.countLive(client, column, holder, cap.now)) >= cap.max) {
+        const { rows } = await client.query<{ soonest: string | null }>(
+          `SELECT min(expires_at) AS soonest FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, cap.now]);
+        throw new LiveCapReached(rows[0].soonest === null ? null : num(rows[0].soonest));
+      }
       await client.query(insert, values);
     });
   }

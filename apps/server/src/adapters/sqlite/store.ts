@@ -49,7 +49,12 @@ class SqliteMailboxes implements MailboxStore {
     // One process writes this file: an IMMEDIATE transaction makes count and insert one step.
     this.db.transaction(() => {
       const live = cap.by === 'owner' ? this.liveByOwner(holder, cap.now) : this.liveByCreatorIp(holder, cap.now);
-      if (live >= cap.max) throw new LiveCapReached();
+      if (live >= cap.max) {
+        const column = cap.by === 'owner' ? 'owner_key_id' : 'creator_ip';
+        const { soonest } = sql(this.db, `SELECT min(expires_at) AS soonest FROM mailboxes WHERE ${column} = ? AND expires_at > ?`)
+          .get(holder, cap.now) as { soonest: number | null };
+        throw new LiveCapReached(soonest);
+      }
       insert();
     }).immediate();
   }

@@ -31,7 +31,10 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
         return await ctx.mailboxes.create({ ttl: p.ttl, domain, ownerKeyId: null, creatorIp: ip, withToken: true, maxLive: cap });
       } catch (e) {
         if (e instanceof LiveCapReached) {
-          throw new AppError('rate_limited', `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`, { 'Retry-After': '60' });
+          // Retry-After: when the soonest of them expires (a place frees up), at most a minute.
+          const wait = e.freesAt === null ? 60 : Math.ceil((e.freesAt - ctx.clock.now()) / 1000);
+          throw new AppError('rate_limited', `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`,
+            { 'Retry-After': String(Math.min(60, Math.max(1, wait))) });
         }
         throw e;
       }
