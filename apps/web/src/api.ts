@@ -71,6 +71,9 @@ function query(params: Record<string, string | number | undefined>): string {
   return q.toString();
 }
 
+/** The token travels in a header, not in the URL: browsers print failed URLs in the console. */
+const tokenHeader = (mb: Mailbox) => ({ 'x-mailbox-token': mb.token });
+
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
@@ -103,20 +106,20 @@ export function generateMailbox(ttl?: number): Promise<Mailbox> {
 
 /** The mailbox's messages, newest first. */
 export async function listInbox(mb: Mailbox): Promise<Summary[]> {
-  const list = await call<Summary[]>(`/api/inbox.php?${query({ email: mb.email, token: mb.token })}`);
+  const list = await call<Summary[]>(`/api/inbox.php?${query({ email: mb.email })}`, { headers: tokenHeader(mb) });
   return Array.isArray(list) ? list : [];
 }
 
 export function readMessage(mb: Mailbox, id: string): Promise<Message> {
-  return call<Message>(`/api/read.php?${query({ email: mb.email, token: mb.token, id })}`);
+  return call<Message>(`/api/read.php?${query({ email: mb.email, id })}`, { headers: tokenHeader(mb) });
 }
 
 /** Deletes the mailbox and its messages now. */
 export async function deleteMailbox(mb: Mailbox): Promise<void> {
   await call<unknown>('/api/delete.php', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: mb.email, token: mb.token }),
+    headers: { 'content-type': 'application/json', ...tokenHeader(mb) },
+    body: JSON.stringify({ email: mb.email }),
   });
 }
 
@@ -124,8 +127,8 @@ export async function deleteMailbox(mb: Mailbox): Promise<void> {
 export function extendMailbox(mb: Mailbox, ttl?: number): Promise<{ email: string; expires_at: string }> {
   return call('/api/extend.php', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: mb.email, token: mb.token, ttl }),
+    headers: { 'content-type': 'application/json', ...tokenHeader(mb) },
+    body: JSON.stringify({ email: mb.email, ttl }),
   });
 }
 
@@ -146,7 +149,7 @@ export function attachmentUrl(mb: Mailbox, id: string, index: number): string {
 export async function readRaw(mb: Mailbox, id: string, maxChars: number): Promise<{ text: string; cut: boolean }> {
   let res: Response;
   try {
-    res = await fetch(rawUrl(mb, id), { cache: 'no-store' });
+    res = await fetch(`/api/raw.php?${query({ email: mb.email, id })}`, { cache: 'no-store', headers: tokenHeader(mb) });
   } catch {
     throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
   }
@@ -155,8 +158,13 @@ export async function readRaw(mb: Mailbox, id: string, maxChars: number): Promis
   return text.length > maxChars ? { text: text.slice(0, maxChars), cut: true } : { text, cut: false };
 }
 
-/** The WebSocket URL for live events, on the page's own host. */
+/** The WebSocket URL for live events, on the page's own host (the token goes in {@link liveProtocols}). */
 export function liveUrl(mb: Mailbox): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws?${query({ email: mb.email, token: mb.token })}`;
+  return `${scheme}//${location.host}/ws?${query({ email: mb.email })}`;
+}
+
+/** The subprotocols that carry the token (the server answers `tempmail`). */
+export function liveProtocols(mb: Mailbox): string[] {
+  return ['tempmail', `tempmail.token.${mb.token}`];
 }

@@ -217,6 +217,33 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     }
   });
 
+  it('never prints a mailbox token in the console, even when its requests fail; links to the docs', async () => {
+    const { body: real } = await generate(svc);
+    const secret = `wrong${'x'.repeat(30)}`;
+    const context = await newContext({ seed: { ...real, token: secret } });
+    const logged: string[] = [];
+    try {
+      const page = await context.newPage();
+      page.on('console', (m) => logged.push(m.text()));
+      page.on('requestfailed', (r) => logged.push(r.url()));
+      await watchPage(page);
+      await page.goto(`${svc.httpUrl}/`);
+      // The wrong token: the inbox answers 404 and the WebSocket is refused, so the page moves on.
+      await eventually(async () => /@/.test(await addressOf(page)) && (await addressOf(page)) !== real.email, 'a replacement address');
+      await page.waitForSelector('[data-testid=conn][data-state=connected]');
+      const current = await page.evaluate(() => JSON.parse(localStorage.getItem('tempmail.mailbox.v1') ?? 'null') as Stored);
+      assert.ok(logged.some((l) => l.includes('404')), `the failures were logged: ${logged.join(' | ')}`);
+      for (const token of [secret, current.token]) {
+        assert.deepEqual(logged.filter((l) => l.includes(token)), [], 'no token in the console');
+      }
+      assert.equal(await page.getByTestId('docs-link').getAttribute('href'), '/docs/');
+      const docs = await fetch(`${svc.httpUrl}/docs/`);
+      assert.equal(docs.status, 200);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('warns before expiry and adds time with one click', async () => {
     const { body: mb } = await generate(svc, 120);
     const context = await newContext({ seed: mb });

@@ -131,6 +131,25 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
     assert.doesNotMatch(html, /<style|\sstyle=/, 'no inline style');
     assert.doesNotMatch(html, /https?:\/\/(?!www\.w3\.org\/2000\/svg)/, 'no third-party resource');
+    assert.equal(res.headers.get('cache-control'), 'no-cache');
+
+    // Hashed assets: precompressed (brotli, else gzip) and cached for a year, immutable.
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), assets.join(' '));
+    for (const asset of assets) {
+      const plain = await fetch(`${svc.httpUrl}${asset}`, { headers: { 'accept-encoding': 'identity' } });
+      const size = (await plain.arrayBuffer()).byteLength;
+      for (const encoding of ['br', 'gzip']) {
+        const r = await fetch(`${svc.httpUrl}${asset}`, { headers: { 'accept-encoding': encoding } });
+        await r.arrayBuffer();
+        assert.equal(r.headers.get('content-encoding'), encoding, `${asset} as ${encoding}`);
+        assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+        assert.match(r.headers.get('vary') ?? '', /accept-encoding/i);
+        const wire = Number(r.headers.get('content-length'));
+        assert.ok(wire > 0 && wire < size / 2, `${asset}: ${wire} bytes as ${encoding}, ${size} plain`);
+      }
+      assert.equal(plain.headers.get('content-encoding'), null);
+    }
   });
 
   it('shows an address at once with a live countdown, copies it, and keeps it across a reload', async () => {

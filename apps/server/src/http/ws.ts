@@ -13,6 +13,19 @@ import type { Mailbox, MailboxGoneReason } from '../domain/types.js';
 import type { HttpContext } from './context.js';
 import { errorBody } from './errors.js';
 
+/**
+ * Browsers may send the mailbox token as a WebSocket subprotocol, `tempmail` then
+ * `tempmail.token.<token>`, instead of in the URL: a failed connection's URL is printed in the
+ * browser console, a subprotocol is not.
+ */
+const TOKEN_PROTOCOL = 'tempmail';
+const TOKEN_PREFIX = 'tempmail.token.';
+
+function tokenProtocol(req: IncomingMessage): string | undefined {
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  return offered.find((p) => p.startsWith(TOKEN_PREFIX))?.slice(TOKEN_PREFIX.length);
+}
+
 /** setTimeout's longest delay; a later expiry is re-checked then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -36,7 +49,11 @@ export class LiveHub {
   private readonly byMailbox = new Map<string, MailboxSockets>();
 
   constructor(private readonly ctx: HttpContext) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.http.wsMaxFrameBytes, perMessageDeflate: false });
+    this.wss = new WebSocketServer({
+      noServer: true, maxPayload: ctx.config.http.wsMaxFrameBytes, perMessageDeflate: false,
+      // A browser that offers subprotocols must get one of them back; the token one is never echoed.
+      handleProtocols: (protocols) => (protocols.has(TOKEN_PROTOCOL) ? TOKEN_PROTOCOL : [...protocols].find((p) => !p.startsWith(TOKEN_PREFIX)) ?? false),
+    });
     this.heartbeat = setInterval(() => this.beat(), ctx.config.http.wsHeartbeatMs);
     this.heartbeat.unref();
   }
@@ -78,7 +95,7 @@ export class LiveHub {
     let mailbox: Mailbox;
     if (url.pathname === '/ws') {
       await this.ctx.guards.anonymous(ip, () => {});
-      mailbox = await this.ctx.mailboxes.authorizeToken(q.email, q.token);
+      mailbox = await this.ctx.mailboxes.authorizeToken(q.email, q.token ?? tokenProtocol(req));
     } else {
       const auth = req.headers.authorization;
       const presented = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : q.key ?? null;

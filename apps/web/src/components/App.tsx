@@ -270,7 +270,12 @@ export function App() {
         </div>
       </main>
       <footer class="footer">
-        <p>Addresses and their mail are deleted when they expire. HTML mail is shown without scripts or tracking.</p>
+        <p>
+          Addresses and their mail are deleted when they expire. HTML mail is shown without scripts or tracking.{' '}
+          <a href="/docs/" data-testid="docs-link">
+            API and documentation
+          </a>
+        </p>
       </footer>
       <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
         {announcement}

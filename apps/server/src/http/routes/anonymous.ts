@@ -42,9 +42,11 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     return { email: mailbox.address, token, expires_at: isoUtc(mailbox.expiresAt) };
   });
 
+  // The token may also come in an X-Mailbox-Token header (the web page sends it so), which keeps
+  // it out of URLs that browsers print in their consoles.
   const resolve = (request: FastifyRequest) => {
     const p = params(request);
-    return ctx.mailboxes.authorizeToken(p.email, p.token);
+    return ctx.mailboxes.authorizeToken(p.email, p.token ?? request.headers['x-mailbox-token']);
   };
 
   app.get('/api/inbox.php', async (request, reply) => {
