@@ -98,10 +98,20 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
   return (text ? JSON.parse(text) : null) as T;
 }
 
-/** Creates a new address; `ttl` in seconds, or the server's default. */
-export function generateMailbox(ttl?: number): Promise<Mailbox> {
-  const q = query({ ttl });
+/** Creates a new address; `ttl` in seconds, or the server's default; `domain` one of {@link listDomains}. */
+export function generateMailbox(ttl?: number, domain?: string): Promise<Mailbox> {
+  const q = query({ ttl, domain });
   return call<Mailbox>(`/api/generate_email.php${q ? `?${q}` : ''}`);
+}
+
+/** The domains new addresses may use, the server's default first (empty on an older server). */
+export async function listDomains(): Promise<string[]> {
+  try {
+    const list = await call<unknown>('/api/domains.php');
+    return Array.isArray(list) ? list.filter((d): d is string => typeof d === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The mailbox's messages, newest first. */

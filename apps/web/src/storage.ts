@@ -12,6 +12,7 @@ export const CURRENT_KEY = 'tempmail.mailbox.v1';
 /** Every mailbox the page made and has not deleted. */
 export const ADDRESSES_KEY = 'tempmail.mailboxes.v1';
 const TTL_KEY = 'tempmail.ttl.v1';
+const DOMAIN_KEY = 'tempmail.domain.v1';
 const SEEN_KEY = 'tempmail.seen.v2';
 
 function get(key: string): string | null {
@@ -98,6 +99,15 @@ export function onStoredChange(fn: () => void): () => void {
   };
   window.addEventListener('storage', listener);
   return () => window.removeEventListener('storage', listener);
+}
+
+/** The domain chosen for new addresses, or null for the server's default. */
+export function loadDomain(): string | null {
+  return get(DOMAIN_KEY);
+}
+
+export function saveDomain(domain: string | null): void {
+  set(DOMAIN_KEY, domain);
 }
 
 export function loadTtl(fallback: number): number {

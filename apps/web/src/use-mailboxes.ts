@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, deleteMailbox, extendMailbox, generateMailbox, type Mailbox } from './api.ts';
 import {
-  forgetAddress, isLive, loadAddresses, loadCurrent, onStoredChange, rememberAddress, saveCurrent,
+  forgetAddress, isLive, loadAddresses, loadCurrent, loadDomain, onStoredChange, rememberAddress, saveCurrent,
 } from './storage.ts';
 
 /** A message under the address, optionally offering to delete the previous address. */
@@ -68,7 +68,7 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
       try {
         let mb: Mailbox;
         try {
-          mb = await generateMailbox(o.ttl);
+          mb = await generateMailbox(o.ttl, loadDomain() ?? undefined);
         } catch (err) {
           if (!(o.fallback && err instanceof ApiError && err.status === 400)) throw err;
           mb = await generateMailbox();

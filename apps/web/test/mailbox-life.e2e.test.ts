@@ -26,7 +26,11 @@ let svc: ServiceHandle;
 let capped: ServiceHandle;
 let browser: Browser;
 
-const env = { TEMPMAIL_WEB_ROOT: '', TEMPMAIL_MIN_TTL_SECONDS: '1', TEMPMAIL_MAX_TTL_SECONDS: String(TTL_MAX) };
+const SECOND_DOMAIN = 'second.test';
+const env = {
+  TEMPMAIL_WEB_ROOT: '', TEMPMAIL_MIN_TTL_SECONDS: '1', TEMPMAIL_MAX_TTL_SECONDS: String(TTL_MAX),
+  TEMPMAIL_DOMAINS: `tempmail.local,${SECOND_DOMAIN}`,
+};
 
 async function newContext(opts: { width?: number; height?: number; seed?: Stored } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 800 }, reducedMotion: 'reduce' });
@@ -239,6 +243,32 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       assert.equal(await page.getByTestId('docs-link').getAttribute('href'), '/docs/');
       const docs = await fetch(`${svc.httpUrl}/docs/`);
       assert.equal(docs.status, 200);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('offers a domain picker when the server has several domains; new addresses use the one chosen', async () => {
+    const res = await fetch(`${svc.httpUrl}/api/domains.php`);
+    assert.deepEqual(await res.json(), ['tempmail.local', SECOND_DOMAIN]);
+    const context = await newContext({ width: 390, height: 844 });
+    try {
+      const page = await openTab(context, svc);
+      assert.match(await addressOf(page), /@tempmail\.local$/, 'the default domain first');
+      const picker = page.getByLabel('Domain');
+      assert.deepEqual(await picker.locator('option').allTextContents(), ['@tempmail.local', `@${SECOND_DOMAIN}`]);
+      await picker.selectOption(SECOND_DOMAIN);
+      await page.getByTestId('new-address').click();
+      await eventually(async () => (await addressOf(page)).endsWith(`@${SECOND_DOMAIN}`), 'an address on the chosen domain');
+      const address = await addressOf(page);
+      await page.waitForSelector('[data-testid=conn][data-state=connected]');
+      await sendMail(svc.smtpPort, { to: address, subject: 'To the second domain', text: 'hi' });
+      await page.locator('.row-subject', { hasText: 'To the second domain' }).waitFor();
+      await page.reload();
+      await page.waitForFunction((a) => document.querySelector('[data-testid=address]')?.textContent === a, address);
+      await eventually(async () => (await page.getByLabel('Domain').inputValue()) === SECOND_DOMAIN, 'the choice kept');
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'phone-light-domain-picker.png') });
+      assert.deepEqual(await pageProblems(page), []);
     } finally {
       await context.close();
     }

@@ -31,6 +31,10 @@ export interface AddressCardProps {
   notice: Notice | null;
   blocked: Blocked | null;
   onTtl(seconds: number): void;
+  /** The server's receiving domains (a picker appears when there are several). */
+  domains: string[];
+  domain: string;
+  onDomain(domain: string): void;
   onNew(): void;
   onExtend(): void;
   /** Asks, then deletes (the current address, or one from the list). */
@@ -94,6 +98,23 @@ export function AddressCard(p: AddressCardProps) {
               ))}
             </select>
           </label>
+          {p.domains.length > 1 && (
+            <label class="ttl">
+              <span class="ttl-label">Domain</span>
+              <select
+                value={p.domain}
+                onChange={(e) => p.onDomain((e.currentTarget as HTMLSelectElement).value)}
+                aria-describedby="ttl-hint"
+                data-testid="domain-picker"
+              >
+                {p.domains.map((d) => (
+                  <option key={d} value={d}>
+                    @{d}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <button
             type="button"
             class="btn"
@@ -123,7 +144,7 @@ export function AddressCard(p: AddressCardProps) {
       </div>
       <Warnings {...p} left={left} ttlLabel={ttlLabel} />
       <p id="ttl-hint" class={`card-note${p.error ? ' is-error' : ''}`} aria-live="polite" data-testid="card-note">
-        {p.error ?? p.notice?.text ?? 'The lifetime applies to new addresses and to Add time. Mail is deleted when the address expires.'}
+        {p.error ?? p.notice?.text ?? `The lifetime applies to new addresses and to Add time${p.domains.length > 1 ? ', the domain to new addresses' : ''}. Mail is deleted when the address expires.`}
         {!p.error && p.notice?.offerDelete && (
           <>
             {' '}

@@ -1,8 +1,8 @@
 /** The page: header with connection state, the address card, the inbox and the reader. */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Mailbox, Summary } from '../api.ts';
+import { listDomains, type Mailbox, type Summary } from '../api.ts';
 import { LiveInbox, type LiveState } from '../live.ts';
-import { loadSeen, loadTtl, saveSeen, saveTtl } from '../storage.ts';
+import { loadDomain, loadSeen, loadTtl, saveDomain, saveSeen, saveTtl } from '../storage.ts';
 import { useMailboxes } from '../use-mailboxes.ts';
 import { AddressCard, TTL_CHOICES, WARN_BEFORE_MS } from './AddressCard.tsx';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
@@ -71,6 +71,8 @@ export function App() {
   const [fresh, setFresh] = useState<Set<string>>(() => new Set());
   const [live, setLive] = useState<LiveState>('connecting');
   const [confirming, setConfirming] = useState<Mailbox | null>(null);
+  const [domains, setDomains] = useState<string[]>([]);
+  const [domain, setDomain] = useState<string | null>(() => loadDomain());
   const [announcement, announce] = useAnnouncer();
   const now = useNow(1000);
   const boxes = useMailboxes({ now, announce });
@@ -82,6 +84,23 @@ export function App() {
   const known = useRef<Set<string>>(new Set());
 
   useEffect(() => boxes.start(ttl), []);
+
+  // Several receiving domains: a picker for new addresses (a stored choice the server dropped is forgotten).
+  useEffect(() => {
+    void listDomains().then((list) => {
+      setDomains(list);
+      const stored = loadDomain();
+      if (stored && !list.includes(stored)) {
+        saveDomain(null);
+        setDomain(null);
+      }
+    });
+  }, []);
+  const onDomain = (d: string) => {
+    const chosen = d === domains[0] ? null : d;
+    saveDomain(chosen);
+    setDomain(chosen);
+  };
 
   // Another mailbox is shown: its own list, opened ids and selection.
   useEffect(() => {
@@ -195,6 +214,9 @@ export function App() {
           notice={boxes.notice}
           blocked={boxes.blocked}
           onTtl={onTtl}
+          domains={domains}
+          domain={domain ?? domains[0] ?? ''}
+          onDomain={onDomain}
           onNew={() =>
             void boxes.create({
               ttl,

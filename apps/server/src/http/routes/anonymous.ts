@@ -16,6 +16,9 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     if (request.url.startsWith('/api/')) await ctx.guards.anonymous(ipOf(request), replyHeaders(reply));
   });
 
+  // The receiving domains a new address may use (`domain=` of generate_email.php), the default first.
+  app.get('/api/domains.php', async () => ctx.config.domains);
+
   const perIp = new KeyedSerializer();
   app.get('/api/generate_email.php', async (request) => {
     const p = params(request);
