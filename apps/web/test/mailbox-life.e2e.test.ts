@@ -274,6 +274,38 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     }
   });
 
+  it('shows unread mail on the favicon; notifications and sound are off until turned on, and stay as chosen', async () => {
+    const context = await newContext();
+    await context.grantPermissions(['notifications'], { origin: svc.httpUrl });
+    const unread = (page: Page) => page.getAttribute('link[rel=icon]', 'data-unread');
+    try {
+      const page = await openTab(context, svc);
+      const address = await addressOf(page);
+      await page.waitForSelector('[data-testid=conn][data-state=connected]');
+      assert.equal(await page.getByTestId('notify-toggle').getAttribute('aria-pressed'), 'false');
+      assert.equal(await page.getByTestId('sound-toggle').getAttribute('aria-pressed'), 'false', 'sound is off by default');
+      assert.equal(await unread(page), '0');
+
+      await sendMail(svc.smtpPort, { to: address, subject: 'Counted on the icon', text: 'one' });
+      await page.locator('.row-subject', { hasText: 'Counted on the icon' }).waitFor();
+      await eventually(async () => (await unread(page)) === '1', 'the favicon badge');
+      assert.match((await page.getAttribute('link[rel=icon]', 'href')) ?? '', /^data:image\/svg\+xml,.*circle/);
+
+      // Asked for with a click (the permission is granted to this origin), kept across a reload.
+      await page.getByTestId('notify-toggle').click();
+      await page.getByTestId('sound-toggle').click();
+      await page.waitForSelector('[data-testid=notify-toggle][aria-pressed=true]');
+      await page.reload();
+      await page.waitForSelector('[data-testid=notify-toggle][aria-pressed=true]');
+      assert.equal(await page.getByTestId('sound-toggle').getAttribute('aria-pressed'), 'true');
+      await page.locator('[data-testid=inbox-row] .row-open').first().click();
+      await eventually(async () => (await unread(page)) === '0', 'no badge once read');
+      assert.deepEqual(await pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('warns before expiry and adds time with one click', async () => {
     const { body: mb } = await generate(svc, 120);
     const context = await newContext({ seed: mb });

@@ -224,10 +224,11 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
         document.body.removeAttribute('tabindex');
       });
       const order: string[] = [];
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 12; i++) {
         await page.keyboard.press('Tab');
         order.push(await focused(page));
       }
+      assert.deepEqual(order.splice(1, 2), ['Notifications', 'Sound'], 'the header switches');
       assert.equal(order[0], 'Skip to inbox');
       assert.equal(order[1], 'Copy address');
       assert.match(order[2], /10 minutes/); // the lifetime select
@@ -492,11 +493,11 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
       await a.context.close();
     }
 
-    const short = await newMailbox(9); // the page reuses a stored mailbox with at least 5 s left
+    const short = await newMailbox(20); // the page reuses a stored mailbox with at least 5 s left
     const { context, page } = await openPage({ mailbox: short });
     try {
       assert.equal(await addressOf(page), short.email);
-      await page.getByTestId('expired-note').waitFor({ timeout: 20_000 });
+      await page.getByTestId('expired-note').waitFor({ timeout: 60_000 });
       assert.equal(await addressOf(page), short.email, 'the expired address stays shown');
       assert.match((await page.textContent('[data-testid=countdown]')) ?? '', /^Expired at/);
       assert.equal(await page.textContent('[data-testid=conn]'), 'Expired');

@@ -5,6 +5,8 @@ import { LiveInbox, type LiveState } from '../live.ts';
 import { loadDomain, loadSeen, loadTtl, saveDomain, saveSeen, saveTtl } from '../storage.ts';
 import { useMailboxes } from '../use-mailboxes.ts';
 import { AddressCard, TTL_CHOICES, WARN_BEFORE_MS } from './AddressCard.tsx';
+import { alertNewMail, setFaviconBadge } from '../attention.ts';
+import { AlertToggles } from './AlertToggles.tsx';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { InboxList } from './InboxList.tsx';
 import { MessageView } from './MessageView.tsx';
@@ -134,6 +136,7 @@ export function App() {
         if (loadedRef.current && added.length > 0) {
           setFresh((f) => new Set([...f, ...added.map((m) => m.id)]));
           announce(added.length === 1 ? newMailText(added[0]) : `${added.length} new messages`);
+          alertNewMail(added.length === 1 ? newMailText(added[0]) : `${added.length} new messages`, mailbox.email, added[0].id);
         }
         loadedRef.current = true;
         setLoaded(true);
@@ -145,6 +148,7 @@ export function App() {
         if (isNew) {
           setFresh((f) => new Set([...f, m.id]));
           announce(newMailText(m));
+          alertNewMail(newMailText(m), mailbox.email, m.id);
         }
       },
       onGone: (reason) => boxes.gone(mailbox, reason, ttlRef.current),
@@ -156,6 +160,7 @@ export function App() {
   const unread = messages.filter((m) => !seen.has(m.id)).length;
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) TempMail` : 'TempMail — disposable email';
+    setFaviconBadge(unread);
   }, [unread]);
 
   const open = (id: string) => {
@@ -196,10 +201,13 @@ export function App() {
             </span>
             TempMail
           </p>
-          <p class="conn" data-state={state} title={status.title} role="status" data-testid="conn">
-            <span class="conn-dot" aria-hidden="true" />
-            <span class="conn-label">{status.label}</span>
-          </p>
+          <div class="topbar-end">
+            <AlertToggles announce={announce} />
+            <p class="conn" data-state={state} title={status.title} role="status" data-testid="conn">
+              <span class="conn-dot" aria-hidden="true" />
+              <span class="conn-label">{status.label}</span>
+            </p>
+          </div>
         </div>
       </header>
       <main class="container" id="main">
