@@ -115,6 +115,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(frames.some((f) => f.event === 'mailbox.expired'), false);
       assert.equal(ws.readyState, WebSocket.OPEN);
       ws.close();
+
+      // Not extended: the socket is told at the expiry, after the lookup finds it gone.
+      const short = await generate(s, 6);
+      const closing = new WebSocket(`${s.httpUrl.replace('http', 'ws')}/ws?${qs({ email: short.email, token: short.token })}`);
+      const told = new Promise<any>((resolve) => closing.on('message', (d) => resolve(JSON.parse(d.toString()))));
+      const closed = new Promise<number>((resolve) => closing.once('close', (code) => resolve(code)));
+      assert.deepEqual(await told, { event: 'mailbox.expired', email: short.email });
+      assert.equal(await closed, 4000);
     });
 
     it('never revives an expired or deleted mailbox', async (t) => {
