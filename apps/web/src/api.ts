@@ -15,6 +15,8 @@ export interface Mailbox {
 export interface Summary {
   id: string;
   sender: string;
+  /** The From header's display name ("GitHub"), when the server gives it. */
+  sender_name?: string | null;
   subject: string;
   date_received: string;
   otp?: string | null;
@@ -25,6 +27,8 @@ export interface Attachment {
   filename: string;
   content_type: string;
   size: number;
+  /** An image the HTML shows through `cid:` (shown in the message, not listed). */
+  inline?: boolean;
 }
 
 /** A whole message as `read.php` answers it. */
@@ -53,6 +57,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds to wait before trying again (`Retry-After`), when the server said. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -64,6 +70,9 @@ function query(params: Record<string, string | number | undefined>): string {
   for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
   return q.toString();
 }
+
+/** The token travels in a header, not in the URL: browsers print failed URLs in the console. */
+const tokenHeader = (mb: Mailbox) => ({ 'x-mailbox-token': mb.token });
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
@@ -82,35 +91,54 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
     } catch {
       // not JSON: keep the generic message
     }
-    if (res.status === 429) message = `Too many requests: ${message}`;
-    throw new ApiError(res.status, code, message);
+    const retry = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : null);
   }
   const text = await res.text();
   return (text ? JSON.parse(text) : null) as T;
 }
 
-/** Creates a new address; `ttl` in seconds, or the server's default. */
-export function generateMailbox(ttl?: number): Promise<Mailbox> {
-  const q = query({ ttl });
+/** Creates a new address; `ttl` in seconds, or the server's default; `domain` one of {@link listDomains}. */
+export function generateMailbox(ttl?: number, domain?: string): Promise<Mailbox> {
+  const q = query({ ttl, domain });
   return call<Mailbox>(`/api/generate_email.php${q ? `?${q}` : ''}`);
+}
+
+/** The domains new addresses may use, the server's default first (empty on an older server). */
+export async function listDomains(): Promise<string[]> {
+  try {
+    const list = await call<unknown>('/api/domains.php');
+    return Array.isArray(list) ? list.filter((d): d is string => typeof d === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The mailbox's messages, newest first. */
 export async function listInbox(mb: Mailbox): Promise<Summary[]> {
-  const list = await call<Summary[]>(`/api/inbox.php?${query({ email: mb.email, token: mb.token })}`);
+  const list = await call<Summary[]>(`/api/inbox.php?${query({ email: mb.email })}`, { headers: tokenHeader(mb) });
   return Array.isArray(list) ? list : [];
 }
 
 export function readMessage(mb: Mailbox, id: string): Promise<Message> {
-  return call<Message>(`/api/read.php?${query({ email: mb.email, token: mb.token, id })}`);
+  return call<Message>(`/api/read.php?${query({ email: mb.email, id })}`, { headers: tokenHeader(mb) });
 }
 
 /** Deletes the mailbox and its messages now. */
 export async function deleteMailbox(mb: Mailbox): Promise<void> {
   await call<unknown>('/api/delete.php', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: mb.email, token: mb.token }),
+    headers: { 'content-type': 'application/json', ...tokenHeader(mb) },
+    body: JSON.stringify({ email: mb.email }),
+  });
+}
+
+/** Adds `ttl` seconds (or the server's default lifetime) to the mailbox, up to the maximum lifetime. */
+export function extendMailbox(mb: Mailbox, ttl?: number): Promise<{ email: string; expires_at: string }> {
+  return call('/api/extend.php', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...tokenHeader(mb) },
+    body: JSON.stringify({ email: mb.email, ttl }),
   });
 }
 
@@ -131,7 +159,7 @@ export function attachmentUrl(mb: Mailbox, id: string, index: number): string {
 export async function readRaw(mb: Mailbox, id: string, maxChars: number): Promise<{ text: string; cut: boolean }> {
   let res: Response;
   try {
-    res = await fetch(rawUrl(mb, id), { cache: 'no-store' });
+    res = await fetch(`/api/raw.php?${query({ email: mb.email, id })}`, { cache: 'no-store', headers: tokenHeader(mb) });
   } catch {
     throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
   }
@@ -140,8 +168,13 @@ export async function readRaw(mb: Mailbox, id: string, maxChars: number): Promis
   return text.length > maxChars ? { text: text.slice(0, maxChars), cut: true } : { text, cut: false };
 }
 
-/** The WebSocket URL for live events, on the page's own host. */
+/** The WebSocket URL for live events, on the page's own host (the token goes in {@link liveProtocols}). */
 export function liveUrl(mb: Mailbox): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws?${query({ email: mb.email, token: mb.token })}`;
+  return `${scheme}//${location.host}/ws?${query({ email: mb.email })}`;
+}
+
+/** The subprotocols that carry the token (the server answers `tempmail`). */
+export function liveProtocols(mb: Mailbox): string[] {
+  return ['tempmail', `tempmail.token.${mb.token}`];
 }

@@ -85,3 +85,38 @@ export function isWebUrl(url: string | null | undefined): url is string {
     return false;
   }
 }
+
+/** Who sent it, for people: the display name when there is one, else the address. */
+export function senderLabel(m: { sender: string; sender_name?: string | null }): string {
+  return m.sender_name?.trim() || m.sender || '(unknown sender)';
+}
+
+/** A piece of plain text: either text, or an http(s) URL found in it. */
+export type TextPart = { text: string; url?: undefined } | { text: string; url: string };
+
+/**
+ * Splits plain text into text and web links, for clickable links in plain-text mail. Only
+ * http(s) URLs become links; trailing punctuation (a sentence's full stop, a closing bracket
+ * without an opening one) stays text.
+ */
+export function splitLinks(text: string): TextPart[] {
+  const parts: TextPart[] = [];
+  const re = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    let url = m[0];
+    while (/[.,;:!?)\]}>]$/.test(url)) {
+      const close = url.at(-1)!;
+      const open = { ')': '(', ']': '[', '}': '{' }[close];
+      if (open && url.split(open).length > url.split(close).length - 1) break; // balanced: part of the URL
+      url = url.slice(0, -1);
+    }
+    const start = m.index;
+    if (!isWebUrl(url)) continue;
+    if (start > last) parts.push({ text: text.slice(last, start) });
+    parts.push({ text: url, url });
+    last = start + url.length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return parts;
+}

@@ -2,7 +2,7 @@
  * Keeps one mailbox's inbox current: a WebSocket for live events, reconnecting with
  * exponential backoff, and polling `inbox.php` whenever the socket is down.
  */
-import { ApiError, listInbox, liveUrl, type Mailbox, type MessageReceived, type Summary } from './api.ts';
+import { ApiError, listInbox, liveProtocols, liveUrl, type Mailbox, type MessageReceived, type Summary } from './api.ts';
 
 /** What the header shows: live over WebSocket, trying to get back, or polling. */
 export type LiveState = 'connecting' | 'connected' | 'reconnecting' | 'polling';
@@ -104,7 +104,7 @@ export class LiveInbox {
     if (this.stopped) return;
     let ws: WebSocket;
     try {
-      ws = new WebSocket(liveUrl(this.mailbox));
+      ws = new WebSocket(liveUrl(this.mailbox), liveProtocols(this.mailbox));
     } catch {
       this.onDrop();
       return;

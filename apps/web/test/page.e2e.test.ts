@@ -131,6 +131,25 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
     assert.doesNotMatch(html, /<style|\sstyle=/, 'no inline style');
     assert.doesNotMatch(html, /https?:\/\/(?!www\.w3\.org\/2000\/svg)/, 'no third-party resource');
+    assert.equal(res.headers.get('cache-control'), 'no-cache');
+
+    // Hashed assets: precompressed (brotli, else gzip) and cached for a year, immutable.
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), assets.join(' '));
+    for (const asset of assets) {
+      const plain = await fetch(`${svc.httpUrl}${asset}`, { headers: { 'accept-encoding': 'identity' } });
+      const size = (await plain.arrayBuffer()).byteLength;
+      for (const encoding of ['br', 'gzip']) {
+        const r = await fetch(`${svc.httpUrl}${asset}`, { headers: { 'accept-encoding': encoding } });
+        await r.arrayBuffer();
+        assert.equal(r.headers.get('content-encoding'), encoding, `${asset} as ${encoding}`);
+        assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+        assert.match(r.headers.get('vary') ?? '', /accept-encoding/i);
+        const wire = Number(r.headers.get('content-length'));
+        assert.ok(wire > 0 && wire < size / 2, `${asset}: ${wire} bytes as ${encoding}, ${size} plain`);
+      }
+      assert.equal(plain.headers.get('content-encoding'), null);
+    }
   });
 
   it('shows an address at once with a live countdown, copies it, and keeps it across a reload', async () => {
@@ -181,7 +200,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
       assert.equal(await page.evaluate(() => (window as unknown as { __marker: number }).__marker), 42, 'no reload');
       assert.deepEqual(await boxes(), before, 'header, address card and panes did not move');
       await eventually(
-        async () => (await page.textContent('[data-testid=announcer]'))?.includes('New mail from noreply@accounts.example.com'),
+        async () => /New mail from (Example Accounts|noreply@accounts\.example\.com)/.test((await page.textContent('[data-testid=announcer]')) ?? ''),
         'the new-mail announcement',
       );
       assert.match((await row.textContent()) ?? '', /Your verification code/);
@@ -205,18 +224,21 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
         document.body.removeAttribute('tabindex');
       });
       const order: string[] = [];
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 12; i++) {
         await page.keyboard.press('Tab');
         order.push(await focused(page));
       }
+      assert.deepEqual(order.splice(1, 2), ['Notifications', 'Sound'], 'the header switches');
       assert.equal(order[0], 'Skip to inbox');
       assert.equal(order[1], 'Copy address');
       assert.match(order[2], /10 minutes/); // the lifetime select
-      assert.equal(order[3], 'New address');
-      assert.equal(order[4], 'Delete');
-      assert.match(order[5], /noreply@accounts\.example\.com.*Your verification code/);
-      assert.equal(order[6], `Copy code ${OTP}`);
-      assert.match(order[7], /Open link/);
+      assert.equal(order[3], 'Add 1 hour');
+      assert.equal(order[4], 'New address');
+      assert.equal(order[5], 'Delete');
+      assert.match(order[6], /^Your addresses/);
+      assert.match(order[7], /(Example Accounts|noreply@accounts\.example\.com).*Your verification code/);
+      assert.equal(order[8], `Copy code ${OTP}`);
+      assert.match(order[9], /Open link/);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'desktop-light-focus.png'), clip: { x: 0, y: 300, width: 640, height: 220 } });
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Shift+Tab');
@@ -225,7 +247,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
       await eventually(async () => (await focused(page)) === 'Your verification code', 'focus on the message heading');
 
       // The message: headers, big OTP with copy (Space works), the link as a button.
-      assert.equal(await page.textContent('[data-testid=message-from]'), 'noreply@accounts.example.com');
+      assert.match((await page.textContent('[data-testid=message-from]')) ?? '', /^(Example Accounts <)?noreply@accounts\.example\.com>?$/);
       assert.equal(await page.textContent('[data-testid=otp-code]'), OTP);
       await page.keyboard.press('Tab');
       assert.equal(await focused(page), `Copy code ${OTP}`);
@@ -240,7 +262,9 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
       assert.equal(await confirm.getAttribute('target'), '_blank');
       assert.equal(await confirm.getAttribute('rel'), 'noopener noreferrer');
 
-      // Attachments download from attachment.php by index.
+      // Attachments download from attachment.php by index; the inline cid logo is not listed.
+      assert.equal(await page.textContent('#attachments-heading'), '1 attachment');
+      assert.equal(await page.getByRole('link', { name: 'logo.png' }).count(), 0);
       const att = page.getByRole('link', { name: 'report <1>.txt' });
       const href = (await att.getAttribute('href')) ?? '';
       assert.match(href, /^\/api\/attachment\.php\?email=.+&token=.+&id=.+&index=\d+$/);
@@ -259,10 +283,19 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
       await page.keyboard.press('ArrowRight');
       assert.equal(await page.getByRole('tab', { name: 'Text' }).getAttribute('aria-selected'), 'true');
       assert.match((await page.textContent('[data-testid=body-text]')) ?? '', new RegExp(`verification code is ${OTP}`));
+      // The plain-text link is a safe link (new tab, no opener, no referrer); the full stop after it is text.
+      const textLink = page.locator('[data-testid=body-text] a');
+      assert.equal(await textLink.count(), 1);
+      assert.equal(await textLink.getAttribute('href'), LINK);
+      assert.equal(await textLink.getAttribute('target'), '_blank');
+      assert.match((await textLink.getAttribute('rel')) ?? '', /noopener noreferrer/);
       await page.keyboard.press('ArrowRight');
       await page.waitForSelector('[data-testid=raw-text]');
       assert.match((await page.textContent('[data-testid=raw-text]')) ?? '', /^Subject: Your verification code/m);
+      // The source is shown as text in the page; the only link downloads it (no blank tab).
       assert.match((await page.getByTestId('raw-link').getAttribute('href')) ?? '', /^\/api\/raw\.php\?/);
+      assert.ok(await page.getByTestId('raw-link').getAttribute('download'));
+      assert.equal(await page.locator('[data-testid=raw-link][target]').count(), 0);
 
       assert.deepEqual(await pageProblems(page), []);
     } finally {
@@ -409,8 +442,16 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
 
       await page.getByLabel('Lifetime').selectOption('3600');
       const old = await storedOf(page);
+      // Delete asks once; Cancel keeps everything.
       await page.getByTestId('delete-address').click();
-      await eventually(async () => (await addressOf(page)) !== second, 'a fresh address after delete');
+      await page.getByRole('dialog', { name: 'Delete this address?' }).waitFor();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      assert.equal(await addressOf(page), second);
+      await page.getByTestId('delete-address').click();
+      await page.getByTestId('confirm-yes').click();
+      // The page shows the next address it still holds (the first one), not a new one.
+      await eventually(async () => (await addressOf(page)) === first, 'the previous address after delete');
       assert.match((await page.textContent('[data-testid=card-note]')) ?? '', /was deleted/);
       const res = await fetch(`${svc.httpUrl}/api/inbox.php?email=${encodeURIComponent(old.email)}&token=${old.token}`);
       assert.equal(res.status, 404, 'the deleted mailbox is gone on the server');
@@ -443,7 +484,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
     }
   });
 
-  it('replaces an expired address, on load and while open', async () => {
+  it('replaces an expired address on load; while open it stays on screen with a note', async () => {
     const stale: Stored = { email: 'old@tempmail.local', token: 'x', expires_at: new Date(Date.now() - 1000).toISOString() };
     const a = await openPage({ mailbox: stale });
     try {
@@ -452,12 +493,16 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
       await a.context.close();
     }
 
-    const short = await newMailbox(9); // the page reuses a stored mailbox with at least 5 s left
+    const short = await newMailbox(20); // the page reuses a stored mailbox with at least 5 s left
     const { context, page } = await openPage({ mailbox: short });
     try {
       assert.equal(await addressOf(page), short.email);
-      await eventually(async () => (await addressOf(page)) !== short.email, 'a new address after expiry', 15_000);
-      assert.match((await page.textContent('[data-testid=card-note]')) ?? '', /expired/);
+      await page.getByTestId('expired-note').waitFor({ timeout: 60_000 });
+      assert.equal(await addressOf(page), short.email, 'the expired address stays shown');
+      assert.match((await page.textContent('[data-testid=countdown]')) ?? '', /^Expired at/);
+      assert.equal(await page.textContent('[data-testid=conn]'), 'Expired');
+      await page.getByTestId('new-address').click();
+      await eventually(async () => (await addressOf(page)) !== short.email, 'a new address on request');
       assert.equal((await storedOf(page)).email, await addressOf(page));
       assert.match((await page.textContent('[data-testid=countdown]')) ?? '', /^(1:00:00|59:\d\d)$/);
     } finally {

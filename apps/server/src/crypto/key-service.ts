@@ -52,6 +52,21 @@ export class KeyService {
     return { wrappedKey: wrapDataKey(kek, dataKey, mailboxId, keyEpoch), keyEpoch, dataKey };
   }
 
+  /**
+   * The mailbox's data key wrapped for a later expiry (extend.php): the epoch of the old expiry
+   * is destroyed when it ends, so the key must move to the new expiry's epoch. Null when the
+   * data key can no longer be opened.
+   */
+  async rewrap(mailbox: Pick<Mailbox, 'id' | 'wrappedKey' | 'keyEpoch'>, expiresAt: number): Promise<{ wrappedKey: Buffer; keyEpoch: number } | null> {
+    const keyEpoch = this.epochOf(expiresAt);
+    if (keyEpoch === mailbox.keyEpoch) return { wrappedKey: mailbox.wrappedKey, keyEpoch };
+    if (!(await this.cipherFor(mailbox))) return null;
+    const dataKey = this.dataKeys.get(mailbox.id);
+    const kek = await this.kek(keyEpoch, true);
+    if (!dataKey || !kek) return null;
+    return { wrappedKey: wrapDataKey(kek, dataKey, mailbox.id, keyEpoch), keyEpoch };
+  }
+
   /** The cipher for a mailbox, or null when its epoch key is gone (the mailbox is unreadable forever). */
   async cipherFor(mailbox: Pick<Mailbox, 'id' | 'wrappedKey' | 'keyEpoch'>): Promise<MailboxCipher | null> {
     let dataKey = this.dataKeys.get(mailbox.id);

@@ -103,9 +103,15 @@ export async function buildHttpApp(ctx: HttpContext, options: HttpAppOptions): P
     await app.register(fastifyStatic, {
       root: options.webRoot,
       wildcard: false,
+      // The build writes .br and .gz beside each text file (apps/web/vite.config.ts); the one the
+      // client accepts is sent, with Vary: Accept-Encoding.
+      preCompressed: true,
+      // Cache-Control is set below: a year and immutable for content-hashed names, else revalidated.
+      cacheControl: false,
       setHeaders: (res, filePath) => {
         res.setHeader('Content-Security-Policy', PAGE_CSP);
         res.setHeader('X-Frame-Options', 'DENY');
+        res.setHeader('Vary', 'Accept-Encoding'); // @fastify/static picks .br/.gz by it, and does not say so
         res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });

@@ -24,6 +24,22 @@ import { isTemporaryFailure } from '../domain/temporary-failure.js';
 import { errorBody, temporarilyUnavailable } from './errors.js';
 import { SocketQuota, sendBounded, shed } from './ws-limits.js';
 
+/**
+ * Browsers may send the mailbox token as a WebSocket subprotocol, `tempmail` then
+ * `tempmail.token.<token>`, instead of in the URL: a failed connection's URL is printed in the
+ * browser console, a subprotocol is not.
+ */
+const TOKEN_PROTOCOL = 'tempmail';
+const TOKEN_PREFIX = 'tempmail.token.';
+
+function tokenProtocol(req: IncomingMessage): string | undefined {
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  return offered.find((p) => p.startsWith(TOKEN_PREFIX))?.slice(TOKEN_PREFIX.length);
+}
+
+/** setTimeout's longest delay; a later expiry is re-checked then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** This node's sockets of one mailbox (its address goes in the mailbox-gone and feed events). */
 interface MailboxSockets {
   mailbox: Mailbox;
@@ -52,7 +68,11 @@ export class LiveHub {
 
   constructor(private readonly ctx: HttpContext) {
     // autoPong off: a client that pings and never reads would have us buffer pongs without end.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.http.wsMaxFrameBytes, perMessageDeflate: false, autoPong: false });
+    this.wss = new WebSocketServer({
+      noServer: true, maxPayload: ctx.config.http.wsMaxFrameBytes, perMessageDeflate: false, autoPong: false,
+      // A browser that offers subprotocols must get one of them back; the token one is never echoed.
+      handleProtocols: (protocols) => (protocols.has(TOKEN_PROTOCOL) ? TOKEN_PROTOCOL : [...protocols].find((p) => !p.startsWith(TOKEN_PREFIX)) ?? false),
+    });
     this.perMailbox = new SocketQuota(ctx.config.http.wsMaxPerMailbox, 'mailbox');
     this.perKey = new SocketQuota(ctx.config.http.wsMaxPerKey, 'API key');
     this.heartbeat = setInterval(() => this.beat(), ctx.config.http.wsHeartbeatMs);
@@ -129,7 +149,7 @@ export class LiveHub {
     let keyId: string | null = null;
     if (url.pathname === '/ws') {
       await this.ctx.guards.anonymous(ip, () => {});
-      mailbox = await this.ctx.mailboxes.authorizeToken(q.email, q.token);
+      mailbox = await this.ctx.mailboxes.authorizeToken(q.email, q.token ?? tokenProtocol(req));
     } else {
       const auth = req.headers.authorization;
       const presented = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : q.key ?? null;
@@ -205,8 +225,18 @@ export class LiveHub {
         if (event && ws.readyState === WebSocket.OPEN) sendBounded(ws, JSON.stringify(event), maxBuffered);
       }, (err) => this.ctx.log.warn({ err: { message: (err as Error).message } }, 'reading an event failed'));
     });
-    const expiry = setTimeout(() => this.mailboxGone(mailbox.id, 'expired'), Math.max(0, mailbox.expiresAt - this.ctx.clock.now()));
-    expiry.unref();
+    // At the expiry the mailbox is looked up again: extend.php (on any node) may have moved it.
+    let expiry: NodeJS.Timeout;
+    const armExpiry = (at: number) => {
+      expiry = setTimeout(() => {
+        this.ctx.mailboxes.findLive(mailbox.address).then((now) => {
+          if (now?.id === mailbox.id && ws.readyState === WebSocket.OPEN) armExpiry(now.expiresAt);
+          else this.mailboxGone(mailbox.id, 'expired');
+        }, () => armExpiry(this.ctx.clock.now() + 1000));
+      }, Math.min(MAX_TIMER_MS, Math.max(0, at - this.ctx.clock.now())));
+      expiry.unref();
+    };
+    armExpiry(mailbox.expiresAt);
     ws.on('close', () => {
       clearTimeout(expiry);
       subscription.unsubscribe();

@@ -114,6 +114,25 @@ export class MailboxService {
     return mailbox;
   }
 
+  /**
+   * Adds time to a live mailbox (extend.php): `ttl=` seconds (default: the default lifetime),
+   * within the usual bounds, and never past now + the maximum lifetime (the plan's for keyed
+   * mailboxes), so a mailbox never has more time left than a new one could get. Answers the
+   * mailbox as it now is; 404 when it expired or was deleted meanwhile.
+   */
+  async extend(mailbox: Mailbox, ttl: string | undefined, planMax?: number): Promise<Mailbox> {
+    const seconds = this.resolveTtl(ttl, planMax);
+    const now = this.clock.now();
+    const ceiling = now + Math.min(this.ttl.maxSeconds, planMax ?? Infinity) * 1000;
+    const expiresAt = Math.max(mailbox.expiresAt, Math.min(mailbox.expiresAt + seconds * 1000, ceiling));
+    if (expiresAt === mailbox.expiresAt) return mailbox;
+    const rewrapped = await this.keys.rewrap(mailbox, expiresAt);
+    if (!rewrapped) throw notFound();
+    const change = { expiresAt, ...rewrapped };
+    if (!(await this.store.mailboxes.extend(mailbox.id, change, now))) throw notFound();
+    return { ...mailbox, ...change };
+  }
+
   /** Deletes a mailbox and all its messages now, and has every node forget it. */
   async deleteNow(mailbox: Mailbox): Promise<void> {
     await this.store.mailboxes.delete(mailbox.id);

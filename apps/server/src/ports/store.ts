@@ -41,7 +41,10 @@ export interface LiveMailboxCap {
 
 /** The mailbox was not stored: its owner or address already has `cap.max` live mailboxes. */
 export class LiveCapReached extends Error {
-  constructor() {
+  constructor(
+    /** When the soonest of the holder's live mailboxes expires (ms), freeing a place; null when unknown. */
+    readonly freesAt: number | null = null,
+  ) {
     super('live mailbox cap reached');
     this.name = 'LiveCapReached';
   }
@@ -70,6 +73,19 @@ export interface MailboxStore {
   listExpired(now: number, limit: number): Promise<Mailbox[]>;
   /** Deletes a mailbox with its messages, attachments, webhooks and outbox rows. */
   delete(id: string): Promise<boolean>;
+  /**
+   * Moves a mailbox's expiry (extend.php), with its data key rewrapped for the new expiry
+   * epoch, only while it is still live at `now`: an expired mailbox is never revived. False
+   * when it is gone or expired.
+   */
+  extend(id: string, change: MailboxExpiryChange, now: number): Promise<boolean>;
+}
+
+/** A new expiry for a mailbox and its data key wrapped by that expiry's epoch key. */
+export interface MailboxExpiryChange {
+  expiresAt: number;
+  wrappedKey: Buffer;
+  keyEpoch: number;
 }
 
 export interface MessageStore {

@@ -15,6 +15,7 @@ import { type MessageLink, messageLinks } from './links.js';
 import { type MessageFilter, matchesFilter, newerThan } from './message-filter.js';
 import { nextTurn } from '../runtime/in-slices.js';
 import { PlaintextCache } from './plaintext-cache.js';
+import { normalizeCid } from './safe-html.js';
 
 export interface MessageSummary {
   id: string;
@@ -34,7 +35,16 @@ export interface MessageView extends MessageSummary {
   html: string | null;
   /** Every link a person can click, in order (read/links.ts). */
   links: MessageLink[];
-  attachments: Array<{ filename: string; content_type: string; size: number }>;
+  /** `inline: true` (only then present) marks an image the HTML shows through `cid:`. */
+  attachments: Array<{ filename: string; content_type: string; size: number; inline?: true }>;
+}
+
+/** The Content-IDs the HTML references as `cid:` (normalised as safe-html compares them). */
+function cidsReferenced(html: string | null): Set<string> {
+  const out = new Set<string>();
+  if (!html) return out;
+  for (const m of html.matchAll(/cid:([^\s"'()<>]+)/gi)) out.add(normalizeCid(m[1]));
+  return out;
 }
 
 export const DEFAULT_PAGE = 100;
@@ -237,13 +247,17 @@ export class MessageReader {
       return cached;
     }
     const { cipher, row, body } = await this.openBody(mailbox, id);
+    const usedCids = cidsReferenced(body.html);
     const view: MessageView = {
       ...this.summaryOf(mailbox, cipher, row),
       email: mailbox.address,
       body: body.text,
       html: body.html,
       links: messageLinks(body.html, body.text),
-      attachments: body.attachments.map((a) => ({ filename: a.filename, content_type: a.contentType, size: a.size })),
+      attachments: body.attachments.map((a) => ({
+        filename: a.filename, content_type: a.contentType, size: a.size,
+        ...(a.contentId !== null && usedCids.has(normalizeCid(a.contentId)) ? { inline: true as const } : {}),
+      })),
     };
     const entry = { view, json: JSON.stringify(view) };
     this.views.set(mailbox, id, entry, 2 * entry.json.length + approxBytes([view.sender, view.subject, view.body, view.html, view.otp, view.confirmation_link])

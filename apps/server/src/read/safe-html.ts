@@ -402,7 +402,8 @@ function skipPast(src: string, from: number, ch: string): number {
 }
 
 /** Content ids compare without `<>`, percent-encoding or case. */
-function normalizeCid(id: string): string {
+/** A Content-ID as `cid:` references compare it: without `<>` or percent-encoding, lower case. */
+export function normalizeCid(id: string): string {
   let s = id.trim();
   if (s.startsWith('<')) s = s.slice(1);
   if (s.endsWith('>')) s = s.slice(0, -1);

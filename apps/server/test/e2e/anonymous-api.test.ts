@@ -106,6 +106,21 @@ describe('anonymous mailbox API', () => {
     assert.equal(await status(`${base}/ws?${qs(box)}`), 101);
   });
 
+  it('takes the token in X-Mailbox-Token and as a WebSocket subprotocol, out of the URL', async () => {
+    const box = await generate();
+    const inbox = (token: string) => http(`${svc.httpUrl}/api/inbox.php?${qs({ email: box.email })}`, { headers: { 'x-mailbox-token': token } });
+    assert.equal((await inbox(box.token)).status, 200);
+    assert.equal((await inbox('wrong-token-wrong-token')).status, 404);
+    assert.equal((await http(`${svc.httpUrl}/api/inbox.php?${qs({ email: box.email })}`)).status, 400, 'no token at all');
+    const ws = new WebSocket(`${svc.httpUrl.replace('http', 'ws')}/ws?${qs({ email: box.email })}`, ['tempmail', `tempmail.token.${box.token}`]);
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    assert.equal(ws.protocol, 'tempmail', 'the token subprotocol is never echoed');
+    const frame = new Promise<any>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+    await sendMail(svc.smtpPort, { to: box.email, subject: 'Token as subprotocol', text: 'hi' });
+    assert.equal((await frame).subject, 'Token as subprotocol');
+    ws.close();
+  });
+
   it('answers 404 for a wrong token and a foreign message id, 400 for missing parameters', async () => {
     const a = await generate();
     const b = await generate();

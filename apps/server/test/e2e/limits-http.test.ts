@@ -138,6 +138,11 @@ describe('HTTP limits', () => {
     const one = await Promise.all(Array.from({ length: 8 }, () => call(`${svc.httpUrl}/api/generate_email.php`, { localAddress: '127.0.0.53' })));
     assert.equal(one.filter((a) => a.status === 200).length, 3);
     assert.equal(one.filter((a) => a.status === 429).length, 5);
+    // Retry-After says when a place frees up (the soonest expiry), a minute at most.
+    for (const a of one.filter((x) => x.status === 429)) {
+      const wait = Number(a.headers['retry-after']);
+      assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
+    }
   });
 
   it('X-Forwarded-For counts only from TEMPMAIL_TRUST_PROXY peers', async () => {

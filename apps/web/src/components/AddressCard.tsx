@@ -1,40 +1,61 @@
-/** The current address with Copy, its countdown, and the new / delete / lifetime controls. */
+/**
+ * The current address with Copy, its countdown, the lifetime / add time / new / delete
+ * controls, the warnings (expiring soon, expired, no new address allowed yet) and "your
+ * addresses".
+ */
 import type { Mailbox } from '../api.ts';
 import { describeDuration, formatClock, formatCountdown } from '../format.ts';
+import type { Blocked, Busy, Notice } from '../use-mailboxes.ts';
+import { AddressList } from './AddressList.tsx';
 import { CopyButton } from './CopyButton.tsx';
-import { ClockIcon, RefreshIcon, TrashIcon } from './icons.tsx';
+import { ClockIcon, PlusIcon, RefreshIcon, TrashIcon } from './icons.tsx';
 
-/** Lifetimes offered for new addresses, in seconds. */
+/** Lifetimes offered for new addresses (and added by "Add time"), in seconds. */
 export const TTL_CHOICES: { seconds: number; label: string }[] = [
   { seconds: 600, label: '10 minutes' },
   { seconds: 3600, label: '1 hour' },
   { seconds: 86400, label: '1 day' },
 ];
 
+/** Time left under which the card warns that the address is about to expire. */
+export const WARN_BEFORE_MS = 5 * 60_000;
+
 export interface AddressCardProps {
   mailbox: Mailbox | null;
+  expired: boolean;
+  addresses: Mailbox[];
   now: number;
   ttl: number;
-  busy: 'new' | 'delete' | null;
+  busy: Busy;
   error: string | null;
-  notice: string | null;
+  notice: Notice | null;
+  blocked: Blocked | null;
   onTtl(seconds: number): void;
+  /** The server's receiving domains (a picker appears when there are several). */
+  domains: string[];
+  domain: string;
+  onDomain(domain: string): void;
   onNew(): void;
-  onDelete(): void;
+  onExtend(): void;
+  /** Asks, then deletes (the current address, or one from the list). */
+  onDelete(mb: Mailbox): void;
+  onSwitch(mb: Mailbox): void;
+  onRetryNow(): void;
   announce(text: string): void;
 }
 
 export function AddressCard(p: AddressCardProps) {
   const left = p.mailbox ? Date.parse(p.mailbox.expires_at) - p.now : 0;
-  const low = p.mailbox !== null && left < 60_000;
+  const low = p.mailbox !== null && !p.expired && left < 60_000;
+  const ttlLabel = TTL_CHOICES.find((c) => c.seconds === p.ttl)?.label ?? describeDuration(p.ttl * 1000);
   return (
     <section class="card address-card" aria-labelledby="address-heading">
       <h1 id="address-heading" class="eyebrow">
         Your temporary address
       </h1>
       <div class="address-row">
-        <p id="address" class={`address${p.mailbox ? '' : ' is-loading'}`} aria-live="polite" data-testid="address">
-          {p.mailbox ? <EmailText email={p.mailbox.email} /> : 'Creating an address…'}
+        <p id="address" class={`address${p.mailbox ? '' : ' is-loading'}${p.expired ? ' is-expired' : ''}`} aria-live="polite" data-testid="address">
+          {p.mailbox ? <EmailText email={p.mailbox.email} /> : p.busy === 'new' ? 'Creating an address…' : 'No address yet'}
         </p>
         <CopyButton
           class="btn btn-primary btn-copy"
@@ -46,17 +67,17 @@ export function AddressCard(p: AddressCardProps) {
         />
       </div>
       <div class="address-meta">
-        <p class={`countdown${low ? ' is-low' : ''}`}>
+        <p class={`countdown${low ? ' is-low' : ''}${p.expired ? ' is-expired' : ''}`}>
           <ClockIcon />
-          {p.mailbox ? (
+          {p.mailbox && p.expired ? (
+            <span data-testid="countdown">Expired at {formatClock(p.mailbox.expires_at)}</span>
+          ) : p.mailbox ? (
             <>
               <span>Expires in</span>{' '}
               <span role="timer" aria-live="off" class="countdown-value" data-testid="countdown">
                 {formatCountdown(left)}
               </span>
-              <span class="sr-only">
-                {`, about ${describeDuration(left)}, at ${formatClock(p.mailbox.expires_at)}`}
-              </span>
+              <span class="sr-only">{`, about ${describeDuration(left)}, at ${formatClock(p.mailbox.expires_at)}`}</span>
             </>
           ) : (
             <span>&nbsp;</span>
@@ -77,6 +98,34 @@ export function AddressCard(p: AddressCardProps) {
               ))}
             </select>
           </label>
+          {p.domains.length > 1 && (
+            <label class="ttl">
+              <span class="ttl-label">Domain</span>
+              <select
+                value={p.domain}
+                onChange={(e) => p.onDomain((e.currentTarget as HTMLSelectElement).value)}
+                aria-describedby="ttl-hint"
+                data-testid="domain-picker"
+              >
+                {p.domains.map((d) => (
+                  <option key={d} value={d}>
+                    @{d}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <button
+            type="button"
+            class="btn"
+            onClick={p.onExtend}
+            disabled={p.busy !== null || !p.mailbox || p.expired}
+            aria-label={`Add ${ttlLabel}`}
+            data-testid="extend-address"
+          >
+            <PlusIcon />
+            <span class="btn-label">Add time</span>
+          </button>
           <button type="button" class="btn" onClick={p.onNew} disabled={p.busy !== null} data-testid="new-address">
             <RefreshIcon class={p.busy === 'new' ? 'spin' : undefined} />
             <span class="btn-label">New address</span>
@@ -84,8 +133,8 @@ export function AddressCard(p: AddressCardProps) {
           <button
             type="button"
             class="btn btn-danger"
-            onClick={p.onDelete}
-            disabled={p.busy !== null || !p.mailbox}
+            onClick={() => p.mailbox && p.onDelete(p.mailbox)}
+            disabled={p.busy !== null || !p.mailbox || p.expired}
             data-testid="delete-address"
           >
             <TrashIcon />
@@ -93,11 +142,77 @@ export function AddressCard(p: AddressCardProps) {
           </button>
         </div>
       </div>
+      <Warnings {...p} left={left} ttlLabel={ttlLabel} />
       <p id="ttl-hint" class={`card-note${p.error ? ' is-error' : ''}`} aria-live="polite" data-testid="card-note">
-        {p.error ?? p.notice ?? 'The lifetime applies to the next new address. Mail is deleted when the address expires.'}
+        {p.error ?? p.notice?.text ?? `The lifetime applies to new addresses and to Add time${p.domains.length > 1 ? ', the domain to new addresses' : ''}. Mail is deleted when the address expires.`}
+        {!p.error && p.notice?.offerDelete && (
+          <>
+            {' '}
+            <button
+              type="button"
+              class="btn btn-small btn-danger"
+              onClick={() => p.notice?.offerDelete && p.onDelete(p.notice.offerDelete)}
+              disabled={p.busy !== null}
+              data-testid="offer-delete"
+            >
+              {`Delete ${p.notice.offerDelete.email}`}
+            </button>
+          </>
+        )}
       </p>
+      <AddressList
+        addresses={p.addresses}
+        current={p.mailbox}
+        now={p.now}
+        open={p.blocked?.cap != null}
+        disabled={p.busy !== null}
+        onSwitch={p.onSwitch}
+        onDelete={p.onDelete}
+      />
     </section>
   );
+}
+
+/** Expiring soon, expired (mail kept on screen), or no new address allowed yet. */
+function Warnings(p: AddressCardProps & { left: number; ttlLabel: string }) {
+  if (p.blocked) {
+    const wait = formatCountdown(p.blocked.until - p.now);
+    return (
+      <div class="banner is-warning" role="alert" data-testid="blocked">
+        <p>
+          {p.blocked.cap
+            ? `Your network already has ${p.blocked.cap} addresses in use, the most one network may hold at once. ${
+                p.addresses.length > 0 ? 'Delete one you no longer need below, or wait' : 'One frees up when it expires or is deleted'
+              }: the page tries again by itself in ${wait}.`
+            : `Too many requests from your network just now. The page tries again by itself in ${wait}.`}
+        </p>
+        <button type="button" class="btn btn-small" onClick={p.onRetryNow} disabled={p.busy !== null}>
+          Try now
+        </button>
+      </div>
+    );
+  }
+  if (p.mailbox && p.expired) {
+    return (
+      <div class="banner is-expired" role="status" data-testid="expired-note">
+        <p>
+          This address expired at {formatClock(p.mailbox.expires_at)} and no longer receives mail. The mail shown stays
+          on this page until you leave it or switch address; it is gone from the server.
+        </p>
+      </div>
+    );
+  }
+  if (p.mailbox && p.left < WARN_BEFORE_MS) {
+    return (
+      <div class="banner is-warning" data-testid="expiry-warning">
+        <p>{`This address expires in ${describeDuration(p.left)}. Add time to keep receiving mail at it.`}</p>
+        <button type="button" class="btn btn-small" onClick={p.onExtend} disabled={p.busy !== null}>
+          {`Add ${p.ttlLabel}`}
+        </button>
+      </div>
+    );
+  }
+  return null;
 }
 
 /** The address with a line-break opportunity after the `@` (never inside the domain). */

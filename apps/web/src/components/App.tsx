@@ -1,9 +1,13 @@
 /** The page: header with connection state, the address card, the inbox and the reader. */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, deleteMailbox, generateMailbox, type Mailbox, type Summary } from '../api.ts';
+import { listDomains, type Mailbox, type Summary } from '../api.ts';
 import { LiveInbox, type LiveState } from '../live.ts';
-import { loadMailbox, loadSeen, loadTtl, saveMailbox, saveSeen, saveTtl } from '../storage.ts';
-import { AddressCard, TTL_CHOICES } from './AddressCard.tsx';
+import { loadDomain, loadSeen, loadTtl, saveDomain, saveSeen, saveTtl } from '../storage.ts';
+import { useMailboxes } from '../use-mailboxes.ts';
+import { AddressCard, TTL_CHOICES, WARN_BEFORE_MS } from './AddressCard.tsx';
+import { alertNewMail, setFaviconBadge } from '../attention.ts';
+import { AlertToggles } from './AlertToggles.tsx';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { InboxList } from './InboxList.tsx';
 import { MessageView } from './MessageView.tsx';
 import { MailIcon } from './icons.tsx';
@@ -45,6 +49,11 @@ function useAnnouncer(): [string, (text: string) => void] {
   return [text, announce];
 }
 
+const IDLE_LABELS = {
+  none: { label: 'No address', title: 'No address is shown yet' },
+  expired: { label: 'Expired', title: 'This address expired and receives no more mail' },
+};
+
 const LIVE_LABELS: Record<LiveState, { label: string; title: string }> = {
   connecting: { label: 'Connecting…', title: 'Opening the live connection' },
   connected: { label: 'Connected', title: 'New mail appears the moment it arrives' },
@@ -53,80 +62,69 @@ const LIVE_LABELS: Record<LiveState, { label: string; title: string }> = {
 };
 
 export function App() {
-  const [mailbox, setMailbox] = useState<Mailbox | null>(null);
   const [ttl, setTtl] = useState(() => {
     const t = loadTtl(DEFAULT_TTL);
     return TTL_CHOICES.some((c) => c.seconds === t) ? t : DEFAULT_TTL;
   });
-  const [busy, setBusy] = useState<'new' | 'delete' | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const [messages, setMessages] = useState<Summary[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
-  const [seen, setSeen] = useState<Set<string>>(() => loadSeen());
+  const [seen, setSeen] = useState<Set<string>>(() => new Set());
   const [fresh, setFresh] = useState<Set<string>>(() => new Set());
   const [live, setLive] = useState<LiveState>('connecting');
+  const [confirming, setConfirming] = useState<Mailbox | null>(null);
+  const [domains, setDomains] = useState<string[]>([]);
+  const [domain, setDomain] = useState<string | null>(() => loadDomain());
   const [announcement, announce] = useAnnouncer();
   const now = useNow(1000);
+  const boxes = useMailboxes({ now, announce });
+  const mailbox = boxes.current;
+  const expired = boxes.expired;
   const ttlRef = useRef(ttl);
   ttlRef.current = ttl;
-  const creating = useRef(false);
-  const deleting = useRef(false);
   const loadedRef = useRef(false);
   const known = useRef<Set<string>>(new Set());
 
-  /** Makes a new address; with `fallback`, an out-of-bounds lifetime retries with the default. */
-  const create = useCallback(
-    async (opts: { ttl: number; fallback?: boolean; notice?: string }) => {
-      if (creating.current) return;
-      creating.current = true;
-      setBusy('new');
-      setError(null);
-      try {
-        let mb: Mailbox;
-        try {
-          mb = await generateMailbox(opts.ttl);
-        } catch (err) {
-          if (!(opts.fallback && err instanceof ApiError && err.status === 400)) throw err;
-          mb = await generateMailbox();
-          setError(`${err.message} The server's default lifetime was used.`);
-        }
-        saveMailbox(mb);
-        known.current = new Set();
-        loadedRef.current = false;
-        setMailbox(mb);
-        setMessages([]);
-        setLoaded(false);
-        setSelected(null);
-        setSeen(new Set());
-        setFresh(new Set());
-        setNotice(opts.notice ?? null);
-        announce(`${opts.notice ? `${opts.notice} ` : ''}New address: ${mb.email}`);
-      } catch (err) {
-        setError(err instanceof ApiError ? err.message : 'Could not create an address.');
-      } finally {
-        creating.current = false;
-        setBusy(null);
+  useEffect(() => boxes.start(ttl), []);
+
+  // Several receiving domains: a picker for new addresses (a stored choice the server dropped is forgotten).
+  useEffect(() => {
+    void listDomains().then((list) => {
+      setDomains(list);
+      const stored = loadDomain();
+      if (stored && !list.includes(stored)) {
+        saveDomain(null);
+        setDomain(null);
       }
-    },
-    [announce],
-  );
-
-  // First load: the stored mailbox if it is still valid, else a new one.
-  useEffect(() => {
-    const stored = loadMailbox(Date.now());
-    if (stored) setMailbox(stored);
-    else void create({ ttl, fallback: true });
+    });
   }, []);
+  const onDomain = (d: string) => {
+    const chosen = d === domains[0] ? null : d;
+    saveDomain(chosen);
+    setDomain(chosen);
+  };
 
-  // Expiry: replace the address when its time is up.
-  const expired = mailbox !== null && Date.parse(mailbox.expires_at) <= now;
+  // Another mailbox is shown: its own list, opened ids and selection.
   useEffect(() => {
-    if (expired) void create({ ttl: ttlRef.current, fallback: true, notice: 'The previous address expired.' });
+    known.current = new Set();
+    loadedRef.current = false;
+    setMessages([]);
+    setLoaded(false);
+    setSelected(null);
+    setSeen(mailbox ? loadSeen(mailbox.email) : new Set());
+    setFresh(new Set());
+  }, [mailbox?.email]);
+
+  // Said once when the address enters its last minutes.
+  const expiringSoon = mailbox !== null && !expired && Date.parse(mailbox.expires_at) - now < WARN_BEFORE_MS;
+  useEffect(() => {
+    if (expiringSoon) announce('This address expires in a few minutes. Add time to keep it.');
+  }, [expiringSoon]);
+  useEffect(() => {
+    if (expired) announce('This address expired. Its mail stays on this page until you leave it.');
   }, [expired]);
 
-  // Live updates for the current mailbox.
+  // Live updates for the current mailbox (none once it expired: the mail shown stays).
   useEffect(() => {
     if (!mailbox || expired) return;
     const inbox = new LiveInbox(mailbox, {
@@ -138,6 +136,7 @@ export function App() {
         if (loadedRef.current && added.length > 0) {
           setFresh((f) => new Set([...f, ...added.map((m) => m.id)]));
           announce(added.length === 1 ? newMailText(added[0]) : `${added.length} new messages`);
+          alertNewMail(added.length === 1 ? newMailText(added[0]) : `${added.length} new messages`, mailbox.email, added[0].id);
         }
         loadedRef.current = true;
         setLoaded(true);
@@ -149,16 +148,10 @@ export function App() {
         if (isNew) {
           setFresh((f) => new Set([...f, m.id]));
           announce(newMailText(m));
+          alertNewMail(newMailText(m), mailbox.email, m.id);
         }
       },
-      onGone: (reason) => {
-        if (deleting.current) return; // our own delete makes the next address itself
-        void create({
-          ttl: ttlRef.current,
-          fallback: true,
-          notice: reason === 'expired' ? 'The previous address expired.' : 'That address no longer exists.',
-        });
-      },
+      onGone: (reason) => boxes.gone(mailbox, reason, ttlRef.current),
     });
     inbox.start();
     return () => inbox.stop();
@@ -167,6 +160,7 @@ export function App() {
   const unread = messages.filter((m) => !seen.has(m.id)).length;
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) TempMail` : 'TempMail — disposable email';
+    setFaviconBadge(unread);
   }, [unread]);
 
   const open = (id: string) => {
@@ -174,7 +168,7 @@ export function App() {
     if (!seen.has(id)) {
       const next = new Set(seen).add(id);
       setSeen(next);
-      saveSeen(next);
+      if (mailbox) saveSeen(mailbox.email, next);
     }
   };
 
@@ -187,36 +181,13 @@ export function App() {
     }, 0);
   };
 
-  const onDelete = async () => {
-    if (!mailbox || deleting.current) return;
-    deleting.current = true;
-    setBusy('delete');
-    setError(null);
-    try {
-      await deleteMailbox(mailbox);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 404)) {
-        setError(err instanceof ApiError ? err.message : 'Could not delete the address.');
-        setBusy(null);
-        deleting.current = false;
-        return;
-      }
-    }
-    setBusy(null);
-    saveMailbox(null);
-    try {
-      await create({ ttl, fallback: true, notice: `${mailbox.email} was deleted with its mail.` });
-    } finally {
-      deleting.current = false;
-    }
-  };
-
   const onTtl = (seconds: number) => {
     setTtl(seconds);
     saveTtl(seconds);
   };
 
-  const status = LIVE_LABELS[live];
+  const status = !mailbox ? IDLE_LABELS.none : expired ? IDLE_LABELS.expired : LIVE_LABELS[live];
+  const state = !mailbox ? 'idle' : expired ? 'expired' : live;
   return (
     <>
       <a class="skip-link" href="#inbox-heading">
@@ -230,25 +201,62 @@ export function App() {
             </span>
             TempMail
           </p>
-          <p class="conn" data-state={live} title={status.title} role="status" data-testid="conn">
-            <span class="conn-dot" aria-hidden="true" />
-            <span class="conn-label">{status.label}</span>
-          </p>
+          <div class="topbar-end">
+            <AlertToggles announce={announce} />
+            <p class="conn" data-state={state} title={status.title} role="status" data-testid="conn">
+              <span class="conn-dot" aria-hidden="true" />
+              <span class="conn-label">{status.label}</span>
+            </p>
+          </div>
         </div>
       </header>
       <main class="container" id="main">
         <AddressCard
           mailbox={mailbox}
+          expired={expired}
+          addresses={boxes.addresses}
           now={now}
           ttl={ttl}
-          busy={busy}
-          error={error}
-          notice={notice}
+          busy={boxes.busy}
+          error={boxes.error}
+          notice={boxes.notice}
+          blocked={boxes.blocked}
           onTtl={onTtl}
-          onNew={() => void create({ ttl })}
-          onDelete={() => void onDelete()}
+          domains={domains}
+          domain={domain ?? domains[0] ?? ''}
+          onDomain={onDomain}
+          onNew={() =>
+            void boxes.create({
+              ttl,
+              notice: (previous) =>
+                previous && !expired
+                  ? { text: `${previous.email} still works and is kept under Your addresses.`, offerDelete: previous }
+                  : null,
+            })
+          }
+          onExtend={() => void boxes.extend(ttl)}
+          onDelete={setConfirming}
+          onSwitch={boxes.switchTo}
+          onRetryNow={boxes.retryNow}
           announce={announce}
         />
+        {confirming && (
+          <ConfirmDialog
+            title="Delete this address?"
+            confirmLabel="Delete address and mail"
+            onCancel={() => setConfirming(null)}
+            onConfirm={() => {
+              const mb = confirming;
+              setConfirming(null);
+              void boxes.remove(mb, ttl);
+            }}
+          >
+            <p>
+              <strong>{confirming.email}</strong> and all its mail are deleted for good. Mail sent to it afterwards is
+              refused.
+            </p>
+          </ConfirmDialog>
+        )}
         <div class={`layout${selected ? ' has-selection' : ''}`}>
           <section class="pane inbox-pane" aria-labelledby="inbox-heading">
             <div class="pane-head">
@@ -261,6 +269,7 @@ export function App() {
               </span>
             </div>
             <InboxList
+              hasMailbox={mailbox !== null}
               messages={messages}
               loaded={loaded}
               selectedId={selected}
@@ -291,7 +300,12 @@ export function App() {
         </div>
       </main>
       <footer class="footer">
-        <p>Addresses and their mail are deleted when they expire. HTML mail is shown without scripts or tracking.</p>
+        <p>
+          Addresses and their mail are deleted when they expire. HTML mail is shown without scripts or tracking.{' '}
+          <a href="/docs/" data-testid="docs-link">
+            API and documentation
+          </a>
+        </p>
       </footer>
       <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
         {announcement}
@@ -301,5 +315,5 @@ export function App() {
 }
 
 function newMailText(m: Summary): string {
-  return `New mail from ${m.sender || 'an unknown sender'}: ${m.subject || '(no subject)'}${m.otp ? `. Code ${m.otp}` : ''}`;
+  return `New mail from ${m.sender_name?.trim() || m.sender || 'an unknown sender'}: ${m.subject || '(no subject)'}${m.otp ? `. Code ${m.otp}` : ''}`;
 }

@@ -37,6 +37,7 @@ export function CopyButton(props: CopyButtonProps) {
       type="button"
       class={`${props.class ?? 'btn'}${state === 'copied' ? ' is-copied' : ''}`}
       onClick={onClick}
+      disabled={props.text === ''}
       aria-label={state === 'idle' ? props.ariaLabel : state === 'copied' ? 'Copied' : undefined}
       data-state={state}
     >

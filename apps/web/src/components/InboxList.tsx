@@ -1,10 +1,12 @@
 /** The inbox: newest first, each row with its OTP chip and confirmation-link button. */
 import type { Summary } from '../api.ts';
-import { formatFull, formatRelative, hostOf, isWebUrl } from '../format.ts';
+import { formatFull, formatRelative, hostOf, isWebUrl, senderLabel } from '../format.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { ExternalIcon, MailIcon } from './icons.tsx';
 
 export interface InboxListProps {
+  /** False while no address is shown (being made, or refused for now). */
+  hasMailbox: boolean;
   messages: Summary[];
   loaded: boolean;
   selectedId: string | null;
@@ -23,7 +25,7 @@ export function InboxList(p: InboxListProps) {
           <MailIcon />
           <span class="pulse" />
         </div>
-        <p class="empty-title">{p.loaded ? 'Waiting for mail' : 'Loading the inbox…'}</p>
+        <p class="empty-title">{!p.hasMailbox ? 'No address yet' : p.loaded ? 'Waiting for mail' : 'Loading the inbox…'}</p>
         <p class="empty-text">Mail sent to this address shows up here by itself, usually within a second.</p>
       </div>
     );
@@ -57,7 +59,9 @@ function Row(props: InboxListProps & { m: Summary }) {
       >
         <span class="row-top">
           {unread && <span class="dot" aria-label="Unread" role="img" />}
-          <span class="row-from">{m.sender || '(unknown sender)'}</span>
+          <span class="row-from" title={m.sender}>
+            {senderLabel(m)}
+          </span>
           <time class="row-time" dateTime={m.date_received} title={formatFull(m.date_received)}>
             {formatRelative(m.date_received, props.now)}
           </time>

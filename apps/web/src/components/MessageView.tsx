@@ -14,7 +14,7 @@ import {
   type Mailbox,
   type Message,
 } from '../api.ts';
-import { formatBytes, formatDateTime, formatFull, hostOf, isWebUrl } from '../format.ts';
+import { formatBytes, formatDateTime, formatFull, hostOf, isWebUrl, splitLinks } from '../format.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { BackIcon, ClipIcon, ExternalIcon, KeyIcon, ShieldIcon } from './icons.tsx';
 
@@ -99,6 +99,8 @@ export function MessageView(p: MessageViewProps) {
 
   const link = isWebUrl(msg.confirmation_link) ? msg.confirmation_link : null;
   const hasHtml = msg.html !== null && msg.html !== undefined;
+  // Images the HTML shows inline (cid:) are part of the message, not attachments to download.
+  const listed = (msg.attachments ?? []).map((a, i) => ({ a, i })).filter(({ a }) => !(a.inline && hasHtml));
   return (
     <article class="message" aria-labelledby="message-subject" data-testid="message">
       {back}
@@ -109,7 +111,15 @@ export function MessageView(p: MessageViewProps) {
         <dl class="message-meta">
           <div>
             <dt>From</dt>
-            <dd data-testid="message-from">{msg.sender || '(unknown sender)'}</dd>
+            <dd data-testid="message-from">
+              {msg.sender_name?.trim() ? (
+                <>
+                  <span class="from-name">{msg.sender_name.trim()}</span> <span class="from-address">&lt;{msg.sender}&gt;</span>
+                </>
+              ) : (
+                msg.sender || '(unknown sender)'
+              )}
+            </dd>
           </div>
           <div>
             <dt>To</dt>
@@ -178,14 +188,14 @@ export function MessageView(p: MessageViewProps) {
         </div>
       )}
 
-      {msg.attachments?.length > 0 && (
+      {listed.length > 0 && (
         <section class="attachments" aria-labelledby="attachments-heading">
           <h3 id="attachments-heading" class="section-title">
             <ClipIcon />
-            {msg.attachments.length === 1 ? '1 attachment' : `${msg.attachments.length} attachments`}
+            {listed.length === 1 ? '1 attachment' : `${listed.length} attachments`}
           </h3>
           <ul>
-            {msg.attachments.map((a, i) => (
+            {listed.map(({ a, i }) => (
               <li key={i}>
                 <a href={attachmentUrl(p.mailbox, msg.id, i)} download={a.filename || `attachment-${i + 1}`}>
                   {a.filename || `attachment-${i + 1}`}
@@ -212,7 +222,7 @@ export function MessageView(p: MessageViewProps) {
         )}
         {tab === 'text' && (
           <pre class="body-text" data-testid="body-text">
-            {msg.body || '(this message has no text)'}
+            {msg.body ? <LinkedText text={msg.body} /> : '(this message has no text)'}
           </pre>
         )}
         {tab === 'source' && <RawSource mailbox={p.mailbox} id={msg.id} />}
@@ -303,15 +313,10 @@ function RawSource(p: { mailbox: Mailbox; id: string }) {
       live = false;
     };
   }, [p.id]);
-  const url = rawUrl(p.mailbox, p.id);
   return (
     <>
       <p class="source-links">
-        <a class="btn btn-small" href={url} target="_blank" rel="noopener noreferrer" data-testid="raw-link">
-          <span class="btn-label">Open raw source</span>
-          <ExternalIcon />
-        </a>
-        <a class="btn btn-small" href={url} download={`${p.id}.eml`}>
+        <a class="btn btn-small" href={rawUrl(p.mailbox, p.id)} download={`${p.id}.eml`} data-testid="raw-link">
           <span class="btn-label">Download .eml</span>
         </a>
       </p>
@@ -319,10 +324,27 @@ function RawSource(p: { mailbox: Mailbox; id: string }) {
       {raw ? (
         <pre class="body-text source" data-testid="raw-text">
           {raw.text}
-          {raw.cut ? '\n\n[… cut here: open the raw source for the rest]' : ''}
+          {raw.cut ? '\n\n[… cut here: download the .eml for the rest]' : ''}
         </pre>
       ) : (
         !error && <div class="skeleton skeleton-body" aria-busy="true" />
+      )}
+    </>
+  );
+}
+
+/** Plain text with its http(s) URLs as links that open in a new tab (never other schemes). */
+function LinkedText({ text }: { text: string }) {
+  return (
+    <>
+      {splitLinks(text).map((part, i) =>
+        part.url ? (
+          <a key={i} href={part.url} target="_blank" rel="noopener noreferrer nofollow" referrerpolicy="no-referrer">
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
       )}
     </>
   );

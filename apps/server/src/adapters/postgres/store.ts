@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { ApiKeyRecord, Mailbox, Plan } from '../../domain/types.js';
 import type { DomainStore } from '../../ports/domain-store.js';
-import { type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxStore, type MessageStore, type Store } from '../../ports/store.js';
+import { type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageStore, type Store } from '../../ports/store.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { PgDomainStore } from './domain-store.js';
 import { PgMessages } from './messages.js';
@@ -46,7 +46,11 @@ class PgMailboxes implements MailboxStore {
       // Every node's creations for one owner (or address) queue on this lock until commit, so
       // the count below cannot be overtaken by a concurrent insert.
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.t.mailboxes}/${column}/${holder}`]);
-      if ((await this.countLive(client, column, holder, cap.now)) >= cap.max) throw new LiveCapReached();
+      if ((await this.countLive(client, column, holder, cap.now)) >= cap.max) {
+        const { rows } = await client.query<{ soonest: string | null }>(
+          `SELECT min(expires_at) AS soonest FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, cap.now]);
+        throw new LiveCapReached(rows[0].soonest === null ? null : num(rows[0].soonest));
+      }
       await client.query(insert, values);
     });
   }
@@ -105,6 +109,13 @@ class PgMailboxes implements MailboxStore {
       const { rowCount } = await c.query(`DELETE FROM ${this.t.mailboxes} WHERE id = $1`, [id]);
       return (rowCount ?? 0) > 0;
     });
+  }
+
+  async extend(id: string, change: MailboxExpiryChange, now: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.t.mailboxes} SET expires_at = $1, wrapped_key = $2, key_epoch = $3 WHERE id = $4 AND expires_at > $5`,
+      [change.expiresAt, change.wrappedKey, change.keyEpoch, id, now]);
+    return (rowCount ?? 0) > 0;
   }
 }
 

@@ -1,7 +1,7 @@
 /** The embedded message store on better-sqlite3 (the default: no other service needed). */
 import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../../domain/types.js';
 import {
-  type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxStore, type MessageDetailRow, type MessageRef, type MessageRow,
+  type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageDetailRow, type MessageRef, type MessageRow,
   type MessageStore, type OutboxInsert, type Store,
 } from '../../ports/store.js';
 import type { DomainStore } from '../../ports/domain-store.js';
@@ -49,7 +49,12 @@ class SqliteMailboxes implements MailboxStore {
     // One process writes this file: an IMMEDIATE transaction makes count and insert one step.
     this.db.transaction(() => {
       const live = cap.by === 'owner' ? this.liveByOwner(holder, cap.now) : this.liveByCreatorIp(holder, cap.now);
-      if (live >= cap.max) throw new LiveCapReached();
+      if (live >= cap.max) {
+        const column = cap.by === 'owner' ? 'owner_key_id' : 'creator_ip';
+        const { soonest } = sql(this.db, `SELECT min(expires_at) AS soonest FROM mailboxes WHERE ${column} = ? AND expires_at > ?`)
+          .get(holder, cap.now) as { soonest: number | null };
+        throw new LiveCapReached(soonest);
+      }
       insert();
     }).immediate();
   }
@@ -107,6 +112,13 @@ class SqliteMailboxes implements MailboxStore {
     }).immediate();
     this.cache.drop(id);
     if (changes > 0) this.afterDelete();
+    return changes > 0;
+  }
+
+  async extend(id: string, change: MailboxExpiryChange, now: number): Promise<boolean> {
+    const { changes } = sql(this.db, 'UPDATE mailboxes SET expires_at = ?, wrapped_key = ?, key_epoch = ? WHERE id = ? AND expires_at > ?')
+      .run(change.expiresAt, change.wrappedKey, change.keyEpoch, id, now);
+    this.cache.drop(id); // the next lookup reads the new row
     return changes > 0;
   }
 }

@@ -20,6 +20,9 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     if (request.url.startsWith('/api/')) await ctx.guards.anonymous(ipOf(request), replyHeaders(reply));
   });
 
+  // The receiving domains a new address may use (`domain=` of generate_email.php), the default first.
+  app.get('/api/domains.php', async () => ctx.config.domains);
+
   const perIp = new KeyedSerializer();
   const schemas = mailboxRouteSchemas('/api');
   app.get('/api/generate_email.php', { schema: ROUTE_SCHEMAS.generateAnonymous }, async (request) => {
@@ -36,7 +39,10 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
         return await ctx.mailboxes.create({ ttl: p.ttl, domain, ownerKeyId: null, creatorIp: ip, withToken: true, maxLive: cap });
       } catch (e) {
         if (e instanceof LiveCapReached) {
-          throw new AppError('rate_limited', `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`, { 'Retry-After': '60' });
+          // Retry-After: when the soonest of them expires (a place frees up), at most a minute.
+          const wait = e.freesAt === null ? 60 : Math.ceil((e.freesAt - ctx.clock.now()) / 1000);
+          throw new AppError('rate_limited', `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`,
+            { 'Retry-After': String(Math.min(60, Math.max(1, wait))) });
         }
         throw e;
       }
@@ -44,9 +50,11 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     return { email: mailbox.address, token, expires_at: isoUtc(mailbox.expiresAt) };
   });
 
+  // The token may also come in an X-Mailbox-Token header (the web page sends it so), which keeps
+  // it out of URLs that browsers print in their consoles.
   const resolve = (request: FastifyRequest) => {
     const p = params(request);
-    return ctx.mailboxes.authorizeToken(p.email, p.token);
+    return ctx.mailboxes.authorizeToken(p.email, p.token ?? request.headers['x-mailbox-token']);
   };
 
   app.get('/api/inbox.php', { schema: schemas.inbox }, async (request, reply) => {
@@ -68,4 +76,12 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
   };
   app.post('/api/delete.php', { schema: schemas.deleteMailbox }, remove);
   app.delete('/api/delete.php', { schema: schemas.deleteMailbox }, remove);
+
+  // Adds `ttl` seconds (default: the default lifetime), up to the maximum lifetime from now.
+  const extend = async (request: FastifyRequest) => {
+    const mailbox = await ctx.mailboxes.extend(await resolve(request), params(request).ttl);
+    return { email: mailbox.address, expires_at: isoUtc(mailbox.expiresAt) };
+  };
+  app.post('/api/extend.php', extend);
+  app.get('/api/extend.php', extend);
 }

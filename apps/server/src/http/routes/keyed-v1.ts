@@ -116,4 +116,13 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
   };
   app.post('/v1/delete.php', { schema: schemas.deleteMailbox }, remove);
   app.delete('/v1/delete.php', { schema: schemas.deleteMailbox }, remove);
+
+  // Adds `ttl` seconds (default: the default lifetime), up to the plan's maximum lifetime from now.
+  const extend = async (request: FastifyRequest) => {
+    const plan = ctx.config.plans[keyOf(request).plan];
+    const mailbox = await ctx.mailboxes.extend(await resolve(request), params(request).ttl, plan.maxTtlSeconds);
+    return { email: mailbox.address, expires_at: isoUtc(mailbox.expiresAt) };
+  };
+  app.post('/v1/extend.php', extend);
+  app.get('/v1/extend.php', extend);
 }
