@@ -3,9 +3,11 @@
  *
  * - The ordinary lane parses at normal priority with a budget (TEMPMAIL_PARSE_BUDGET_MS): a
  *   parse that outlasts it is stopped there and the message is parsed again in the costly lane.
- * - The costly lane runs at the lowest CPU priority (nice 19), so on a busy machine its work
- *   yields to the ordinary lane and to the service itself; a message there may take up to
- *   TEMPMAIL_PARSE_TIMEOUT_MS before it is kept raw. Messages over 1 MiB go there directly,
+ * - The costly lane runs at a low CPU priority (nice 10: about a tenth of the CPU share of
+ *   normal work when both want it), so on a busy machine its work yields to the ordinary lane
+ *   and to the service itself, yet still advances (nice 19 starved it on a machine with a load
+ *   of 20); a message there may take up to TEMPMAIL_PARSE_TIMEOUT_MS of CPU before it is kept
+ *   raw. Messages over 1 MiB go there directly,
  *   and so, for TEMPMAIL_PARSE_COSTLY_SENDER_SECONDS, do all messages of a sender (client
  *   address) whose message went over budget: a sender looping costly mail pays the budget once.
  * - Each lane takes turns between senders (fair-queue.ts).
@@ -17,7 +19,7 @@ import type { ParserOptions, PreparedMail } from './types.js';
 export const LARGE_MESSAGE = 1024 * 1024;
 /** At most this many senders are remembered as costly (the oldest are forgotten first). */
 const MAX_COSTLY_SENDERS = 10_000;
-const LOWEST_PRIORITY = 19;
+const COSTLY_NICENESS = 10;
 
 /** Senders recently seen sending costly mail, each until a deadline. */
 export class CostlySenders {
@@ -51,7 +53,7 @@ export class LanedParser {
   constructor(options: ParserOptions) {
     const base = { size: options.workers, timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, limits: options };
     this.costlySenders = new CostlySenders(options.costlySenderMs);
-    this.costly = new ParserPool({ ...base, niceness: LOWEST_PRIORITY });
+    this.costly = new ParserPool({ ...base, niceness: COSTLY_NICENESS });
     this.ordinary = new ParserPool({
       ...base,
       budgetMs: options.budgetMs,
