@@ -257,7 +257,7 @@ async function wsLatencies(svc: Service, o: BenchOptions, sample: string, heavyT
     log(`  small message data -> 250, while ${o.quick ? 2 : 20} MB messages arrive, run ${r + 1}: p50 ${bigMail[r].reply.p50} ms, p99 ${bigMail[r].reply.p99} ms, max ${bigMail[r].reply.max} ms (light: p99 ${light[r].reply.p99}, max ${light[r].reply.max}; ${stored.length} big messages stored meanwhile)`);
     // Small messages while four senders loop costly mail (issue 19: nested message/rfc822, a
     // Subject folded over 1,150 lines), each from its own address: the cost lanes at work.
-    const load = costlyLoad(svc.smtpPort, (await generateMailbox(svc)).email);
+    const load = costlyLoad(svc.smtpPort, (await generateMailbox(svc)).email, o.quick);
     let underCostly: LatencyResult;
     try {
       await load.started;

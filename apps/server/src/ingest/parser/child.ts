@@ -5,7 +5,7 @@
  */
 import { parseMail, prepare } from './parse-mail.js';
 import { installPostalMimePatches } from './postal-mime-patches/index.js';
-import { type ParserReply, type ParserRequest, RawCollector, limitsFromArg, sendPrepared } from './protocol.js';
+import { type ParserReply, type ParserRequest, RawCollector, limitsFromArg, ownCpuMs, sendPrepared } from './protocol.js';
 
 if (!process.send) throw new Error('the parser child runs as a forked process only');
 
@@ -24,4 +24,4 @@ process.on('message', (request: ParserRequest) => {
     .finally(() => job.raw.fill(0));
 });
 process.on('disconnect', () => process.exit(0));
-reply({ ready: true });
+reply({ ready: true, cpuMs: ownCpuMs() });

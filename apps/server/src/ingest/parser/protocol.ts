@@ -17,8 +17,19 @@ export type ParserRequest = { rawPart: Uint8Array } | { raw: Uint8Array; envelop
  * What a parser process answers: `ready` once it has loaded, then per job the leading slices of
  * the prepared message's big buffers (`part`: the body's first, then each attachment's), then
  * the message with the rest of each buffer and, in `parts`, how many slices of each came ahead.
+ * `cpuMs` is the process's CPU time so far (all its threads): the pool's starting point for the
+ * next job's CPU time, without reading /proc for every message.
  */
-export type ParserReply = { ready: true } | { part: Uint8Array } | { prepared: PreparedMail; parts?: number[] };
+export type ParserReply =
+  | { ready: true; cpuMs: number }
+  | { part: Uint8Array }
+  | { prepared: PreparedMail; parts?: number[]; cpuMs?: number };
+
+/** CPU time this process has used so far, ms. */
+export const ownCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /** The limits a parser process works with, given once as its command-line argument. */
 export const limitsArg = (limits: ParseLimits): string => JSON.stringify({
@@ -68,10 +79,10 @@ export class RawCollector {
   }
 }
 
-/** The parser process's side: sends `prepared`, its big buffers in slices. */
+/** The parser process's side: sends `prepared`, its big buffers in slices, and its CPU time so far. */
 export function sendPrepared(send: (reply: ParserReply) => void, prepared: PreparedMail): void {
   const buffers = [prepared.body, ...prepared.attachments];
-  if (buffers.every((b) => b.byteLength <= SLICE_BYTES)) return send({ prepared });
+  if (buffers.every((b) => b.byteLength <= SLICE_BYTES)) return send({ prepared, cpuMs: ownCpuMs() });
   const parts: number[] = [];
   const tails = buffers.map((b) => {
     let from = 0;
@@ -79,7 +90,7 @@ export function sendPrepared(send: (reply: ParserReply) => void, prepared: Prepa
     parts.push(from / SLICE_BYTES);
     return b.subarray(from);
   });
-  send({ prepared: { ...prepared, body: tails[0]!, attachments: tails.slice(1) }, parts });
+  send({ prepared: { ...prepared, body: tails[0]!, attachments: tails.slice(1) }, parts, cpuMs: ownCpuMs() });
 }
 
 /** The service's side: the prepared message from its slices, joined a slice per event-loop turn. */
