@@ -111,7 +111,7 @@ describe('huge subjects: capped, listings bounded in bytes and paged, the loop f
     assert.equal((await deliver(svc.smtpPort, [email], raw)).code, 250);
     const res = await http(`${svc.httpUrl}/v1/inbox.php?${qs({ key, email })}`);
     assert.equal(res.status, 200);
-    assert.deepEqual(Object.keys(res.body[0]).sort(), ['date_received', 'id', 'sender', 'subject']);
+    assert.deepEqual(Object.keys(res.body[0]).sort(), ['date_received', 'id', 'sender', 'sender_name', 'subject']);
     assert.ok(res.body[0].subject.length <= 998);
   });
 });

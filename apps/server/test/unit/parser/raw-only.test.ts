@@ -7,12 +7,12 @@ test('subject (folded, encoded) and sender come from the first header block only
   const raw = Buffer.from([
     'Received: x', 'From: "Ann" <Ann@Example.COM>', 'Subject: =?UTF-8?B?SMOpbGxv?=', ' world', '', 'Subject: not this', 'From: nor@this.test', '',
   ].join('\r\n'));
-  assert.deepEqual(headerPeek(raw), { subject: 'Héllo world', from: 'ann@example.com' });
+  assert.deepEqual(headerPeek(raw), { subject: 'Héllo world', from: 'ann@example.com', fromName: 'Ann' });
 });
 
 test('a message without a header block or a From leaves them empty, not an error', () => {
-  assert.deepEqual(headerPeek(Buffer.from('just text, no header\r\n')), { subject: '', from: null });
-  assert.deepEqual(headerPeek(Buffer.alloc(0)), { subject: '', from: null });
+  assert.deepEqual(headerPeek(Buffer.from('just text, no header\r\n')), { subject: '', from: null, fromName: null });
+  assert.deepEqual(headerPeek(Buffer.alloc(0)), { subject: '', from: null, fromName: null });
 });
 
 test('rawOnly explains itself and extracts nothing', () => {
