@@ -8,6 +8,8 @@ import type { ParsedMail } from './types.js';
 
 /** How much of a raw-only message is scanned for its Subject and From. */
 const HEADER_PEEK_BYTES = 64 * 1024;
+/** How much of a From field is read for its address. */
+const MAX_FROM_CHARS = 16 * 1024;
 
 /** A From display name, trimmed and bounded; null when there is none. */
 export function displayName(name: string | undefined): string | null {
@@ -26,7 +28,8 @@ export function headerPeek(raw: Buffer): { subject: string; from: string | null;
       const colon = line.indexOf(':');
       if (colon < 1) continue;
       const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1, colon + 1 + 2000).trim();
+      // a From with a display name of thousands of characters still has its address at the end
+      const value = line.slice(colon + 1, colon + 1 + (name === 'from' ? MAX_FROM_CHARS : 2000)).trim();
       if (name === 'subject' && !out.subject) out.subject = decodeWords(value).slice(0, 998);
       else if (name === 'from' && !out.from) {
         const first = addressParser(value)[0] as { address?: string; name?: string } | undefined;

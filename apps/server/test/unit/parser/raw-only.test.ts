@@ -24,3 +24,8 @@ test('rawOnly explains itself and extracts nothing', () => {
   assert.deepEqual(kept.extraction, { otp: null, confirmationLink: null });
   assert.deepEqual(kept.attachments, []);
 });
+
+test('the address of a From with a display name of thousands of characters is still read', () => {
+  const raw = Buffer.from(`From: "${'N'.repeat(5000)}" <big@example.com>\r\nSubject: s\r\n\r\nbody\r\n`);
+  assert.equal(headerPeek(raw).from, 'big@example.com');
+});
