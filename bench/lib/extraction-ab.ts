@@ -4,12 +4,12 @@
  * labelled corpora (verification and, where present, wide), rounds interleaved so that both
  * see the same machine. And the hostile inputs of the extractor's tests, timed one by one.
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import PostalMime from 'postal-mime';
 import type * as ExtractModule from '../../apps/server/src/extract/index.js';
 import { HOSTILE_CASES } from '../../apps/server/test/extract/hostile-cases.js';
+import { loadLabelled, readLabels } from '../../apps/server/test/extract/labelled.js';
 import { REPO_ROOT, SHARED_DIR, round } from './util.js';
 
 type Extract = typeof ExtractModule.extract;
@@ -26,10 +26,7 @@ export async function corpusInputs(): Promise<ExtractModule.ExtractInput[]> {
   for (const name of ['verification', 'wide']) {
     const dir = path.join(SHARED_DIR, 'corpus', name);
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((x) => x.endsWith('.eml')).sort()) {
-      const email = await PostalMime.parse(readFileSync(path.join(dir, f)));
-      inputs.push({ subject: email.subject ?? '', text: email.text ?? null, html: email.html ?? null });
-    }
+    for (const label of readLabels(dir)) inputs.push(await loadLabelled(dir, label.file));
   }
   return inputs;
 }

@@ -9,31 +9,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import PostalMime from 'postal-mime';
-import { extract, type ExtractInput } from '../../src/extract/index.js';
-
-interface Label {
-  file: string;
-  otp: string | null;
-  confirmation_link: string | null;
-  why: string;
-}
+import { extract } from '../../src/extract/index.js';
+import { loadLabelled, normaliseCode, readLabels } from './labelled.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const corpusDir = path.resolve(repoRoot, '../shared/corpus/verification');
 const manifestPath = path.join(corpusDir, 'manifest.json');
-
-function normaliseCode(code: string | null): string | null {
-  return code === null ? null : code.replace(/[\s-]+/g, '').toLowerCase();
-}
-
-async function load(file: string): Promise<ExtractInput> {
-  const email = await PostalMime.parse(readFileSync(path.join(corpusDir, file)));
-  return { subject: email.subject ?? '', text: email.text ?? null, html: email.html ?? null };
-}
 
 test('shared verification corpus', async (t) => {
   if (!existsSync(manifestPath)) {
@@ -42,12 +26,12 @@ test('shared verification corpus', async (t) => {
     t.skip(msg);
     return;
   }
-  const labels = JSON.parse(readFileSync(manifestPath, 'utf8')) as Label[];
+  const labels = readLabels(corpusDir);
   assert.ok(labels.length > 0, 'manifest lists messages');
   let micros = 0;
   for (const label of labels) {
     await t.test(label.file, async () => {
-      const input = await load(label.file);
+      const input = await loadLabelled(corpusDir, label.file);
       const t0 = performance.now();
       const got = extract(input);
       micros += (performance.now() - t0) * 1000;
@@ -63,8 +47,8 @@ test('shared corpus: steady-state time per message', async (t) => {
     t.skip('shared corpus not found');
     return;
   }
-  const labels = JSON.parse(readFileSync(manifestPath, 'utf8')) as Label[];
-  const inputs = await Promise.all(labels.map((l) => load(l.file)));
+  const labels = readLabels(corpusDir);
+  const inputs = await Promise.all(labels.map((l) => loadLabelled(corpusDir, l.file)));
   for (let k = 0; k < 50; k++) for (const input of inputs) extract(input);
   const rounds = 200;
   const t0 = performance.now();

@@ -7,19 +7,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import PostalMime from 'postal-mime';
 import { extract } from '../../src/extract/index.js';
-import { forwardedOriginals } from '../../src/ingest/parser/forwarded.js';
-
-interface Label {
-  file: string;
-  otp: string | null;
-  confirmation_link: string | null;
-  why: string;
-}
+import { loadLabelled, normaliseCode, readLabels } from './labelled.js';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/probe');
 
@@ -29,18 +20,14 @@ const KNOWN: Record<string, string> = {
   'p64-delivery-otp-hi-negative.eml': 'a delivery hand-over code called "OTP" and told to the courier: the sentence, not a label, says who gets it',
 };
 
-const normalise = (code: string | null) => (code === null ? null : code.replace(/[\s-]+/g, '').toLowerCase());
-
 test('own probe fixtures', async (t) => {
-  const labels = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Label[];
+  const labels = readLabels(dir);
   assert.equal(labels.length, 70);
   for (const label of labels) {
     const known = KNOWN[label.file];
     await t.test(label.file, { todo: known }, async () => {
-      const email = await PostalMime.parse(readFileSync(path.join(dir, label.file)), { attachmentEncoding: 'arraybuffer' });
-      const forwarded = await forwardedOriginals(email.attachments, { maxMimeDepth: 32, maxHeaderBytes: 64 * 1024 });
-      const got = extract({ subject: email.subject ?? '', text: email.text ?? null, html: email.html ?? null, forwarded });
-      assert.equal(normalise(got.otp), normalise(label.otp), `otp (${label.why})`);
+      const got = extract(await loadLabelled(dir, label.file));
+      assert.equal(normaliseCode(got.otp), normaliseCode(label.otp), `otp (${label.why})`);
       assert.equal(got.confirmationLink, label.confirmation_link, `link (${label.why})`);
     });
   }
