@@ -8,7 +8,7 @@
  * its words say what the page is about, not what the link does.
  */
 
-import { containsAny, NONE, packLiterals, packTrie, ROOT } from './trie.js';
+import { NONE, packLiterals, packTrie, ROOT } from './trie.js';
 
 /** The link names a verification action: verify, confirm, activate, validate, opt in, magic. */
 export const ACTION_VERIFY = 1;
@@ -167,11 +167,43 @@ export function urlActions(path: string, query: string): number {
 }
 
 /**
- * False when a lower-cased URL (or its path and query) contains no action word at all, so that
- * {@link urlActions} can be skipped. Action words are ASCII: percent-escapes do not hide them.
+ * False when a URL's path and query (raw, any case) hold no action word where
+ * {@link componentWords} could start a word, so that {@link urlActions} can be skipped.
+ * Action words are ASCII; a percent-escape may hide a separator, so a word may start after
+ * one. Only word starts are tried: a random token ("…aSsOtPq…") costs one test per character.
  */
-export function mayNameAction(lowerUrl: string): boolean {
-  return containsAny(ANY_ACTION, lowerUrl);
+export function mayNameAction(url: string): boolean {
+  const { sym, base, check, exact } = ANY_ACTION;
+  const n = url.length;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const c = url.charCodeAt(i);
+    if (wordStart(prev, c) || (i >= 3 && url.charCodeAt(i - 3) === 37)) {
+      let cur = ROOT;
+      for (let k = i; k < n; k++) {
+        let d = url.charCodeAt(k);
+        if (d >= 65 && d <= 90) d += 32;
+        const next = base[cur] + sym[d];
+        if (check[next] !== cur) break;
+        cur = next;
+        if (exact[cur] !== NONE) return true;
+      }
+    }
+    prev = c;
+  }
+  return false;
+}
+
+/** True when {@link componentWords} starts a word at `c` after `prev` (0: start of the text). */
+function wordStart(prev: number, c: number): boolean {
+  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
+  const digit = c >= 48 && c <= 57;
+  if (!letter && !digit) return false;
+  const prevLower = (prev >= 97 && prev <= 122) || prev > 127;
+  const prevUpper = prev >= 65 && prev <= 90;
+  const prevDigit = prev >= 48 && prev <= 57;
+  if (!prevLower && !prevUpper && !prevDigit) return true;
+  return (c >= 65 && c <= 90 && prevLower) || digit !== prevDigit;
 }
 
 /** Analytics parameters an ESP or a campaign tool appends to every link. */

@@ -152,7 +152,7 @@ export function analyseUrl(href: string, depth = 0, unwrap = true): UrlFacts {
 
   f.path = rest;
   const rawRest = raw.slice(hostEnd);
-  const actions = mayNameAction(rest) ? urlActions(rawRest.slice(0, pathEnd), tail.length > 1 ? rawRest.slice(pathEnd + 1) : '') : 0;
+  const actions = mayNameAction(rawRest) ? urlActions(rawRest.slice(0, pathEnd), tail.length > 1 ? rawRest.slice(pathEnd + 1) : '') : 0;
   f.verifyAction = (actions & ACTION_VERIFY) !== 0;
   f.positive = actions !== 0 || containsAny(TOKENISH, path);
   f.homepage = isHomepage(path, tail);
