@@ -261,8 +261,8 @@ class Scanner {
 
   /** Handles the markup starting with `<` at `lt`; returns the index after it. */
   markup(lt: number): number {
-    const { html, n } = this;
-    const c1 = lt + 1 < n ? html.charCodeAt(lt + 1) : 0;
+    const { html, n, units } = this;
+    const c1 = lt + 1 < n ? units[lt + 1] : 0;
     if (c1 === 33 /* ! */) {
       if (html.startsWith('<!--', lt)) {
         const e = html.indexOf('-->', lt + 4);
@@ -277,7 +277,7 @@ class Scanner {
     }
     if (c1 === 47 /* / */) {
       let j = lt + 2;
-      while (j < n && isNameChar(html.charCodeAt(j))) j++;
+      while (j < n && isNameChar(units[j])) j++;
       const e = html.indexOf('>', j);
       if (j > lt + 2) {
         const known = knownTag(this.units, lt + 2, j);
@@ -295,9 +295,9 @@ class Scanner {
   }
 
   startTag(lt: number): number {
-    const { html, n, attrs } = this;
+    const { html, n, attrs, units } = this;
     let j = lt + 1;
-    while (j < n && isNameChar(html.charCodeAt(j))) j++;
+    while (j < n && isNameChar(units[j])) j++;
     const known = knownTag(this.units, lt + 1, j);
     const name = known >= 0 ? KNOWN_NAMES[known] : html.slice(lt + 1, j).toLowerCase();
     const info = known >= 0 ? KNOWN_INFO[known] : describeTag(name);
@@ -306,21 +306,21 @@ class Scanner {
     attrs.hidden = false;
     let selfClosing = false;
     for (;;) {
-      while (j < n && isSpace(html.charCodeAt(j))) j++;
+      while (j < n && isSpace(units[j])) j++;
       if (j >= n) return n; // unterminated tag: nothing after it renders
-      const c = html.charCodeAt(j);
+      const c = units[j];
       if (c === 62 /* > */) {
         j++;
         break;
       }
       if (c === 47 /* / */) {
-        selfClosing = j + 1 < n && html.charCodeAt(j + 1) === 62;
+        selfClosing = j + 1 < n && units[j + 1] === 62;
         j++;
         continue;
       }
       const an = j;
       while (j < n) {
-        const d = html.charCodeAt(j);
+        const d = units[j];
         if (isSpace(d) || d === 61 || d === 62 || d === 47) break;
         j++;
       }
@@ -329,13 +329,13 @@ class Scanner {
         continue;
       }
       const nameLen = j - an;
-      while (j < n && isSpace(html.charCodeAt(j))) j++;
+      while (j < n && isSpace(units[j])) j++;
       let vs = -1;
       let ve = -1;
-      if (j < n && html.charCodeAt(j) === 61 /* = */) {
+      if (j < n && units[j] === 61 /* = */) {
         j++;
-        while (j < n && isSpace(html.charCodeAt(j))) j++;
-        const q = j < n ? html.charCodeAt(j) : 0;
+        while (j < n && isSpace(units[j])) j++;
+        const q = j < n ? units[j] : 0;
         if (q === 34 || q === 39) {
           const e = html.indexOf(q === 34 ? '"' : "'", j + 1);
           if (e < 0) return n; // unterminated quote swallows the rest of the document
@@ -344,7 +344,7 @@ class Scanner {
           j = e + 1;
         } else {
           vs = j;
-          while (j < n && !isSpace(html.charCodeAt(j)) && html.charCodeAt(j) !== 62) j++;
+          while (j < n && !isSpace(units[j]) && units[j] !== 62) j++;
           ve = j;
         }
       }
@@ -390,13 +390,13 @@ class Scanner {
 
   /** Skips the content of a raw-text element up to its end tag. */
   skipRaw(name: string, info: TagInfo, from: number): number {
-    const { html, n } = this;
+    const { html, n, units } = this;
     let k = from;
     for (;;) {
       const e = html.indexOf('</', k);
       if (e < 0) return n;
       let m = 0;
-      while (m < name.length && e + 2 + m < n && (html.charCodeAt(e + 2 + m) | 32) === name.charCodeAt(m)) m++;
+      while (m < name.length && e + 2 + m < n && (units[e + 2 + m] | 32) === name.charCodeAt(m)) m++;
       if (m === name.length) {
         const g = html.indexOf('>', e + 2 + m);
         this.endTag(name, info);
