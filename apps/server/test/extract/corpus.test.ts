@@ -42,19 +42,4 @@ test('shared verification corpus', async (t) => {
   t.diagnostic(`first-call time: ${(micros / labels.length).toFixed(0)} µs/message (cold, includes JIT)`);
 });
 
-test('shared corpus: steady-state time per message', async (t) => {
-  if (!existsSync(manifestPath)) {
-    t.skip('shared corpus not found');
-    return;
-  }
-  const labels = readLabels(corpusDir);
-  const inputs = await Promise.all(labels.map((l) => loadLabelled(corpusDir, l.file)));
-  for (let k = 0; k < 50; k++) for (const input of inputs) extract(input);
-  const rounds = 200;
-  const t0 = performance.now();
-  for (let k = 0; k < rounds; k++) for (const input of inputs) extract(input);
-  const micros = ((performance.now() - t0) * 1000) / (rounds * inputs.length);
-  t.diagnostic(`extract(): ${micros.toFixed(1)} µs/message over ${inputs.length} messages`);
-  // generous sanity bound; the target is well under 1 ms
-  assert.ok(micros < 5000, `${micros} µs/message`);
-});
+// Speed is measured by `npm run bench` (extraction rows, with a same-run A/B against another build), not asserted here.
