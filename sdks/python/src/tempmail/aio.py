@@ -85,6 +85,17 @@ class AsyncTempMail:
         """The key's live mailboxes, newest first; ``before`` is the last address of the previous page."""
         return await run_async(self._http, calls.mailboxes(limit, before))
 
+    async def iter_mailboxes(self, page_size: int = 100) -> AsyncIterator[OwnedMailbox]:
+        """Every live mailbox of the key, page by page (newest first)."""
+        before = None
+        while True:
+            page = await self.mailboxes(limit=page_size, before=before)
+            for mailbox in page:
+                yield mailbox
+            if len(page) < page_size:
+                return
+            before = page[-1].email
+
     async def inbox(self, email: str, limit: Optional[int] = None, before: Optional[str] = None, *, match: Optional[str] = None,
                     sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None) -> List[MessageSummary]:
         return await run_async(self._http, calls.inbox("/v1", {"email": email}, limit, before, Filters(match, sender, subject, since).query()))
