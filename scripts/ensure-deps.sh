@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests and the benchmark need when they are missing:
 # swaks (SMTP client), chromium (headless browser tests), postfix (only for smtp-source;
 # its daemon is stopped right after install and never left running), python3 and PHP with
-# Guzzle/PSR libraries (the SDK tests).
+# Guzzle/PSR libraries, Composer and Laravel (the SDK tests).
 set -euo pipefail
 need=()
 command -v swaks >/dev/null 2>&1 || need+=(swaks)
@@ -18,6 +18,12 @@ command -v php >/dev/null 2>&1 || need+=(php-cli)
 [ -f /usr/share/php/Psr/Http/Client/autoload.php ] || need+=(php-psr-http-client)
 [ -f /usr/share/php/Psr/Http/Message/factory-autoload.php ] || need+=(php-psr-http-factory)
 [ -f /usr/share/php/Psr/Http/Message/autoload.php ] || need+=(php-psr-http-message)
+# sdk-php.test.ts: `composer validate` / `composer archive` / `composer install` of the packed SDK
+# (ZipArchive unpacks it), and the Laravel example in Debian's Laravel (Illuminate).
+command -v composer >/dev/null 2>&1 || need+=(composer)
+php -r 'exit(class_exists("ZipArchive") ? 0 : 1);' >/dev/null 2>&1 || need+=(php-zip)
+php -r 'exit(function_exists("mb_strlen") ? 0 : 1);' >/dev/null 2>&1 || need+=(php-mbstring)
+[ -f /usr/share/php/Illuminate/autoload.php ] || need+=(php-laravel-framework)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "ensure-deps: missing ${need[*]}; install them (apt-get install ${need[*]}) or run as root" >&2

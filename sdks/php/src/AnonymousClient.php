@@ -26,11 +26,12 @@ final class AnonymousClient
         RequestFactoryInterface $requestFactory,
         StreamFactoryInterface $streamFactory,
         string $baseUrl = Transport::DEFAULT_BASE_URL,
-        int $maxRetries = 0,
+        int $maxRetries = Transport::DEFAULT_MAX_RETRIES,
         float $maxRetryDelay = 60.0,
+        float $waitHoldSeconds = 25.0,
     ) {
         $this->transport = new Transport($httpClient, $requestFactory, $streamFactory, $baseUrl, null, $maxRetries, $maxRetryDelay);
-        $this->calls = new MailboxCalls($this->transport, '/api');
+        $this->calls = new MailboxCalls($this->transport, '/api', max(0.001, min(60.0, $waitHoldSeconds)));
     }
 
     /** Makes a mailbox; its `token` is the only way to read it. */
@@ -40,9 +41,16 @@ final class AnonymousClient
     }
 
     /** @return list<MessageSummary> */
-    public function inbox(Mailbox $mailbox, ?int $limit = null, ?string $before = null): array
-    {
-        return $this->calls->inbox(self::auth($mailbox), $limit, $before);
+    public function inbox(
+        Mailbox $mailbox,
+        ?int $limit = null,
+        ?string $before = null,
+        ?string $match = null,
+        ?string $from = null,
+        ?string $subject = null,
+        string|\DateTimeInterface|null $since = null,
+    ): array {
+        return $this->calls->inbox(self::auth($mailbox), $limit, $before, MailboxCalls::filters($match, $from, $subject, $since));
     }
 
     public function read(Mailbox $mailbox, string $id): Message
@@ -65,10 +73,38 @@ final class AnonymousClient
         return $this->calls->delete(self::auth($mailbox));
     }
 
-    /** @param null|callable(Message): bool $predicate */
-    public function waitForMessage(Mailbox $mailbox, float $timeout = 30.0, ?callable $predicate = null, float $interval = 1.0): Message
+    public function deleteMessage(Mailbox $mailbox, string $id): bool
     {
-        return $this->calls->waitFor(self::auth($mailbox), $timeout, $predicate, $interval);
+        return $this->calls->deleteMessage(self::auth($mailbox), $id);
+    }
+
+    /**
+     * As Client::waitForMessage() (`/api/wait.php`).
+     *
+     * @param null|callable(Message): bool $predicate
+     */
+    public function waitForMessage(
+        Mailbox $mailbox,
+        float $timeout = 30.0,
+        ?callable $predicate = null,
+        float $interval = 1.0,
+        ?string $match = null,
+        ?string $from = null,
+        ?string $subject = null,
+        string|\DateTimeInterface|null $since = null,
+        string $transport = 'auto',
+    ): Message {
+        return $this->calls->wait(self::auth($mailbox), MailboxCalls::filters($match, $from, $subject, $since), $timeout, $predicate, $transport, $interval);
+    }
+
+    public function waitForOtp(Mailbox $mailbox, float $timeout = 30.0, ?string $from = null, ?string $subject = null, string|\DateTimeInterface|null $since = null): string
+    {
+        return (string) $this->waitForMessage($mailbox, $timeout, null, 1.0, 'otp', $from, $subject, $since)->otp;
+    }
+
+    public function waitForLink(Mailbox $mailbox, float $timeout = 30.0, ?string $from = null, ?string $subject = null, string|\DateTimeInterface|null $since = null): string
+    {
+        return (string) $this->waitForMessage($mailbox, $timeout, null, 1.0, 'link', $from, $subject, $since)->confirmation_link;
     }
 
     /** @return array<string, string> */

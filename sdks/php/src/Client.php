@@ -11,6 +11,7 @@ use TempMail\Model\AttachmentContent;
 use TempMail\Model\Mailbox;
 use TempMail\Model\Message;
 use TempMail\Model\MessageSummary;
+use TempMail\Model\OwnedMailbox;
 use TempMail\Model\RateLimit;
 
 /**
@@ -21,11 +22,13 @@ use TempMail\Model\RateLimit;
  * $factory = new \GuzzleHttp\Psr7\HttpFactory();
  * $tm = new \TempMail\Client('tm_...', new \GuzzleHttp\Client(['timeout' => 30]), $factory, $factory);
  * $box = $tm->generate();
- * echo $tm->waitForMessage($box->email, timeout: 60)->otp;
+ * echo $tm->waitForOtp($box->email, timeout: 60);   // held on the server, no polling
  * ```
  *
- * `$maxRetries` (0..5, default 0) retries a 429 answer after its `Retry-After` when that is at
- * most `$maxRetryDelay` seconds.
+ * `$maxRetries` (0..5, default 3) retries a 429 or 503 answer after its `Retry-After` (1 s when
+ * it has none) when that is at most `$maxRetryDelay` seconds; 0 throws at once.
+ * `$waitHoldSeconds` (default 25, at most 60) is how long the server holds one wait request:
+ * keep it below the PSR-18 client's timeout (Guzzle's `timeout` option).
  */
 final class Client
 {
@@ -41,15 +44,16 @@ final class Client
         RequestFactoryInterface $requestFactory,
         StreamFactoryInterface $streamFactory,
         string $baseUrl = Transport::DEFAULT_BASE_URL,
-        int $maxRetries = 0,
+        int $maxRetries = Transport::DEFAULT_MAX_RETRIES,
         float $maxRetryDelay = 60.0,
         array $headers = [],
+        float $waitHoldSeconds = 25.0,
     ) {
         if ($key === '') {
             throw new \InvalidArgumentException('TempMail\Client: the API key is required');
         }
         $this->transport = new Transport($httpClient, $requestFactory, $streamFactory, $baseUrl, $key, $maxRetries, $maxRetryDelay, $headers);
-        $this->calls = new MailboxCalls($this->transport, '/v1');
+        $this->calls = new MailboxCalls($this->transport, '/v1', max(0.001, min(60.0, $waitHoldSeconds)));
         $this->webhooks = new Webhooks($this->transport);
         $this->domains = new Domains($this->transport);
     }
@@ -84,13 +88,49 @@ final class Client
     }
 
     /**
-     * Message summaries, newest first; `$limit` and `$before` (a message id) page through them.
+     * The key's live mailboxes, newest first; `$before` is the last address of the previous page.
+     *
+     * @return list<OwnedMailbox>
+     */
+    public function mailboxes(?int $limit = null, ?string $before = null): array
+    {
+        $list = $this->transport->json('GET', '/v1/mailboxes.php', ['limit' => $limit, 'before' => $before]);
+
+        return array_map(static fn (array $m) => OwnedMailbox::fromArray($m), $list);
+    }
+
+    /**
+     * Every live mailbox of the key, page by page (newest first).
+     *
+     * @return \Generator<int, OwnedMailbox>
+     */
+    public function allMailboxes(int $pageSize = 100): \Generator
+    {
+        $before = null;
+        do {
+            $page = $this->mailboxes($pageSize, $before);
+            yield from $page;
+            $before = $page === [] ? null : $page[count($page) - 1]->email;
+        } while (count($page) === $pageSize);
+    }
+
+    /**
+     * Message summaries, newest first; `$limit` and `$before` (a message id) page through them;
+     * `$match` (`otp`, `link`, `any`), `$from` (address or display name contains), `$subject`
+     * (contains) and `$since` (a message id, or a time) filter them on the server.
      *
      * @return list<MessageSummary>
      */
-    public function inbox(string $email, ?int $limit = null, ?string $before = null): array
-    {
-        return $this->calls->inbox(['email' => $email], $limit, $before);
+    public function inbox(
+        string $email,
+        ?int $limit = null,
+        ?string $before = null,
+        ?string $match = null,
+        ?string $from = null,
+        ?string $subject = null,
+        string|\DateTimeInterface|null $since = null,
+    ): array {
+        return $this->calls->inbox(['email' => $email], $limit, $before, MailboxCalls::filters($match, $from, $subject, $since));
     }
 
     /**
@@ -121,6 +161,12 @@ final class Client
         return $this->calls->attachment(['email' => $email], $id, $index);
     }
 
+    /** Deletes one message (its raw source and attachments too); NotFoundException when it is not there. */
+    public function deleteMessage(string $email, string $id): bool
+    {
+        return $this->calls->deleteMessage(['email' => $email], $id);
+    }
+
     /** Deletes the mailbox and its messages now. */
     public function delete(string $email): bool
     {
@@ -128,14 +174,37 @@ final class Client
     }
 
     /**
-     * Polls the inbox until a message (already there or new) matches `$predicate` (default: any)
-     * and answers it, fully read; throws WaitTimeoutException after `$timeout` seconds.
+     * The first message (already there or arriving, oldest first) that passes the filters (as
+     * in inbox()) and `$predicate`, fully read; throws WaitTimeoutException after `$timeout`
+     * seconds. The server holds the request (`/v1/wait.php`); `$transport = 'poll'` (or a server
+     * without it) lists the inbox every `$interval` seconds instead.
      *
      * @param null|callable(Message): bool $predicate
      */
-    public function waitForMessage(string $email, float $timeout = 30.0, ?callable $predicate = null, float $interval = 1.0): Message
+    public function waitForMessage(
+        string $email,
+        float $timeout = 30.0,
+        ?callable $predicate = null,
+        float $interval = 1.0,
+        ?string $match = null,
+        ?string $from = null,
+        ?string $subject = null,
+        string|\DateTimeInterface|null $since = null,
+        string $transport = 'auto',
+    ): Message {
+        return $this->calls->wait(['email' => $email], MailboxCalls::filters($match, $from, $subject, $since), $timeout, $predicate, $transport, $interval);
+    }
+
+    /** The code of the first message that has one (waitForMessage with `match: 'otp'`). */
+    public function waitForOtp(string $email, float $timeout = 30.0, ?string $from = null, ?string $subject = null, string|\DateTimeInterface|null $since = null): string
     {
-        return $this->calls->waitFor(['email' => $email], $timeout, $predicate, $interval);
+        return (string) $this->waitForMessage($email, $timeout, null, 1.0, 'otp', $from, $subject, $since)->otp;
+    }
+
+    /** The confirmation link of the first message that has one (`match: 'link'`). */
+    public function waitForLink(string $email, float $timeout = 30.0, ?string $from = null, ?string $subject = null, string|\DateTimeInterface|null $since = null): string
+    {
+        return (string) $this->waitForMessage($email, $timeout, null, 1.0, 'link', $from, $subject, $since)->confirmation_link;
     }
 
     /** @return array<string, mixed> */

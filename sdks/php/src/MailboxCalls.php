@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace TempMail;
 
 use TempMail\Exception\NotFoundException;
+use TempMail\Exception\TempMailException;
 use TempMail\Exception\WaitTimeoutException;
 use TempMail\Model\AttachmentContent;
 use TempMail\Model\Message;
@@ -12,24 +13,53 @@ use TempMail\Model\MessageSummary;
 
 /**
  * Calls that read one mailbox, shared by the keyed (`/v1`, key in a header) and anonymous
- * (`/api`, `token=`) clients: inbox, read, raw, attachment, delete, and the polling wait.
+ * (`/api`, `token=`) clients: inbox (with filters), read, raw, attachment, delete, delete one
+ * message, and the wait.
+ *
+ * The wait is held on the server (`wait.php`): one request at a time, each at most
+ * `$holdSeconds` (the PSR-18 client's own timeout must be longer), renewed after its 408 until
+ * the caller's timeout. A predicate the server cannot evaluate is checked here; a message it
+ * refuses moves `since` past it. A server without `wait.php` (404 `unknown_endpoint`) is polled.
  *
  * @internal
  */
 final class MailboxCalls
 {
-    public function __construct(private readonly Transport $transport, private readonly string $prefix)
-    {
+    public const MATCHES = ['any', 'otp', 'link'];
+
+    public function __construct(
+        private readonly Transport $transport,
+        private readonly string $prefix,
+        private readonly float $holdSeconds = 25.0,
+    ) {
     }
 
     /**
-     * @param array<string, string> $auth
+     * The query form of the filters of `inbox.php` and `wait.php`.
+     *
+     * @return array<string, string|null>
+     */
+    public static function filters(?string $match, ?string $from, ?string $subject, string|\DateTimeInterface|null $since): array
+    {
+        if ($match !== null && !in_array($match, self::MATCHES, true)) {
+            throw new \InvalidArgumentException("match must be one of any, otp, link; not $match");
+        }
+        if ($since instanceof \DateTimeInterface) {
+            $since = \DateTimeImmutable::createFromInterface($since)->setTimezone(new \DateTimeZone('UTC'))->format('Y-m-d\TH:i:s\Z');
+        }
+
+        return ['match' => $match === 'any' ? null : $match, 'from' => $from, 'subject' => $subject, 'since' => $since];
+    }
+
+    /**
+     * @param array<string, string>       $auth
+     * @param array<string, string|null>  $filters
      *
      * @return list<MessageSummary>
      */
-    public function inbox(array $auth, ?int $limit = null, ?string $before = null): array
+    public function inbox(array $auth, ?int $limit = null, ?string $before = null, array $filters = []): array
     {
-        $list = $this->transport->json('GET', "$this->prefix/inbox.php", $auth + ['limit' => $limit, 'before' => $before]);
+        $list = $this->transport->json('GET', "$this->prefix/inbox.php", $auth + ['limit' => $limit, 'before' => $before] + $filters);
 
         return array_map(static fn (array $m) => MessageSummary::fromArray($m), $list);
     }
@@ -71,6 +101,81 @@ final class MailboxCalls
             $response->getHeaderLine('Content-Type') ?: 'application/octet-stream',
             (string) $response->getBody(),
         );
+    }
+
+    /** @param array<string, string> $auth */
+    public function deleteMessage(array $auth, string $id): bool
+    {
+        return (bool) ($this->transport->json('POST', "$this->prefix/delete_message.php", [], $auth + ['id' => $id])['deleted'] ?? true);
+    }
+
+    /**
+     * Waits on the server (or polls, see the class comment) for the first message that passes
+     * the filters and `$predicate`.
+     *
+     * @param array<string, string>        $auth
+     * @param array<string, string|null>   $filters from filters()
+     * @param null|callable(Message): bool $predicate
+     */
+    public function wait(array $auth, array $filters, float $timeout, ?callable $predicate, string $transport, float $interval): Message
+    {
+        if (!in_array($transport, ['auto', 'server', 'poll'], true)) {
+            throw new \InvalidArgumentException("transport must be auto, server or poll; not $transport");
+        }
+        $deadline = microtime(true) + $timeout;
+        if ($transport !== 'poll') {
+            while (true) {
+                $left = $deadline - microtime(true);
+                if ($left <= 0) {
+                    throw new WaitTimeoutException("No matching message within $timeout s", 0, 'wait_timeout');
+                }
+                $hold = sprintf('%.3f', max(0.001, min($this->holdSeconds, $left)));
+                try {
+                    $message = Message::fromArray($this->transport->json('GET', "$this->prefix/wait.php", $auth + $filters + ['timeout' => $hold]));
+                } catch (TempMailException $e) {
+                    if ($e->status === 408) {
+                        continue; // held to its end: ask again while time is left
+                    }
+                    if ($transport === 'auto' && $e instanceof NotFoundException && $e->errorCode === 'unknown_endpoint') {
+                        break;
+                    }
+                    throw $e;
+                }
+                if ($predicate === null || $predicate($message)) {
+                    return $message;
+                }
+                $filters['since'] = $message->id;
+            }
+        }
+
+        return $this->waitFor($auth, max(0.0, $deadline - microtime(true)), static fn (Message $m) => self::matches($filters, $m) && ($predicate === null || $predicate($m)), $interval);
+    }
+
+    /**
+     * The filters checked here (for a server without `wait.php`); a message-id `since` passes.
+     *
+     * @param array<string, string|null> $filters
+     */
+    private static function matches(array $filters, Message $m): bool
+    {
+        $match = $filters['match'] ?? null;
+        if (($match === 'otp' && $m->otp === null) || ($match === 'link' && $m->confirmation_link === null)) {
+            return false;
+        }
+        $from = $filters['from'] ?? null;
+        if ($from !== null && $from !== '' && stripos($m->sender, $from) === false && stripos((string) $m->sender_name, $from) === false) {
+            return false;
+        }
+        $subject = $filters['subject'] ?? null;
+        if ($subject !== null && $subject !== '' && stripos($m->subject, $subject) === false) {
+            return false;
+        }
+        $since = $filters['since'] ?? null;
+        if ($since !== null && !str_starts_with($since, 'msg_')) {
+            return new \DateTimeImmutable($m->date_received) >= new \DateTimeImmutable($since);
+        }
+
+        return true;
     }
 
     /** @param array<string, string> $auth */

@@ -24,13 +24,15 @@ use TempMail\Model\RateLimit;
 /**
  * The HTTP layer behind the clients (internal): builds PSR-7 requests with the PSR-17
  * factories, sends them with the PSR-18 client, maps errors to exceptions, records
- * `X-RateLimit-*`, and retries 429 answers after `Retry-After` when asked to.
+ * `X-RateLimit-*`, and retries 429 and 503 answers after `Retry-After` (3 times by default).
  *
  * @internal
  */
 final class Transport
 {
     public const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
+    public const DEFAULT_MAX_RETRIES = 3;
+    public const VERSION = '0.2.0';
 
     private const BY_STATUS = [
         400 => BadRequestException::class,
@@ -53,7 +55,7 @@ final class Transport
         private readonly StreamFactoryInterface $streams,
         string $baseUrl,
         #[\SensitiveParameter] private readonly ?string $key,
-        int $maxRetries = 0,
+        int $maxRetries = self::DEFAULT_MAX_RETRIES,
         private readonly float $maxRetryDelay = 60.0,
         private readonly array $headers = [],
     ) {
@@ -100,7 +102,8 @@ final class Transport
                 return $response;
             }
             $error = $this->error($response);
-            if ($error instanceof RateLimitException && $attempt < $this->maxRetries) {
+            $retryable = $error instanceof RateLimitException || ($error instanceof ServerException && $status === 503);
+            if ($retryable && $attempt < $this->maxRetries) {
                 $delay = $error->retryAfter ?? 1.0;
                 if ($delay <= $this->maxRetryDelay) {
                     usleep((int) round($delay * 1_000_000));
@@ -119,7 +122,7 @@ final class Transport
     {
         $request = $this->requests->createRequest($method, $this->url($path, $query))
             ->withHeader('Accept', 'application/json')
-            ->withHeader('User-Agent', 'tempmail-php/0.1');
+            ->withHeader('User-Agent', 'tempmail-php/' . self::VERSION);
         foreach ($this->headers as $name => $value) {
             $request = $request->withHeader($name, $value);
         }
@@ -159,7 +162,10 @@ final class Transport
         if ($status === 429) {
             return new RateLimitException($message, $status, $code, $body, self::retryAfter($response->getHeaderLine('Retry-After')), $this->rateLimit);
         }
-        $class = self::BY_STATUS[$status] ?? ($status >= 500 ? ServerException::class : TempMailException::class);
+        if (!isset(self::BY_STATUS[$status]) && $status >= 500) {
+            return new ServerException($message, $status, $code, $body, null, self::retryAfter($response->getHeaderLine('Retry-After')));
+        }
+        $class = self::BY_STATUS[$status] ?? TempMailException::class;
 
         return new $class($message, $status, $code, $body);
     }

@@ -66,6 +66,53 @@ final class Live
         fclose($smtp);
     }
 
+    /** Sends from a child process after `$delay` seconds (so a wait is already held); answers its pid. */
+    public static function sendLater(float $delay, string $to, string $message, string $from = 'sender@example.com'): int
+    {
+        $pid = pcntl_fork();
+        if ($pid === -1) {
+            throw new \RuntimeException('fork failed');
+        }
+        if ($pid === 0) {
+            usleep((int) ($delay * 1_000_000));
+            $code = 0;
+            try {
+                self::smtpSend($to, $message, $from);
+            } catch (\Throwable $e) {
+                fwrite(STDERR, 'sendLater: ' . $e->getMessage() . "\n");
+                $code = 1;
+            }
+            exit($code);
+        }
+
+        return $pid;
+    }
+
+    /** Waits for a sendLater() child; throws when its send failed. */
+    public static function reap(int $pid): void
+    {
+        pcntl_waitpid($pid, $status);
+        if (pcntl_wexitstatus($status) !== 0) {
+            throw new \AssertionError('the delayed send failed');
+        }
+    }
+
+    /** HTML with a code, a confirm link and a help link, from "Acme Support". */
+    public static function acmeMail(string $to, string $subject): string
+    {
+        $b = 'b' . self::rand();
+
+        return implode("\n", [
+            'From: Acme Support <help@acme.example>', "To: $to", "Subject: $subject", 'MIME-Version: 1.0',
+            "Content-Type: multipart/alternative; boundary=\"$b\"", '',
+            "--$b", 'Content-Type: text/plain; charset=utf-8', '', 'Your code is 551903. Confirm: https://acme.example/confirm?t=1',
+            "--$b", 'Content-Type: text/html; charset=utf-8', '',
+            '<p>Your code is <b>551903</b>.</p><p><a href="https://acme.example/confirm?t=1&amp;x=2">Confirm your address</a>'
+            . ' or <a href="https://acme.example/help">read the help</a></p>',
+            "--$b--", '',
+        ]);
+    }
+
     public static function textMail(string $to, string $subject, string $text): string
     {
         return "From: Sender <sender@example.com>\nTo: $to\nSubject: $subject\nMessage-ID: <" . self::rand() . "@sdk.test>\n"

@@ -24,6 +24,7 @@ require __DIR__ . '/cases/signature.php';
 require __DIR__ . '/cases/offline.php';
 if (Live::enabled()) {
     require __DIR__ . '/cases/live.php';
+    require __DIR__ . '/cases/live-wait.php';
 } else {
     fwrite(STDERR, "\n*** tempmail/sdk (php) live tests SKIPPED: set TEMPMAIL_URL, TEMPMAIL_KEY and TEMPMAIL_SMTP_PORT ***\n\n");
 }

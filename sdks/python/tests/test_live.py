@@ -102,7 +102,7 @@ class LiveSyncTest(unittest.TestCase):
 
     @unittest.skipUnless(LIMITED_KEY, "TEMPMAIL_LIMITED_KEY not set")
     def test_rate_limited(self):
-        limited = TempMail(LIMITED_KEY, base_url=URL)
+        limited = TempMail(LIMITED_KEY, base_url=URL, max_retries=0)
         err = None
         for i in range(200):
             try:

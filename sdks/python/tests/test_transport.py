@@ -51,6 +51,11 @@ def json_answer(status, body, **headers):
     return status, {"Content-Type": "application/json", **headers}, body.encode()
 
 
+MESSAGE = ('{"id":"msg_2","sender":"x@gh.example","sender_name":"GH","subject":"s","date_received":"2026-01-01T00:00:00Z",'
+           '"email":"a@b.c","body":"code 123456","html":null,"otp":"123456","confirmation_link":null,"attachments":[],'
+           '"links":[{"url":"https://gh.example/a","text":"a"}]}')
+
+
 class TransportTest(unittest.TestCase):
     def setUp(self):
         self.fake = Fake()
@@ -108,12 +113,16 @@ class TransportTest(unittest.TestCase):
 
     def test_rate_limit_error_and_bounded_retry(self):
         calls = self._limited_then_ok(2)
-        tm = TempMail("k", base_url=self.fake.url)
+        tm = TempMail("k", base_url=self.fake.url, max_retries=0)
         with self.assertRaises(RateLimitError) as cm:
             tm.inbox("a@b.c")
         self.assertEqual(cm.exception.retry_after, 1.0)
         self.assertEqual(cm.exception.rate_limit.remaining, 0)
-        self.assertEqual(calls["n"], 1, "no retry by default")
+        self.assertEqual(calls["n"], 1, "max_retries=0: no retry")
+
+        calls = self._limited_then_ok(2)
+        self.assertEqual(TempMail("k", base_url=self.fake.url).inbox("a@b.c"), [])
+        self.assertEqual(calls["n"], 3, "retried by default")
 
         calls = self._limited_then_ok(2)
         t0 = time.monotonic()
@@ -125,6 +134,56 @@ class TransportTest(unittest.TestCase):
         with self.assertRaises(RateLimitError):
             TempMail("k", base_url=self.fake.url, max_retries=2, max_retry_delay=0.5).inbox("a@b.c")
         self.assertEqual(calls["n"], 1, "a Retry-After longer than max_retry_delay is not waited for")
+
+    def test_503_retried_after_retry_after(self):
+        calls = {"n": 0}
+
+        def respond(h):
+            calls["n"] += 1
+            if calls["n"] == 1:
+                return json_answer(503, '{"error":{"code":"unavailable","message":"shutting down"}}', **{"Retry-After": "1"})
+            return json_answer(200, "[]")
+        self.fake.respond = respond
+        t0 = time.monotonic()
+        self.assertEqual(TempMail("k", base_url=self.fake.url).inbox("a@b.c"), [])
+        self.assertEqual(calls["n"], 2)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.9)
+        calls["n"] = 0
+        with self.assertRaises(ServerError) as cm:
+            TempMail("k", base_url=self.fake.url, max_retries=0).inbox("a@b.c")
+        self.assertEqual((cm.exception.status, cm.exception.retry_after), (503, 1.0))
+
+    def test_server_wait_renews_after_408_and_falls_back_to_polling(self):
+        seen = []
+
+        def respond(h):
+            seen.append(h.path)
+            if h.path.startswith("/v1/wait.php") and len(seen) == 1:
+                return json_answer(408, '{"error":{"code":"timeout","message":"nothing yet"}}')
+            if h.path.startswith("/v1/wait.php"):
+                return json_answer(200, MESSAGE)
+            return json_answer(404, '{"error":{"code":"unknown_endpoint","message":"no such route"}}')
+        self.fake.respond = respond
+        m = TempMail("k", base_url=self.fake.url).wait_for_message("a@b.c", timeout=30, match="otp", sender="gh", since="msg_1")
+        self.assertEqual(m.otp, "123456")
+        self.assertEqual(len(seen), 2)
+        self.assertIn("match=otp", seen[1])
+        self.assertIn("from=gh", seen[1])
+        self.assertIn("since=msg_1", seen[1])
+
+        # A server without wait.php: the inbox is polled and the filters are checked here.
+        seen.clear()
+
+        def old_server(h):
+            seen.append(h.path)
+            if h.path.startswith("/v1/inbox.php"):
+                return json_answer(200, '[{"id":"msg_2","sender":"x@gh.example","subject":"s","date_received":"2026-01-01T00:00:00Z"}]')
+            if h.path.startswith("/v1/read.php"):
+                return json_answer(200, MESSAGE)
+            return json_answer(404, '{"error":{"code":"unknown_endpoint","message":"no such route"}}')
+        self.fake.respond = old_server
+        self.assertEqual(TempMail("k", base_url=self.fake.url).wait_for_otp("a@b.c", timeout=30), "123456")
+        self.assertTrue(seen[0].startswith("/v1/wait.php") and seen[1].startswith("/v1/inbox.php"), seen)
 
     def test_async_retry(self):
         calls = self._limited_then_ok(1)

@@ -52,11 +52,11 @@ export async function startSdkService(): Promise<SdkService> {
 
 export interface ChildResult { code: number | null; output: string }
 
-/** Runs `cmd args` in the repository root with PATH, HOME and `env` only; output is interleaved. */
-export function runSuite(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 240_000): Promise<ChildResult> {
+/** Runs `cmd args` in `cwd` (default the repository root) with PATH, HOME and `env` only; output is interleaved. */
+export function runSuite(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 240_000, cwd = REPO_ROOT): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
-      cwd: REPO_ROOT,
+      cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -67,6 +67,13 @@ export function runSuite(cmd: string, args: string[], env: Record<string, string
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
   });
+}
+
+/** As runSuite, but throws with the output when the command fails. */
+export async function mustRun(cmd: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 300_000): Promise<string> {
+  const r = await runSuite(cmd, args, env, timeoutMs, cwd);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.output.slice(-6000)}`);
+  return r.output;
 }
 
 /** Whether `cmd` can be run (found on PATH). */

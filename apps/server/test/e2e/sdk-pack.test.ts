@@ -2,19 +2,44 @@
  * The packed tempmail-sdk (`npm pack`, as it would be published) installed into an empty
  * project: the tarball ships dist (ESM, CJS and types) and LICENSE, and a sign-up flow written
  * against the installed package runs against the real service (waitForOtp on the server).
+ * Then the docs' test-framework examples (packages/sdk/examples) in an empty project with the
+ * tarball: the Playwright example run by Playwright Test itself in Debian's Chromium, against
+ * the example application and the real service; and the Cypress configuration's tasks, called
+ * as Cypress calls them (Cypress itself downloads a binary at install, which cannot be had
+ * here: its runner is not run).
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { sendMail } from '../helpers/api.js';
+import { eventually, sendMail } from '../helpers/api.js';
 import { createKey } from '../helpers/keys.js';
 import { REPO_ROOT, type ServiceHandle, startService } from '../helpers/service.js';
 
 const run = promisify(execFile);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const EXAMPLES = path.join(REPO_ROOT, 'packages/sdk/examples');
+
+/** A TCP port free right now on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The Playwright Test version that matches the repository's playwright-core. */
+function playwrightVersion(): string {
+  return (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/playwright-core/package.json'), 'utf8')) as { version: string }).version;
+}
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 describe('tempmail-sdk as a packed tarball', () => {
@@ -77,5 +102,56 @@ console.log(JSON.stringify({ code }));
     assert.equal(lines[1]!.code, '518274');
     const cjs = await run(process.execPath, ['-e', "const { TempMail } = require('tempmail-sdk'); console.log(typeof TempMail)"], { cwd: project });
     assert.equal(cjs.stdout.trim(), 'function');
+  });
+
+  it('test-framework examples: the Playwright fixture runs in Playwright Test, and the Cypress tasks run as Cypress calls them', async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium at ${CHROMIUM} (apt-get install chromium)`);
+    const project = path.join(work, 'qa');
+    cpSync(path.join(EXAMPLES, 'playwright'), project, { recursive: true });
+    cpSync(path.join(EXAMPLES, 'cypress'), project, { recursive: true });
+    cpSync(path.join(EXAMPLES, 'app.mjs'), path.join(project, 'app.mjs'));
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'qa', private: true, type: 'module' }));
+    await run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `@playwright/test@${playwrightVersion()}`], { cwd: project, maxBuffer: 16 << 20 });
+    const key = await createKey(svc, 'free');
+    const appPort = await freePort();
+    const env = {
+      ...process.env, TEMPMAIL_URL: svc.httpUrl, TEMPMAIL_KEY: key, SMTP_PORT: String(svc.smtpPort), APP_PORT: String(appPort),
+      CHROMIUM_PATH: CHROMIUM, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', CI: '1',
+    };
+
+    const pw = await run(path.join(project, 'node_modules/.bin/playwright'), ['test'], { cwd: project, env, maxBuffer: 16 << 20 })
+      .catch((e: { stdout?: string; stderr?: string }) => { throw new Error(`playwright test failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`); });
+    assert.match(pw.stdout, /2 passed/, pw.stdout);
+
+    // Cypress: the config's setupNodeEvents registers the tasks; the spec's steps follow, with
+    // fetch in place of cy.visit/type/click and every task answer passed through JSON as Cypress does.
+    writeFileSync(path.join(project, 'cypress-tasks.mjs'), `
+import config from './cypress.config.mjs';
+const tasks = {};
+config.e2e.setupNodeEvents((event, handlers) => { if (event === 'task') Object.assign(tasks, handlers); }, {});
+const task = async (name, arg) => JSON.parse(JSON.stringify(await tasks[name](arg)));
+const base = config.e2e.baseUrl;
+const box = await task('tempmailNew');
+await fetch(base + '/signup', { method: 'POST', body: new URLSearchParams({ email: box.email }) });
+const code = await task('tempmailWaitForOtp', { ...box, timeout: 60000 });
+const page = await (await fetch(base + '/verify', { method: 'POST', body: new URLSearchParams({ email: box.email, code }) })).text();
+const link = await task('tempmailWaitForLink', { ...box, timeout: 60000, from: 'no-reply@app.example' });
+const listed = await task('tempmailInbox', box);
+const deleted = await task('tempmailDelete', box);
+console.log(JSON.stringify({ tasks: Object.keys(tasks), box, code, welcome: page.includes('Welcome, ' + box.email), link, listed: listed.length, deleted }));
+`);
+    const app = spawn(process.execPath, ['app.mjs'], { cwd: project, env: { ...env, PORT: String(appPort) }, stdio: 'ignore' });
+    try {
+      await eventually(async () => (await fetch(`http://127.0.0.1:${appPort}/`).then((r) => r.ok, () => false)) || null);
+      const out = await run(process.execPath, ['cypress-tasks.mjs'], { cwd: project, env });
+      const result = JSON.parse(out.stdout.trim()) as { tasks: string[]; box: { email: string }; code: string; welcome: boolean; link: string; listed: number; deleted: boolean };
+      assert.deepEqual(result.tasks.sort(), ['tempmailDelete', 'tempmailInbox', 'tempmailNew', 'tempmailWaitForLink', 'tempmailWaitForMessage', 'tempmailWaitForOtp']);
+      assert.match(result.code, /^\d{6}$/);
+      assert.equal(result.welcome, true);
+      assert.match(result.link, new RegExp(`^http://127\\.0\\.0\\.1:${appPort}/confirm\\?token=`));
+      assert.deepEqual([result.listed, result.deleted], [1, true]);
+    } finally {
+      app.kill();
+    }
   });
 });

@@ -4,12 +4,16 @@ declare(strict_types=1);
 
 namespace TempMail\Model;
 
-/** One message as `read.php` answers it, with the extracted `otp` and `confirmation_link`. */
+/**
+ * One message as `read.php` answers it, with the extracted `otp` and `confirmation_link`, every
+ * clickable link in order (`$links`) and the From header's display name (`$sender_name`).
+ */
 final class Message
 {
     /**
      * @param list<Attachment>     $attachments in the order `attachment(..., $index)` uses
      * @param array<string, mixed> $raw
+     * @param list<MessageLink>    $links
      */
     public function __construct(
         public readonly string $id,
@@ -23,6 +27,8 @@ final class Message
         public readonly ?string $confirmation_link,
         public readonly array $attachments,
         public readonly array $raw = [],
+        public readonly ?string $sender_name = null,
+        public readonly array $links = [],
     ) {
     }
 
@@ -41,6 +47,8 @@ final class Message
             isset($data['confirmation_link']) ? (string) $data['confirmation_link'] : null,
             array_map(static fn (array $a) => Attachment::fromArray($a), $data['attachments'] ?? []),
             $data,
+            isset($data['sender_name']) ? (string) $data['sender_name'] : null,
+            array_map(static fn (array $l) => MessageLink::fromArray($l), $data['links'] ?? []),
         );
     }
 }

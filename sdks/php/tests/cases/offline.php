@@ -56,7 +56,7 @@ T::test('offline: each status maps to its exception with status, code and messag
     [$http, $f] = $fake(static function () use (&$status, &$code, $json) {
         return $json($status, json_encode(['error' => ['code' => $code, 'message' => "m$status"]]));
     });
-    $tm = new Client('k', $http, $f, $f, 'http://svc.test');
+    $tm = new Client('k', $http, $f, $f, 'http://svc.test', maxRetries: 0);
     foreach ([[400, 'bad_request', BadRequestException::class], [401, 'unauthorized', AuthenticationException::class],
               [403, 'forbidden', PermissionDeniedException::class], [404, 'not_found', NotFoundException::class],
               [409, 'conflict', ConflictException::class], [503, 'unavailable', ServerException::class]] as [$status, $code, $class]) {
@@ -67,9 +67,10 @@ T::test('offline: each status maps to its exception with status, code and messag
     [$http, $f] = $fake(static fn () => new Response(502, ['Content-Type' => 'text/plain'], 'Bad gateway'));
     $e = T::throws(ServerException::class, static fn () => (new Client('k', $http, $f, $f, 'http://svc.test'))->inbox('a@b.c'));
     T::same('http_502', $e->errorCode);
+    T::same(1, count($http->requests), 'a 502 is not retried');
 });
 
-T::test('offline: RateLimitException with retryAfter; bounded retry when asked', static function () use ($fake, $json): void {
+T::test('offline: RateLimitException with retryAfter; retried by default, bounded', static function () use ($fake, $json): void {
     $calls = 0;
     $limitedTimes = 2;
     $respond = static function () use (&$calls, &$limitedTimes, $json) {
@@ -80,9 +81,13 @@ T::test('offline: RateLimitException with retryAfter; bounded retry when asked',
             : $json(200, '[]');
     };
     [$http, $f] = $fake($respond);
-    $e = T::throws(RateLimitException::class, static fn () => (new Client('k', $http, $f, $f, 'http://svc.test'))->inbox('a@b.c'));
+    $e = T::throws(RateLimitException::class, static fn () => (new Client('k', $http, $f, $f, 'http://svc.test', maxRetries: 0))->inbox('a@b.c'));
     T::same([429, 'rate_limited', 1.0, 0], [$e->status, $e->errorCode, $e->retryAfter, $e->rateLimit->remaining]);
-    T::same(1, $calls, 'no retry by default');
+    T::same(1, $calls, 'maxRetries 0: no retry');
+
+    $calls = 0;
+    T::same([], (new Client('k', $http, $f, $f, 'http://svc.test'))->inbox('a@b.c'));
+    T::same(3, $calls, 'retried by default');
 
     $calls = 0;
     $t0 = microtime(true);
@@ -93,6 +98,43 @@ T::test('offline: RateLimitException with retryAfter; bounded retry when asked',
     $calls = 0;
     T::throws(RateLimitException::class, static fn () => (new Client('k', $http, $f, $f, 'http://svc.test', maxRetries: 2, maxRetryDelay: 0.5))->inbox('a@b.c'));
     T::same(1, $calls, 'a Retry-After longer than maxRetryDelay is not waited for');
+});
+
+T::test('offline: a 503 is retried after its Retry-After', static function () use ($fake, $json): void {
+    $calls = 0;
+    [$http, $f] = $fake(static function () use (&$calls, $json) {
+        return ++$calls === 1 ? $json(503, '{"error":{"code":"unavailable","message":"shutting down"}}', ['Retry-After' => '1']) : $json(200, '[]');
+    });
+    T::same([], (new Client('k', $http, $f, $f, 'http://svc.test'))->inbox('a@b.c'));
+    T::same(2, $calls);
+    $calls = 0;
+    $e = T::throws(ServerException::class, static fn () => (new Client('k', $http, $f, $f, 'http://svc.test', maxRetries: 0))->inbox('a@b.c'));
+    T::same([503, 1.0], [$e->status, $e->retryAfter]);
+});
+
+T::test('offline: the wait is renewed after a 408, sends its filters, and polls a server without wait.php', static function () use ($fake, $json): void {
+    $message = '{"id":"msg_2","sender":"x@gh.example","sender_name":"GH","subject":"s","date_received":"2026-01-01T00:00:00Z",'
+        . '"email":"a@b.c","body":"code 123456","html":null,"otp":"123456","confirmation_link":null,"attachments":[],'
+        . '"links":[{"url":"https://gh.example/a","text":"a"}]}';
+    $n = 0;
+    [$http, $f] = $fake(static function (RequestInterface $r) use (&$n, $json, $message) {
+        return ++$n === 1 ? $json(408, '{"error":{"code":"timeout","message":"nothing yet"}}') : $json(200, $message);
+    });
+    $m = (new Client('k', $http, $f, $f, 'http://svc.test'))->waitForMessage('a@b.c', 30, match: 'otp', from: 'gh', since: 'msg_1');
+    T::same(['123456', 'GH', 'https://gh.example/a'], [$m->otp, $m->sender_name, $m->links[0]->url]);
+    $query = $http->requests[1]->getUri()->getQuery();
+    T::ok(str_contains($query, 'match=otp') && str_contains($query, 'from=gh') && str_contains($query, 'since=msg_1') && str_contains($query, 'timeout=25.000'), $query);
+
+    [$http, $f] = $fake(static function (RequestInterface $r) use ($json, $message) {
+        return match ($r->getUri()->getPath()) {
+            '/v1/inbox.php' => $json(200, '[{"id":"msg_2","sender":"x@gh.example","subject":"s","date_received":"2026-01-01T00:00:00Z"}]'),
+            '/v1/read.php' => $json(200, $message),
+            default => $json(404, '{"error":{"code":"unknown_endpoint","message":"no such route"}}'),
+        };
+    });
+    T::same('123456', (new Client('k', $http, $f, $f, 'http://svc.test'))->waitForOtp('a@b.c', 30));
+    T::same(['/v1/wait.php', '/v1/inbox.php'], [$http->requests[0]->getUri()->getPath(), $http->requests[1]->getUri()->getPath()]);
+    T::throws(\InvalidArgumentException::class, static fn () => (new Client('k', $http, $f, $f))->inbox('a@b.c', match: 'everything'));
 });
 
 T::test('offline: a PSR-18 network failure is NetworkException', static function () use ($fake): void {

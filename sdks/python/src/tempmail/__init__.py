@@ -27,22 +27,25 @@ from .models import (
     Domain,
     Mailbox,
     Message,
+    MessageLink,
     MessageSummary,
+    OwnedMailbox,
     RateLimit,
     Webhook,
     WebhookDelivery,
     WebhookEvent,
 )
+from ._waiting import Filters
 from .signature import parse_signature_header, parse_webhook_event, sign_webhook_payload, verify_webhook_signature
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "DEFAULT_BASE_URL", "TempMail", "AsyncTempMail", "AnonymousTempMail", "AsyncAnonymousTempMail",
     "Webhooks", "Domains", "AsyncWebhooks", "AsyncDomains",
     "TempMailError", "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
     "ConflictError", "PayloadTooLargeError", "RateLimitError", "ServerError", "NetworkError", "WaitTimeoutError",
-    "Mailbox", "MessageSummary", "Message", "Attachment", "AttachmentContent", "Webhook", "WebhookDelivery",
+    "Filters", "Mailbox", "OwnedMailbox", "MessageSummary", "MessageLink", "Message", "Attachment", "AttachmentContent", "Webhook", "WebhookDelivery",
     "WebhookEvent", "Domain", "RateLimit",
     "verify_webhook_signature", "sign_webhook_payload", "parse_webhook_event", "parse_signature_header",
 ]

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ._transport import Call, Response, disposition_filename
-from .models import AttachmentContent, Domain, Mailbox, Message, MessageSummary, Webhook
+from .models import AttachmentContent, Domain, Mailbox, Message, MessageSummary, OwnedMailbox, Webhook
+
+#: Time beyond the hold a wait request may take (the answer itself, a busy server).
+HOLD_SLACK_SECONDS = 15.0
 
 
 def _ok(resp: Response) -> bool:
@@ -34,8 +37,23 @@ def generate_anonymous(domain: Optional[str], ttl: Optional[int]) -> Call[Mailbo
     return Call("GET", "/api/generate_email.php", lambda r: Mailbox.from_dict(r.json()), {"domain": domain, "ttl": ttl})
 
 
-def inbox(prefix: str, auth: Dict[str, Any], limit: Optional[int], before: Optional[str]) -> Call[List[MessageSummary]]:
-    return Call("GET", f"{prefix}/inbox.php", _summaries, {**auth, "limit": limit, "before": before})
+def inbox(prefix: str, auth: Dict[str, Any], limit: Optional[int], before: Optional[str],
+          filters: Optional[Dict[str, Any]] = None) -> Call[List[MessageSummary]]:
+    return Call("GET", f"{prefix}/inbox.php", _summaries, {**auth, "limit": limit, "before": before, **(filters or {})})
+
+
+def mailboxes(limit: Optional[int], before: Optional[str]) -> Call[List[OwnedMailbox]]:
+    return Call("GET", "/v1/mailboxes.php", lambda r: [OwnedMailbox.from_dict(m) for m in r.json()], {"limit": limit, "before": before})
+
+
+def wait(prefix: str, auth: Dict[str, Any], filters: Dict[str, Any], hold: float) -> Call[Message]:
+    """One held ``wait.php`` request of ``hold`` seconds (408 when nothing matched in time)."""
+    return Call("GET", f"{prefix}/wait.php", lambda r: Message.from_dict(r.json()),
+                {**auth, **filters, "timeout": f"{max(hold, 0.001):.3f}"}, timeout=hold + HOLD_SLACK_SECONDS)
+
+
+def delete_message(prefix: str, auth: Dict[str, Any], message_id: str) -> Call[bool]:
+    return Call("POST", f"{prefix}/delete_message.php", _ok, form={**auth, "id": message_id})
 
 
 def read(prefix: str, auth: Dict[str, Any], message_id: str) -> Call[Message]:

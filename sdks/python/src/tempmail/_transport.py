@@ -1,5 +1,6 @@
 """The HTTP layer: one request with ``urllib.request`` (stdlib), error mapping, ``X-RateLimit-*``
-bookkeeping, and the bounded 429 retry loop in a sync and an asyncio flavour."""
+bookkeeping, and the bounded retry loop (429 and 503 after ``Retry-After``) in a sync and an
+asyncio flavour."""
 from __future__ import annotations
 
 import asyncio
@@ -13,10 +14,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Generic, Mapping, Optional, TypeVar
 
-from .errors import NetworkError, RateLimitError, TempMailError, error_from_response
+from .errors import NetworkError, RateLimitError, ServerError, TempMailError, error_from_response
 from .models import RateLimit
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
+VERSION = "0.2.0"
+DEFAULT_MAX_RETRIES = 3
 T = TypeVar("T")
 Params = Mapping[str, Any]
 
@@ -39,13 +42,15 @@ class Response:
 
 @dataclass(frozen=True)
 class Call(Generic[T]):
-    """One API call: method, path, query, optional form body, and how to read the answer."""
+    """One API call: method, path, query, optional form body, how to read the answer, and the
+    seconds it may take when that differs from the client's timeout (a held wait)."""
 
     method: str
     path: str
     parse: Callable[[Response], T]
     query: Params = field(default_factory=dict)
     form: Optional[Params] = None
+    timeout: Optional[float] = None
 
 
 def _encode(params: Params) -> str:
@@ -76,7 +81,7 @@ class HttpCore:
 
     def once(self, call: Call[Any]) -> Response:
         """One attempt. Answers any HTTP status as a Response; raises NetworkError when none came."""
-        headers = {"Accept": "application/json", "User-Agent": "tempmail-python/0.1", **self.headers}
+        headers = {"Accept": "application/json", "User-Agent": f"tempmail-python/{VERSION}", **self.headers}
         if self._key is not None:
             headers["Authorization"] = f"Bearer {self._key}"
         data = None
@@ -84,18 +89,19 @@ class HttpCore:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             data = _encode(call.form).encode("ascii")
         req = urllib.request.Request(self.url(call.path, call.query), data=data, headers=headers, method=call.method)
+        timeout = call.timeout if call.timeout is not None else self.timeout
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as res:
+            with urllib.request.urlopen(req, timeout=timeout) as res:
                 resp = Response(res.status, {k.lower(): v for k, v in res.headers.items()}, res.read())
         except urllib.error.HTTPError as e:
             resp = Response(e.code, {k.lower(): v for k, v in (e.headers or {}).items()}, e.read() or b"")
             e.close()
         except (socket.timeout, TimeoutError) as e:
-            raise NetworkError(f"{call.method} {call.path} timed out after {self.timeout} s", code="timeout") from e
+            raise NetworkError(f"{call.method} {call.path} timed out after {timeout} s", code="timeout") from e
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
             if isinstance(reason, (socket.timeout, TimeoutError)):
-                raise NetworkError(f"{call.method} {call.path} timed out after {self.timeout} s", code="timeout") from e
+                raise NetworkError(f"{call.method} {call.path} timed out after {timeout} s", code="timeout") from e
             raise NetworkError(f"{call.method} {call.path} failed: {reason}", code="network_error") from e
         rl = RateLimit.from_headers(resp.headers)
         if rl is not None:
@@ -108,10 +114,17 @@ class HttpCore:
         return error_from_response(resp.status, resp.body, resp.headers, self.rate_limit)
 
     def retry_delay(self, err: TempMailError, attempt: int) -> Optional[float]:
-        """Seconds to wait before retrying ``err`` (a 429 within the bounds), else None."""
-        if not isinstance(err, RateLimitError) or attempt >= self.max_retries:
+        """Seconds to wait before retrying ``err`` (a 429, or a 503 of a server that is busy or
+        shutting down, within the bounds), else None."""
+        if attempt >= self.max_retries:
             return None
-        delay = err.retry_after if err.retry_after is not None else 1.0
+        if isinstance(err, RateLimitError):
+            retry_after = err.retry_after
+        elif isinstance(err, ServerError) and err.status == 503:
+            retry_after = err.retry_after
+        else:
+            return None
+        delay = retry_after if retry_after is not None else 1.0
         return delay if delay <= self.max_retry_delay else None
 
     def __repr__(self) -> str:
@@ -119,7 +132,7 @@ class HttpCore:
 
 
 def run_sync(http: HttpCore, call: Call[T]) -> T:
-    """Sends ``call`` (retrying 429 as configured) and parses the answer."""
+    """Sends ``call`` (retrying 429 and 503 as configured) and parses the answer."""
     attempt = 0
     while True:
         resp = http.once(call)

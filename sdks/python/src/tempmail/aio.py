@@ -3,18 +3,13 @@ the blocking ones; each request runs in a worker thread (``asyncio.to_thread``),
 blocks the event loop and no dependency is needed."""
 from __future__ import annotations
 
-import asyncio
-import inspect
-import time
-from typing import AsyncIterator, Awaitable, Callable, List, Mapping, Optional, Set, Union
+from typing import Any, AsyncIterator, List, Mapping, Optional
 
 from . import _calls as calls
-from ._transport import DEFAULT_BASE_URL, HttpCore, run_async
-from .client import _auth
-from .errors import NotFoundError, WaitTimeoutError
-from .models import AttachmentContent, Domain, Mailbox, Message, MessageSummary, RateLimit, Webhook
-
-AsyncPredicate = Callable[[Message], Union[bool, Awaitable[bool]]]
+from ._transport import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, HttpCore, run_async
+from ._waiting import AsyncPredicate, Filters, value_of, wait_async
+from .client import Since, _auth
+from .models import AttachmentContent, Domain, Mailbox, Message, MessageSummary, OwnedMailbox, RateLimit, Webhook
 
 
 class AsyncWebhooks:
@@ -58,30 +53,6 @@ class AsyncDomains:
         return await run_async(self._http, calls.domain_delete(domain))
 
 
-async def _wait(list_fn: Callable[[], Awaitable[List[MessageSummary]]], read_fn: Callable[[str], Awaitable[Message]],
-                timeout: float, predicate: Optional[AsyncPredicate], interval: float) -> Message:
-    deadline = time.monotonic() + timeout
-    seen: Set[str] = set()
-    while True:
-        for summary in reversed(await list_fn()):
-            if summary.id in seen:
-                continue
-            seen.add(summary.id)
-            try:
-                message = await read_fn(summary.id)
-            except NotFoundError:
-                continue
-            ok = True if predicate is None else predicate(message)
-            if inspect.isawaitable(ok):
-                ok = await ok
-            if ok:
-                return message
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise WaitTimeoutError(f"No matching message within {timeout} s", code="wait_timeout")
-        await asyncio.sleep(min(interval, left))
-
-
 class AsyncTempMail:
     """asyncio client of the keyed API v1; every method of :class:`tempmail.TempMail`, awaitable.
 
@@ -90,7 +61,7 @@ class AsyncTempMail:
     ...     message = await tm.wait_for_message(box.email, timeout=60)
     """
 
-    def __init__(self, key: str, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0, max_retries: int = 0,
+    def __init__(self, key: str, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0, max_retries: int = DEFAULT_MAX_RETRIES,
                  max_retry_delay: float = 60.0, headers: Optional[Mapping[str, str]] = None) -> None:
         if not key:
             raise ValueError("AsyncTempMail: key (the API key) is required")
@@ -110,8 +81,24 @@ class AsyncTempMail:
     async def generate(self, domain: Optional[str] = None, ttl: Optional[int] = None) -> Mailbox:
         return await run_async(self._http, calls.generate(domain, ttl))
 
-    async def inbox(self, email: str, limit: Optional[int] = None, before: Optional[str] = None) -> List[MessageSummary]:
-        return await run_async(self._http, calls.inbox("/v1", {"email": email}, limit, before))
+    async def mailboxes(self, limit: Optional[int] = None, before: Optional[str] = None) -> List[OwnedMailbox]:
+        """The key's live mailboxes, newest first; ``before`` is the last address of the previous page."""
+        return await run_async(self._http, calls.mailboxes(limit, before))
+
+    async def iter_mailboxes(self, page_size: int = 100) -> AsyncIterator[OwnedMailbox]:
+        """Every live mailbox of the key, page by page (newest first)."""
+        before = None
+        while True:
+            page = await self.mailboxes(limit=page_size, before=before)
+            for mailbox in page:
+                yield mailbox
+            if len(page) < page_size:
+                return
+            before = page[-1].email
+
+    async def inbox(self, email: str, limit: Optional[int] = None, before: Optional[str] = None, *, match: Optional[str] = None,
+                    sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None) -> List[MessageSummary]:
+        return await run_async(self._http, calls.inbox("/v1", {"email": email}, limit, before, Filters(match, sender, subject, since).query()))
 
     async def iter_inbox(self, email: str, page_size: int = 100) -> AsyncIterator[MessageSummary]:
         """Every summary of the mailbox, page by page (newest first)."""
@@ -133,14 +120,24 @@ class AsyncTempMail:
     async def attachment(self, email: str, message_id: str, index: int) -> AttachmentContent:
         return await run_async(self._http, calls.attachment("/v1", {"email": email}, message_id, index))
 
+    async def delete_message(self, email: str, message_id: str) -> bool:
+        return await run_async(self._http, calls.delete_message("/v1", {"email": email}, message_id))
+
     async def delete(self, email: str) -> bool:
         return await run_async(self._http, calls.delete("/v1", {"email": email}))
 
     async def wait_for_message(self, email: str, timeout: float = 30.0, predicate: Optional[AsyncPredicate] = None,
-                               interval: float = 1.0) -> Message:
-        """Polls until a message matches ``predicate`` (sync or async; default: any); raises
-        WaitTimeoutError after ``timeout`` seconds."""
-        return await _wait(lambda: self.inbox(email), lambda i: self.read(email, i), timeout, predicate, interval)
+                               interval: float = 1.0, *, match: Optional[str] = None, sender: Optional[str] = None,
+                               subject: Optional[str] = None, since: Since = None, transport: str = "auto") -> Message:
+        """As :meth:`tempmail.TempMail.wait_for_message`; ``predicate`` may be sync or async."""
+        return await wait_async(self._http, "/v1", {"email": email}, Filters(match, sender, subject, since), timeout, predicate,
+                                transport, lambda: self.inbox(email), lambda i: self.read(email, i), interval)
+
+    async def wait_for_otp(self, email: str, timeout: float = 30.0, **filters: Any) -> str:
+        return value_of(await self.wait_for_message(email, timeout, match="otp", **filters), "otp")
+
+    async def wait_for_link(self, email: str, timeout: float = 30.0, **filters: Any) -> str:
+        return value_of(await self.wait_for_message(email, timeout, match="link", **filters), "confirmation_link")
 
     async def __aenter__(self) -> "AsyncTempMail":
         return self
@@ -155,15 +152,16 @@ class AsyncTempMail:
 class AsyncAnonymousTempMail:
     """asyncio client of the anonymous API (see :class:`tempmail.AnonymousTempMail`)."""
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0, max_retries: int = 0,
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0, max_retries: int = DEFAULT_MAX_RETRIES,
                  max_retry_delay: float = 60.0, headers: Optional[Mapping[str, str]] = None) -> None:
         self._http = HttpCore(base_url, None, timeout, max_retries, max_retry_delay, headers)
 
     async def generate(self, ttl: Optional[int] = None, domain: Optional[str] = None) -> Mailbox:
         return await run_async(self._http, calls.generate_anonymous(domain, ttl))
 
-    async def inbox(self, mailbox: Mailbox, limit: Optional[int] = None, before: Optional[str] = None) -> List[MessageSummary]:
-        return await run_async(self._http, calls.inbox("/api", _auth(mailbox), limit, before))
+    async def inbox(self, mailbox: Mailbox, limit: Optional[int] = None, before: Optional[str] = None, *, match: Optional[str] = None,
+                    sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None) -> List[MessageSummary]:
+        return await run_async(self._http, calls.inbox("/api", _auth(mailbox), limit, before, Filters(match, sender, subject, since).query()))
 
     async def read(self, mailbox: Mailbox, message_id: str) -> Message:
         return await run_async(self._http, calls.read("/api", _auth(mailbox), message_id))
@@ -174,9 +172,20 @@ class AsyncAnonymousTempMail:
     async def attachment(self, mailbox: Mailbox, message_id: str, index: int) -> AttachmentContent:
         return await run_async(self._http, calls.attachment("/api", _auth(mailbox), message_id, index))
 
+    async def delete_message(self, mailbox: Mailbox, message_id: str) -> bool:
+        return await run_async(self._http, calls.delete_message("/api", _auth(mailbox), message_id))
+
     async def delete(self, mailbox: Mailbox) -> bool:
         return await run_async(self._http, calls.delete("/api", _auth(mailbox)))
 
     async def wait_for_message(self, mailbox: Mailbox, timeout: float = 30.0, predicate: Optional[AsyncPredicate] = None,
-                               interval: float = 1.0) -> Message:
-        return await _wait(lambda: self.inbox(mailbox), lambda i: self.read(mailbox, i), timeout, predicate, interval)
+                               interval: float = 1.0, *, match: Optional[str] = None, sender: Optional[str] = None,
+                               subject: Optional[str] = None, since: Since = None, transport: str = "auto") -> Message:
+        return await wait_async(self._http, "/api", _auth(mailbox), Filters(match, sender, subject, since), timeout, predicate,
+                                transport, lambda: self.inbox(mailbox), lambda i: self.read(mailbox, i), interval)
+
+    async def wait_for_otp(self, mailbox: Mailbox, timeout: float = 30.0, **filters: Any) -> str:
+        return value_of(await self.wait_for_message(mailbox, timeout, match="otp", **filters), "otp")
+
+    async def wait_for_link(self, mailbox: Mailbox, timeout: float = 30.0, **filters: Any) -> str:
+        return value_of(await self.wait_for_message(mailbox, timeout, match="link", **filters), "confirmation_link")

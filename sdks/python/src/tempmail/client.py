@@ -1,15 +1,15 @@
 """``TempMail`` (keyed API v1) and ``AnonymousTempMail`` (token mailboxes): the blocking clients."""
 from __future__ import annotations
 
-import time
-from typing import Callable, Iterator, List, Mapping, Optional, Set
+from datetime import datetime
+from typing import Any, Iterator, List, Mapping, Optional, Union
 
 from . import _calls as calls
-from ._transport import DEFAULT_BASE_URL, HttpCore, run_sync
-from .errors import NotFoundError, WaitTimeoutError
-from .models import AttachmentContent, Domain, Mailbox, Message, MessageSummary, RateLimit, Webhook
+from ._transport import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, HttpCore, run_sync
+from ._waiting import Filters, Predicate, value_of, wait_sync
+from .models import AttachmentContent, Domain, Mailbox, Message, MessageSummary, OwnedMailbox, RateLimit, Webhook
 
-Predicate = Callable[[Message], bool]
+Since = Union[str, datetime, None]
 
 
 class Webhooks:
@@ -63,27 +63,6 @@ class Domains:
         return run_sync(self._http, calls.domain_delete(domain))
 
 
-def _wait(list_fn: Callable[[], List[MessageSummary]], read_fn: Callable[[str], Message],
-          timeout: float, predicate: Optional[Predicate], interval: float) -> Message:
-    deadline = time.monotonic() + timeout
-    seen: Set[str] = set()
-    while True:
-        for summary in reversed(list_fn()):
-            if summary.id in seen:
-                continue
-            seen.add(summary.id)
-            try:
-                message = read_fn(summary.id)
-            except NotFoundError:
-                continue
-            if predicate is None or predicate(message):
-                return message
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise WaitTimeoutError(f"No matching message within {timeout} s", code="wait_timeout")
-        time.sleep(min(interval, left))
-
-
 class TempMail:
     """Client of the keyed API v1 (the key is sent as ``Authorization: Bearer``).
 
@@ -92,11 +71,12 @@ class TempMail:
     >>> message = tm.wait_for_message(box.email, timeout=60)
     >>> message.otp
 
-    ``max_retries`` (0 to 5, default 0) retries a 429 answer after its ``Retry-After`` when that
-    is at most ``max_retry_delay`` seconds. ``rate_limit`` holds the latest ``X-RateLimit-*``.
+    ``max_retries`` (0 to 5, default 3) retries a 429 or 503 answer after its ``Retry-After``
+    (1 s when it has none) when that is at most ``max_retry_delay`` seconds; ``0`` raises at
+    once. ``rate_limit`` holds the latest ``X-RateLimit-*``.
     """
 
-    def __init__(self, key: str, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0, max_retries: int = 0,
+    def __init__(self, key: str, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0, max_retries: int = DEFAULT_MAX_RETRIES,
                  max_retry_delay: float = 60.0, headers: Optional[Mapping[str, str]] = None) -> None:
         if not key:
             raise ValueError("TempMail: key (the API key) is required")
@@ -117,9 +97,25 @@ class TempMail:
         """Makes a new mailbox owned by this key (``domain``: a service or verified custom domain)."""
         return run_sync(self._http, calls.generate(domain, ttl))
 
-    def inbox(self, email: str, limit: Optional[int] = None, before: Optional[str] = None) -> List[MessageSummary]:
-        """Message summaries, newest first; ``limit`` and ``before`` (a message id) page through them."""
-        return run_sync(self._http, calls.inbox("/v1", {"email": email}, limit, before))
+    def mailboxes(self, limit: Optional[int] = None, before: Optional[str] = None) -> List[OwnedMailbox]:
+        """The key's live mailboxes, newest first; ``before`` is the last address of the previous page."""
+        return run_sync(self._http, calls.mailboxes(limit, before))
+
+    def iter_mailboxes(self, page_size: int = 100) -> Iterator[OwnedMailbox]:
+        """Every live mailbox of the key, page by page (newest first)."""
+        before = None
+        while True:
+            page = self.mailboxes(limit=page_size, before=before)
+            yield from page
+            if len(page) < page_size:
+                return
+            before = page[-1].email
+
+    def inbox(self, email: str, limit: Optional[int] = None, before: Optional[str] = None, *, match: Optional[str] = None,
+              sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None) -> List[MessageSummary]:
+        """Message summaries, newest first; ``limit`` and ``before`` (a message id) page through
+        them; ``match``, ``sender``, ``subject`` and ``since`` filter them (see :class:`Filters`)."""
+        return run_sync(self._http, calls.inbox("/v1", {"email": email}, limit, before, Filters(match, sender, subject, since).query()))
 
     def iter_inbox(self, email: str, page_size: int = 100) -> Iterator[MessageSummary]:
         """Every summary of the mailbox, page by page (newest first)."""
@@ -143,15 +139,32 @@ class TempMail:
         """Attachment ``index`` (0-based, the order of ``message.attachments``)."""
         return run_sync(self._http, calls.attachment("/v1", {"email": email}, message_id, index))
 
+    def delete_message(self, email: str, message_id: str) -> bool:
+        """Deletes one message (its raw source and attachments too); NotFoundError when it is not there."""
+        return run_sync(self._http, calls.delete_message("/v1", {"email": email}, message_id))
+
     def delete(self, email: str) -> bool:
         """Deletes the mailbox and its messages now."""
         return run_sync(self._http, calls.delete("/v1", {"email": email}))
 
     def wait_for_message(self, email: str, timeout: float = 30.0, predicate: Optional[Predicate] = None,
-                         interval: float = 1.0) -> Message:
-        """Polls the inbox until a message (already there or new) matches ``predicate`` (default:
-        any) and answers it, fully read; raises WaitTimeoutError after ``timeout`` seconds."""
-        return _wait(lambda: self.inbox(email), lambda i: self.read(email, i), timeout, predicate, interval)
+                         interval: float = 1.0, *, match: Optional[str] = None, sender: Optional[str] = None,
+                         subject: Optional[str] = None, since: Since = None, transport: str = "auto") -> Message:
+        """The first message (already there or arriving, oldest first) that passes the filters and
+        ``predicate``, fully read; raises WaitTimeoutError after ``timeout`` seconds.
+
+        The server holds the request (``/v1/wait.php``), so nothing polls; ``transport="poll"``
+        (or a server without ``wait.php``) lists the inbox every ``interval`` seconds instead."""
+        return wait_sync(self._http, "/v1", {"email": email}, Filters(match, sender, subject, since), timeout, predicate,
+                         transport, lambda: self.inbox(email), lambda i: self.read(email, i), interval)
+
+    def wait_for_otp(self, email: str, timeout: float = 30.0, **filters: Any) -> str:
+        """The code of the first message that has one (``wait_for_message`` with ``match="otp"``)."""
+        return value_of(self.wait_for_message(email, timeout, match="otp", **filters), "otp")
+
+    def wait_for_link(self, email: str, timeout: float = 30.0, **filters: Any) -> str:
+        """The confirmation link of the first message that has one (``match="link"``)."""
+        return value_of(self.wait_for_message(email, timeout, match="link", **filters), "confirmation_link")
 
     def __enter__(self) -> "TempMail":
         return self
@@ -167,7 +180,7 @@ class AnonymousTempMail:
     """Client of the anonymous API (``/api``): no key; each mailbox is read with the token that
     ``generate`` answered (pass the ``Mailbox`` back in)."""
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0, max_retries: int = 0,
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 30.0, max_retries: int = DEFAULT_MAX_RETRIES,
                  max_retry_delay: float = 60.0, headers: Optional[Mapping[str, str]] = None) -> None:
         self._http = HttpCore(base_url, None, timeout, max_retries, max_retry_delay, headers)
 
@@ -175,8 +188,9 @@ class AnonymousTempMail:
         """Makes a mailbox; its ``token`` is the only way to read it."""
         return run_sync(self._http, calls.generate_anonymous(domain, ttl))
 
-    def inbox(self, mailbox: Mailbox, limit: Optional[int] = None, before: Optional[str] = None) -> List[MessageSummary]:
-        return run_sync(self._http, calls.inbox("/api", _auth(mailbox), limit, before))
+    def inbox(self, mailbox: Mailbox, limit: Optional[int] = None, before: Optional[str] = None, *, match: Optional[str] = None,
+              sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None) -> List[MessageSummary]:
+        return run_sync(self._http, calls.inbox("/api", _auth(mailbox), limit, before, Filters(match, sender, subject, since).query()))
 
     def read(self, mailbox: Mailbox, message_id: str) -> Message:
         return run_sync(self._http, calls.read("/api", _auth(mailbox), message_id))
@@ -187,13 +201,24 @@ class AnonymousTempMail:
     def attachment(self, mailbox: Mailbox, message_id: str, index: int) -> AttachmentContent:
         return run_sync(self._http, calls.attachment("/api", _auth(mailbox), message_id, index))
 
+    def delete_message(self, mailbox: Mailbox, message_id: str) -> bool:
+        return run_sync(self._http, calls.delete_message("/api", _auth(mailbox), message_id))
+
     def delete(self, mailbox: Mailbox) -> bool:
         return run_sync(self._http, calls.delete("/api", _auth(mailbox)))
 
     def wait_for_message(self, mailbox: Mailbox, timeout: float = 30.0, predicate: Optional[Predicate] = None,
-                         interval: float = 1.0) -> Message:
-        """As :meth:`TempMail.wait_for_message`."""
-        return _wait(lambda: self.inbox(mailbox), lambda i: self.read(mailbox, i), timeout, predicate, interval)
+                         interval: float = 1.0, *, match: Optional[str] = None, sender: Optional[str] = None,
+                         subject: Optional[str] = None, since: Since = None, transport: str = "auto") -> Message:
+        """As :meth:`TempMail.wait_for_message` (``/api/wait.php``)."""
+        return wait_sync(self._http, "/api", _auth(mailbox), Filters(match, sender, subject, since), timeout, predicate,
+                         transport, lambda: self.inbox(mailbox), lambda i: self.read(mailbox, i), interval)
+
+    def wait_for_otp(self, mailbox: Mailbox, timeout: float = 30.0, **filters: Any) -> str:
+        return value_of(self.wait_for_message(mailbox, timeout, match="otp", **filters), "otp")
+
+    def wait_for_link(self, mailbox: Mailbox, timeout: float = 30.0, **filters: Any) -> str:
+        return value_of(self.wait_for_message(mailbox, timeout, match="link", **filters), "confirmation_link")
 
 
 def _auth(mailbox: Mailbox) -> dict:

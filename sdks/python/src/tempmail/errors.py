@@ -54,7 +54,12 @@ class PayloadTooLargeError(TempMailError):
 
 
 class ServerError(TempMailError):
-    """5xx: the service failed or is unavailable."""
+    """5xx: the service failed or is unavailable. ``retry_after``: the server's ``Retry-After`` in
+    seconds (a 503 while it is busy or shutting down), or None."""
+
+    def __init__(self, message: str, *, retry_after: Optional[float] = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
 
 
 class RateLimitError(TempMailError):
@@ -115,5 +120,7 @@ def error_from_response(status: int, body: bytes, headers: Mapping[str, str], ra
     if status == 429:
         return RateLimitError(message, status=status, code=code, body=parsed,
                               retry_after=parse_retry_after(headers.get("retry-after")), rate_limit=rate_limit)
-    kind = _BY_STATUS.get(status) or (ServerError if status >= 500 else TempMailError)
+    if status >= 500 and status not in _BY_STATUS:
+        return ServerError(message, status=status, code=code, body=parsed, retry_after=parse_retry_after(headers.get("retry-after")))
+    kind = _BY_STATUS.get(status) or TempMailError
     return kind(message, status=status, code=code, body=parsed)

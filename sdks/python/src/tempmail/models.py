@@ -43,12 +43,14 @@ class Mailbox:
 
 @dataclass(frozen=True)
 class MessageSummary:
-    """One entry of an inbox list (newest first)."""
+    """One entry of an inbox list (newest first). ``sender_name``: the From header's display name
+    (``GitHub`` in ``GitHub <noreply@github.com>``), or None."""
 
     id: str
     sender: str
     subject: str
     date_received: str
+    sender_name: Optional[str] = None
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -71,8 +73,22 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class MessageLink:
+    """One link a person can click: ``url`` as the message has it, ``text`` what it shows."""
+
+    url: str
+    text: str
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "MessageLink":
+        return _build(cls, data)
+
+
+@dataclass(frozen=True)
 class Message:
-    """One message as ``read.php`` answers it, with the extracted ``otp`` and ``confirmation_link``."""
+    """One message as ``read.php`` answers it, with the extracted ``otp`` and ``confirmation_link``
+    and every clickable link in order (``links``)."""
 
     id: str
     sender: str
@@ -84,11 +100,32 @@ class Message:
     otp: Optional[str] = None
     confirmation_link: Optional[str] = None
     attachments: List[Attachment] = field(default_factory=list)
+    sender_name: Optional[str] = None
+    links: List[MessageLink] = field(default_factory=list)
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "Message":
-        return _build(cls, data, attachments=[Attachment.from_dict(a) for a in data.get("attachments") or []])
+        return _build(cls, data, attachments=[Attachment.from_dict(a) for a in data.get("attachments") or []],
+                      links=[MessageLink.from_dict(link) for link in data.get("links") or []])
+
+
+@dataclass(frozen=True)
+class OwnedMailbox:
+    """One of the key's live mailboxes (``mailboxes()``)."""
+
+    email: str
+    created_at: str
+    expires_at: str
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def expires(self) -> datetime:
+        return parse_time(self.expires_at)
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "OwnedMailbox":
+        return _build(cls, data)
 
 
 @dataclass(frozen=True)
