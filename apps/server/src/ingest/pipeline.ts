@@ -12,7 +12,7 @@ import type { EventBus } from '../ports/event-bus.js';
 import type { OutboxInsert, Store } from '../ports/store.js';
 import { type Metrics, noMetrics, preciseNow } from '../metrics/metrics.js';
 import type { MimeParser, PreparedMail } from './parser/index.js';
-import type { IngestTimings, TimingBook } from './timings.js';
+import type { EarlyTimings, IngestTimings, TimingBook } from './timings.js';
 
 export interface IncomingMessage {
   raw: Buffer;
@@ -81,7 +81,8 @@ export class IngestPipeline {
       otp: found.otp,
       confirmationLink: found.confirmationLink,
     };
-    const stored = await Promise.all(incoming.recipients.map((mailbox) => this.storeFor(mailbox, incoming.raw, prepared, summary)));
+    const early = { endOfData, received, parsed };
+    const stored = await Promise.all(incoming.recipients.map((mailbox) => this.storeFor(mailbox, incoming.raw, prepared, summary, early)));
     const committed = preciseNow() - endOfData;
     this.metrics.stage('committed', committed);
     const timings: IngestTimings = { endOfData, received, parsed, stored: committed };
@@ -97,12 +98,13 @@ export class IngestPipeline {
   }
 
   private async storeFor(
-    mailbox: Mailbox, raw: Buffer, prepared: PreparedMail, summary: MessageSummaryPlain,
+    mailbox: Mailbox, raw: Buffer, prepared: PreparedMail, summary: MessageSummaryPlain, early: EarlyTimings,
   ): Promise<StoredNotice | null> {
     const cipher = await this.deps.keys.cipherFor(mailbox);
     if (!cipher) return null; // its epoch key is gone: the mailbox has expired meanwhile
     const id = newMessageId();
     const outbox = (await this.deps.outboxFor?.(mailbox, id)) ?? [];
+    this.deps.timings?.begin(id, early);
     // Big fields are sealed a slice per event-loop turn, so a 20 MB message does not stall the rest.
     const attachments: Buffer[] = [];
     for (const [i, content] of prepared.attachments.entries()) attachments.push(await cipher.sealInSlices(id, `attachment/${i}`, content));

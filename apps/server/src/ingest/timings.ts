@@ -29,16 +29,33 @@ const DEFAULT_CAPACITY = 20_000;
 /** Round to a tenth of a millisecond: finer is noise. */
 const tenth = (ms: number) => Math.round(Math.max(0, ms) * 10) / 10;
 
+/** Figures known before the commit: its end of DATA is what a webhook attempt is timed from. */
+export type EarlyTimings = Omit<IngestTimings, 'stored'>;
+
 export class TimingBook {
-  private readonly entries = new Map<string, { ingest: IngestTimings; pushed: number | null }>();
+  private readonly entries = new Map<string, { ingest: EarlyTimings & { stored: number | null }; pushed: number | null }>();
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
-  /** Records a message's ingest figures (a second record of the same id is ignored). */
-  record(messageId: string, ingest: IngestTimings): void {
+  /**
+   * Notes a message about to be stored: a dispatcher on this node may claim its webhook row the
+   * moment it is committed, before the pipeline hears of the commit.
+   */
+  begin(messageId: string, early: EarlyTimings): void {
     if (this.entries.has(messageId)) return;
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(messageId, { ingest, pushed: null });
+    this.entries.set(messageId, { ingest: { ...early, stored: null }, pushed: null });
+  }
+
+  /** Records a message's ingest figures (from this node's pipeline, or another node's notice). */
+  record(messageId: string, ingest: IngestTimings): void {
+    const entry = this.entries.get(messageId);
+    if (entry) {
+      entry.ingest.stored ??= ingest.stored;
+      return;
+    }
+    this.begin(messageId, ingest);
+    this.entries.get(messageId)!.ingest.stored = ingest.stored;
   }
 
   /** A frame for the message was sent at `at` (epoch ms): the ms since its end of DATA the first time, else null. */
@@ -56,7 +73,7 @@ export class TimingBook {
 
   get(messageId: string): MessageTimings | null {
     const entry = this.entries.get(messageId);
-    if (!entry) return null;
+    if (!entry || entry.ingest.stored === null) return null;
     const { received, parsed, stored } = entry.ingest;
     return { received: tenth(received), parsed: tenth(parsed), stored: tenth(stored), pushed: entry.pushed };
   }

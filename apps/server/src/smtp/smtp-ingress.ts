@@ -275,14 +275,17 @@ export class SmtpIngress {
       this.metrics.smtpReply('data', code);
       if (err) this.metrics.messageRejected();
       else this.metrics.messageAccepted();
+      // Read before answering: smtp-server resets the envelope once the reply is sent.
+      const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      const to = session.envelope.rcptTo.map((r) => r.address);
       cb(err, message);
       const replied = endOfData ? preciseNow() - endOfData : 0;
       if (accepted && !err) this.metrics.stage('replied', replied);
       this.transactions.write({
         session: session.id,
         client: st?.ipKey ?? session.remoteAddress,
-        from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-        to: session.envelope.rcptTo.map((r) => r.address),
+        from,
+        to,
         size: bytes,
         code,
         ids: accepted?.ids ?? [],
