@@ -9,13 +9,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { eventually, http, qs, sendMail } from '../helpers/api.js';
 import { createKey } from '../helpers/keys.js';
 import { parseScrape, type Scrape } from '../helpers/prometheus-text.js';
-import { freePort, type ServiceHandle, startService } from '../helpers/service.js';
+import { freePort, REPO_ROOT, type ServiceHandle, startService } from '../helpers/service.js';
 import { dropSchemas, requirePostgres, requireRedis, ServiceUnavailable, skipOrFail, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from '../contract/services.js';
 import { bigHtml, deliver } from './limits-helpers.js';
 
@@ -284,6 +286,19 @@ describe('GET /metrics: the same names on SQLite and on PostgreSQL + Redis', () 
     await sqlite?.stop();
     await pg?.stop();
     if (!unavailable) await dropSchemas(TEST_DATABASE_URL, [schema, `${schema}_keyring`]).catch(() => {});
+  });
+
+  it('every metric the Grafana dashboard and the alert rules use is served', async () => {
+    const served = (await scrape(sqlite!)).names;
+    const files = ['docs/observability/grafana-dashboard.json', 'docs/observability/prometheus-alerts.yml'];
+    const used = new Set(files.flatMap((f) => [...readFileSync(path.join(REPO_ROOT, f), 'utf8').matchAll(/\b((?:tempmail|nodejs|process)_[a-z0-9_]+)/g)].map((m) => m[1])));
+    assert.ok(used.size > 15);
+    const missing = [...used].filter((n) => !served.has(n) && !served.has(n.replace(/_(bucket|sum|count)$/, '')));
+    assert.deepEqual(missing, []);
+    // And every one the docs' table names.
+    const documented = [...readFileSync(path.join(REPO_ROOT, 'docs/observability.md'), 'utf8').matchAll(/`(tempmail_[a-z0-9_]+)/g)].map((m) => m[1]);
+    assert.deepEqual(documented.filter((n) => !served.has(n)), []);
+    assert.deepEqual([...served].filter((n) => n.startsWith('tempmail_') && !documented.includes(n)), [], 'every tempmail_ metric is documented');
   });
 
   it('lists the same metric names (and every tempmail_ one the docs name)', async (t) => {
