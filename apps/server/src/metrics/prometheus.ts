@@ -68,14 +68,18 @@ export function createPrometheusMetrics(): Metrics {
   const lastSweep = new Gauge({ name: 'tempmail_sweeper_last_success_timestamp_seconds', help: 'When the last TTL sweep succeeded (Unix time).', registers });
   const swept = new Counter({ name: 'tempmail_mailboxes_swept_total', help: 'Expired mailboxes purged by the sweeper.', registers });
   const destroyed = new Counter({ name: 'tempmail_key_epochs_destroyed_total', help: 'Epoch KEKs destroyed by this node\'s sweeper.', registers });
-  const epochs = { live: 0, ended: 0 };
-  const readEpochs = async () => {
-    if (!sources.keyEpochs) return;
-    Object.assign(epochs, await within(sources.keyEpochs(), COLLECT_TIMEOUT_MS));
+  // Both epoch gauges come from one keyring query per scrape (a scrape collects every metric at
+  // once, so the second gauge shares the first one's read rather than waiting on its order).
+  let epochRead: { at: number; figures: Promise<{ live: number; ended: number }> } | null = null;
+  const readEpochs = () => {
+    const now = Date.now();
+    if (!epochRead || now - epochRead.at > 1000) {
+      epochRead = { at: now, figures: sources.keyEpochs ? within(sources.keyEpochs(), COLLECT_TIMEOUT_MS) : Promise.resolve({ live: 0, ended: 0 }) };
+    }
+    return epochRead.figures;
   };
-  level('tempmail_key_epochs_live', 'Epochs whose KEK is in the keyring.', async (g) => { await readEpochs(); g.set(epochs.live); });
-  // Read after the gauge above (registration order): the same figures, one query per scrape.
-  level('tempmail_key_epochs_ended', 'Epochs that have ended and whose KEK is still in the keyring (the sweeper destroys them).', (g) => { g.set(epochs.ended); });
+  level('tempmail_key_epochs_live', 'Epochs whose KEK is in the keyring.', async (g) => { g.set((await readEpochs()).live); });
+  level('tempmail_key_epochs_ended', 'Epochs that have ended and whose KEK is still in the keyring (the sweeper destroys them).', async (g) => { g.set((await readEpochs()).ended); });
   const refusals = new Counter({ name: 'tempmail_rate_limit_refusals_total', help: 'Requests refused with 429, by budget.', labelNames: ['scope'], registers });
 
   // Known label sets at zero, so every name is listed from the first scrape on.

@@ -82,7 +82,7 @@ describe('deletion receipts', () => {
     }
     const keyring = new Database(path.join(`${svc.dataDir}-keyring`, 'keyring.db'), { readonly: true });
     try {
-      for (const e of epochs) assert.equal(keyring.prepare('SELECT count(*) AS n FROM keks WHERE epoch = ?').get(e)!.n as number, 0, `KEK of epoch ${e} gone`);
+      for (const e of epochs) assert.equal((keyring.prepare('SELECT count(*) AS n FROM keks WHERE epoch = ?').get(e) as { n: number }).n, 0, `KEK of epoch ${e} gone`);
     } finally {
       keyring.close();
     }
