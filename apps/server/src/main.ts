@@ -77,8 +77,8 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   // A deleted or swept mailbox is forgotten on every node, whichever deleted it.
   const gone = new MailboxGoneBroadcast(bus, keys, log.child({ component: 'mailbox-gone' }));
   // Deletion receipts (receipts/): signed with the instance key kept beside the keyring.
-  const receiptKey = loadReceiptKey(config.keyringDir);
-  if (receiptKey.generated) log.warn({ file: receiptKey.file }, 'generated the receipt-signing key beside the keyring; several nodes must share this file');
+  const receiptKey = loadReceiptKey(config.keyringDir, config.receiptKeyFile);
+  if (receiptKey.generated) log.warn({ file: receiptKey.file }, 'generated the receipt-signing key; several nodes must share one (TEMPMAIL_RECEIPT_KEY_FILE)');
   const receipts = store.receipts ? new ReceiptService(store.receipts, receiptKey, config.keyEpochSeconds * 1000, log.child({ component: 'receipts' })) : undefined;
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,

@@ -89,6 +89,8 @@ export interface Config {
   metrics: MetricsSettings;
   /** TEMPMAIL_LOG_ADDRESSES=1: transaction logs carry addresses and subjects in clear (default: hashed). */
   logAddresses: boolean;
+  /** TEMPMAIL_RECEIPT_KEY_FILE: the receipt-signing key (PEM); null = TEMPMAIL_KEYRING_DIR/receipts-ed25519.pem. */
+  receiptKeyFile: string | null;
   minFreeDiskBytes: number;
   /** Time limits of every PostgreSQL and Redis call and of the readiness probes. */
   timeouts: DependencyTimeouts;
@@ -457,6 +459,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: int(env, 'TEMPMAIL_SHUTDOWN_GRACE_MS', 10_000, 0),
     metrics: metricsSettings(env),
     logAddresses: flag(env, 'TEMPMAIL_LOG_ADDRESSES', false),
+    receiptKeyFile: env.TEMPMAIL_RECEIPT_KEY_FILE ? path.resolve(env.TEMPMAIL_RECEIPT_KEY_FILE) : null,
     minFreeDiskBytes: int(env, 'TEMPMAIL_MIN_FREE_DISK_BYTES', 256 * 1024 * 1024),
     timeouts: {
       pgConnectMs: int(env, 'TEMPMAIL_PG_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),

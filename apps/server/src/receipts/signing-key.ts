@@ -1,8 +1,9 @@
 /**
  * The instance's receipt-signing key: Ed25519, generated on first start beside the keyring
  * (TEMPMAIL_KEYRING_DIR/receipts-ed25519.pem, mode 0600, like a generated master key), never in
- * DATA_DIR. Several nodes must share the file, as they share the master key, so that every
- * receipt in the one log is signed by the key /.well-known/tempmail-receipts.json publishes.
+ * DATA_DIR; or at TEMPMAIL_RECEIPT_KEY_FILE. Several nodes must share one key (that variable,
+ * pointing at the same key on each), as they share the master key, so that every receipt in the
+ * one log is signed by the key /.well-known/tempmail-receipts.json publishes.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,9 +22,9 @@ export interface ReceiptSigningKey {
   generated: boolean;
 }
 
-/** Loads the key in `keyDir`, or writes a new one there (mode 0600; the folder 0700). */
-export function loadReceiptKey(keyDir: string): ReceiptSigningKey {
-  const file = path.join(keyDir, RECEIPT_KEY_FILE);
+/** Loads the key at `configured` or in `keyDir`, or writes a new one there (mode 0600; a new folder 0700). */
+export function loadReceiptKey(keyDir: string, configured: string | null = null): ReceiptSigningKey {
+  const file = configured ?? path.join(keyDir, RECEIPT_KEY_FILE);
   let privateKey: KeyObject;
   let generated = false;
   if (existsSync(file)) {
@@ -31,7 +32,7 @@ export function loadReceiptKey(keyDir: string): ReceiptSigningKey {
     if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file} does not hold an Ed25519 private key`);
   } else {
     privateKey = generateKeyPairSync('ed25519').privateKey;
-    mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     // 'wx': two nodes starting at once on a shared folder keep the first key.
     try {
       writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
