@@ -6,10 +6,11 @@
  *
  *   npm run bench                      full run (a few minutes)
  *   BENCH_QUICK=1 npm run bench        tiny smoke run (results go to a temp file unless --out)
- *   options: --quick --runs N --only ingest,latency,read,scale,hostile,extraction,parse,backends
+ *   options: --quick --runs N --only ingest,metrics,latency,read,scale,hostile,extraction,parse,backends
  *            --pg (or BENCH_PG=1; URLs from --database-url/--redis-url, DATABASE_URL/REDIS_URL)
  *            --out FILE --no-docs
  *   BENCH_EXTRACT_BASELINE=/other/checkout  adds an extraction A/B row against that checkout's build
+ *   BENCH_METRICS_MESSAGES=N  messages per run of the metrics A/B (default: the ingest size)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -28,9 +29,10 @@ import { depthScale, mailboxScale, setSettleMs, socketScale, waitScale } from '.
 import { type Service, createKey, generateMailbox, qs, startService } from './lib/service.js';
 import { backgroundLoad, makeMimeSample, smtpLoad, smtpLoadUnavailable } from './lib/smtp-load.js';
 import { COSTLY_SENDERS, costlyLoad } from './lib/costly-load.js';
+import { metricsCost } from './lib/metrics-ab.js';
 import { type BenchOptions, REPO_ROOT, type Stat, cpuTimes, gitCommit, log, machineInfo, sleep, stat } from './lib/util.js';
 
-const SECTIONS = ['ingest', 'latency', 'read', 'scale', 'hostile', 'extraction', 'parse', 'backends'];
+const SECTIONS = ['ingest', 'metrics', 'latency', 'read', 'scale', 'hostile', 'extraction', 'parse', 'backends'];
 
 function options(): BenchOptions & { out: string | null; docs: boolean } {
   const { values } = parseArgs({
@@ -500,6 +502,24 @@ async function main(): Promise<void> {
         rowsOf(`non-reading WebSockets (${sockets.detail})`, sockets);
       } finally {
         await svc.stop();
+      }
+    }
+
+    // --- the cost of metrics on ingest: TEMPMAIL_METRICS=off vs on, same build, same run
+    if (want('metrics')) {
+      if (noSmtp) rows.push({ section: 'metrics', measure: 'metrics cost on ingest', unit: '', value: `skipped (${noSmtp})` });
+      else {
+        log('metrics: ingest with TEMPMAIL_METRICS=off vs on (scraped every 15 s), alternating, 28 KB multipart');
+        // More rounds than the other rows: the difference judged is a few percent.
+        // BENCH_METRICS_MESSAGES: fewer messages per run on a slow or busy machine.
+        const m = await metricsCost(Math.max(o.runs * 2, 2), Number(process.env.BENCH_METRICS_MESSAGES ?? o.ingestMessages), sample, o.sessions);
+        results.metrics = m;
+        rows.push({ section: 'metrics', measure: 'ingest CPU per message, metrics off / on', unit: 'ms', value: `${m.cpuMsOff.median} / ${m.cpuMsOn.median}` });
+        rows.push({ section: 'metrics', measure: 'ingest CPU per message, metrics on / off (ratio per round)', unit: 'ratio', value: m.ratio, target: '< 1.03', holds: m.ratio.median < 1.03 });
+        rows.push({ section: 'metrics', measure: 'ingest msg/s, metrics off / on', unit: 'msg/s', value: `${m.msgPerSecOff.median} / ${m.msgPerSecOn.median}` });
+        rows.push({ section: 'metrics', measure: 'ingest CPU per message with LOG_LEVEL=info (a line per transaction) / metrics off', unit: 'ratio', value: m.ratioInfoLogs });
+        rows.push({ section: 'metrics', measure: 'metrics calls of the ingest path per message (in process) / CPU per message', unit: 'µs, share',
+          value: `${m.callsUsPerMessage} µs, ${Math.round(m.callsShareOfMessage * 10000) / 100}%`, target: '< 3%', holds: m.callsShareOfMessage < 0.03 });
       }
     }
 

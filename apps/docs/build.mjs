@@ -47,6 +47,7 @@ const NAV = [
   { group: 'Operations', src: 'docs/configuration.md', label: 'Configuration' },
   { group: 'Operations', src: 'docs/limits.md', label: 'Limits' },
   { group: 'Operations', src: 'docs/deployment.md', label: 'Deployment' },
+  { group: 'Operations', src: 'docs/observability.md', label: 'Observability' },
   { group: 'Operations', src: 'docs/encryption.md', label: 'Encryption' },
   { group: 'Operations', src: 'docs/benchmarks.md', label: 'Benchmarks' },
   { group: 'How it works', src: 'docs/design.md', label: 'Design' },
@@ -57,6 +58,8 @@ const NAV = [
 ];
 
 const SITE = 'TempMail docs';
+/** Linked files of these kinds are published as they are (docs/observability/*.json, *.yml). */
+const DOWNLOAD_EXT = new Set(['.json', '.yml', '.yaml']);
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.gif', '.svg', '.webp', '.avif']);
 
 const escapeHtml = (s) =>
@@ -132,6 +135,12 @@ function renderPage(page, ctx) {
       target = path.posix.normalize(path.posix.join(srcDir, pathPart)).replace(/\/+$/, '');
     }
     const out = ctx.pageBySource.get(target);
+    // A file to download beside the docs (a dashboard, alert rules): published under media/.
+    if (!out && DOWNLOAD_EXT.has(path.extname(target).toLowerCase()) && existsSync(path.join(ctx.root, target))) {
+      const name = `media/${target.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+      ctx.media.set(name, path.join(ctx.root, target));
+      return name;
+    }
     if (!out) {
       warn(`${what} to ${target} (from "${raw}") has no page; shown as text`);
       return null;

@@ -53,6 +53,10 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
         positiveStat(r.read[p].service, `read.${p}.service`);
         positiveStat(r.read[p].baseline, `read.${p}.baseline`);
       }
+      // The metrics A/B (TEMPMAIL_METRICS=off vs on): figures only, the bench judges the 3%.
+      positiveStat(r.metrics.cpuMsOff, 'metrics.cpuMsOff');
+      positiveStat(r.metrics.cpuMsOn, 'metrics.cpuMsOn');
+      positiveStat(r.metrics.ratio, 'metrics.ratio');
       positiveStat(r.latency.ws.heavy.p99, 'latency.ws.heavy.p99');
       positiveStat(r.latency.ws.bigMail.reply.max, 'latency.ws.bigMail.reply.max');
       assert.equal(r.latency.ws.bigMail.lost, 0, 'every small message reached the WebSocket while big ones arrived');

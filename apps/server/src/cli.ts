@@ -6,6 +6,7 @@
  *   tempmail keys list [--json]
  *   tempmail keys revoke KEY|KEY_ID
  *   tempmail keyring rotate --new-key-file FILE
+ *   tempmail receipts verify FILE --keys KEYS.json [--chain CHAIN.json]   (offline)
  *   tempmail new | inbox EMAIL | wait EMAIL   (client commands: cli-client.ts)
  *   tempmail --version
  * Logs go to stderr; only results go to stdout.
@@ -21,6 +22,7 @@ import { createApiKey, hashSecret } from './keys/api-keys.js';
 import { createLogger } from './logger.js';
 import { startService } from './main.js';
 import { ClientExit, clientCommand } from './cli-client.js';
+import { verifyCommand } from './receipts/verify-command.js';
 import { serviceVersion } from './version.js';
 import { setHeapGrowing } from './runtime/heap.js';
 
@@ -35,7 +37,10 @@ const USAGE = `usage:
                                                   prints only the code, the link or the message id; exit 1 at the timeout
   tempmail --version
   tempmail keyring rotate --new-key-file FILE     re-seal the epoch keys with a new master key
-                                                  (stop every node first; see docs/deployment.md)`;
+                                                  (stop every node first; see docs/deployment.md)
+  tempmail receipts verify FILE --keys KEYS.json [--chain CHAIN.json]
+                                                  check deletion receipts offline (docs/encryption.md);
+                                                  KEYS.json: the saved /.well-known/tempmail-receipts.json`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`tempmail: ${message}\n`);
@@ -134,8 +139,20 @@ async function keyringCommand(config: Config, args: string[]): Promise<void> {
     : 'now set TEMPMAIL_MASTER_KEY (or TEMPMAIL_MASTER_KEY_FILE) to the new key on every node, then start them\n');
 }
 
+/** `receipts verify`: prints one line per finding; exit 1 when anything fails to verify. */
+function receiptsCommand(args: string[]): void {
+  const { values, positionals } = parseArgs({ args, options: { keys: { type: 'string' }, chain: { type: 'string' } }, allowPositionals: true });
+  if (positionals[0] !== 'verify' || !positionals[1]) fail('usage: tempmail receipts verify FILE --keys KEYS.json [--chain CHAIN.json]');
+  const keysFile = values.keys ?? fail('receipts verify needs --keys KEYS.json: the instance\'s /.well-known/tempmail-receipts.json, saved (the key you trust)');
+  const outcome = verifyCommand(positionals[1], keysFile, values.chain);
+  for (const line of outcome.lines) process.stdout.write(`${line}\n`);
+  if (!outcome.ok) process.exit(1);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  // Offline, and needs no configuration.
+  if (command === 'receipts') return receiptsCommand(rest);
   let config: Config;
   try {
     config = loadConfig();

@@ -20,9 +20,16 @@ import { OriginPolicy, ownOrigins } from './http/origin-policy.js';
 import { LiveHub } from './http/ws.js';
 import { createMimeParser } from './ingest/parser/index.js';
 import { IngestPipeline } from './ingest/pipeline.js';
+import { TimingBook } from './ingest/timings.js';
 import { TtlSweeper } from './jobs/ttl-sweeper.js';
 import { MailboxGoneBroadcast } from './mailbox/mailbox-gone.js';
 import { MailboxService } from './mailbox/mailbox-service.js';
+import { noMetrics } from './metrics/metrics.js';
+import { createPrometheusMetrics } from './metrics/prometheus.js';
+import { registerMetricsRoute } from './http/routes/metrics.js';
+import { receiptRoutes } from './http/routes/receipts.js';
+import { ReceiptService } from './receipts/receipt-service.js';
+import { loadReceiptKey } from './receipts/signing-key.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { MessageReader } from './read/message-reader.js';
 import { MailboxQuota } from './smtp/mailbox-quota.js';
@@ -57,6 +64,9 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   }
   const adapters = await openAdapters(config, (message, err) => log.warn({ err: { message: err.message } }, message));
   const { store, keyring, bus, rateLimits } = adapters;
+  // One metrics object for the whole service (metrics/), handed to what reports; off: no-ops.
+  const metrics = config.metrics.enabled ? createPrometheusMetrics() : noMetrics;
+  const timings = new TimingBook();
   const keys = new KeyService(keyring, master.key, config.keyEpochSeconds * 1000);
   try {
     await keys.checkMasterKey();
@@ -66,24 +76,33 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   }
   // A deleted or swept mailbox is forgotten on every node, whichever deleted it.
   const gone = new MailboxGoneBroadcast(bus, keys, log.child({ component: 'mailbox-gone' }));
+  // Deletion receipts (receipts/): signed with the instance key kept beside the keyring.
+  const receiptKey = loadReceiptKey(config.keyringDir, config.receiptKeyFile);
+  if (receiptKey.generated) log.warn({ file: receiptKey.file }, 'generated the receipt-signing key; several nodes must share one (TEMPMAIL_RECEIPT_KEY_FILE)');
+  const receipts = store.receipts ? new ReceiptService(store.receipts, receiptKey, config.keyEpochSeconds * 1000, log.child({ component: 'receipts' })) : undefined;
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
-  }, gone);
+  }, gone, receipts);
   const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes);
   // Webhooks (issue 6): outbox rows written with each message, delivered by a dispatcher.
-  const webhooks = createWebhooks({ config, store, keys, reader, clock, log });
+  const webhooks = createWebhooks({ config, store, keys, reader, clock, log, metrics, timings });
   let ready = false;
   // Messages kept per mailbox: by the owner's plan for keyed mailboxes (plans cached, see smtp/mailbox-quota.ts).
   const quota = new MailboxQuota(store.keys, config);
 
   // The MIME parser (ingest/parser/): its processes start now rather than on the first message.
-  const parser = createMimeParser(config.parser);
+  const parserLog = log.child({ component: 'parser' });
+  const parser = createMimeParser(config.parser, (lane, reason, why) => {
+    metrics.parserKilled(lane, reason);
+    if (reason !== 'shutdown') parserLog.warn({ lane, reason, why }, reason === 'over_budget' ? 'parse over budget: moved to the costly lane' : 'parser process killed: the message is kept raw');
+  });
   parser.start();
   const pipeline = new IngestPipeline({
     store, keys, bus, clock, parser, log: log.child({ component: 'ingest' }),
     keepNewestPerMailbox: (mailbox) => quota.keepNewest(mailbox),
     outboxFor: webhooks.outboxFor,
     onStored: webhooks.onStored,
+    metrics, timings,
   });
 
   // Configured domains plus verified custom domains (issue 8; cached briefly, see domains/).
@@ -100,6 +119,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       mailboxBytes: async (mailbox) => (await store.messages.usage(mailbox.id)).bytes,
     },
     hasDiskRoom: diskRoomCheck(config),
+    metrics,
   });
 
   const trusted = cidrMatcher(config.trustProxy);
@@ -109,7 +129,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     onError: (err) => log.warn({ err: { message: err.message } }, 'answering a held wait failed'),
   });
   const ctx: HttpContext = {
-    config, store, mailboxes, reader, bus, clock, log, waits,
+    config, store, mailboxes, reader, bus, clock, log, waits, metrics, timings,
     guards: new Guards(rateLimits, store.keys, {
       anonPerMinute: config.anonRatePerMinute,
       freePerMinute: config.rateFreePerMinute,
@@ -127,10 +147,11 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     domainStatus: (keyId, domain) => customDomains.domainStatus(keyId, domain),
   };
   ctx.guards.onAuthenticated = (record) => quota.remember(record.id, record.plan);
+  ctx.guards.onRefused = (scope) => metrics.rateLimitRefused(scope);
   const http = await buildHttpApp(ctx, {
     webRoot: config.webRoot ?? defaultWebRoot(),
     version: serviceVersion(),
-    extraRoutes: [customDomains.routes, webhooks.routes],
+    extraRoutes: [customDomains.routes, webhooks.routes, (app) => registerMetricsRoute(app, ctx, metrics), ...(receipts ? [receiptRoutes(receipts)] : [])],
   });
   const hub = new LiveHub(ctx);
   hub.attach(http.server);
@@ -138,7 +159,15 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   gone.onGone((notice) => waits.mailboxGone(notice.mailboxId));
   await gone.start();
 
-  const sweeper = new TtlSweeper(store, keys, gone, clock, log.child({ component: 'sweeper' }), config.sweepIntervalMs);
+  const sweeper = new TtlSweeper(store, keys, gone, clock, log.child({ component: 'sweeper' }), config.sweepIntervalMs, metrics, receipts);
+  metrics.watch({
+    smtpSessionsOpen: () => smtp.sessions,
+    websocketsOpen: () => hub.connections,
+    waitsPending: () => waits.held,
+    parserDepth: () => parser.depth(),
+    ...(store.webhooks ? { outboxBacklog: () => store.webhooks!.backlog() } : {}),
+    keyEpochs: () => keys.epochCounts(clock.now()),
+  });
   await http.listen({ port: config.port, host: config.host });
   const httpAddr = http.server.address();
   const httpPort = typeof httpAddr === 'object' && httpAddr ? httpAddr.port : config.port;

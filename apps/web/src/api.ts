@@ -124,13 +124,17 @@ export function readMessage(mb: Mailbox, id: string): Promise<Message> {
   return call<Message>(`/api/read.php?${query({ email: mb.email, id })}`, { headers: tokenHeader(mb) });
 }
 
-/** Deletes the mailbox and its messages now. */
-export async function deleteMailbox(mb: Mailbox): Promise<void> {
-  await call<unknown>('/api/delete.php', {
+/** A signed deletion receipt (docs/encryption.md): kept by the user, checked with `tempmail receipts verify`. */
+export type DeletionReceipt = Record<string, unknown> & { seq: number; event: string; key_epoch: number; epoch_ends_at: string };
+
+/** Deletes the mailbox and its messages now; answers its receipt when the service issued one. */
+export async function deleteMailbox(mb: Mailbox): Promise<DeletionReceipt | null> {
+  const answer = await call<{ receipt?: DeletionReceipt }>('/api/delete.php', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...tokenHeader(mb) },
     body: JSON.stringify({ email: mb.email }),
   });
+  return answer?.receipt ?? null;
 }
 
 /** Adds `ttl` seconds (or the server's default lifetime) to the mailbox, up to the maximum lifetime. */

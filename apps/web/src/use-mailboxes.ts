@@ -5,7 +5,7 @@
  * `storage` event).
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, deleteMailbox, extendMailbox, generateMailbox, type Mailbox } from './api.ts';
+import { ApiError, type DeletionReceipt, deleteMailbox, extendMailbox, generateMailbox, type Mailbox } from './api.ts';
 import {
   forgetAddress, isLive, loadAddresses, loadCurrent, loadDomain, onStoredChange, rememberAddress, saveCurrent,
 } from './storage.ts';
@@ -14,6 +14,8 @@ import {
 export interface Notice {
   text: string;
   offerDelete?: Mailbox;
+  /** The deletion receipt of the address just deleted, offered to copy or download. */
+  receipt?: DeletionReceipt;
 }
 
 /** New addresses are refused for a while: the page says why and tries again at `until`. */
@@ -169,8 +171,9 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
       setError(null);
       const wasCurrent = currentRef.current?.email === mb.email;
       setAddresses(forgetAddress(mb.email, Date.now())); // other tabs learn first, so they do not replace it
+      let receipt: DeletionReceipt | null = null;
       try {
-        await deleteMailbox(mb);
+        receipt = await deleteMailbox(mb);
       } catch (err) {
         if (!(err instanceof ApiError && err.status === 404)) {
           setAddresses(rememberAddress(mb, Date.now()));
@@ -181,10 +184,11 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
         }
       }
       setBusy(null);
-      const text = `${mb.email} was deleted with its mail.`;
-      if (wasCurrent) next(ttl, { text });
+      const text = receipt ? `Deleted — receipt ${receipt.seq} for ${mb.email} and its mail.` : `${mb.email} was deleted with its mail.`;
+      const notice: Notice = receipt ? { text, receipt } : { text };
+      if (wasCurrent) next(ttl, notice);
       else {
-        setNotice({ text });
+        setNotice(notice);
         announce(text);
       }
       if (blocked) setBlocked({ ...blocked, until: Date.now() }); // room for a new one: try at once

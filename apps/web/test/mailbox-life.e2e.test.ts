@@ -4,6 +4,7 @@
  * cap is explained and retried by itself, time can be added, an expired address keeps its
  * mail on screen, and deleting asks once. Run after building the page and the server.
  */
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -129,6 +130,14 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       await confirmDelete(page, page.getByRole('button', { name: `Delete ${second}` }));
       await eventually(async () => (await listed(page)).length === 1, 'the list without the deleted address');
       assert.equal(await inboxStatus(svc, secondBox), 404);
+      // "Deleted — receipt": the signed receipt of that address, to copy or download.
+      assert.match((await page.getByTestId('card-note').textContent()) ?? '', new RegExp(`Deleted — receipt \\d+ for ${second.replace(/[.]/g, '\\.')}`));
+      const download = page.getByTestId('receipt-download');
+      const receipt = JSON.parse(decodeURIComponent(((await download.getAttribute('href')) ?? '').replace(/^data:application\/json;charset=utf-8,/, ''))) as Record<string, unknown>;
+      assert.equal(receipt.event, 'mailbox.deleted');
+      assert.equal(receipt.address, createHash('sha256').update(second).digest('hex'));
+      assert.match((await download.getAttribute('download')) ?? '', /^tempmail-receipt-\d+\.json$/);
+      await page.getByTestId('receipt').getByRole('button', { name: 'Copy receipt' }).waitFor();
       assert.equal(await addressOf(page), first, 'the shown address stays');
       assert.deepEqual(await storedList(page), [first]);
       assert.deepEqual(await pageProblems(page), []);

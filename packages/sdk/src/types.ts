@@ -53,6 +53,23 @@ export interface Message extends MessageSummary {
   links: MessageLink[];
   /** In the order `attachment(…, index)` uses (0-based). */
   attachments: Attachment[];
+  /**
+   * read.php only: where the message's milliseconds went, from the end of its SMTP DATA; null
+   * when the answering node does not know them (older messages; absent from wait.php).
+   */
+  timings?: MessageTimings | null;
+}
+
+/** Stage figures of one message, in ms from the end of its SMTP DATA (to a tenth of a ms). */
+export interface MessageTimings {
+  /** Until the service had the whole message in hand. */
+  received: number;
+  /** Until it was parsed and its code and link found. */
+  parsed: number;
+  /** Until it was committed to disk (the SMTP 250 follows). */
+  stored: number;
+  /** Until a WebSocket frame for it was sent by the answering node, or null. */
+  pushed: number | null;
 }
 
 /** One clickable link of a message: its target and the text a person sees. */

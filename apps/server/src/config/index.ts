@@ -15,6 +15,13 @@ export class ConfigError extends Error {
   }
 }
 
+export interface MetricsSettings {
+  /** TEMPMAIL_METRICS=off: nothing is measured and /metrics answers 404. */
+  enabled: boolean;
+  /** TEMPMAIL_METRICS_TOKEN: a bearer token that opens /metrics to other addresses (null: loopback only). */
+  token: string | null;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -78,6 +85,12 @@ export interface Config {
   anonMailboxesPerIp: number;
   sweepIntervalMs: number;
   shutdownGraceMs: number;
+  /** GET /metrics (docs/observability.md): on by default; loopback only unless a token is set. */
+  metrics: MetricsSettings;
+  /** TEMPMAIL_LOG_ADDRESSES=1: transaction logs carry addresses and subjects in clear (default: hashed). */
+  logAddresses: boolean;
+  /** TEMPMAIL_RECEIPT_KEY_FILE: the receipt-signing key (PEM); null = TEMPMAIL_KEYRING_DIR/receipts-ed25519.pem. */
+  receiptKeyFile: string | null;
   minFreeDiskBytes: number;
   /** Time limits of every PostgreSQL and Redis call and of the readiness probes. */
   timeouts: DependencyTimeouts;
@@ -220,6 +233,22 @@ function list(env: Env, name: string, fallback: string[] = []): string[] {
 function pgIdentifier(name: string, value: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) throw new ConfigError(name, `must be a schema name of a-z, 0-9 and _ (at most 63), got "${value}"`);
   return value;
+}
+
+/** A yes/no variable: 1/on/true or 0/off/false. */
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const v = raw(env, name)?.toLowerCase();
+  if (v === undefined) return fallback;
+  if (['1', 'on', 'true', 'yes'].includes(v)) return true;
+  if (['0', 'off', 'false', 'no'].includes(v)) return false;
+  throw new ConfigError(name, `must be 1 or 0 (on/off); got "${v}"`);
+}
+
+function metricsSettings(env: Env): MetricsSettings {
+  const token = raw(env, 'TEMPMAIL_METRICS_TOKEN') ?? null;
+  // A guessable token would open the endpoint to anyone: same bar as an API key's entropy, roughly.
+  if (token !== null && token.length < 16) throw new ConfigError('TEMPMAIL_METRICS_TOKEN', 'must be at least 16 characters');
+  return { enabled: flag(env, 'TEMPMAIL_METRICS', true), token };
 }
 
 function bareLfPolicy(env: Env): 'normalize' | 'reject' {
@@ -428,6 +457,9 @@ export function loadConfig(env: Env = process.env): Config {
     anonMailboxesPerIp: anonRatePerMinute === 0 ? 0 : int(env, 'TEMPMAIL_ANON_MAILBOXES_PER_IP', 20),
     sweepIntervalMs: int(env, 'TEMPMAIL_SWEEP_INTERVAL_MS', 5000, 50),
     shutdownGraceMs: int(env, 'TEMPMAIL_SHUTDOWN_GRACE_MS', 10_000, 0),
+    metrics: metricsSettings(env),
+    logAddresses: flag(env, 'TEMPMAIL_LOG_ADDRESSES', false),
+    receiptKeyFile: env.TEMPMAIL_RECEIPT_KEY_FILE ? path.resolve(env.TEMPMAIL_RECEIPT_KEY_FILE) : null,
     minFreeDiskBytes: int(env, 'TEMPMAIL_MIN_FREE_DISK_BYTES', 256 * 1024 * 1024),
     timeouts: {
       pgConnectMs: int(env, 'TEMPMAIL_PG_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),

@@ -96,8 +96,15 @@ export class KeyService {
     this.forgetListeners.push(listener);
   }
 
+  /** Epochs with a KEK in the keyring, and how many of them ended at or before `now` (due for destruction). */
+  async epochCounts(now: number): Promise<{ live: number; ended: number }> {
+    const epochs = await this.keyring.epochs();
+    const lastEnded = Math.floor(now / this.epochMs);
+    return { live: epochs.length, ended: epochs.filter((e) => e <= lastEnded).length };
+  }
+
   /** Destroys the KEK of every epoch that ended at or before `now`. */
-  async destroyEndedEpochs(now: number): Promise<number> {
+  async destroyEndedEpochs(now: number): Promise<number[]> {
     const lastEnded = Math.floor(now / this.epochMs);
     for (const [epoch, kek] of this.keks) {
       if (epoch <= lastEnded) {

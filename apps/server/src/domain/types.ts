@@ -1,5 +1,7 @@
 /** The service's nouns. No I/O here. */
 
+import type { IngestTimings } from '../ingest/timings.js';
+
 export type Plan = 'free' | 'premium';
 
 export interface Mailbox {
@@ -89,6 +91,8 @@ export interface MessageEvent {
 export interface MessageNotice {
   mailboxId: string;
   messageId: string;
+  /** The ingesting node's stage figures (ingest/timings.ts): latency, never content. */
+  timings?: IngestTimings;
 }
 
 /** Why a mailbox went away before or at its expiry. */

@@ -5,6 +5,7 @@
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cidrMatcher } from './client-ip.js';
 import type { HttpContext } from './context.js';
@@ -38,10 +39,25 @@ const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** What a caller's X-Request-Id may be to be kept (else a new id): no spaces, quotes or control characters in logs. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/**
+ * The id of a request: the X-Request-Id a proxy or client sent when it is a safe token, so one
+ * id follows a request through the proxy's logs and ours; otherwise a new random one (unique
+ * across nodes, unlike Fastify's counter).
+ */
+export function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 export async function buildHttpApp(ctx: HttpContext, options: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Request lines carry keys and tokens in their query: the http logger stays at warn.
     loggerInstance: ctx.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    // Every log line of a request carries its id (reqId), echoed as X-Request-Id (logging.md).
+    genReqId: requestId,
     bodyLimit: ctx.config.http.bodyLimitBytes,
     routerOptions: { maxParamLength: 200 },
     schemaController: lazySchemaController() as never, // routes' schemas compiled on first use (openapi/lazy-compilers.ts)
@@ -76,6 +92,7 @@ export async function buildHttpApp(ctx: HttpContext, options: HttpAppOptions): P
       reply.code(414).send({ error: { code: 'uri_too_long', message: 'Query string too long.' } });
       return reply;
     }
+    reply.header('X-Request-Id', request.id);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     if (request.url.startsWith('/v1/')) {

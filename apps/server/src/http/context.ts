@@ -2,7 +2,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { badRequest } from '../domain/errors.js';
+import type { TimingBook } from '../ingest/timings.js';
 import type { MailboxService } from '../mailbox/mailbox-service.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Store } from '../ports/store.js';
@@ -24,6 +26,10 @@ export interface HttpContext {
   waits: WaitHub;
   clock: Clock;
   log: Logger;
+  /** The metrics port (GET /metrics, and what routes and the live hub report). */
+  metrics?: Metrics;
+  /** Recent messages' stage figures (read.php `timings`, the live hub's push time). */
+  timings?: TimingBook;
   /** Client IP of a raw request (honours TEMPMAIL_TRUST_PROXY). */
   ipOf(peer: string | undefined, forwardedFor: string | string[] | undefined): string;
   /** True once SMTP, HTTP and the stores are up and not draining. */

@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, unauthorized } from '../domain/errors.js';
 import type { ApiKeyRecord } from '../domain/types.js';
 import { authenticateApiKey } from '../keys/api-keys.js';
+import type { RateLimitScope } from '../metrics/metrics.js';
 import type { RateLimitDecision, RateLimitStore } from '../ports/rate-limit-store.js';
 import type { ApiKeyStore } from '../ports/store.js';
 import { addressKey, type TrustCheck } from './client-ip.js';
@@ -57,6 +58,8 @@ export class Guards {
   private readonly windowMs: number;
   /** Told about every key that authenticates (keeps the plan cache of SMTP ingest fresh). */
   onAuthenticated: (record: ApiKeyRecord) => void = () => {};
+  /** Told about every 429 (metrics). */
+  onRefused: (scope: RateLimitScope) => void = () => {};
 
   constructor(
     private readonly limits: RateLimitStore,
@@ -71,7 +74,7 @@ export class Guards {
     if (this.config.anonPerMinute === 0) return;
     const d = await this.limits.hit(`anon:${addressKey(ip)}`, this.config.anonPerMinute, this.windowMs);
     rateHeaders(d, set);
-    if (!d.allowed) throw limited(d, 'this address');
+    if (!d.allowed) throw this.refuse('anonymous', limited(d, 'this address'));
   }
 
   /**
@@ -87,7 +90,7 @@ export class Guards {
       const peek = await this.limits.hit(failKey, failLimit, this.windowMs, 0);
       if (peek.remaining <= 0) {
         rateHeaders(peek, set);
-        throw limited(peek, 'failed key lookups');
+        throw this.refuse('failed_auth', limited(peek, 'failed key lookups'));
       }
     }
     const record = presented ? await authenticateApiKey(this.keys, presented) : null;
@@ -95,7 +98,7 @@ export class Guards {
       if (failLimit > 0) {
         const d = await this.limits.hit(failKey, failLimit, this.windowMs);
         rateHeaders(d, set);
-        if (!d.allowed) throw limited(d, 'failed key lookups');
+        if (!d.allowed) throw this.refuse('failed_auth', limited(d, 'failed key lookups'));
       }
       throw unauthorized(presented ? 'Unknown or revoked API key.' : 'An API key is required (key= or Authorization: Bearer).');
     }
@@ -104,8 +107,13 @@ export class Guards {
       ? await this.limits.hit(`wait:${record.id}`, this.waitsPerWindow(record), this.windowMs)
       : await this.limits.hit(`key:${record.id}`, record.plan === 'premium' ? this.config.premiumPerMinute : this.config.freePerMinute, this.windowMs);
     rateHeaders(d, set);
-    if (!d.allowed) throw limited(d, 'this API key');
+    if (!d.allowed) throw this.refuse(budget === 'waits' ? 'waits' : 'api_key', limited(d, 'this API key'));
     return record;
+  }
+
+  private refuse(scope: RateLimitScope, error: Error): Error {
+    this.onRefused(scope);
+    return error;
   }
 
   /** A key's wait.php budget: its own setting, else ten times its request rate. */

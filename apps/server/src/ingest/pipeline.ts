@@ -10,7 +10,9 @@ import type { Mailbox, MessageSummaryPlain } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { OutboxInsert, Store } from '../ports/store.js';
+import { type Metrics, noMetrics, preciseNow } from '../metrics/metrics.js';
 import type { MimeParser, PreparedMail } from './parser/index.js';
+import type { EarlyTimings, IngestTimings, TimingBook } from './timings.js';
 
 export interface IncomingMessage {
   raw: Buffer;
@@ -18,6 +20,18 @@ export interface IncomingMessage {
   recipients: Mailbox[];
   /** The sending client (its address, or /64 for IPv6): the parser takes turns between sources. */
   source?: string;
+  /** When its DATA ended (epoch ms, preciseNow()); the stages are timed from it. Default: now. */
+  endOfData?: number;
+}
+
+/** What `accept` stored, and how long each stage took. */
+export interface Accepted {
+  ids: string[];
+  timings: IngestTimings;
+  /** Why the message was kept raw only (not parsed), or null. */
+  unparsed: string | null;
+  /** Its subject as stored (for TEMPMAIL_LOG_ADDRESSES=1 transaction logs only). */
+  subject: string;
 }
 
 /** Returns the outbox rows (one per webhook) to write with a new message of a mailbox. */
@@ -35,14 +49,29 @@ export interface IngestDeps {
   outboxFor?: OutboxPlanner;
   /** Called after commit with the ids stored that have webhook outbox rows (dispatcher wake-up). */
   onStored?: (ids: Array<{ mailboxId: string; messageId: string }>) => void;
+  metrics?: Metrics;
+  /** Per-message stage figures for read.php (absent: not kept). */
+  timings?: TimingBook;
 }
 
 export class IngestPipeline {
-  constructor(private readonly deps: IngestDeps) {}
+  private readonly metrics: Metrics;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.metrics = deps.metrics ?? noMetrics;
+  }
 
   /** Stores one message for each recipient mailbox; resolves after the durable commit. */
-  async accept(incoming: IncomingMessage): Promise<string[]> {
+  async accept(incoming: IncomingMessage): Promise<Accepted> {
+    const endOfData = incoming.endOfData ?? preciseNow();
+    const received = preciseNow() - endOfData;
     const prepared = await this.deps.parser.prepare(incoming.raw, incoming.envelopeFrom, incoming.source);
+    const parsed = preciseNow() - endOfData;
+    this.metrics.stage('parsed', parsed);
+    if (prepared.unparsed !== null) {
+      this.metrics.messageKeptRaw();
+      this.deps.log.warn({ reason: prepared.unparsed, size: incoming.raw.length }, 'message kept raw only: not parsed');
+    }
     const found = prepared.extraction;
     // Capped here, where the parsed message becomes the stored record; raw.php keeps the full header.
     const summary: MessageSummaryPlain = {
@@ -52,24 +81,30 @@ export class IngestPipeline {
       otp: found.otp,
       confirmationLink: found.confirmationLink,
     };
-    const stored = await Promise.all(incoming.recipients.map((mailbox) => this.storeFor(mailbox, incoming.raw, prepared, summary)));
-    const ids = stored.filter((s): s is StoredNotice => s !== null).map(({ mailboxId, messageId }) => ({ mailboxId, messageId }));
+    const early = { endOfData, received, parsed };
+    const stored = await Promise.all(incoming.recipients.map((mailbox) => this.storeFor(mailbox, incoming.raw, prepared, summary, early)));
+    const committed = preciseNow() - endOfData;
+    this.metrics.stage('committed', committed);
+    const timings: IngestTimings = { endOfData, received, parsed, stored: committed };
+    const ids = stored.filter((s): s is StoredNotice => s !== null).map(({ mailboxId, messageId }) => ({ mailboxId, messageId, timings }));
+    for (const { messageId } of ids) this.deps.timings?.record(messageId, timings);
     // Wake the webhook dispatcher only when an outbox row was written: a claim costs a write.
     const withOutbox = stored.filter((s): s is StoredNotice => s !== null && s.outboxRows > 0);
     if (withOutbox.length > 0) this.deps.onStored?.(withOutbox.map(({ mailboxId, messageId }) => ({ mailboxId, messageId })));
     for (const notice of ids) {
       this.deps.bus.publish(notice).catch((e) => this.deps.log.warn({ err: e }, 'publish failed'));
     }
-    return ids.map((i) => i.messageId);
+    return { ids: ids.map((i) => i.messageId), timings, unparsed: prepared.unparsed, subject: summary.subject };
   }
 
   private async storeFor(
-    mailbox: Mailbox, raw: Buffer, prepared: PreparedMail, summary: MessageSummaryPlain,
+    mailbox: Mailbox, raw: Buffer, prepared: PreparedMail, summary: MessageSummaryPlain, early: EarlyTimings,
   ): Promise<StoredNotice | null> {
     const cipher = await this.deps.keys.cipherFor(mailbox);
     if (!cipher) return null; // its epoch key is gone: the mailbox has expired meanwhile
     const id = newMessageId();
     const outbox = (await this.deps.outboxFor?.(mailbox, id)) ?? [];
+    this.deps.timings?.begin(id, early);
     // Big fields are sealed a slice per event-loop turn, so a 20 MB message does not stall the rest.
     const attachments: Buffer[] = [];
     for (const [i, content] of prepared.attachments.entries()) attachments.push(await cipher.sealInSlices(id, `attachment/${i}`, content));

@@ -7,6 +7,8 @@
 import type { Logger } from 'pino';
 import type { KeyService } from '../crypto/key-service.js';
 import type { MailboxGoneAnnouncer } from '../mailbox/mailbox-gone.js';
+import { type Metrics, noMetrics } from '../metrics/metrics.js';
+import type { ReceiptService } from '../receipts/receipt-service.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 
@@ -23,6 +25,9 @@ export class TtlSweeper {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly intervalMs: number,
+    private readonly metrics: Metrics = noMetrics,
+    /** Issues a receipt for each mailbox purged and each epoch KEK destroyed (absent: none). */
+    private readonly receipts?: ReceiptService,
   ) {}
 
   start(): void {
@@ -42,18 +47,27 @@ export class TtlSweeper {
     try {
       const now = this.clock.now();
       let purged = 0;
+      /** How long ago the longest-expired mailbox found expired: how far behind the sweeps are. */
+      let lagMs = 0;
       for (;;) {
         const expired = await this.store.mailboxes.listExpired(now, BATCH);
         for (const mailbox of expired) {
-          await this.store.mailboxes.delete(mailbox.id);
+          lagMs = Math.max(lagMs, now - mailbox.expiresAt);
+          const messages = this.receipts ? (await this.store.messages.usage(mailbox.id)).count : 0;
+          // Only the node whose delete removed the row issues its receipt (sweeps may overlap).
+          const removed = await this.store.mailboxes.delete(mailbox.id);
           await this.gone.announce({ mailboxId: mailbox.id, reason: 'expired' });
+          if (removed) await this.receipts?.mailboxGone(mailbox, 'expired', messages, this.clock.now());
         }
         purged += expired.length;
         if (expired.length < BATCH) break;
       }
       const destroyed = await this.keys.destroyEndedEpochs(now);
-      if (purged || destroyed) this.log.info({ purged, destroyedEpochKeys: destroyed }, 'ttl sweep');
+      if (destroyed.length > 0) await this.receipts?.epochsDestroyed(destroyed, this.clock.now());
+      this.metrics.sweep(true, lagMs, purged, destroyed.length);
+      if (purged || destroyed.length) this.log.info({ purged, destroyedEpochKeys: destroyed.length }, 'ttl sweep');
     } catch (err) {
+      this.metrics.sweep(false, 0, 0, 0);
       this.log.error({ err: { message: (err as Error).message } }, 'ttl sweep failed');
     }
   }

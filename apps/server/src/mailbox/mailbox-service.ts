@@ -7,6 +7,8 @@ import type { Mailbox } from '../domain/types.js';
 import { hashSecret } from '../keys/api-keys.js';
 import type { Clock } from '../ports/clock.js';
 import type { LiveMailboxCap, Store } from '../ports/store.js';
+import type { Receipt } from '../receipts/receipt.js';
+import type { ReceiptService } from '../receipts/receipt-service.js';
 import type { MailboxGoneAnnouncer } from './mailbox-gone.js';
 
 export interface TtlBounds {
@@ -48,6 +50,8 @@ export class MailboxService {
     private readonly ttl: TtlBounds,
     /** Told after a delete, so every node drops the mailbox's plaintext and tells its WebSockets. */
     private readonly gone: MailboxGoneAnnouncer,
+    /** Issues deletion receipts (absent: none). */
+    private readonly receipts?: ReceiptService,
   ) {}
 
   /** Parses `ttl=` within the configured bounds (and the plan's); 400 outside them. */
@@ -134,8 +138,12 @@ export class MailboxService {
   }
 
   /** Deletes a mailbox and all its messages now, and has every node forget it. */
-  async deleteNow(mailbox: Mailbox): Promise<void> {
-    await this.store.mailboxes.delete(mailbox.id);
+  /** Deletes a mailbox now; returns its deletion receipt (null when receipts are off or it could not be written). */
+  async deleteNow(mailbox: Mailbox): Promise<Receipt | null> {
+    const messages = this.receipts ? (await this.store.messages.usage(mailbox.id)).count : 0;
+    const removed = await this.store.mailboxes.delete(mailbox.id);
     await this.gone.announce({ mailboxId: mailbox.id, reason: 'deleted' });
+    if (!removed || !this.receipts) return null;
+    return this.receipts.mailboxGone(mailbox, 'deleted', messages, this.clock.now());
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../domain/types.js';
 import type { DomainStore } from './domain-store.js';
+import type { ReceiptStore } from './receipt-store.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** A message's identity and fixed facts, without any sealed column (cheap to read). */
@@ -130,8 +131,11 @@ export interface KeyringStore {
   get(epoch: number): Promise<Buffer | null>;
   /** Stores `sealed` unless the epoch has a key already; returns the stored one (first writer wins). */
   putIfAbsent(epoch: number, sealed: Buffer): Promise<Buffer>;
-  /** Destroys every KEK of an epoch <= `epoch`, so that it cannot be recovered from the store files. */
-  destroyThrough(epoch: number): Promise<number>;
+  /**
+   * Destroys every KEK of an epoch <= `epoch`, so that it cannot be recovered from the store
+   * files; returns the epochs this call destroyed (ascending; another node's are not among them).
+   */
+  destroyThrough(epoch: number): Promise<number[]>;
   /**
    * Replaces every stored KEK with `reseal(epoch, sealed)` in one transaction that also keeps
    * new ones from being added meanwhile, then rewrites the storage so the old sealed bytes do not
@@ -141,6 +145,8 @@ export interface KeyringStore {
   resealAll(reseal: (epoch: number, sealed: Buffer) => Buffer): Promise<number>;
   /** The KEK of the latest epoch stored, or null when the keyring is empty (to check the master key against). */
   newest(): Promise<{ epoch: number; sealed: Buffer } | null>;
+  /** The epochs that have a KEK stored, ascending (metrics, receipts; never the keys). */
+  epochs(): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -154,6 +160,8 @@ export interface Store {
   domains?: DomainStore;
   /** Webhooks (ports/webhook-store.ts); absent on a backend without them (registration then answers 503). */
   webhooks?: WebhookStore;
+  /** The deletion-receipt log (ports/receipt-store.ts); absent: no receipts are issued. */
+  receipts?: ReceiptStore;
   /** Answers once the store can serve (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -101,6 +101,8 @@ export interface WebhookStore {
   claimDue(query: ClaimQuery): Promise<OutboxClaim[]>;
   /** Gives a leased row back unattempted (due again at `dueAt`, attempts unchanged). */
   release(outboxId: string, dueAt: number): Promise<void>;
+  /** Outbox rows not yet settled, across every mailbox (metrics). */
+  backlog(): Promise<number>;
   /**
    * Settles a leased row and appends `attempt` (if given) to the webhook's log in one
    * transaction, keeping only the newest `keepAttempts` entries of that webhook. A row or a

@@ -14,12 +14,14 @@ import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { isTemporaryFailure } from '../domain/temporary-failure.js';
 import type { Mailbox } from '../domain/types.js';
-import type { IngestPipeline } from '../ingest/pipeline.js';
+import type { Accepted, IngestPipeline } from '../ingest/pipeline.js';
 import type { Config } from '../config/index.js';
 import { addressKey } from '../http/client-ip.js';
 import { concatInSlices } from '../runtime/in-slices.js';
 import { hasBareLf, normalizeBareLf } from './line-endings.js';
+import { type Metrics, noMetrics, preciseNow, type SmtpStep } from '../metrics/metrics.js';
 import { REPLIES, SmtpReply } from './smtp-errors.js';
+import { TransactionLog } from './transaction-log.js';
 
 export interface RecipientPolicy {
   /** True when mail for this domain is ours to take (configured or a verified custom domain). */
@@ -37,6 +39,13 @@ export interface SmtpIngressDeps {
   log: Logger;
   /** Resolves false when free disk is below the safe margin. */
   hasDiskRoom?: () => boolean;
+  metrics?: Metrics;
+}
+
+/** The code smtp-server sends for an error passed to a callback (its own defaults where none is set). */
+function codeOf(err: Error | null | undefined, fallback: number): number {
+  const code = (err as { responseCode?: unknown } | null | undefined)?.responseCode;
+  return typeof code === 'number' ? code : fallback;
 }
 
 interface SessionState {
@@ -72,9 +81,17 @@ export class SmtpIngress {
   private readonly state = new Map<SMTPServerSession, SessionState>();
   private readonly watchdog: NodeJS.Timeout;
   private closing = false;
+  private readonly metrics: Metrics;
+  private readonly transactions: TransactionLog;
 
   constructor(private readonly deps: SmtpIngressDeps) {
     const { config } = deps;
+    this.metrics = deps.metrics ?? noMetrics;
+    this.transactions = new TransactionLog(deps.log, config.logAddresses);
+    const told = (step: SmtpStep, ok: number, fallback: number, cb: (err?: Error | null) => void) => (err?: Error | null) => {
+      this.metrics.smtpReply(step, err ? codeOf(err, fallback) : ok);
+      cb(err);
+    };
     const tls = config.tlsCert && config.tlsKey
       ? { key: readFileSync(config.tlsKey), cert: readFileSync(config.tlsCert) }
       : null;
@@ -92,11 +109,12 @@ export class SmtpIngress {
       // Sessions in flight get the whole shutdown grace (TEMPMAIL_SHUTDOWN_GRACE_MS) to finish.
       closeTimeout: Math.max(1, config.shutdownGraceMs), // 0 would mean smtp-server's default
       logger: false,
-      onConnect: (session, cb) => this.onConnect(session, cb),
+      onConnect: (session, cb) => this.onConnect(session, told('connect', 220, 554, cb)),
       onClose: (session) => this.onClose(session),
-      onMailFrom: (address, session, cb) => this.onMailFrom(address, session, cb),
+      onMailFrom: (address, session, cb) => this.onMailFrom(address, session, told('mail', 250, 550, cb)),
       onRcptTo: (address, session, cb) => {
-        this.onRcptTo(address, session).then(() => cb(), (e: unknown) => cb(this.rcptFailure(e)));
+        const reply = told('rcpt', 250, 550, cb);
+        this.onRcptTo(address, session).then(() => reply(), (e: unknown) => reply(this.rcptFailure(e)));
       },
       onData: (stream, session, cb) => this.onData(stream, session, cb),
     });
@@ -145,6 +163,7 @@ export class SmtpIngress {
       session, ipKey, mailboxes: new Map(), declaredSize: 0, messages: 0, rejected: 0, startedAt: Date.now(),
       data: null, storing: false, killed: false,
     });
+    this.metrics.smtpSessionOpened();
     cb();
   }
 
@@ -176,6 +195,7 @@ export class SmtpIngress {
   private kill(st: SessionState, reply: SmtpReply): void {
     st.killed = true;
     this.deps.log.info({ reason: reply.message }, 'closing an SMTP session');
+    this.metrics.smtpReply('session', reply.responseCode);
     for (const conn of this.server.connections as Set<ConnectionHandle>) {
       if (conn.session !== st.session) continue;
       conn.send(reply.responseCode, reply.message); // a 421 closes the connection
@@ -247,6 +267,32 @@ export class SmtpIngress {
     let oversized = false;
     let bareLf = false;
     let lastByte = -1;
+    let endOfData = 0;
+    let accepted: Accepted | null = null;
+    /** Answers the end of DATA, and counts and logs the transaction. */
+    const answer = (err: Error | null, message?: string) => {
+      const code = err ? codeOf(err, 450) : 250;
+      this.metrics.smtpReply('data', code);
+      if (err) this.metrics.messageRejected();
+      else this.metrics.messageAccepted();
+      // Read before answering: smtp-server resets the envelope once the reply is sent.
+      const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      const to = session.envelope.rcptTo.map((r) => r.address);
+      cb(err, message);
+      const replied = endOfData ? preciseNow() - endOfData : 0;
+      if (accepted && !err) this.metrics.stage('replied', replied);
+      this.transactions.write({
+        session: session.id,
+        client: st?.ipKey ?? session.remoteAddress,
+        from,
+        to,
+        size: bytes,
+        code,
+        ids: accepted?.ids ?? [],
+        ...(accepted ? { ms: { ...accepted.timings, replied }, unparsed: accepted.unparsed, subject: accepted.subject } : {}),
+        ...(err ? { reason: err.message } : {}),
+      });
+    };
     if (st) st.data = { windowStart: Date.now(), windowBytes: 0 };
     stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
@@ -265,24 +311,28 @@ export class SmtpIngress {
     });
     stream.on('error', (err) => {
       if (st) st.data = null;
-      cb(err);
+      answer(err);
     });
     stream.on('end', () => {
+      endOfData = preciseNow();
       if (st) st.data = null;
-      if (st?.killed) return cb(REPLIES.tooSlow());
-      if (oversized || stream.sizeExceeded) return cb(REPLIES.tooLarge(limit));
+      if (st?.killed) return answer(REPLIES.tooSlow());
+      if (oversized || stream.sizeExceeded) return answer(REPLIES.tooLarge(limit));
       if (st) {
         st.messages++;
         st.storing = true;
       }
-      this.store(st, session, chunks, bytes, bareLf)
-        .then((reply) => cb(null, reply), (err: unknown) => {
+      this.store(st, session, chunks, bytes, bareLf, endOfData)
+        .then((done) => {
+          accepted = done;
+          answer(null, `2.0.0 Ok: queued as ${done.ids[0] ?? 'none'}`);
+        }, (err: unknown) => {
           if (!(err instanceof SmtpReply)) {
             const e = err as Error;
             const temporary = isTemporaryFailure(e);
             this.deps.log[temporary ? 'warn' : 'error']({ err: { message: e.message }, temporary }, 'storing a message failed: answered 451');
           }
-          cb(err instanceof SmtpReply ? err : REPLIES.tempFailure());
+          answer(err instanceof SmtpReply ? err : REPLIES.tempFailure());
         })
         .finally(() => {
           if (st) st.storing = false;
@@ -291,7 +341,7 @@ export class SmtpIngress {
   }
 
   /** Checks a received message against the disk, line-ending and mailbox-size policies, then stores it. */
-  private async store(st: SessionState | undefined, session: SMTPServerSession, chunks: Buffer[], bytes: number, bareLf: boolean): Promise<string> {
+  private async store(st: SessionState | undefined, session: SMTPServerSession, chunks: Buffer[], bytes: number, bareLf: boolean, endOfData: number): Promise<Accepted> {
     if (this.deps.hasDiskRoom && !this.deps.hasDiskRoom()) throw REPLIES.diskFull();
     let raw = await concatInSlices(chunks, bytes);
     if (bareLf) {
@@ -310,11 +360,11 @@ export class SmtpIngress {
       recipients = fits;
     }
     const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-    const ids = await this.deps.pipeline.accept({ raw, envelopeFrom, recipients, source: st?.ipKey });
+    const accepted = await this.deps.pipeline.accept({ raw, envelopeFrom, recipients, source: st?.ipKey, endOfData });
     // Our own copy of the plaintext (concatInSlices allocated it), sealed and stored for every
     // recipient by now: zeroed rather than left to the garbage collector. (Not on a failure:
     // another recipient's sealing may still be reading it.)
     raw.fill(0);
-    return `2.0.0 Ok: queued as ${ids[0] ?? 'none'}`;
+    return accepted;
   }
 }

@@ -13,6 +13,8 @@
 import type { Logger } from 'pino';
 import type { WebhookSettings } from '../config/index.js';
 import type { KeyService } from '../crypto/key-service.js';
+import type { TimingBook } from '../ingest/timings.js';
+import { type Metrics, noMetrics, preciseNow } from '../metrics/metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { MailboxStore } from '../ports/store.js';
 import type { DeliveryAttempt, OutboxClaim, Settlement, WebhookStore } from '../ports/webhook-store.js';
@@ -44,6 +46,9 @@ export interface DispatcherDeps {
   clock: Clock;
   log: Logger;
   settings: WebhookSettings;
+  metrics?: Metrics;
+  /** Recent messages' end of DATA, for the "webhook answered" stage (messages this node knows). */
+  timings?: TimingBook;
 }
 
 export class WebhookDispatcher {
@@ -169,7 +174,9 @@ export class WebhookDispatcher {
     for (const [key] of keys) this.slots.set(key, (this.slots.get(key) ?? 0) + 1);
     const run = this.deliver(claim)
       .catch((err: unknown) => {
-        if (!this.abandoned) this.deps.log.error({ err: { message: (err as Error).message }, webhook: claim.webhookId }, 'webhook delivery failed');
+        if (this.abandoned) return;
+        this.deps.metrics?.webhookDelivery('error');
+        this.deps.log.error({ err: { message: (err as Error).message }, webhook: claim.webhookId }, 'webhook delivery failed');
       })
       .finally(() => {
         this.inflight.delete(claim.id);
@@ -205,6 +212,9 @@ export class WebhookDispatcher {
       'X-TempMail-Delivery-Attempt': String(attemptNo),
       'X-TempMail-Signature': signatureHeader(secret, body, Math.floor(at / 1000)),
     });
+    // The first answer to a message's first attempt is the end of its path from the end of DATA.
+    const endOfData = attemptNo === 1 ? this.deps.timings?.endOfData(claim.messageId) ?? null : null;
+    if (endOfData !== null && result.statusCode !== null) (this.deps.metrics ?? noMetrics).stage('webhook_answered', preciseNow() - endOfData);
     const attempt: DeliveryAttempt = {
       webhookId: claim.webhookId, messageId: claim.messageId, attempt: attemptNo, at,
       statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error, outcome: 'delivered',
@@ -228,6 +238,15 @@ export class WebhookDispatcher {
 
   private async settle(claim: OutboxClaim, settlement: Settlement, attempt: DeliveryAttempt | null): Promise<void> {
     if (this.abandoned) return; // shutting down: the lease runs out and the row is retried
+    if (attempt) {
+      this.deps.metrics?.webhookDelivery(attempt.outcome);
+      if (attempt.outcome === 'failed' || attempt.outcome === 'gave_up') {
+        this.deps.log.warn({
+          webhook: claim.webhookId, message: claim.messageId, attempt: attempt.attempt, status: attempt.statusCode,
+          error: attempt.error, latencyMs: attempt.latencyMs, retrying: attempt.outcome === 'failed',
+        }, attempt.outcome === 'failed' ? 'webhook attempt failed: will retry' : 'webhook attempt failed: gave up (the mailbox expires first)');
+      }
+    }
     await this.deps.store.settle(claim.id, settlement, attempt, this.deps.settings.logKeep);
   }
 }

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config/index.js';
 import type { KeyService } from '../crypto/key-service.js';
+import type { TimingBook } from '../ingest/timings.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { HttpContext } from '../http/context.js';
 import { webhookRoutes } from '../http/routes/webhooks.js';
 import type { OutboxPlanner } from '../ingest/pipeline.js';
@@ -41,6 +43,8 @@ export interface WebhookModuleDeps {
   reader: MessageReader;
   clock: Clock;
   log: Logger;
+  metrics?: Metrics;
+  timings?: TimingBook;
 }
 
 /** Builds the webhook feature; throws ConfigError for a bad TEMPMAIL_WEBHOOK_ALLOW_HOSTS. */
@@ -63,6 +67,7 @@ export function createWebhooks(deps: WebhookModuleDeps): WebhookModule {
       store: store.webhooks, mailboxes: store.mailboxes, keys, reader, clock, settings,
       sender: new WebhookSender(policy, { timeoutMs: settings.timeoutMs }),
       log: log.child({ component: 'webhooks' }),
+      metrics: deps.metrics, timings: deps.timings,
     })
     : null;
   if (!dispatcher) log.warn({ store: store.kind }, 'webhooks are not available with this storage backend');

@@ -398,6 +398,35 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       assert.equal(typeof revoked!.createdAt, 'number');
     });
 
+    // ---- receipts ----
+
+    test('receipts: appends chain on the tip, concurrent appends never fork, since() pages in order', async ({ store }) => {
+      const log = store.receipts;
+      assert.ok(log, 'the store has a receipt log');
+      const start = (await log.since(0, 100_000)).at(-1) ?? null;
+      const link = (tip: { seq: number; hash: string } | null, tag: string) => {
+        const seq = (tip?.seq ?? 0) + 1;
+        return { seq, hash: rid(`h${seq}`), json: JSON.stringify({ seq, prev: tip?.hash ?? null, tag }) };
+      };
+      const first = await log.append((tip) => {
+        assert.deepEqual(tip, start ? { seq: start.seq, hash: start.hash } : null, 'the builder is handed the current tip');
+        return link(tip, 'first');
+      });
+      // Twelve at once: each must see the one before it, whatever the interleaving.
+      await Promise.all(Array.from({ length: 12 }, (_, i) => log.append((tip) => link(tip, `racer${i}`))));
+      const after = await log.since(start?.seq ?? 0, 1000);
+      assert.equal(after.length, 13);
+      assert.deepEqual(after[0], first);
+      for (let i = 1; i < after.length; i++) {
+        assert.equal(after[i].seq, after[i - 1].seq + 1, 'no gap');
+        assert.equal(JSON.parse(after[i].json).prev, after[i - 1].hash, 'each links to the one before: no fork');
+      }
+      assert.deepEqual((await log.since(first.seq, 5)).map((r) => r.seq), after.slice(1, 6).map((r) => r.seq), 'pages from since, limited');
+      // A builder that throws writes nothing.
+      await assert.rejects(log.append(() => { throw new Error('no'); }), /no/);
+      assert.equal((await log.since(after.at(-1)!.seq, 10)).length, 0);
+    });
+
     // ---- keyring ----
 
     test('keyring: get, putIfAbsent (first writer wins), destroyThrough', async ({ keyring }) => {
@@ -415,11 +444,13 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
 
       const later = randomBytes(60);
       await keyring.putIfAbsent(base + 5, later);
-      assert.equal(await keyring.destroyThrough(base + 1), 2);
+      assert.deepEqual(await keyring.destroyThrough(base + 1), [base, base + 1]);
       assert.equal(await keyring.get(base), null);
       assert.equal(await keyring.get(base + 1), null);
       assert.deepEqual(await keyring.get(base + 5), later, 'later epochs stay');
-      assert.equal(await keyring.destroyThrough(base + 1), 0);
+      assert.deepEqual(await keyring.destroyThrough(base + 1), []);
+      assert.ok((await keyring.epochs()).includes(base + 5), 'epochs() lists the live ones');
+      assert.ok(!(await keyring.epochs()).includes(base), 'and not the destroyed');
     });
 
     test('keyring: resealAll replaces every KEK in one go, or none when one cannot be resealed', async ({ keyring }) => {

@@ -68,6 +68,17 @@ export function webhookStoreContract(name: string, open: WebhookStoreFactory): v
       return { w, mbx, ids, deliver, now };
     }
 
+    test('backlog counts unsettled outbox rows; a settled one leaves it', async (store) => {
+      const { w, deliver } = await setup(store, 2);
+      assert.equal(await w.backlog(), 0);
+      await deliver(1_000_100);
+      await deliver(1_000_200);
+      assert.equal(await w.backlog(), 4, 'two messages, two webhooks each');
+      const [c] = await w.claimDue({ ...ALL, limit: 1 });
+      await w.settle(c.id, { kind: 'done' }, null, 3);
+      assert.equal(await w.backlog(), 3);
+    });
+
     // ---- registrations ----
 
     test('creates, lists, finds active ids and deletes', async (store) => {

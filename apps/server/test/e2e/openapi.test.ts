@@ -103,7 +103,11 @@ describe('OpenAPI document', () => {
 
     await call('DELETE', '/v1/delete.php', { ...v1, email: box.email }, 200);
     await call('POST', '/api/delete_message.php', { ...auth, id: summary.id }, 200);
-    await call('DELETE', '/api/delete.php', auth, 200);
+    const gone = await call('DELETE', '/api/delete.php', auth, 200);
+    assert.equal(gone.receipt.event, 'mailbox.deleted', 'the delete answer carries its receipt, as documented');
+    const receipts = await call('GET', '/api/receipts.php', { since: 0 }, 200);
+    assert.ok(receipts.length >= 2, 'both deletes receipted');
+    await call('GET', '/api/receipts.php', { since: 'x' }, 400);
 
     // Every documented JSON route was answered 2xx at least once above (POST and DELETE of the
     // delete calls are one handler: either counts).

@@ -3,7 +3,7 @@
  * controls, the warnings (expiring soon, expired, no new address allowed yet) and "your
  * addresses".
  */
-import type { Mailbox } from '../api.ts';
+import type { DeletionReceipt, Mailbox } from '../api.ts';
 import { describeDuration, formatClock, formatCountdown } from '../format.ts';
 import type { Blocked, Busy, Notice } from '../use-mailboxes.ts';
 import { AddressList } from './AddressList.tsx';
@@ -159,6 +159,7 @@ export function AddressCard(p: AddressCardProps) {
             </button>
           </>
         )}
+        {!p.error && p.notice?.receipt && <ReceiptActions receipt={p.notice.receipt} announce={p.announce} />}
       </p>
       <AddressList
         addresses={p.addresses}
@@ -225,5 +226,30 @@ function EmailText({ email }: { email: string }) {
       <wbr />
       {email.slice(at + 1)}
     </>
+  );
+}
+
+/**
+ * The receipt of an address just deleted: copy or download it (docs/encryption.md says what it
+ * proves; `tempmail receipts verify` checks it offline).
+ */
+function ReceiptActions(p: { receipt: DeletionReceipt; announce(text: string): void }) {
+  const json = `${JSON.stringify(p.receipt, null, 2)}\n`;
+  return (
+    <span class="receipt-actions" data-testid="receipt">
+      {' '}
+      <CopyButton text={json} label="Copy receipt" spoken="Receipt copied" announce={p.announce} class="btn btn-small" />
+      {' '}
+      <a
+        class="btn btn-small"
+        href={`data:application/json;charset=utf-8,${encodeURIComponent(json)}`}
+        download={`tempmail-receipt-${p.receipt.seq}.json`}
+        data-testid="receipt-download"
+      >
+        Download receipt
+      </a>
+      {' '}
+      <a href="/docs/encryption.html#deletion-receipts">What it proves</a>
+    </span>
   );
 }

@@ -41,11 +41,15 @@ export class PgKeyring implements KeyringStore {
    * transaction block, so it is a plain statement on a pooled connection, with a lock timeout
    * so a stuck lock holder delays destruction rather than the caller.
    */
-  async destroyThrough(epoch: number): Promise<number> {
-    const { rowCount } = await this.pool.query(`DELETE FROM ${this.table} WHERE epoch <= $1`, [epoch]);
-    const n = rowCount ?? 0;
-    if (n > 0) await this.rewriteOrReport('keyring VACUUM FULL after destroying epoch keys failed');
-    return n;
+  async destroyThrough(epoch: number): Promise<number[]> {
+    const { rows } = await this.pool.query<{ epoch: string }>(`DELETE FROM ${this.table} WHERE epoch <= $1 RETURNING epoch`, [epoch]);
+    if (rows.length > 0) await this.rewriteOrReport('keyring VACUUM FULL after destroying epoch keys failed');
+    return rows.map((r) => Number(r.epoch)).sort((a, b) => a - b);
+  }
+
+  async epochs(): Promise<number[]> {
+    const { rows } = await this.pool.query<{ epoch: string }>(`SELECT epoch FROM ${this.table} ORDER BY epoch`);
+    return rows.map((r) => Number(r.epoch));
   }
 
   async newest(): Promise<{ epoch: number; sealed: Buffer } | null> {

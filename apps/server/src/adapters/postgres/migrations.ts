@@ -135,6 +135,12 @@ export const pgStoreMigrations: PgMigration[] = [
     name: 'mailbox usage from the index',
     sql: (s) => `CREATE INDEX messages_mailbox_size ON ${s}.messages (mailbox_id, size);`,
   },
+  {
+    // Deletion receipts (issue 20), as SQLite version 5: the append-only signed chain.
+    version: 5,
+    name: 'deletion receipts',
+    sql: (s) => `CREATE TABLE ${s}.receipts (seq bigint PRIMARY KEY, hash text NOT NULL UNIQUE, json text NOT NULL);`,
+  },
 ];
 
 export const pgKeyringMigrations: PgMigration[] = [

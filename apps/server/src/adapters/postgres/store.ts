@@ -6,8 +6,10 @@ import type pg from 'pg';
 import type { ApiKeyRecord, Mailbox, Plan } from '../../domain/types.js';
 import type { DomainStore } from '../../ports/domain-store.js';
 import { type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageStore, type Store } from '../../ports/store.js';
+import type { ReceiptStore } from '../../ports/receipt-store.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { PgDomainStore } from './domain-store.js';
+import { PgReceiptStore } from './receipt-store.js';
 import { PgMessages } from './messages.js';
 import { num, numOrNull, withTransaction } from './pool.js';
 import { type Tables, tablesIn } from './tables.js';
@@ -162,6 +164,8 @@ export class PgStore implements Store {
   readonly domains: DomainStore;
   /** Webhooks: registrations, outbox leasing (FOR UPDATE SKIP LOCKED), delivery log (issue 6). */
   readonly webhooks: WebhookStore;
+  /** Deletion receipts (issue 20). */
+  readonly receipts: ReceiptStore;
   private closed: Promise<void> | null = null;
 
   constructor(readonly pool: pg.Pool, schema: string) {
@@ -171,6 +175,7 @@ export class PgStore implements Store {
     this.keys = new PgApiKeys(pool, this.tables);
     this.domains = new PgDomainStore(pool, this.tables);
     this.webhooks = new PgWebhookStore(pool, this.tables);
+    this.receipts = new PgReceiptStore(pool, this.tables);
   }
 
   async ping(): Promise<void> {

@@ -12,6 +12,7 @@ export interface Tables {
   webhooks: string;
   webhookDeliveries: string;
   customDomains: string;
+  receipts: string;
 }
 
 /** The qualified names in `schema` (e.g. `"public".mailboxes`). */
@@ -28,5 +29,6 @@ export function tablesIn(schema: string): Tables {
     webhooks: `${s}.webhooks`,
     webhookDeliveries: `${s}.webhook_deliveries`,
     customDomains: `${s}.custom_domains`,
+    receipts: `${s}.receipts`,
   };
 }

@@ -130,6 +130,11 @@ export class PgWebhookStore implements WebhookStore {
       .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  async backlog(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.t.outbox}`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async release(outboxId: string, dueAt: number): Promise<void> {
     await this.pool.query(`UPDATE ${this.t.outbox} SET next_attempt_at = $1 WHERE id = $2`, [dueAt, outboxId]);
   }

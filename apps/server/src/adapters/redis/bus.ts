@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { MailboxGoneNotice, MessageNotice } from '../../domain/types.js';
 import { isTemporaryFailure } from '../../domain/temporary-failure.js';
+import { isIngestTimings } from '../../ingest/timings.js';
 import type { EventBus, FeedStateListener, MailboxGoneListener, NoticeListener } from '../../ports/event-bus.js';
 import { closeRedis, connectRedis, DEFAULT_PREFIX, type RedisAdapterOptions, whenReady } from './connection.js';
 import { SubscriberLink } from './subscriber-link.js';
@@ -29,7 +30,7 @@ interface Channel {
 
 /** The wire form of a notice (`origin`: the publishing node); anything else on a channel is ignored. */
 export function encodeNotice(notice: MessageNotice, origin?: string): string {
-  return JSON.stringify({ mailboxId: notice.mailboxId, messageId: notice.messageId, origin });
+  return JSON.stringify({ mailboxId: notice.mailboxId, messageId: notice.messageId, origin, ...(notice.timings ? { timings: notice.timings } : {}) });
 }
 
 /** The node a payload says it came from, if any. */
@@ -47,9 +48,9 @@ export function decodeNotice(payload: string, mailboxId: string): MessageNotice 
   try {
     const v = JSON.parse(payload) as unknown;
     if (typeof v !== 'object' || v === null) return null;
-    const { mailboxId: m, messageId } = v as Record<string, unknown>;
+    const { mailboxId: m, messageId, timings } = v as Record<string, unknown>;
     if (m !== mailboxId || typeof messageId !== 'string') return null;
-    return { mailboxId, messageId };
+    return isIngestTimings(timings) ? { mailboxId, messageId, timings } : { mailboxId, messageId };
   } catch {
     return null;
   }

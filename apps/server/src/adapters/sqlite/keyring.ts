@@ -23,10 +23,14 @@ export class SqliteKeyring implements KeyringStore {
     return (await this.get(epoch))!;
   }
 
-  async destroyThrough(epoch: number): Promise<number> {
-    const { changes } = this.db.prepare('DELETE FROM keks WHERE epoch <= ?').run(epoch);
-    if (changes > 0) this.db.exec('VACUUM');
-    return changes;
+  async destroyThrough(epoch: number): Promise<number[]> {
+    const rows = this.db.prepare('DELETE FROM keks WHERE epoch <= ? RETURNING epoch').all(epoch) as Array<{ epoch: number }>;
+    if (rows.length > 0) this.db.exec('VACUUM');
+    return rows.map((r) => r.epoch).sort((a, b) => a - b);
+  }
+
+  async epochs(): Promise<number[]> {
+    return (this.db.prepare('SELECT epoch FROM keks ORDER BY epoch').all() as Array<{ epoch: number }>).map((r) => r.epoch);
   }
 
   async newest(): Promise<{ epoch: number; sealed: Buffer } | null> {

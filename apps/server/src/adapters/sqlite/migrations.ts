@@ -121,6 +121,11 @@ export const storeMigrations: Migration[] = [
     version: 4,
     sql: `CREATE INDEX messages_mailbox_size ON messages (mailbox_id, size);`,
   },
+  {
+    // Deletion receipts (issue 20): the append-only signed chain (receipts/receipt.ts).
+    version: 5,
+    sql: `CREATE TABLE receipts (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, json TEXT NOT NULL);`,
+  },
 ];
 
 export const keyringMigrations: Migration[] = [

@@ -11,6 +11,8 @@ import { MailboxCache } from './mailbox-cache.js';
 import { UnchangedDbCache } from './unchanged-db-cache.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { SqliteWebhookStore } from './webhook-store.js';
+import type { ReceiptStore } from '../../ports/receipt-store.js';
+import { SqliteReceiptStore } from './receipt-store.js';
 import { GroupCommitter } from './group-commit.js';
 import type { PendingInsert } from './message-writer.js';
 import { WriterThread } from './writer-thread.js';
@@ -257,6 +259,8 @@ export class SqliteStore implements Store {
   readonly domains: DomainStore;
   /** Webhooks: registrations, outbox leasing, delivery log (issue 6). */
   readonly webhooks: WebhookStore;
+  /** Deletion receipts (issue 20). */
+  readonly receipts: ReceiptStore;
   private checkpointTimer: NodeJS.Timeout | null = null;
 
   constructor(file: string) {
@@ -266,6 +270,7 @@ export class SqliteStore implements Store {
     this.keys = new SqliteApiKeys(this.db);
     this.domains = new SqliteDomainStore(this.db);
     this.webhooks = new SqliteWebhookStore(this.db);
+    this.receipts = new SqliteReceiptStore(this.db);
   }
 
   /**

@@ -138,6 +138,10 @@ export class SqliteWebhookStore implements WebhookStore {
     return this.claimTx(query);
   }
 
+  async backlog(): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+  }
+
   async release(outboxId: string, dueAt: number): Promise<void> {
     relaxed(this.db, () => this.db.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(dueAt, outboxId));
   }

@@ -48,15 +48,50 @@ export const SHAPES: Schema[] = [
       html: nullableStr('The HTML part, or null.'),
       links: { type: 'array', items: { $ref: 'MessageLink#' }, description: 'Every link a person can click, in order.' },
       attachments: { type: 'array', items: { $ref: 'Attachment#' } },
-    }, 'One message (read.php, wait.php).'),
+      timings: {
+        type: ['object', 'null'],
+        description: 'read.php only: where the message\'s milliseconds went, in ms from the end of its SMTP DATA (to a tenth of a ms); null when the node that answers does not know (an older message, or one another node took that nobody here watched).',
+        properties: {
+          received: { type: 'number', description: 'Until the service had the whole message in hand.' },
+          parsed: { type: 'number', description: 'Until it was parsed and its code and link found.' },
+          stored: { type: 'number', description: 'Until it was committed to disk (the 250 follows).' },
+          pushed: { type: ['number', 'null'], description: 'Until a WebSocket frame for it was sent by this node, or null.' },
+        },
+        required: ['received', 'parsed', 'stored', 'pushed'],
+        additionalProperties: false,
+      },
+    }, 'One message (read.php, wait.php).', [...Object.keys(summaryFields), ...Object.keys(extracted), 'email', 'body', 'html', 'links', 'attachments']),
   },
+
   { $id: 'GeneratedMailbox', ...closed({ email: str(), expires_at: isoTime('When the mailbox and its messages are deleted.') }, 'A new keyed mailbox.') },
   {
     $id: 'AnonymousMailbox',
     ...closed({ email: str(), token: str('The secret that reads this mailbox.'), expires_at: isoTime('When it is deleted.') }, 'A new anonymous mailbox.'),
   },
   { $id: 'OwnedMailbox', ...closed({ email: str(), created_at: isoTime('When it was made.'), expires_at: isoTime('When it is deleted.') }, 'One of the key\'s live mailboxes.') },
-  { $id: 'DeletedMailbox', ...closed({ deleted: { const: true }, email: str() }, 'A mailbox deleted now.') },
+  {
+    $id: 'DeletedMailbox',
+    ...closed({
+      deleted: { const: true }, email: str(),
+      receipt: { $ref: 'Receipt#', description: 'The signed deletion receipt (docs/encryption.md); absent when it could not be written.' },
+    }, 'A mailbox deleted now.', ['deleted', 'email']),
+  },
+  {
+    $id: 'Receipt', ...closed({
+      v: { const: 1 },
+      seq: { type: 'integer', description: 'Position in the receipt chain, from 1.' },
+      event: { enum: ['mailbox.deleted', 'mailbox.expired', 'epoch.destroyed'] },
+      mailbox: nullableStr('SHA-256 (hex) of the mailbox id; null for epoch.destroyed.'),
+      address: nullableStr('SHA-256 (hex) of the lower-case address; null for epoch.destroyed.'),
+      messages: { type: ['integer', 'null'], description: 'Messages deleted with the mailbox; null for epoch.destroyed.' },
+      key_epoch: { type: 'integer', description: 'The key epoch whose KEK wraps the mailbox\'s data key (or the epoch destroyed).' },
+      epoch_ends_at: isoTime('When that epoch ends and its KEK is destroyed.'),
+      at: isoTime('When this happened.'),
+      prev: nullableStr('Hash (base64url SHA-256) of the receipt before it; null for the first.'),
+      key_id: str('The signing key, as /.well-known/tempmail-receipts.json lists it.'),
+      sig: str('Ed25519 signature (base64url) of the receipt\'s other members, in this order, as JSON.'),
+    }, 'A signed deletion receipt, one link of the chain /api/receipts.php serves.'),
+  },
   { $id: 'DeletedMessage', ...closed({ deleted: { const: true }, email: str(), id: str() }, 'A message deleted now.') },
   {
     $id: 'Webhook', type: 'object', description: 'A registered webhook with its recent deliveries (newest first).',

@@ -111,8 +111,9 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
 
   const remove = async (request: FastifyRequest) => {
     const mailbox = await resolve(request);
-    await ctx.mailboxes.deleteNow(mailbox);
-    return { deleted: true, email: mailbox.address };
+    const receipt = await ctx.mailboxes.deleteNow(mailbox);
+    // The receipt (docs/encryption.md) is an extension of the contract's answer.
+    return receipt ? { deleted: true, email: mailbox.address, receipt } : { deleted: true, email: mailbox.address };
   };
   app.post('/v1/delete.php', { schema: schemas.deleteMailbox }, remove);
   app.delete('/v1/delete.php', { schema: schemas.deleteMailbox }, remove);

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Mailbox } from '../../domain/types.js';
+import type { MessageTimings } from '../../ingest/timings.js';
 import type { ListingPage } from '../../read/message-reader.js';
 import { renderSafeHtml } from '../../read/safe-html.js';
 import { type HttpContext, params } from '../context.js';
@@ -43,6 +44,11 @@ export function sendListing(reply: FastifyReply, page: ListingPage): string {
   return page.json;
 }
 
+/** A read.php answer with its `timings` member (ms from the end of DATA; null when this node does not know them). */
+export function withTimings(json: string, timings: MessageTimings | null): string {
+  return `${json.slice(0, -1)},"timings":${JSON.stringify(timings)}}`;
+}
+
 export function registerMessageContent(
   app: FastifyInstance, ctx: HttpContext, prefix: string, resolve: MailboxResolver, schemas: ReturnType<typeof mailboxRouteSchemas>,
 ): void {
@@ -50,7 +56,9 @@ export function registerMessageContent(
     const mailbox = await resolve(request, reply);
     // Already JSON (the reader keeps it with the decrypted view): sent as it is.
     reply.type('application/json; charset=utf-8');
-    return ctx.reader.getJson(mailbox, params(request).id);
+    const json = await ctx.reader.getJson(mailbox, params(request).id);
+    // Stage figures change (pushed comes later) and are not part of the kept view: added here.
+    return withTimings(json, ctx.timings?.get(params(request).id ?? '') ?? null);
   });
 
   app.get(`${prefix}/raw.php`, { schema: schemas.raw }, async (request, reply) => {

@@ -8,7 +8,8 @@
  * cannot hold up ordinary mail. With `workers` 0 the parse runs on the calling thread (tests,
  * tools).
  */
-import { LanedParser } from './lanes.js';
+import type { ParserLane } from '../../metrics/metrics.js';
+import { type KillListener, LanedParser } from './lanes.js';
 import { parseMail, prepare } from './parse-mail.js';
 import type { ParserOptions, PreparedMail } from './types.js';
 
@@ -25,21 +26,33 @@ export interface MimeParser {
   start(): void;
   /** Stops them; messages still queued are kept raw. */
   close(): Promise<void>;
+  /** Messages queued or being parsed, per lane (metrics). */
+  depth(): Partial<Record<ParserLane, number>>;
 }
 
 /** The parser for these options: parser processes in two lanes, or inline when `workers` is 0. */
-export function createMimeParser(options: ParserOptions): MimeParser {
+export function createMimeParser(options: ParserOptions, onKill?: KillListener): MimeParser {
   if (options.workers <= 0) {
+    let inline = 0;
     return {
-      prepare: async (raw, envelopeFrom) => prepare(await parseMail(raw, options), envelopeFrom),
+      prepare: async (raw, envelopeFrom) => {
+        inline++;
+        try {
+          return prepare(await parseMail(raw, options), envelopeFrom);
+        } finally {
+          inline--;
+        }
+      },
       start: () => undefined,
       close: async () => undefined,
+      depth: () => ({ inline }),
     };
   }
-  const lanes = new LanedParser(options);
+  const lanes = new LanedParser(options, onKill);
   return {
     prepare: (raw, envelopeFrom, source = '') => lanes.prepare(raw, envelopeFrom, source),
     start: () => lanes.start(),
     close: () => lanes.close(),
+    depth: () => lanes.depth(),
   };
 }

@@ -17,6 +17,10 @@
  */
 import { ParserPool } from './pool.js';
 import type { ParserOptions, PreparedMail } from './types.js';
+import type { ParserKill, ParserLane } from '../../metrics/metrics.js';
+
+/** Told each time a parser process is killed or dies with a message (metrics, logs). */
+export type KillListener = (lane: ParserLane, reason: ParserKill, why: string) => void;
 
 /** Messages over this size go to the large lane. */
 export const LARGE_MESSAGE = 1024 * 1024;
@@ -54,13 +58,15 @@ export class LanedParser {
   /** Messages moved to the costly lane after outlasting the budget (for tests and metrics). */
   overBudget = 0;
 
-  constructor(options: ParserOptions) {
+  constructor(options: ParserOptions, onKill?: KillListener) {
     const base = { size: options.workers, timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, limits: options };
+    const told = (lane: ParserLane) => (onKill ? { onKill: (reason: ParserKill, why: string) => onKill(lane, reason, why) } : {});
     this.costlySenders = new CostlySenders(options.costlySenderMs);
-    this.costly = new ParserPool({ ...base, niceness: COSTLY_NICENESS });
-    this.large = new ParserPool(base);
+    this.costly = new ParserPool({ ...base, niceness: COSTLY_NICENESS, ...told('costly') });
+    this.large = new ParserPool({ ...base, ...told('large') });
     this.ordinary = new ParserPool({
       ...base,
+      ...told('ordinary'),
       budgetMs: options.budgetMs,
       overBudget: (job) => {
         this.overBudget++;
@@ -74,6 +80,11 @@ export class LanedParser {
   prepare(raw: Buffer, envelopeFrom: string, source: string): Promise<PreparedMail> {
     const lane = this.costlySenders.has(source) ? this.costly : raw.length > LARGE_MESSAGE ? this.large : this.ordinary;
     return lane.prepare(raw, envelopeFrom, source);
+  }
+
+  /** Messages queued or being parsed, per lane. */
+  depth(): Record<'ordinary' | 'costly' | 'large', number> {
+    return { ordinary: this.ordinary.depth, costly: this.costly.depth, large: this.large.depth };
   }
 
   /** Starts a process for ordinary and for large mail; the costly lane starts on its first message. */

@@ -19,6 +19,7 @@ import { FairQueue } from './fair-queue.js';
 import { type ParserReply, joinPrepared, limitsArg, sendRaw } from './protocol.js';
 import { rawOnly } from './raw-only.js';
 import type { ParseLimits, PreparedMail } from './types.js';
+import type { ParserKill } from '../../metrics/metrics.js';
 
 export interface PoolOptions {
   /** Most processes at once. */
@@ -34,6 +35,8 @@ export interface PoolOptions {
    */
   budgetMs?: number;
   overBudget?: (job: Job) => void;
+  /** Told each time a process is killed or dies with a job (metrics, logs). */
+  onKill?: (reason: ParserKill, why: string) => void;
 }
 
 /** One message to parse; `source` (the sending client) is what the queue takes turns between. */
@@ -51,6 +54,8 @@ interface Slot {
   job: Job | null;
   /** Why we killed it, when we did (OVER_BUDGET: its job goes on elsewhere). */
   killedFor: string | null;
+  /** The same, as a metric label. */
+  killKind: ParserKill | null;
   /** When the current job was handed over (wall ms). */
   startedAt: number;
   /**
@@ -134,6 +139,13 @@ export class ParserPool {
     this.dispatch();
   }
 
+  /** Messages queued or being parsed. */
+  get depth(): number {
+    let busy = 0;
+    for (const slot of this.slots) if (slot.job) busy++;
+    return this.queue.length + busy;
+  }
+
   /** Starts a parser process ahead of the first message. */
   warm(): void {
     if (this.slots.size === 0 && !this.closed) this.spawn();
@@ -150,7 +162,7 @@ export class ParserPool {
       s.child.ref(); // an idle process is unref'd: waiting for its exit must keep this process alive
       // An idle process ends by itself when its channel closes (and writes its --cpu-prof profile).
       if (!s.job && s.child.connected) s.child.disconnect();
-      else this.kill(s, SHUTTING_DOWN);
+      else this.kill(s, SHUTTING_DOWN, 'shutdown');
     }));
     await Promise.all(exits);
   }
@@ -169,7 +181,7 @@ export class ParserPool {
   private spawn(): Slot {
     const { entry, execArgv } = childEntry(this.options.memoryMb);
     const child = fork(entry, [limitsArg(this.options.limits)], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    const slot: Slot = { child, ready: false, job: null, startedAt: 0, cpuReported: null, cpuAtStart: null, killedFor: null, slices: [] };
+    const slot: Slot = { child, ready: false, job: null, startedAt: 0, cpuReported: null, cpuAtStart: null, killedFor: null, killKind: null, slices: [] };
     if (this.options.niceness && child.pid) {
       try {
         setPriority(child.pid, this.options.niceness);
@@ -213,14 +225,17 @@ export class ParserPool {
     if (!this.slots.delete(slot)) return;
     const job = slot.job;
     this.finish(slot);
+    // A process that died with a job without our kill (out of heap, a crash) counts as killed too.
+    if (job) this.options.onKill?.(slot.killKind ?? (why.includes('memory') ? 'memory' : 'failed'), why);
     if (job && why === OVER_BUDGET && this.options.overBudget) this.options.overBudget(job);
     else if (job) job.resolve(keptRaw(job, why));
     this.dispatch();
   }
 
-  private kill(slot: Slot, why: string): void {
+  private kill(slot: Slot, why: string, kind: ParserKill): void {
     if (slot.killedFor) return;
     slot.killedFor = why;
+    slot.killKind = kind;
     slot.child.kill('SIGKILL');
   }
 
@@ -235,7 +250,7 @@ export class ParserPool {
     slot.startedAt = performance.now();
     slot.cpuAtStart = slot.cpuReported;
     const failed = (err: Error | null) => {
-      if (err) this.kill(slot, 'the parser failed on it');
+      if (err) this.kill(slot, 'the parser failed on it', 'failed');
     };
     void sendRaw((request) => slot.child.send(request, failed), job.raw, job.envelopeFrom, nextTurn, () => slot.job === job && !slot.killedFor);
   }
@@ -254,17 +269,17 @@ export class ParserPool {
         const now = slot.cpuAtStart === null ? null : cpuMs(pid);
         const used = now === null || slot.cpuAtStart === null ? wall : now - slot.cpuAtStart;
         if (used >= timeoutMs || wall >= timeoutMs * WALL_BACKSTOP) {
-          this.kill(slot, `parsing it took longer than ${timeoutMs} ms`);
+          this.kill(slot, `parsing it took longer than ${timeoutMs} ms`, 'timeout');
           continue;
         }
         if (budgetMs !== undefined && used >= budgetMs) {
-          this.kill(slot, OVER_BUDGET);
+          this.kill(slot, OVER_BUDGET, 'over_budget');
           continue;
         }
       }
       if (memoryToo) {
         const mb = residentMb(pid);
-        if (mb !== null && mb > memoryMb) this.kill(slot, 'parsing it needed more memory than allowed');
+        if (mb !== null && mb > memoryMb) this.kill(slot, 'parsing it needed more memory than allowed', 'memory');
       }
     }
   }
