@@ -64,3 +64,12 @@ test('without isBig everything waiting goes in one batch, as before', async () =
   await Promise.all(all);
   assert.deepEqual(w.batches, [['a'], ['BIG', 'b']]);
 });
+
+test('when a big and a small item arrive together, the small one is committed first', async () => {
+  const w = controlledWriter();
+  const committer = new GroupCommitter<string>(w.write, { isBig: (s) => s.startsWith('BIG') });
+  const all = [committer.submit('BIG'), committer.submit('small')];
+  for (let i = 0; i < 2; i++) await w.release();
+  await Promise.all(all);
+  assert.deepEqual(w.batches, [['small'], ['BIG']]);
+});

@@ -32,8 +32,8 @@ export class GroupCommitter<T> {
   private queue: Array<Entry<T>> = [];
   /** Big items waiting (only with `isBig`), first in first out. */
   private big: Array<Entry<T>> = [];
-  /** Whether the last commit was a big item's (the next turn is the small items'). */
-  private lastWasBig = false;
+  /** Whether the last commit was a big item's (the next turn is the small items'); so at first, small ones go first. */
+  private lastWasBig = true;
   private scheduled = false;
   private inFlight = false;
   private readonly maxBatch: number;
