@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { startFastifyBaseline } from './lib/baseline-fastify.js';
 import { startSink } from './lib/baseline-sink.js';
 import { postfixSinkPath, startPostfixSink } from './lib/postfix-sink.js';
+import { maildevPath, startMaildev } from './lib/maildev.js';
 import { extractionBench, loadCorpus, parseBench } from './lib/extraction.js';
 import { extractionAB, hostileTimes } from './lib/extraction-ab.js';
 import { type AttackFigures, hugeSubjectListing, nonReadingSockets } from './lib/hostile.js';
@@ -94,6 +95,10 @@ interface IngestFigures {
   parseOnly?: Stat;
   parseOnlyCpuMs?: Stat;
   ratioToParseOnly?: Stat;
+  /** MailDev 3 in the same run (issue 19: multipart ingest at least 3x MailDev's). */
+  maildev?: Stat;
+  maildevCpuMs?: Stat;
+  ratioToMaildev?: Stat;
   warnings: string[];
 }
 
@@ -101,6 +106,7 @@ interface IngestFigures {
 interface References {
   postfix: { port: number; pid: number } | null;
   parseOnly: { port: number; pid: number };
+  maildev: { port: number; pid: number } | null;
 }
 
 async function ingest(svc: Service, sink: { port: number; pid: number } | null, o: BenchOptions, sample: string, refs: References | null = null) {
@@ -115,6 +121,8 @@ async function ingest(svc: Service, sink: { port: number; pid: number } | null, 
     const postfixRuns: number[] = [];
     const parseRuns: number[] = [];
     const parseCpu: number[] = [];
+    const maildevRuns: number[] = [];
+    const maildevCpu: number[] = [];
     const warnings: string[] = [];
     const withRefs = refs !== null && name === 'multipart28k';
     for (let r = 0; r < o.runs; r++) {
@@ -126,6 +134,12 @@ async function ingest(svc: Service, sink: { port: number; pid: number } | null, 
         parseRuns.push(p.msgPerSec);
         parseCpu.push(p.cpuMsPerMsg?.total ?? NaN);
         log(`  ingest ${name} run ${r + 1}: references: Postfix smtp-sink ${postfixRuns[r] ?? 'n/a'} msg/s, smtp-server + postal-mime ${p.msgPerSec} msg/s (CPU ${p.cpuMsPerMsg?.total} ms/msg)`);
+        if (refs.maildev) {
+          const m = await smtpLoad(refs.maildev.port, 'inbox@localhost', n, body, o.sessions, 300, refs.maildev.pid);
+          maildevRuns.push(m.msgPerSec);
+          maildevCpu.push(m.cpuMsPerMsg?.total ?? NaN);
+          log(`  ingest ${name} run ${r + 1}: reference: MailDev 3 ${m.msgPerSec} msg/s (CPU ${m.cpuMsPerMsg?.total} ms/msg)`);
+        }
       }
       if (sink) {
         const s = await smtpLoad(sink.port, 'inbox@localhost', o.ingestMessages, body, o.sessions, 300, sink.pid);
@@ -151,6 +165,11 @@ async function ingest(svc: Service, sink: { port: number; pid: number } | null, 
       out[name].parseOnly = stat(parseRuns);
       out[name].parseOnlyCpuMs = stat(parseCpu);
       out[name].ratioToParseOnly = ratio(service, stat(parseRuns));
+      if (maildevRuns.length) {
+        out[name].maildev = stat(maildevRuns);
+        out[name].maildevCpuMs = stat(maildevCpu);
+        out[name].ratioToMaildev = ratio(service, stat(maildevRuns));
+      }
     }
   }
   return out;
@@ -369,8 +388,11 @@ async function main(): Promise<void> {
             const postfixBin = postfixSinkPath();
             if (!postfixBin) log('SKIP the Postfix smtp-sink reference: smtp-sink is not installed (it comes with smtp-source, in the postfix package)');
             const postfix = postfixBin ? await startPostfixSink(postfixBin) : null;
+            const maildevBin = maildevPath();
+            if (!maildevBin) log('SKIP the MailDev 3 reference: maildev is not installed (a dev dependency: npm ci)');
+            const maildev = maildevBin ? await startMaildev(maildevBin) : null;
             try {
-              const refs = { postfix, parseOnly: { port: parseOnly.port, pid: parseOnly.child.pid! } };
+              const refs = { postfix, parseOnly: { port: parseOnly.port, pid: parseOnly.child.pid! }, maildev };
               const ing = await ingest(svc, { port: sink.port, pid: sink.child.pid! }, o, sample, refs);
               results.ingest = ing;
               for (const [name, label] of [['plain4k', '4 KB plain'], ['multipart28k', '28 KB multipart']] as const) {
@@ -388,9 +410,14 @@ async function main(): Promise<void> {
                   rows.push({ section: 'ingest', measure: `${label}: reference: smtp-server + postal-mime, parse only (issue: 650–750)`, unit: 'msg/s', value: x.parseOnly });
                   rows.push({ section: 'ingest', measure: `${label}: service / parse-only reference (issue's target: 1,000 / ~700 = ~1.4)`, unit: 'ratio', value: x.ratioToParseOnly! });
                 }
+                if (x.maildev) {
+                  rows.push({ section: 'ingest', measure: `${label}: reference: MailDev 3 (in memory; CPU ${x.maildevCpuMs!.median} ms/msg)`, unit: 'msg/s', value: x.maildev });
+                  rows.push({ section: 'ingest', measure: `${label}: service / MailDev 3 (ratio, same run)`, unit: 'ratio', value: x.ratioToMaildev!,
+                    target: '>= 3', holds: x.ratioToMaildev!.median >= 3 });
+                }
               }
             } finally {
-              await Promise.all([sink.stop(), parseOnly.stop(), postfix?.stop()]);
+              await Promise.all([sink.stop(), parseOnly.stop(), postfix?.stop(), maildev?.stop()]);
             }
           }
         }

@@ -60,7 +60,9 @@ export const dotStuff = (data: string | Buffer): Buffer => {
 };
 
 /** One whole transaction on an open session; returns the reply to the end of DATA (or the first refusal). */
-export async function transaction(s: RawSmtp, to: string[], data: string | Buffer, from = 'sender@example.com'): Promise<{ code: number; text: string }> {
+export async function transaction(
+  s: RawSmtp, to: string[], data: string | Buffer, from = 'sender@example.com', replyTimeoutMs = 60_000,
+): Promise<{ code: number; text: string }> {
   const mail = await s.command(`MAIL FROM:<${from}>`);
   if (mail.code !== 250) return mail;
   for (const rcpt of to) {
@@ -72,7 +74,7 @@ export async function transaction(s: RawSmtp, to: string[], data: string | Buffe
   const body = dotStuff(data);
   const end = body.subarray(-2).toString() === '\r\n' ? '.\r\n' : '\r\n.\r\n';
   s.send(Buffer.concat([body, Buffer.from(end)])); // one write: no Nagle delay before the final dot
-  return s.reply(60_000);
+  return s.reply(replyTimeoutMs);
 }
 
 /** Connects, greets, sends one message and quits. */

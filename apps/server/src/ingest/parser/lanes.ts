@@ -11,11 +11,15 @@
  *   message of a sender (client address) that sent one: a sender looping costly mail pays the
  *   budget once.
  * - The large lane takes messages over 1 MiB at normal priority, as before the cost lanes:
- *   big mail is usually legitimate, and niced it waited minutes on a loaded machine.
+ *   big mail is usually legitimate, and niced it waited minutes on a loaded machine. Its budget
+ *   grows with the size (LARGE_BUDGET_MS_PER_MB, about five times what a big HTML message takes
+ *   with extraction): a message of 1.4 MB that costs seconds (13,000 nested message/rfc822
+ *   parts) moves to the costly lane like a small costly one, instead of taking a core at normal
+ *   priority.
  * - A message there or in the costly lane may take up to TEMPMAIL_PARSE_TIMEOUT_MS of CPU
  *   before it is kept raw. Each lane takes turns between senders (fair-queue.ts).
  */
-import { ParserPool } from './pool.js';
+import { type Job, ParserPool } from './pool.js';
 import type { ParserOptions, PreparedMail } from './types.js';
 import type { ParserKill, ParserLane } from '../../metrics/metrics.js';
 
@@ -27,6 +31,16 @@ export const LARGE_MESSAGE = 1024 * 1024;
 /** At most this many senders are remembered as costly (the oldest are forgotten first). */
 const MAX_COSTLY_SENDERS = 10_000;
 const COSTLY_NICENESS = 10;
+/**
+ * CPU budget per MB in the large lane (at least the ordinary budget): a big HTML message takes
+ * about 80-110 ms of CPU per MB to parse and extract (20 MB: 1.6-2.1 s), so a legitimate one
+ * stays well inside it; 13,000 nested message/rfc822 levels take 1,400-4,300 ms per MB.
+ */
+export const LARGE_BUDGET_MS_PER_MB = 500;
+
+/** The large lane's budget for a message of `bytes`. */
+export const largeBudgetMs = (bytes: number, budgetMs: number): number =>
+  Math.max(budgetMs, Math.round((bytes / (1024 * 1024)) * LARGE_BUDGET_MS_PER_MB));
 
 /** Senders recently seen sending costly mail, each until a deadline. */
 export class CostlySenders {
@@ -63,17 +77,13 @@ export class LanedParser {
     const told = (lane: ParserLane) => (onKill ? { onKill: (reason: ParserKill, why: string) => onKill(lane, reason, why) } : {});
     this.costlySenders = new CostlySenders(options.costlySenderMs);
     this.costly = new ParserPool({ ...base, niceness: COSTLY_NICENESS, ...told('costly') });
-    this.large = new ParserPool({ ...base, ...told('large') });
-    this.ordinary = new ParserPool({
-      ...base,
-      ...told('ordinary'),
-      budgetMs: options.budgetMs,
-      overBudget: (job) => {
-        this.overBudget++;
-        this.costlySenders.mark(job.source);
-        this.costly.enqueue(job);
-      },
-    });
+    const overBudget = (job: Job) => {
+      this.overBudget++;
+      this.costlySenders.mark(job.source);
+      this.costly.enqueue(job);
+    };
+    this.large = new ParserPool({ ...base, ...told('large'), budgetMs: (job) => largeBudgetMs(job.raw.length, options.budgetMs), overBudget });
+    this.ordinary = new ParserPool({ ...base, ...told('ordinary'), budgetMs: options.budgetMs, overBudget });
   }
 
   /** Parses one message in the lane its sender and its size call for; never rejects. */

@@ -33,7 +33,7 @@ export interface PoolOptions {
    * Time after which a job is taken away from this pool (its process killed) and handed to
    * `overBudget` instead of being waited for; unset: only `timeoutMs` applies.
    */
-  budgetMs?: number;
+  budgetMs?: number | ((job: Job) => number);
   overBudget?: (job: Job) => void;
   /** Told each time a process is killed or dies with a job (metrics, logs). */
   onKill?: (reason: ParserKill, why: string) => void;
@@ -257,12 +257,14 @@ export class ParserPool {
 
   /** Stops jobs past their time (the budget: moved on; the limit: kept raw) or memory. */
   private check(): void {
-    const { timeoutMs, budgetMs, memoryMb } = this.options;
+    const { timeoutMs, memoryMb } = this.options;
     const memoryToo = ++this.checks % MEMORY_EVERY === 0;
     for (const slot of this.slots) {
       const pid = slot.child.pid;
       if (!slot.job || !slot.ready || !pid || slot.killedFor) continue;
       const wall = performance.now() - slot.startedAt;
+      const budget = this.options.budgetMs;
+      const budgetMs = typeof budget === 'function' ? budget(slot.job) : budget;
       // A parse this young cannot have used its limit yet, even with V8's helper threads: its
       // CPU time is not read for the usual message, which is done in a few ms.
       if (wall >= Math.min(budgetMs ?? timeoutMs, timeoutMs) / 4) {

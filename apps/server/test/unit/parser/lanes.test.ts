@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { CostlySenders, LanedParser } from '../../../src/ingest/parser/lanes.js';
+import { CostlySenders, LARGE_BUDGET_MS_PER_MB, LARGE_MESSAGE, LanedParser, largeBudgetMs } from '../../../src/ingest/parser/lanes.js';
 import type { ParserOptions } from '../../../src/ingest/parser/types.js';
 
 const OPTIONS: ParserOptions = {
@@ -57,4 +57,23 @@ test('over budget: parsed in the costly lane, not kept raw; the sender goes ther
   assert.equal(again.subject, 'costly two');
   assert.equal(again.unparsed, null);
   assert.equal(lanes.overBudget, moved, 'the marked sender went to the costly lane directly');
+});
+
+test('the large lane budget grows with the size and is never below the ordinary budget', () => {
+  assert.equal(largeBudgetMs(1024, 250), 250);
+  assert.equal(largeBudgetMs(20 * 1024 * 1024, 250), 20 * LARGE_BUDGET_MS_PER_MB);
+});
+
+test('a message over 1 MiB that outlasts its large-lane budget moves to the costly lane and is still parsed', async () => {
+  const big = nested(16_000, 'big costly');
+  assert.ok(big.length > LARGE_MESSAGE, `${big.length} bytes`);
+  const before = lanes.overBudget;
+  const [costly, plain] = await Promise.all([
+    lanes.prepare(big, 'e@x', '192.0.2.9'),
+    lanes.prepare(ordinary('271828'), 'e@x', '192.0.2.10'),
+  ]);
+  assert.equal(costly.unparsed, null, 'parsed, not kept raw');
+  assert.equal(costly.subject, 'big costly');
+  assert.ok(lanes.overBudget > before, 'moved out of the large lane');
+  assert.equal(plain.extraction.otp, '271828');
 });
