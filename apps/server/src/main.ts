@@ -2,7 +2,7 @@
  * Composition root: read config, pick adapters, wire the pipeline, start SMTP + HTTP, and
  * close gracefully (stop accepting, finish sessions in flight, then close the stores).
  */
-import { statfsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -47,10 +47,15 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Where the built web page lives, relative to this file (dist/main.js or src/main.ts). */
+/**
+ * Where the built web page and docs live, relative to this file (dist/main.js or src/main.ts):
+ * web/ inside the installed tempmail-server package (copied there by prepack), else the
+ * workspace's apps/web/dist.
+ */
 function defaultWebRoot(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, '../../web/dist');
+  const packaged = path.resolve(here, '../web');
+  return existsSync(path.join(packaged, 'index.html')) ? packaged : path.resolve(here, '../../web/dist');
 }
 
 /** Starts the whole service on the given configuration. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 
 let cached: string | null = null;
 
-/** `version` of apps/server/package.json (the `tempmail` package). */
+/** `version` of apps/server/package.json (the `tempmail-server` package). */
 export function serviceVersion(): string {
   cached ??= (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   return cached;
