@@ -29,6 +29,7 @@ import { MailboxQuota } from './smtp/mailbox-quota.js';
 import { SmtpIngress } from './smtp/smtp-ingress.js';
 import { serviceVersion } from './version.js';
 import { WaitHub } from './wait/wait-hub.js';
+import { startSenderAuth } from './sender-auth/index.js';
 import { createWebhooks } from './webhooks/index.js';
 
 export interface RunningService {
@@ -69,7 +70,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
   }, gone);
-  const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes);
+  const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes, config.authChecks.enabled);
   // Webhooks (issue 6): outbox rows written with each message, delivered by a dispatcher.
   const webhooks = createWebhooks({ config, store, keys, reader, clock, log });
   let ready = false;
@@ -79,11 +80,18 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   // The MIME parser (ingest/parser/): its processes start now rather than on the first message.
   const parser = createMimeParser(config.parser);
   parser.start();
+  // SPF, DKIM, DMARC and ARC after the message is stored (issue 21): results follow as message.updated.
+  const senderAuth = startSenderAuth({
+    config, store, keys, bus, clock, log: log.child({ component: 'sender-auth' }),
+    outboxFor: webhooks.outboxFor, onStored: webhooks.onStored,
+    onUpdated: (mailboxId, messageId) => reader.forgetMessage(mailboxId, messageId),
+  });
   const pipeline = new IngestPipeline({
     store, keys, bus, clock, parser, log: log.child({ component: 'ingest' }),
     keepNewestPerMailbox: (mailbox) => quota.keepNewest(mailbox),
     outboxFor: webhooks.outboxFor,
     onStored: webhooks.onStored,
+    afterStored: senderAuth ? (stored) => senderAuth.enqueue(stored) : undefined,
   });
 
   // Configured domains plus verified custom domains (issue 8; cached briefly, see domains/).
@@ -162,6 +170,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       await sweeper.stop();
       gone.stop();
       await parser.close();
+      await senderAuth?.close();
       await customDomains.stop();
       await webhooks.stop(Math.min(config.shutdownGraceMs, 5000));
       await bus.close();

@@ -53,6 +53,27 @@ export interface Message extends MessageSummary {
   links: MessageLink[];
   /** In the order `attachment(…, index)` uses (0-based). */
   attachments: Attachment[];
+  /**
+   * SPF, DKIM, DMARC and ARC results, or null until the server has checked them (they follow
+   * the message: a `message.updated` event announces them). Absent from servers without them.
+   */
+  authentication?: Authentication | null;
+}
+
+/** One check's outcome, as Authentication-Results (RFC 8601) names them. */
+export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy';
+
+/** Who really sent a message, as the server checked it after receiving it. */
+export interface Authentication {
+  /** SPF of the envelope sender (else the HELO name) for the SMTP client's address. */
+  spf: { result: AuthResult; domain: string | null; client_ip: string | null };
+  /** Every DKIM signature in header order; `aligned`: d= aligns with the From domain. */
+  dkim: Array<{ result: AuthResult; domain: string | null; selector: string | null; aligned: boolean }>;
+  /** DMARC for the From domain, with the domain's published policy (null when none). */
+  dmarc: { result: AuthResult; domain: string | null; policy: string | null; spf_aligned: boolean; dkim_aligned: boolean };
+  arc: { result: AuthResult };
+  /** Domains the message is authenticated for: the From domain when DMARC passed, then each passing DKIM d=. */
+  verified_domains: string[];
 }
 
 /** One clickable link of a message: its target and the text a person sees. */
@@ -85,6 +106,17 @@ export interface MessageReceivedEvent {
   otp: string | null;
   confirmation_link: string | null;
   received_at: string;
+  /** Null on message.received (the checks follow); see MessageUpdatedEvent. */
+  authentication?: Authentication | null;
+}
+
+/**
+ * The same message again once its authentication results are known (same `id`: a receiver that
+ * drops duplicates drops them per event name and id).
+ */
+export interface MessageUpdatedEvent extends Omit<MessageReceivedEvent, 'event'> {
+  event: 'message.updated';
+  authentication: Authentication | null;
 }
 
 /** Sent on a WebSocket just before the server closes it. */
@@ -93,7 +125,7 @@ export interface MailboxClosedEvent {
   email: string;
 }
 
-export type TempMailEvent = MessageReceivedEvent | MailboxClosedEvent;
+export type TempMailEvent = MessageReceivedEvent | MessageUpdatedEvent | MailboxClosedEvent;
 
 /** `POST /v1/webhook.php` answer: keep `secret`, it signs every delivery and is never shown again. */
 export interface CreatedWebhook {

@@ -17,7 +17,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../domain/errors.js';
-import type { Mailbox, MailboxGoneReason } from '../domain/types.js';
+import type { Mailbox, MailboxGoneReason, MessageNotice } from '../domain/types.js';
 import { MAX_PAGE } from '../read/message-reader.js';
 import type { HttpContext } from './context.js';
 import { isTemporaryFailure } from '../domain/temporary-failure.js';
@@ -52,7 +52,7 @@ const CATCH_UP_MARGIN_MS = 5000;
 /** A bus subscription opened before the handshake completes; `start` flushes what it held. */
 interface Subscription {
   unsubscribe(): void;
-  start(send: (messageId: string) => void): void;
+  start(send: (notice: MessageNotice) => void): void;
 }
 
 export class LiveHub {
@@ -168,11 +168,11 @@ export class LiveHub {
     const release = () => { releaseMailbox(); releaseKey(); };
     // Subscribe before completing the handshake, so a message that arrives while the
     // upgrade is in flight is held and sent, not missed.
-    const held: string[] = [];
-    let push: ((messageId: string) => void) | null = null;
+    const held: MessageNotice[] = [];
+    let push: ((notice: MessageNotice) => void) | null = null;
     const unsubscribe = await this.ctx.bus.subscribe(mailbox.id, (notice) => {
-      if (push) push(notice.messageId);
-      else held.push(notice.messageId);
+      if (push) push(notice);
+      else held.push(notice);
     });
     socket.once('close', () => {
       release();
@@ -182,7 +182,7 @@ export class LiveHub {
       unsubscribe,
       start(send) {
         push = send;
-        for (const id of held.splice(0)) send(id);
+        for (const notice of held.splice(0)) send(notice);
       },
     };
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -219,8 +219,9 @@ export class LiveHub {
     sockets.add(ws);
     // Connected while the other nodes are out of reach: say so at once.
     if (this.ctx.bus.feedUp?.() === false) ws.send(JSON.stringify({ event: 'feed.interrupted', email: mailbox.address }));
-    subscription.start((messageId) => {
-      this.ctx.reader.event(mailbox, messageId).then((event) => {
+    subscription.start((notice) => {
+      // message.updated: the same message with its authentication results (they follow the 250).
+      this.ctx.reader.event(mailbox, notice.messageId, notice.kind === 'updated' ? 'message.updated' : 'message.received').then((event) => {
         // Over the buffer cap the socket is closed; the message stays in the store (inbox.php).
         if (event && ws.readyState === WebSocket.OPEN) sendBounded(ws, JSON.stringify(event), maxBuffered);
       }, (err) => this.ctx.log.warn({ err: { message: (err as Error).message } }, 'reading an event failed'));

@@ -310,7 +310,9 @@ export class SmtpIngress {
       recipients = fits;
     }
     const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-    const ids = await this.deps.pipeline.accept({ raw, envelopeFrom, recipients, source: st?.ipKey });
+    const ids = await this.deps.pipeline.accept({
+      raw, envelopeFrom, recipients, source: st?.ipKey, clientIp: session.remoteAddress, helo: session.hostNameAppearsAs || undefined,
+    });
     // Our own copy of the plaintext (concatInSlices allocated it), sealed and stored for every
     // recipient by now: zeroed rather than left to the garbage collector. (Not on a failure:
     // another recipient's sealing may still be reading it.)

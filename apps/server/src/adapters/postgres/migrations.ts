@@ -135,6 +135,18 @@ export const pgStoreMigrations: PgMigration[] = [
     name: 'mailbox usage from the index',
     sql: (s) => `CREATE INDEX messages_mailbox_size ON ${s}.messages (mailbox_id, size);`,
   },
+  {
+    // Sender authentication (issue 21), as SQLite version 5.
+    version: 5,
+    name: 'sealed authentication results, outbox event',
+    sql: (s) => `
+      CREATE TABLE ${s}.message_auth (
+        message_id text PRIMARY KEY REFERENCES ${s}.messages (id) ON DELETE CASCADE,
+        sealed bytea NOT NULL
+      );
+      ALTER TABLE ${s}.outbox ADD COLUMN event text NOT NULL DEFAULT 'message.received';
+    `,
+  },
 ];
 
 export const pgKeyringMigrations: PgMigration[] = [

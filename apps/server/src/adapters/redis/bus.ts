@@ -29,7 +29,7 @@ interface Channel {
 
 /** The wire form of a notice (`origin`: the publishing node); anything else on a channel is ignored. */
 export function encodeNotice(notice: MessageNotice, origin?: string): string {
-  return JSON.stringify({ mailboxId: notice.mailboxId, messageId: notice.messageId, origin });
+  return JSON.stringify({ mailboxId: notice.mailboxId, messageId: notice.messageId, ...(notice.kind ? { kind: notice.kind } : {}), origin });
 }
 
 /** The node a payload says it came from, if any. */
@@ -47,9 +47,9 @@ export function decodeNotice(payload: string, mailboxId: string): MessageNotice 
   try {
     const v = JSON.parse(payload) as unknown;
     if (typeof v !== 'object' || v === null) return null;
-    const { mailboxId: m, messageId } = v as Record<string, unknown>;
+    const { mailboxId: m, messageId, kind } = v as Record<string, unknown>;
     if (m !== mailboxId || typeof messageId !== 'string') return null;
-    return { mailboxId, messageId };
+    return kind === 'updated' ? { mailboxId, messageId, kind } : { mailboxId, messageId };
   } catch {
     return null;
   }

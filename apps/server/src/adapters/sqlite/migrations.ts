@@ -121,6 +121,19 @@ export const storeMigrations: Migration[] = [
     version: 4,
     sql: `CREATE INDEX messages_mailbox_size ON messages (mailbox_id, size);`,
   },
+  {
+    // Sender authentication (issue 21): results sealed like the message's other fields, in a
+    // table of their own (written after the message; an UPDATE of the wide row would rewrite
+    // its body), and the event each outbox row delivers.
+    version: 5,
+    sql: `
+      CREATE TABLE message_auth (
+        message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+        sealed BLOB NOT NULL
+      );
+      ALTER TABLE outbox ADD COLUMN event TEXT NOT NULL DEFAULT 'message.received';
+    `,
+  },
 ];
 
 export const keyringMigrations: Migration[] = [
