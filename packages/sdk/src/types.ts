@@ -55,9 +55,9 @@ export interface Message extends MessageSummary {
   attachments: Attachment[];
   /**
    * SPF, DKIM, DMARC and ARC results, or null until the server has checked them (they follow
-   * the message: a `message.updated` event announces them). Absent from servers without them.
+   * the message: a `message.updated` event announces them).
    */
-  authentication?: Authentication | null;
+  authentication: Authentication | null;
 }
 
 /** One check's outcome, as Authentication-Results (RFC 8601) names them. */
@@ -106,8 +106,6 @@ export interface MessageReceivedEvent {
   otp: string | null;
   confirmation_link: string | null;
   received_at: string;
-  /** Null on message.received (the checks follow); see MessageUpdatedEvent. */
-  authentication?: Authentication | null;
 }
 
 /**
@@ -115,6 +113,7 @@ export interface MessageReceivedEvent {
  * drops duplicates drops them per event name and id).
  */
 export interface MessageUpdatedEvent extends Omit<MessageReceivedEvent, 'event'> {
+  /** Its results (null only when they could not be stored with the message). */
   event: 'message.updated';
   authentication: Authentication | null;
 }

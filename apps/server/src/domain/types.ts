@@ -114,8 +114,11 @@ export interface MessageEvent {
   otp: string | null;
   confirmation_link: string | null;
   received_at: string;
-  /** Null until the checks have run (they follow the message: see message.updated). */
-  authentication: AuthenticationResults | null;
+  /**
+   * Only in message.updated: the results (message.received keeps exactly the contract's fields;
+   * the checks run after it).
+   */
+  authentication?: AuthenticationResults | null;
 }
 
 /** The ids a bus carries: never plaintext. */

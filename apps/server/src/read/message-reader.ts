@@ -210,7 +210,7 @@ export class MessageReader {
 
   /** A message's authentication results (null while unknown or when it is gone). */
   async authenticationOf(mailbox: Mailbox, id: string): Promise<AuthenticationResults | null> {
-    return (await this.event(mailbox, id))?.authentication ?? null;
+    return (await this.event(mailbox, id, 'message.updated'))?.authentication ?? null;
   }
 
   /** Deletes one message; false when it was not (or no longer) the mailbox's. */
@@ -351,7 +351,7 @@ export class MessageReader {
     return {
       event: name, id: s.id, email: mailbox.address, sender: s.sender, subject: s.subject,
       otp: s.otp, confirmation_link: s.confirmation_link, received_at: s.date_received,
-      authentication: this.openAuthentication(cipher, row),
+      ...(name === 'message.updated' ? { authentication: this.openAuthentication(cipher, row) } : {}),
     };
   }
 }

@@ -154,7 +154,8 @@ export class WaitHub {
   private async onMessage(waiters: Set<Waiter>, messageId: string, updated: boolean): Promise<void> {
     const first = waiters.values().next().value;
     if (!first) return;
-    const event = await this.o.reader.event(first.mailbox, messageId);
+    // The 'updated' form carries the authentication results (require_auth filters need them).
+    const event = await this.o.reader.event(first.mailbox, messageId, 'message.updated');
     if (!event) return;
     const candidate = { ...event, date_received: event.received_at };
     let matched = [...waiters].filter((w) => matchesFilter(w.query, candidate));

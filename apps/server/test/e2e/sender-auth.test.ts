@@ -131,6 +131,7 @@ describe('sender authentication (SPF, DKIM, DMARC, ARC)', () => {
     assert.ok(received, JSON.stringify(frames));
     assert.ok(frames.indexOf(received) < frames.indexOf(updated));
     assert.equal(received.id, message.id);
+    assert.equal('authentication' in received, false, 'message.received keeps the contract\'s fields');
     assert.equal(updated.id, message.id);
     assert.equal(updated.otp, '482910');
     assert.deepEqual(updated.authentication, auth);

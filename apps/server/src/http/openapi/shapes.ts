@@ -81,7 +81,10 @@ export const SHAPES: Schema[] = [
       html: nullableStr('The HTML part, or null.'),
       links: { type: 'array', items: { $ref: 'MessageLink#' }, description: 'Every link a person can click, in order.' },
       attachments: { type: 'array', items: { $ref: 'Attachment#' } },
-      authentication: { oneOf: [{ type: 'null' }, { $ref: 'Authentication#' }], description: 'SPF, DKIM, DMARC and ARC results; null until the checks have run.' },
+      authentication: {
+        type: ['object', 'null'], anyOf: [{ type: 'null' }, { $ref: 'Authentication#' }],
+        description: 'SPF, DKIM, DMARC and ARC results; null until the checks have run.',
+      },
     }, 'One message (read.php, wait.php).'),
   },
   { $id: 'GeneratedMailbox', ...closed({ email: str(), expires_at: isoTime('When the mailbox and its messages are deleted.') }, 'A new keyed mailbox.') },
