@@ -15,7 +15,11 @@ import { WebSocket } from 'ws';
 import { eventually, http, qs } from '../helpers/api.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { createKey } from '../helpers/keys.js';
-import { type ServiceHandle, startService } from '../helpers/service.js';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { CLI, REPO_ROOT, type ServiceHandle, startService } from '../helpers/service.js';
 
 /** A DKIM key pair and its DNS record. */
 function dkimKey() {
@@ -284,6 +288,28 @@ describe('sender authentication (SPF, DKIM, DMARC, ARC)', () => {
       assert.equal(res.status, 200);
       assert.equal(res.body.subject, 'late');
       assert.equal(res.body.authentication.dmarc.result, 'pass');
+    });
+
+    it('the TypeScript SDK\'s waitForOtp and the CLI\'s wait take the same filter (fromDomain/requireAuth, --from-domain/--require-auth)', async () => {
+      const k = dkimKey();
+      dns.setTxt('tools.test', ['v=spf1 ip4:127.0.0.1 -all']);
+      dns.setTxt('k1._domainkey.tools.test', [k.record]);
+      dns.setTxt('_dmarc.tools.test', ['v=DMARC1; p=reject']);
+      // The built SDK (scripts/test.sh builds it), as its users load it.
+      const sdk = await import(pathToFileURL(path.join(REPO_ROOT, 'packages/sdk/dist/index.js')).href);
+      const client = new sdk.TempMail({ key, baseUrl: svc.httpUrl });
+      const email = await newMailbox();
+      await deliverAndCheck({ from: 'no-reply@tools.test', envelopeFrom: 'x@evil.test', to: email, subject: 'forged', text: 'Your code is 583920.' });
+      const viaSdk = client.waitForOtp(email, { fromDomain: 'tools.test', requireAuth: true, timeout: 60_000 });
+      const viaCli = promisify(execFile)(process.execPath, [CLI, 'wait', email, '--otp', '--from-domain', 'tools.test', '--require-auth', '--timeout', '60'], {
+        env: { ...svc.env, TEMPMAIL_URL: svc.httpUrl, TEMPMAIL_KEY: key },
+      });
+      await send(svc.smtpPort, {
+        from: 'no-reply@tools.test', envelopeFrom: 'bounce@tools.test', to: email, subject: 'real', text: 'Your code is 720416.',
+        dkim: { domainName: 'tools.test', keySelector: 'k1', privateKey: k.privateKey },
+      });
+      assert.equal(await viaSdk, '720416');
+      assert.equal((await viaCli).stdout.trim(), '720416');
     });
 
     it('refuses a bad from_domain or require_auth with 400', async () => {
