@@ -44,6 +44,7 @@ export class AuthFollowUp {
   private running = 0;
   private readonly idle = new Set<() => void>();
   private closed = false;
+  private scheduled = false;
 
   constructor(private readonly d: AuthFollowUpDeps) {}
 
@@ -58,7 +59,15 @@ export class AuthFollowUp {
     const copy = { ...job, raw: Buffer.from(job.raw) };
     this.queue.push(copy);
     this.queuedBytes += copy.raw.length;
-    this.pump();
+    // On a later turn: the 250 and the live push of this message go out first (the checks'
+    // first synchronous work would otherwise run before them, in this turn).
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.pump();
+      });
+    }
   }
 
   /** Jobs waiting or running (tests, benchmarks). */

@@ -38,7 +38,9 @@ export function toVerdict(r: MailauthResult, clientIp: string | null, fromDomain
     }));
   const dmarc: AuthenticationResults['dmarc'] = {
     result: result(dmarcRaw?.status?.result),
-    domain: lower(dmarcRaw?.domain ?? dmarcRaw?.status?.header?.from ?? fromDomain),
+    // The From header's own domain (what DMARC authenticates when it passes); mailauth reports
+    // the organisational domain, whose record it read.
+    domain: lower(fromDomain ?? dmarcRaw?.status?.header?.from ?? dmarcRaw?.domain),
     policy: dmarcRaw?.policy || dmarcRaw?.p || null,
     spf_aligned: Boolean(dmarcRaw?.alignment?.spf?.result),
     dkim_aligned: Boolean(dmarcRaw?.alignment?.dkim?.result),

@@ -38,6 +38,8 @@ export interface TestDnsServer {
   setTxt(name: string, records: string[]): void;
   /** While true, no query gets any reply. */
   setDown(down: boolean): void;
+  /** How many TXT queries for `name` arrived (a cache in front shows here). */
+  txtQueries(name: string): number;
   /** How many MX queries for `name` arrived. */
   queries(name: string): number;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startDnsServer(): Promise<TestDnsServer> {
   const names = new Map<string, Behaviour>();
   const txts = new Map<string, string[]>();
   const counts = new Map<string, number>();
+  const txtCounts = new Map<string, number>();
   let down = false;
   const server = dns2.createServer({
     udp: true,
@@ -57,6 +60,7 @@ export async function startDnsServer(): Promise<TestDnsServer> {
       const response = Packet.createResponseFromRequest(request);
       const [question] = request.questions;
       const name = key(question?.name ?? '');
+      if (question?.type === Packet.TYPE.TXT) txtCounts.set(name, (txtCounts.get(name) ?? 0) + 1);
       if (down) return;
       const txt = txts.get(name);
       if (txt) {
@@ -103,6 +107,7 @@ export async function startDnsServer(): Promise<TestDnsServer> {
     setTxt: (name, records) => { txts.set(key(name), records); },
     setDown: (value) => { down = value; },
     queries: (name) => counts.get(key(name)) ?? 0,
+    txtQueries: (name) => txtCounts.get(key(name)) ?? 0,
     close: () => server.close(),
   };
 }
