@@ -15,14 +15,20 @@ import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Store } from '../ports/store.js';
 import { AUTHENTICATION_FIELD } from '../read/message-reader.js';
-import type { SenderAuthChecker } from './checker.js';
+import type { AuthInput } from './checker.js';
 import { temperrorVerdict } from './verdict.js';
 
 /** A stored message to check, with its copies (one per recipient mailbox). */
 export type AuthJob = StoredForAuth;
 
+/** Whatever makes the verdict (a WorkerChecker, or a SenderAuthChecker in the same thread); never rejects. */
+export interface Checker {
+  check(input: AuthInput): Promise<AuthenticationResults>;
+  close?(): Promise<void>;
+}
+
 export interface AuthFollowUpDeps {
-  checker: SenderAuthChecker;
+  checker: Checker;
   store: Store;
   keys: KeyService;
   bus: EventBus;
@@ -39,7 +45,7 @@ export interface AuthFollowUpDeps {
 }
 
 export class AuthFollowUp {
-  private readonly queue: AuthJob[] = [];
+  private readonly queue: Array<AuthJob & { bytes: number }> = [];
   private queuedBytes = 0;
   private running = 0;
   private readonly idle = new Set<() => void>();
@@ -56,9 +62,12 @@ export class AuthFollowUp {
       void this.finish(job, temperrorVerdict(job.clientIp, job.fromDomain));
       return;
     }
-    const copy = { ...job, raw: Buffer.from(job.raw) };
+    // A copy in a buffer of its own (Buffer.alloc never uses the shared pool): it can move to the worker.
+    const raw = Buffer.alloc(job.raw.length);
+    job.raw.copy(raw);
+    const copy = { ...job, raw, bytes: raw.length };
     this.queue.push(copy);
-    this.queuedBytes += copy.raw.length;
+    this.queuedBytes += copy.bytes;
     // On a later turn: the 250 and the live push of this message go out first (the checks'
     // first synchronous work would otherwise run before them, in this turn).
     if (!this.scheduled) {
@@ -78,19 +87,22 @@ export class AuthFollowUp {
   /** Stops taking jobs; resolves once those running are done (those waiting are dropped, results stay null). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.raw.fill(0);
+    for (const job of this.queue.splice(0)) job.raw.fill(0); // still here: not handed to the worker yet
     this.queuedBytes = 0;
     if (this.running > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
+    await this.d.checker.close?.();
   }
 
   private pump(): void {
     while (this.running < this.d.concurrency && this.queue.length > 0 && !this.closed) {
       const job = this.queue.shift()!;
       this.running++;
-      void this.run(job).finally(() => {
+      void this.run(job).catch((err: unknown) => {
+        this.d.log.warn({ err: { message: (err as Error).message } }, 'sender authentication failed');
+      }).finally(() => {
         this.running--;
-        this.queuedBytes -= job.raw.length;
-        job.raw.fill(0);
+        this.queuedBytes -= job.bytes;
+        if (job.raw.buffer.byteLength > 0) job.raw.fill(0); // detached (nothing left here) when its bytes moved to the worker
         if (this.running === 0) for (const resolve of this.idle) resolve();
         if (this.running === 0) this.idle.clear();
         this.pump();
@@ -99,7 +111,8 @@ export class AuthFollowUp {
   }
 
   private async run(job: AuthJob): Promise<void> {
-    await this.finish(job, await this.d.checker.check(job));
+    const { raw, clientIp, helo, envelopeFrom, fromDomain } = job;
+    await this.finish(job, await this.d.checker.check({ raw, clientIp, helo, envelopeFrom, fromDomain }));
   }
 
   /** Seals and stores the verdict for each recipient's copy, then announces it. */
