@@ -24,6 +24,7 @@ import { extractionBench, loadCorpus, parseBench } from './lib/extraction.js';
 import { extractionAB, hostileTimes } from './lib/extraction-ab.js';
 import { type AttackFigures, hugeSubjectListing, nonReadingSockets } from './lib/hostile.js';
 import { type LatencyResult, webhookLatency, wsLatency } from './lib/latency.js';
+import { authLatencyAB } from './lib/auth-ab.js';
 import { readLoad } from './lib/read-load.js';
 import { type Row, markdownTable, textTable, updateDoc, writeJson } from './lib/report.js';
 import { depthScale, mailboxScale, setSettleMs, socketScale, waitScale } from './lib/scale.js';
@@ -447,6 +448,17 @@ async function main(): Promise<void> {
           if (!ws.heavy) {
             rows.push({ section: 'latency', measure: '250 -> WebSocket p99, under ingest load', unit: 'ms', value: `skipped (${noSmtp})` });
           }
+          // Sender authentication (issue 21) runs after the 250 and the push: on vs off, same run.
+          log('latency: 250 -> WebSocket, sender authentication off vs on (two services, alternating runs, DKIM-signed mail)');
+          const auth = await authLatencyAB(o.runs, o.latencyMessages);
+          const offP99 = stat(auth.off.map((x) => x.p99));
+          const onP99 = stat(auth.on.map((x) => x.p99));
+          results.authLatency = { off: latencyStats(auth.off), on: latencyStats(auth.on), checksOfLastMessage: auth.sample };
+          rows.push({ section: 'latency', measure: '250 -> WebSocket p50, sender authentication off / on (same run)', unit: 'ms',
+            value: `${stat(auth.off.map((x) => x.p50)).median} / ${stat(auth.on.map((x) => x.p50)).median}` });
+          rows.push({ section: 'latency', measure: '250 -> WebSocket p99, sender authentication off', unit: 'ms', value: offP99 });
+          rows.push({ section: 'latency', measure: `250 -> WebSocket p99, sender authentication on (checks: spf ${auth.sample?.spf ?? '?'}, dkim ${auth.sample?.dkim.join('/') || '?'}, dmarc ${auth.sample?.dmarc ?? '?'})`, unit: 'ms', value: onP99, target: '<= 5', holds: onP99.median <= 5 });
+          rows.push({ section: 'latency', measure: '250 -> WebSocket p99, authentication on / off (ratio, same run)', unit: 'x', value: ratio(onP99, offP99) });
           if ('na' in hook) rows.push({ section: 'latency', measure: '250 -> webhook POST p99', unit: 'ms', value: `n/a (${hook.na})`, target: '<= 50' });
           else {
             rows.push({ section: 'latency', measure: '250 -> webhook POST p50', unit: 'ms', value: hook.p50 });

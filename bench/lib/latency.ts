@@ -170,7 +170,10 @@ function summarise(samples: number[], replies: number[], beforeReply: number, lo
 }
 
 /** Sends `n` messages one after another and measures 250 -> arrival for each (waits for each arrival). */
-async function sequentialLatency(svc: Service, mailbox: Mailbox, n: number, arrivals: Arrivals): Promise<LatencyResult> {
+/** Builds message `i` to `to` (default: latencyMessage). */
+export type MessageBuilder = (to: string, i: number) => string;
+
+async function sequentialLatency(svc: Service, mailbox: Mailbox, n: number, arrivals: Arrivals, build: MessageBuilder = latencyMessage): Promise<LatencyResult> {
   const client = await RawSmtpClient.connect(svc.smtpPort);
   const samples: number[] = [];
   const replies: number[] = [];
@@ -178,7 +181,7 @@ async function sequentialLatency(svc: Service, mailbox: Mailbox, n: number, arri
   let lost = 0;
   try {
     for (let i = 0; i < n; i++) {
-      const { at, sentAt, id } = await client.send(mailbox.email, latencyMessage(mailbox.email, i));
+      const { at, sentAt, id } = await client.send(mailbox.email, build(mailbox.email, i));
       replies.push(at - sentAt);
       const arrived = await arrivals.wait(id, 10_000);
       if (arrived === null) {
@@ -196,7 +199,7 @@ async function sequentialLatency(svc: Service, mailbox: Mailbox, n: number, arri
 }
 
 /** 250 -> WebSocket event, one sequential sender. */
-export async function wsLatency(svc: Service, mailbox: Mailbox, n: number): Promise<LatencyResult> {
+export async function wsLatency(svc: Service, mailbox: Mailbox, n: number, build: MessageBuilder = latencyMessage): Promise<LatencyResult> {
   const arrivals = new Arrivals();
   const ws = new WebSocket(`${svc.httpUrl.replace('http', 'ws')}/ws?${qs({ email: mailbox.email, token: mailbox.token })}`);
   await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
@@ -207,8 +210,8 @@ export async function wsLatency(svc: Service, mailbox: Mailbox, n: number): Prom
   });
   try {
     // Warm-up (JIT, caches), not counted.
-    await sequentialLatency(svc, mailbox, Math.min(50, n), arrivals);
-    return await sequentialLatency(svc, mailbox, n, arrivals);
+    await sequentialLatency(svc, mailbox, Math.min(50, n), arrivals, build);
+    return await sequentialLatency(svc, mailbox, n, arrivals, build);
   } finally {
     ws.close();
   }

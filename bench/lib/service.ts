@@ -47,6 +47,9 @@ export function benchEnv(extra: Record<string, string> = {}): Record<string, str
     TEMPMAIL_HTTP_MAX_CONNECTIONS: '30000',
     TEMPMAIL_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
     TEMPMAIL_MIN_FREE_DISK_BYTES: '0',
+    // No resolver is reachable here: the checks' cost is measured on its own, with a loopback DNS
+    // server (lib/auth-ab.ts: on vs off in the same run).
+    TEMPMAIL_AUTH_CHECKS: 'off',
     ...extra,
   };
 }

@@ -68,6 +68,11 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
       }
     }
     positiveStat(r.latency.ws.light.p99, 'latency.ws.light.p99');
+    // Sender authentication on vs off (issue 21): both sides measured, nothing lost, and B's checks ran.
+    positiveStat(r.authLatency.off.p99, 'authLatency.off.p99');
+    positiveStat(r.authLatency.on.p99, 'authLatency.on.p99');
+    assert.equal(r.authLatency.on.lost + r.authLatency.off.lost, 0, 'every message reached the WebSocket, checks on or off');
+    assert.equal(r.authLatency.checksOfLastMessage?.dmarc, 'pass', 'the checks ran on B and passed');
     positiveStat(r.latency.ws.replyLight.p99, 'latency.ws.replyLight.p99');
     assert.equal(r.latency.ws.light.lost, 0, 'every message reached the WebSocket');
     if (!('na' in r.latency.webhook)) positiveStat(r.latency.webhook.p99, 'latency.webhook.p99');

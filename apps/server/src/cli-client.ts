@@ -4,7 +4,7 @@
  *   tempmail new [--ttl S] [--json]                  a new mailbox: prints its address
  *   tempmail inbox EMAIL [--json]                    its messages, newest first
  *   tempmail wait EMAIL [--otp|--link] [--timeout S] [--from X] [--subject X]
- *                                                    waits on the server; prints only the code,
+ *                 [--from-domain D [--require-auth]] waits on the server; prints only the code,
  *                                                    the link or the message id; exit 1 at the timeout
  * Results go to stdout; a spinner (on a terminal only) and errors go to stderr.
  */
@@ -86,7 +86,10 @@ export async function clientCommand(config: Config, command: string, args: strin
   if (command === 'wait') {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
-      options: { ...SHARED, otp: { type: 'boolean', default: false }, link: { type: 'boolean', default: false }, timeout: { type: 'string', default: '60' }, from: { type: 'string' }, subject: { type: 'string' } },
+      options: { ...SHARED, otp: { type: 'boolean', default: false }, link: { type: 'boolean', default: false }, timeout: { type: 'string', default: '60' }, from: { type: 'string' }, subject: { type: 'string' },
+        // Only mail the server authenticated (DMARC-aligned From or DKIM d= under this domain): a forged From does not count.
+        'from-domain': { type: 'string' }, 'require-auth': { type: 'boolean', default: false },
+      },
     });
     const email = positionals[0] ?? missing('wait needs the EMAIL');
     if (values.otp && values.link) missing('wait takes --otp or --link, not both');
@@ -100,7 +103,10 @@ export async function clientCommand(config: Config, command: string, args: strin
         const left = (deadline - Date.now()) / 1000;
         if (left <= 0) throw new ClientExit(`no matching message within ${seconds} s`, 1);
         const hold = Math.min(60, left);
-        const res = await api.get('/v1/wait.php', { email, match, from: values.from, subject: values.subject, timeout: hold.toFixed(3) }, hold * 1000 + 15_000);
+        const res = await api.get('/v1/wait.php', {
+          email, match, from: values.from, subject: values.subject, timeout: hold.toFixed(3),
+          from_domain: values['from-domain'], require_auth: values['require-auth'] ? '1' : undefined,
+        }, hold * 1000 + 15_000);
         if (res.status === 200) return res.body as Record<string, string>;
         if (res.status !== 408) throw failure(res);
       }

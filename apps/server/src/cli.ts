@@ -8,6 +8,7 @@
  *   tempmail keyring rotate --new-key-file FILE
  *   tempmail receipts verify FILE --keys KEYS.json [--chain CHAIN.json]   (offline)
  *   tempmail new | inbox EMAIL | wait EMAIL   (client commands: cli-client.ts)
+ *   tempmail mcp [--http [--port N] [--host H]]  (MCP server for AI agents: mcp/)
  *   tempmail --version
  * Logs go to stderr; only results go to stdout.
  */
@@ -34,7 +35,9 @@ const USAGE = `usage:
   tempmail new [--ttl S] [--json]                 a new mailbox on the running service (TEMPMAIL_URL, TEMPMAIL_KEY or --key)
   tempmail inbox EMAIL [--json]                   its messages, newest first
   tempmail wait EMAIL [--otp|--link] [--timeout S] [--from X] [--subject X]
-                                                  prints only the code, the link or the message id; exit 1 at the timeout
+        [--from-domain D [--require-auth]]      prints only the code, the link or the message id; exit 1 at the timeout
+  tempmail mcp [--http [--port 8808] [--host H]]  MCP server for AI agents (stdio, or streamable HTTP at /mcp)
+                                                  over TEMPMAIL_URL with TEMPMAIL_KEY (docs/guide-mcp.md)
   tempmail --version
   tempmail keyring rotate --new-key-file FILE     re-seal the epoch keys with a new master key
                                                   (stop every node first; see docs/deployment.md)
@@ -161,6 +164,16 @@ async function main(): Promise<void> {
     throw e;
   }
   if (command === 'serve') return serve(config);
+  if (command === 'mcp') {
+    // Loaded only here: the MCP SDK is not needed to serve mail.
+    const { McpUsageError, runMcp } = await import('./mcp/index.js');
+    try {
+      return await runMcp(rest, process.env, (line) => process.stderr.write(`${line}\n`));
+    } catch (e) {
+      if (e instanceof McpUsageError) fail(`mcp: ${e.message}`, 2);
+      throw e;
+    }
+  }
   if (command === '--version' || command === '-v' || command === 'version') {
     process.stdout.write(`${serviceVersion()}\n`);
     return;

@@ -36,6 +36,7 @@ import { MailboxQuota } from './smtp/mailbox-quota.js';
 import { SmtpIngress } from './smtp/smtp-ingress.js';
 import { serviceVersion } from './version.js';
 import { WaitHub } from './wait/wait-hub.js';
+import { startSenderAuth } from './sender-auth/index.js';
 import { createWebhooks } from './webhooks/index.js';
 
 export interface RunningService {
@@ -88,7 +89,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
   }, gone, receipts);
-  const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes);
+  const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes, config.authChecks.enabled);
   // Webhooks (issue 6): outbox rows written with each message, delivered by a dispatcher.
   const webhooks = createWebhooks({ config, store, keys, reader, clock, log, metrics, timings });
   let ready = false;
@@ -102,12 +103,19 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     if (reason !== 'shutdown') parserLog.warn({ lane, reason, why }, reason === 'over_budget' ? 'parse over budget: moved to the costly lane' : 'parser process killed: the message is kept raw');
   });
   parser.start();
+  // SPF, DKIM, DMARC and ARC after the message is stored (issue 21): results follow as message.updated.
+  const senderAuth = startSenderAuth({
+    config, store, keys, bus, clock, log: log.child({ component: 'sender-auth' }),
+    outboxFor: webhooks.outboxFor, onStored: webhooks.onStored,
+    onUpdated: (mailboxId, messageId) => reader.forgetMessage(mailboxId, messageId),
+  });
   const pipeline = new IngestPipeline({
     store, keys, bus, clock, parser, log: log.child({ component: 'ingest' }),
     keepNewestPerMailbox: (mailbox) => quota.keepNewest(mailbox),
     outboxFor: webhooks.outboxFor,
     onStored: webhooks.onStored,
     metrics, timings,
+    afterStored: senderAuth ? (stored) => senderAuth.enqueue(stored) : undefined,
   });
 
   // Configured domains plus verified custom domains (issue 8; cached briefly, see domains/).
@@ -196,6 +204,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       await sweeper.stop();
       gone.stop();
       await parser.close();
+      await senderAuth?.close();
       await customDomains.stop();
       await webhooks.stop(Math.min(config.shutdownGraceMs, 5000));
       await bus.close();

@@ -86,8 +86,25 @@ export class MailboxCalls {
   }
 }
 
+/** True when `domain` is `wanted` or under it. */
+const domainMatches = (domain: string, wanted: string) => domain === wanted || domain.endsWith(`.${wanted}`);
+
+/** `fromDomain` / `requireAuth` on the client, as the server applies them. */
+function senderMatches(f: MessageFilters, m: Message): boolean {
+  const wanted = f.fromDomain?.toLowerCase().replace(/\.$/, '');
+  if (f.requireAuth) {
+    const auth = m.authentication;
+    if (!auth) return false;
+    return wanted ? auth.verified_domains.some((d) => domainMatches(d, wanted)) : auth.dmarc.result === 'pass';
+  }
+  if (!wanted) return true;
+  const at = m.sender.lastIndexOf('@');
+  return at > 0 && domainMatches(m.sender.slice(at + 1).toLowerCase(), wanted);
+}
+
 /** The filters checked on the client (the fallback for servers without wait.php). */
 function matchesLocally(f: MessageFilters, m: Message): boolean {
+  if (!senderMatches(f, m)) return false;
   if (f.match === 'otp' && !m.otp) return false;
   if (f.match === 'link' && !m.confirmation_link) return false;
   const from = f.from?.toLowerCase();

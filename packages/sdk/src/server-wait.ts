@@ -18,6 +18,13 @@ export interface MessageFilters {
   subject?: string;
   /** Only messages newer than this message id, or received at or after this time. */
   since?: string | Date;
+  /**
+   * The sender's domain is this one or under it. With `requireAuth`, a domain the message is
+   * authenticated for (DMARC-aligned From, or a passing DKIM d=): a forged From does not count.
+   */
+  fromDomain?: string;
+  /** Only messages whose sender the server authenticated (see `fromDomain`; without it, DMARC must pass). */
+  requireAuth?: boolean;
 }
 
 /** The longest a server holds one wait request (TEMPMAIL_WAIT_MAX_SECONDS's default). */
@@ -38,6 +45,8 @@ export function filterQuery(f: MessageFilters): Query {
     from: f.from,
     subject: f.subject,
     since: f.since instanceof Date ? f.since.toISOString() : f.since,
+    from_domain: f.fromDomain,
+    require_auth: f.requireAuth ? '1' : undefined,
   };
 }
 

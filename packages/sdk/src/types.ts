@@ -58,6 +58,11 @@ export interface Message extends MessageSummary {
    * when the answering node does not know them (older messages; absent from wait.php).
    */
   timings?: MessageTimings | null;
+  /**
+   * SPF, DKIM, DMARC and ARC results, or null until the server has checked them (they follow
+   * the message: a `message.updated` event announces them).
+   */
+  authentication: Authentication | null;
 }
 
 /** Stage figures of one message, in ms from the end of its SMTP DATA (to a tenth of a ms). */
@@ -70,6 +75,22 @@ export interface MessageTimings {
   stored: number;
   /** Until a WebSocket frame for it was sent by the answering node, or null. */
   pushed: number | null;
+}
+
+/** One check's outcome, as Authentication-Results (RFC 8601) names them. */
+export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy';
+
+/** Who really sent a message, as the server checked it after receiving it. */
+export interface Authentication {
+  /** SPF of the envelope sender (else the HELO name) for the SMTP client's address. */
+  spf: { result: AuthResult; domain: string | null; client_ip: string | null };
+  /** Every DKIM signature in header order; `aligned`: d= aligns with the From domain. */
+  dkim: Array<{ result: AuthResult; domain: string | null; selector: string | null; aligned: boolean }>;
+  /** DMARC for the From domain, with the domain's published policy (null when none). */
+  dmarc: { result: AuthResult; domain: string | null; policy: string | null; spf_aligned: boolean; dkim_aligned: boolean };
+  arc: { result: AuthResult };
+  /** Domains the message is authenticated for: the From domain when DMARC passed, then each passing DKIM d=. */
+  verified_domains: string[];
 }
 
 /** One clickable link of a message: its target and the text a person sees. */
@@ -104,13 +125,23 @@ export interface MessageReceivedEvent {
   received_at: string;
 }
 
+/**
+ * The same message again once its authentication results are known (same `id`: a receiver that
+ * drops duplicates drops them per event name and id).
+ */
+export interface MessageUpdatedEvent extends Omit<MessageReceivedEvent, 'event'> {
+  /** Its results (null only when they could not be stored with the message). */
+  event: 'message.updated';
+  authentication: Authentication | null;
+}
+
 /** Sent on a WebSocket just before the server closes it. */
 export interface MailboxClosedEvent {
   event: 'mailbox.expired' | 'mailbox.deleted';
   email: string;
 }
 
-export type TempMailEvent = MessageReceivedEvent | MailboxClosedEvent;
+export type TempMailEvent = MessageReceivedEvent | MessageUpdatedEvent | MailboxClosedEvent;
 
 /** `POST /v1/webhook.php` answer: keep `secret`, it signs every delivery and is never shown again. */
 export interface CreatedWebhook {

@@ -136,6 +136,11 @@ export async function waitForMessage(source: MailboxSource, opts: WaitOptions = 
         return;
       }
       if (frame.event === 'message.received' && typeof frame.id === 'string') consider(frame.id).catch(fail);
+      // Authentication results of a message arrived: a message refused before may match now.
+      else if (frame.event === 'message.updated' && typeof frame.id === 'string') {
+        seen.delete(frame.id);
+        consider(frame.id).catch(fail);
+      }
       // The live feed between server nodes was interrupted and is back: list again, in case.
       else if (frame.event === 'feed.resumed') scan().catch(fail);
       else if (frame.event === 'mailbox.expired' || frame.event === 'mailbox.deleted') {

@@ -78,6 +78,8 @@ export interface Config {
   http: HttpLimits;
   /** Held requests of wait.php (docs/configuration.md). */
   wait: WaitSettings;
+  /** Sender authentication (SPF, DKIM, DMARC, ARC) after each message is stored (issue 21). */
+  authChecks: AuthCheckSettings;
   /** Where the CLI's client commands (new, inbox, wait) send requests, and with which key. */
   client: { url: string | null; key: string | null };
   plans: PlanLimits;
@@ -125,6 +127,21 @@ export interface SmtpLimits {
   dataRateWindowMs: number;
   /** Bare LF line endings in DATA: 'normalize' (to CRLF, as Postfix 3.9) or 'reject' (550 5.6.11). */
   bareLf: 'normalize' | 'reject';
+}
+
+export interface AuthCheckSettings {
+  /** TEMPMAIL_AUTH_CHECKS: on (default) or off. */
+  enabled: boolean;
+  /** Deadline of one DNS query (TEMPMAIL_AUTH_DNS_TIMEOUT_MS); a query past it is a temperror. */
+  dnsTimeoutMs: number;
+  /** Deadline of a whole message's checks (TEMPMAIL_AUTH_DEADLINE_MS). */
+  deadlineMs: number;
+  /** Messages checked at once (TEMPMAIL_AUTH_CONCURRENCY). */
+  concurrency: number;
+  /** Bytes of raw messages queued for checking (TEMPMAIL_AUTH_QUEUE_BYTES); beyond, a message gets temperror. */
+  queueBytes: number;
+  /** DNS answers kept (TEMPMAIL_AUTH_DNS_CACHE_ENTRIES). */
+  cacheEntries: number;
 }
 
 export interface WaitSettings {
@@ -255,6 +272,15 @@ function bareLfPolicy(env: Env): 'normalize' | 'reject' {
   const value = (raw(env, 'TEMPMAIL_SMTP_BARE_LF') ?? 'normalize').trim().toLowerCase();
   if (value !== 'normalize' && value !== 'reject') throw new ConfigError('TEMPMAIL_SMTP_BARE_LF', `must be normalize or reject, got "${value}"`);
   return value;
+}
+
+/** An on/off switch: on, off, true, false, 1, 0. */
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)?.trim().toLowerCase();
+  if (value === undefined || value === '') return fallback;
+  if (['on', 'true', '1', 'yes'].includes(value)) return true;
+  if (['off', 'false', '0', 'no'].includes(value)) return false;
+  throw new ConfigError(name, `must be on or off, got "${value}"`);
 }
 
 /** TEMPMAIL_DNS_SERVERS: IP or IP:port entries (IPv6 with a port as [::1]:53), as node:dns takes them. */
@@ -436,6 +462,14 @@ export function loadConfig(env: Env = process.env): Config {
       wsMaxPerKey: int(env, 'TEMPMAIL_WS_MAX_PER_KEY', 1000),
     },
     client: { url: raw(env, 'TEMPMAIL_URL') ?? null, key: raw(env, 'TEMPMAIL_KEY') ?? null },
+    authChecks: {
+      enabled: onOff(env, 'TEMPMAIL_AUTH_CHECKS', true),
+      dnsTimeoutMs: int(env, 'TEMPMAIL_AUTH_DNS_TIMEOUT_MS', 2000, 50, 30_000),
+      deadlineMs: int(env, 'TEMPMAIL_AUTH_DEADLINE_MS', 10_000, 100, 120_000),
+      concurrency: int(env, 'TEMPMAIL_AUTH_CONCURRENCY', 16, 1, 1000),
+      queueBytes: int(env, 'TEMPMAIL_AUTH_QUEUE_BYTES', 64 * 1024 * 1024, 1024),
+      cacheEntries: int(env, 'TEMPMAIL_AUTH_DNS_CACHE_ENTRIES', 10_000, 0, 1_000_000),
+    },
     wait: {
       maxSeconds: int(env, 'TEMPMAIL_WAIT_MAX_SECONDS', 60, 1, 300),
       maxPerKey: int(env, 'TEMPMAIL_WAIT_MAX_PER_KEY', 1000, 1),

@@ -48,6 +48,13 @@ export interface StoredMessage {
   attachments: Buffer[];
 }
 
+/** Sealed AuthenticationResults of a message, written after the message (sealed field 'authentication'). */
+export interface StoredAuthentication {
+  mailboxId: string;
+  messageId: string;
+  sealed: Buffer;
+}
+
 /** Plaintext of the sealed summary: what inbox lists and events show. */
 export interface MessageSummaryPlain {
   sender: string;
@@ -75,9 +82,33 @@ export interface MessageBodyPlain {
   envelopeFrom: string;
 }
 
+/** One check's outcome, as RFC 8601 (Authentication-Results) names them. */
+export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy';
+
+/**
+ * Sender authentication of a message (issue 21), computed after it is stored and sealed with
+ * it; the wire shape of `authentication` in read.php, events and webhooks.
+ */
+export interface AuthenticationResults {
+  /** SPF of the envelope sender (else the HELO name) for the client's address. */
+  spf: { result: AuthResult; domain: string | null; client_ip: string | null };
+  /** Every DKIM signature, in header order; `aligned`: d= is the From domain or shares its organisational domain. */
+  dkim: Array<{ result: AuthResult; domain: string | null; selector: string | null; aligned: boolean }>;
+  /** DMARC for the From domain: the result, the domain's policy (null: none published) and what aligned. */
+  dmarc: { result: AuthResult; domain: string | null; policy: string | null; spf_aligned: boolean; dkim_aligned: boolean };
+  /** ARC chain validation. */
+  arc: { result: AuthResult };
+  /** Domains authenticated for this message: the From domain when DMARC passed, then every d= of a passing DKIM signature. */
+  verified_domains: string[];
+}
+
+/** Which event a notice or a webhook delivery stands for. */
+export type MessageEventName = 'message.received' | 'message.updated';
+
 /** Outbound event, as the contract names its fields. */
 export interface MessageEvent {
-  event: 'message.received';
+  /** `message.updated`: the same message again, with its authentication results now known. */
+  event: MessageEventName;
   id: string;
   email: string;
   sender: string;
@@ -85,6 +116,11 @@ export interface MessageEvent {
   otp: string | null;
   confirmation_link: string | null;
   received_at: string;
+  /**
+   * Only in message.updated: the results (message.received keeps exactly the contract's fields;
+   * the checks run after it).
+   */
+  authentication?: AuthenticationResults | null;
 }
 
 /** The ids a bus carries: never plaintext. */
@@ -93,6 +129,8 @@ export interface MessageNotice {
   messageId: string;
   /** The ingesting node's stage figures (ingest/timings.ts): latency, never content. */
   timings?: IngestTimings;
+  /** 'updated': authentication results were added to a message already announced. Absent: a new message. */
+  kind?: 'updated';
 }
 
 /** Why a mailbox went away before or at its expiry. */

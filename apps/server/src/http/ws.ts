@@ -223,7 +223,8 @@ export class LiveHub {
     subscription.start((notice) => {
       // Figures from another node arrive with its notice (the first socket records them).
       if (notice.timings) this.ctx.timings?.record(notice.messageId, notice.timings);
-      this.ctx.reader.event(mailbox, notice.messageId).then((event) => {
+      // message.updated: the same message with its authentication results (they follow the 250).
+      this.ctx.reader.event(mailbox, notice.messageId, notice.kind === 'updated' ? 'message.updated' : 'message.received').then((event) => {
         // Over the buffer cap the socket is closed; the message stays in the store (inbox.php).
         if (!event || ws.readyState !== WebSocket.OPEN) return;
         sendBounded(ws, JSON.stringify(event), maxBuffered);

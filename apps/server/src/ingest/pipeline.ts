@@ -20,6 +20,9 @@ export interface IncomingMessage {
   recipients: Mailbox[];
   /** The sending client (its address, or /64 for IPv6): the parser takes turns between sources. */
   source?: string;
+  /** The SMTP client's address and HELO name (sender authentication checks them). */
+  clientIp?: string;
+  helo?: string;
   /** When its DATA ended (epoch ms, preciseNow()); the stages are timed from it. Default: now. */
   endOfData?: number;
 }
@@ -32,6 +35,16 @@ export interface Accepted {
   unparsed: string | null;
   /** Its subject as stored (for TEMPMAIL_LOG_ADDRESSES=1 transaction logs only). */
   subject: string;
+}
+
+/** What sender authentication needs of a stored message (sender-auth/follow-up.ts). */
+export interface StoredForAuth {
+  raw: Buffer;
+  clientIp: string | null;
+  helo: string | null;
+  envelopeFrom: string;
+  fromDomain: string | null;
+  targets: Array<{ mailbox: Mailbox; messageId: string }>;
 }
 
 /** Returns the outbox rows (one per webhook) to write with a new message of a mailbox. */
@@ -52,6 +65,11 @@ export interface IngestDeps {
   metrics?: Metrics;
   /** Per-message stage figures for read.php (absent: not kept). */
   timings?: TimingBook;
+  /**
+   * Called after commit and publish with the stored copies: sender authentication runs from
+   * here, after the 250 and the live push. Must copy `raw` if it keeps it (the caller zeroes it).
+   */
+  afterStored?: (stored: StoredForAuth) => void;
 }
 
 export class IngestPipeline {
@@ -94,6 +112,14 @@ export class IngestPipeline {
     for (const notice of ids) {
       this.deps.bus.publish(notice).catch((e) => this.deps.log.warn({ err: e }, 'publish failed'));
     }
+    if (this.deps.afterStored && ids.length > 0) {
+      const at = summary.sender.lastIndexOf('@');
+      this.deps.afterStored({
+        raw: incoming.raw, clientIp: incoming.clientIp ?? null, helo: incoming.helo ?? null, envelopeFrom: incoming.envelopeFrom,
+        fromDomain: prepared.from && at > 0 ? summary.sender.slice(at + 1) : null,
+        targets: stored.filter((s): s is StoredNotice => s !== null).map((s) => ({ mailbox: s.mailbox, messageId: s.messageId })),
+      });
+    }
     return { ids: ids.map((i) => i.messageId), timings, unparsed: prepared.unparsed, subject: summary.subject };
   }
 
@@ -118,11 +144,12 @@ export class IngestPipeline {
       raw: await cipher.sealInSlices(id, 'raw', raw),
       attachments,
     }, outbox, this.deps.keepNewestPerMailbox(mailbox));
-    return { mailboxId: mailbox.id, messageId: id, outboxRows: outbox.length };
+    return { mailboxId: mailbox.id, messageId: id, outboxRows: outbox.length, mailbox };
   }
 }
 
 interface StoredNotice {
+  mailbox: Mailbox;
   mailboxId: string;
   messageId: string;
   outboxRows: number;

@@ -3,7 +3,7 @@
  * several nodes. Both pass the same contract test suite (test/contract/store.test.ts).
  * Every method is async so either can sit behind it.
  */
-import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../domain/types.js';
+import type { ApiKeyRecord, Mailbox, MessageEventName, Plan, StoredAuthentication, StoredMessage } from '../domain/types.js';
 import type { DomainStore } from './domain-store.js';
 import type { ReceiptStore } from './receipt-store.js';
 import type { WebhookStore } from './webhook-store.js';
@@ -22,6 +22,8 @@ export interface MessageRow extends MessageRef {
 
 export interface MessageDetailRow extends MessageRow {
   body: Buffer;
+  /** Sealed AuthenticationResults, or null while the checks have not run (or were off). */
+  authentication: Buffer | null;
 }
 
 /** A durable outbox row written in the same transaction as its message (webhook fan-out). */
@@ -30,6 +32,8 @@ export interface OutboxInsert {
   webhookId: string;
   messageId: string;
   mailboxId: string;
+  /** The event the row delivers; absent: message.received. */
+  event?: MessageEventName;
 }
 
 /** A limit on live mailboxes per owner key or per creator address, checked as the mailbox is stored. */
@@ -97,6 +101,11 @@ export interface MessageStore {
    * must not use them afterwards (the SQLite writer thread moves them without a copy).
    */
   insert(message: StoredMessage, outbox: OutboxInsert[], keepNewest: number): Promise<void>;
+  /**
+   * Stores a message's sealed authentication results (once: a second call changes nothing) with
+   * its `message.updated` outbox rows, durably; nothing is written when the message is gone.
+   */
+  setAuthentication(auth: StoredAuthentication, outbox: OutboxInsert[], at: number): Promise<void>;
   /** Newest first; `beforeId` pages past a message id. */
   list(mailboxId: string, limit: number, beforeId?: string): Promise<MessageRow[]>;
   /**

@@ -11,6 +11,8 @@
  * runs against both); notes per method say how each maps to PostgreSQL.
  */
 
+import type { MessageEventName } from '../domain/types.js';
+
 /** A registered webhook. The secret is sealed with the mailbox's cipher; never stored in the clear. */
 export interface WebhookRecord {
   id: string;
@@ -50,6 +52,8 @@ export interface OutboxClaim {
   webhookId: string;
   messageId: string;
   mailboxId: string;
+  /** The event this row delivers. */
+  event: MessageEventName;
   /** Attempts already made (settled); the attempt about to start is `attempts + 1`. */
   attempts: number;
   /** The row's due time before it was leased (for `release`). */

@@ -7,12 +7,12 @@ import type { MailboxCipher } from '../crypto/envelope.js';
 import { badRequest, notFound } from '../domain/errors.js';
 import { capSender, capSubject } from '../domain/field-caps.js';
 import { isoUtc } from '../domain/time.js';
-import type { AttachmentMeta, Mailbox, MessageBodyPlain, MessageEvent, MessageSummaryPlain } from '../domain/types.js';
+import type { AttachmentMeta, AuthenticationResults, Mailbox, MessageBodyPlain, MessageEvent, MessageEventName, MessageSummaryPlain } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
 import type { MessageDetailRow, MessageRef, Store } from '../ports/store.js';
 import { type MessageLink, messageLinks } from './links.js';
-import { type MessageFilter, matchesFilter, newerThan } from './message-filter.js';
+import { type MessageFilter, matchesFilter, needsAuthentication, newerThan } from './message-filter.js';
 import { nextTurn } from '../runtime/in-slices.js';
 import { PlaintextCache } from './plaintext-cache.js';
 import { normalizeCid } from './safe-html.js';
@@ -37,7 +37,12 @@ export interface MessageView extends MessageSummary {
   links: MessageLink[];
   /** `inline: true` (only then present) marks an image the HTML shows through `cid:`. */
   attachments: Array<{ filename: string; content_type: string; size: number; inline?: true }>;
+  /** SPF, DKIM, DMARC and ARC results; null until the checks have run (message.updated tells). */
+  authentication: AuthenticationResults | null;
 }
+
+/** The sealed-field name of a message's authentication results. */
+export const AUTHENTICATION_FIELD = 'authentication';
 
 /** The Content-IDs the HTML references as `cid:` (normalised as safe-html compares them). */
 function cidsReferenced(html: string | null): Set<string> {
@@ -101,6 +106,11 @@ export class MessageReader {
   constructor(
     private readonly store: Store, private readonly keys: KeyService, clock: Clock = systemClock,
     private readonly listMaxBytes = DEFAULT_LIST_MAX_BYTES,
+    /**
+     * Authentication results may still come for a message that has none (checks are on): its view
+     * is then read anew each time, since another node may have stored them meanwhile.
+     */
+    private readonly authMayFollow = false,
   ) {
     const now = () => clock.now();
     this.summaries = new PlaintextCache({ maxEntries: 20_000, maxBytes: 16 << 20 }, now);
@@ -187,7 +197,20 @@ export class MessageReader {
     if (filter.sinceId !== null) {
       listed = await newerThan(listed, filter.sinceId, async (id) => (await this.store.messages.ref(mailbox.id, id))?.receivedAt ?? null);
     }
-    return listed.filter((m) => matchesFilter(filter, m)).slice(0, limit);
+    if (!needsAuthentication(filter)) return listed.filter((m) => matchesFilter(filter, m)).slice(0, limit);
+    const out: MessageSummary[] = [];
+    const withoutAuth = { ...filter, requireAuth: false, fromDomain: null };
+    for (const m of listed) {
+      if (out.length >= limit) break;
+      if (!matchesFilter(withoutAuth, m)) continue;
+      if (matchesFilter(filter, { ...m, authentication: await this.authenticationOf(mailbox, m.id) })) out.push(m);
+    }
+    return out;
+  }
+
+  /** A message's authentication results (null while unknown or when it is gone). */
+  async authenticationOf(mailbox: Mailbox, id: string): Promise<AuthenticationResults | null> {
+    return (await this.event(mailbox, id, 'message.updated'))?.authentication ?? null;
   }
 
   /** Deletes one message; false when it was not (or no longer) the mailbox's. */
@@ -242,7 +265,7 @@ export class MessageReader {
   private async viewOf(mailbox: Mailbox, id: unknown): Promise<{ view: MessageView; json: string }> {
     if (typeof id !== 'string' || id === '') throw badRequest('id is missing.');
     const cached = this.views.get(mailbox.id, id);
-    if (cached) {
+    if (cached && (cached.view.authentication !== null || !this.authMayFollow)) {
       if (!(await this.keys.cipherFor(mailbox)) || !(await this.store.messages.ref(mailbox.id, id))) throw notFound();
       return cached;
     }
@@ -258,6 +281,7 @@ export class MessageReader {
         filename: a.filename, content_type: a.contentType, size: a.size,
         ...(a.contentId !== null && usedCids.has(normalizeCid(a.contentId)) ? { inline: true as const } : {}),
       })),
+      authentication: this.openAuthentication(cipher, row),
     };
     const entry = { view, json: JSON.stringify(view) };
     this.views.set(mailbox, id, entry, 2 * entry.json.length + approxBytes([view.sender, view.subject, view.body, view.html, view.otp, view.confirmation_link])
@@ -307,16 +331,27 @@ export class MessageReader {
     return parts;
   }
 
+  /** A message's authentication results, or null when none are stored. */
+  private openAuthentication(cipher: MailboxCipher, row: MessageDetailRow): AuthenticationResults | null {
+    return row.authentication ? cipher.openJson<AuthenticationResults>(row.id, AUTHENTICATION_FIELD, row.authentication) : null;
+  }
+
+  /** Drops what is held of one message (its authentication results were just stored). */
+  forgetMessage(mailboxId: string, id: string): void {
+    this.views.forget(mailboxId, id);
+  }
+
   /** The contract's event for a stored message, or null when it is gone. */
-  async event(mailbox: Mailbox, messageId: string): Promise<MessageEvent | null> {
+  async event(mailbox: Mailbox, messageId: string, name: MessageEventName = 'message.received'): Promise<MessageEvent | null> {
     const cipher = await this.keys.cipherFor(mailbox);
     if (!cipher) return null;
     const row = await this.store.messages.get(mailbox.id, messageId);
     if (!row) return null;
     const s = this.summaryOf(mailbox, cipher, row);
     return {
-      event: 'message.received', id: s.id, email: mailbox.address, sender: s.sender, subject: s.subject,
+      event: name, id: s.id, email: mailbox.address, sender: s.sender, subject: s.subject,
       otp: s.otp, confirmation_link: s.confirmation_link, received_at: s.date_received,
+      ...(name === 'message.updated' ? { authentication: this.openAuthentication(cipher, row) } : {}),
     };
   }
 }

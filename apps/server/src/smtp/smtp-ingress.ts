@@ -360,7 +360,9 @@ export class SmtpIngress {
       recipients = fits;
     }
     const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-    const accepted = await this.deps.pipeline.accept({ raw, envelopeFrom, recipients, source: st?.ipKey, endOfData });
+    const accepted = await this.deps.pipeline.accept({
+      raw, envelopeFrom, recipients, source: st?.ipKey, endOfData, clientIp: session.remoteAddress, helo: session.hostNameAppearsAs || undefined,
+    });
     // Our own copy of the plaintext (concatInSlices allocated it), sealed and stored for every
     // recipient by now: zeroed rather than left to the garbage collector. (Not on a failure:
     // another recipient's sealing may still be reading it.)

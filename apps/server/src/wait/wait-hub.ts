@@ -10,7 +10,7 @@ import type { Mailbox } from '../domain/types.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { MessageStore } from '../ports/store.js';
-import { matchesFilter, newerThan } from '../read/message-filter.js';
+import { matchesFilter, needsAuthentication, newerThan } from '../read/message-filter.js';
 import type { MessageReader } from '../read/message-reader.js';
 import { DeadlineWheel } from './deadlines.js';
 import type { WaitQuery } from './wait-query.js';
@@ -119,7 +119,17 @@ export class WaitHub {
     if (query.sinceId !== null) {
       listed = await newerThan(listed, query.sinceId, async (id) => (await this.o.messages.ref(mailbox.id, id))?.receivedAt ?? null);
     }
-    for (let i = listed.length - 1; i >= 0; i--) if (matchesFilter(query, listed[i]!)) return listed[i]!.id;
+    const auth = needsAuthentication(query);
+    const withoutAuth = { ...query, requireAuth: false, fromDomain: null };
+    for (let i = listed.length - 1; i >= 0; i--) {
+      const m = listed[i]!;
+      if (!auth) {
+        if (matchesFilter(query, m)) return m.id;
+        continue;
+      }
+      // Authentication results are read only for messages that pass the rest of the filter.
+      if (matchesFilter(withoutAuth, m) && matchesFilter(query, { ...m, authentication: await this.o.reader.authenticationOf(mailbox, m.id) })) return m.id;
+    }
     return null;
   }
 
@@ -128,7 +138,7 @@ export class WaitHub {
     if (entry) return entry;
     const waiters = new Set<Waiter>();
     const subscribed = this.o.bus.subscribe(mailboxId, (notice) => {
-      this.onMessage(waiters, notice.messageId).catch((err: Error) => this.o.onError?.(err));
+      this.onMessage(waiters, notice.messageId, notice.kind === 'updated').catch((err: Error) => this.o.onError?.(err));
     });
     entry = { waiters, subscribed };
     this.byMailbox.set(mailboxId, entry);
@@ -137,14 +147,27 @@ export class WaitHub {
     return entry;
   }
 
-  /** A new message: read once, then every waiter it matches is answered. */
-  private async onMessage(waiters: Set<Waiter>, messageId: string): Promise<void> {
+  /**
+   * A new message, or (`updated`) authentication results of one: read once, then every waiter
+   * it matches is answered. An updated message may be older than a waiter's `since`: checked.
+   */
+  private async onMessage(waiters: Set<Waiter>, messageId: string, updated: boolean): Promise<void> {
     const first = waiters.values().next().value;
     if (!first) return;
-    const event = await this.o.reader.event(first.mailbox, messageId);
+    // The 'updated' form carries the authentication results (require_auth filters need them).
+    const event = await this.o.reader.event(first.mailbox, messageId, 'message.updated');
     if (!event) return;
     const candidate = { ...event, date_received: event.received_at };
-    const matched = [...waiters].filter((w) => matchesFilter(w.query, candidate));
+    let matched = [...waiters].filter((w) => matchesFilter(w.query, candidate));
+    if (updated && matched.some((w) => w.query.sinceId !== null)) {
+      const ref = await this.o.messages.ref(first.mailbox.id, messageId);
+      const newer = await Promise.all(matched.map(async (w) => {
+        if (w.query.sinceId === null) return true;
+        const since = await this.o.messages.ref(first.mailbox.id, w.query.sinceId);
+        return ref !== null && since !== null && ref.receivedAt > since.receivedAt;
+      }));
+      matched = matched.filter((_, i) => newer[i]);
+    }
     if (matched.length === 0) return;
     const json = await this.o.reader.getJson(first.mailbox, messageId).catch((err: unknown) => {
       if (err instanceof AppError && err.code === 'not_found') return null; // deleted meanwhile

@@ -199,7 +199,7 @@ export class WebhookDispatcher {
     const cipher = await keys.cipherFor(mailbox);
     if (!cipher) return this.settle(claim, { kind: 'done' }, null); // its key is gone: expired
     const secret = cipher.open(claim.webhookId, WEBHOOK_SECRET_FIELD, claim.sealedSecret).toString('utf8');
-    const event = await reader.event(mailbox, claim.messageId);
+    const event = await reader.event(mailbox, claim.messageId, claim.event);
     if (!event) return this.settle(claim, { kind: 'done' }, null); // the message was trimmed or deleted
     const body = JSON.stringify(event);
     const at = clock.now();
@@ -208,6 +208,7 @@ export class WebhookDispatcher {
     const result = await sender.post(claim.url, body, {
       'Content-Type': 'application/json',
       'X-TempMail-Event': event.event,
+      // The message id: message.received and message.updated of one message share it (dedupe on both headers).
       'X-TempMail-Event-Id': event.id,
       'X-TempMail-Delivery-Attempt': String(attemptNo),
       'X-TempMail-Signature': signatureHeader(secret, body, Math.floor(at / 1000)),

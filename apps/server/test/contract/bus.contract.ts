@@ -94,6 +94,26 @@ export function runBusContract(name: string, factory: BusFactory, opts: { spansN
       offB();
     });
 
+    test('an updated notice (authentication results stored) arrives as such, on this node and on a peer', async ({ bus, peer }) => {
+      const a = mbx();
+      const here = new Inbox();
+      const there = new Inbox();
+      const offHere = await bus.subscribe(a, here.listener);
+      const offThere = peer ? await peer.subscribe(a, there.listener) : () => {};
+      const received = notice(a);
+      const updated: MessageNotice = { ...received, kind: 'updated' };
+      await bus.publish(received);
+      await bus.publish(updated);
+      await here.waitFor(2);
+      assert.deepEqual(here.got, [received, updated]);
+      if (peer) {
+        await there.waitFor(2);
+        assert.deepEqual(there.got, [received, updated]);
+      }
+      offHere();
+      offThere();
+    });
+
     test('several subscribers of one mailbox each get every notice, in order', async ({ bus }) => {
       const a = mbx();
       const inboxes = [new Inbox(), new Inbox(), new Inbox()];

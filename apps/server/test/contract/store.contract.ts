@@ -274,7 +274,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const msg = newMessage(m.id, { attachments: [randomBytes(10), randomBytes(20), Buffer.alloc(0)] });
       await insertCopy(store, msg, [], 0);
       assert.deepEqual(await store.messages.get(m.id, msg.id), {
-        id: msg.id, mailboxId: m.id, receivedAt: msg.receivedAt, size: msg.size, summary: msg.summary, body: msg.body,
+        id: msg.id, mailboxId: m.id, receivedAt: msg.receivedAt, size: msg.size, summary: msg.summary, body: msg.body, authentication: null,
       });
       assert.deepEqual(await store.messages.getRaw(m.id, msg.id), msg.raw);
       for (let i = 0; i < 3; i++) assert.deepEqual(await store.messages.getAttachment(m.id, msg.id, i), msg.attachments[i]);
@@ -340,6 +340,35 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const msg = newMessage(m.id);
       await insertCopy(f.store, msg, outboxFor(msg, 3), 0);
       assert.equal(await f.outboxRows(m.id), 3);
+    });
+
+    test('messages: setAuthentication stores the sealed results once, with message.updated outbox rows; nothing for a gone message', async (f) => {
+      const { store } = f;
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      const msg = newMessage(m.id);
+      await insertCopy(store, msg, outboxFor(msg, 1), 0);
+      const sealed = randomBytes(90);
+      await store.messages.setAuthentication({ mailboxId: m.id, messageId: msg.id, sealed: Buffer.from(sealed) }, outboxFor(msg, 2), Date.now());
+      assert.deepEqual((await store.messages.get(m.id, msg.id))?.authentication, sealed);
+      assert.equal(await f.outboxRows(m.id), 3, 'one message.received row and two message.updated rows');
+      // Once: a second call changes nothing and adds no rows.
+      await store.messages.setAuthentication({ mailboxId: m.id, messageId: msg.id, sealed: randomBytes(90) }, outboxFor(msg, 2), Date.now());
+      assert.deepEqual((await store.messages.get(m.id, msg.id))?.authentication, sealed);
+      assert.equal(await f.outboxRows(m.id), 3);
+      // Through another mailbox, or for a deleted message: nothing is written, nothing fails.
+      const other = newMailbox();
+      await store.mailboxes.create(other);
+      const gone = newMessage(m.id);
+      await insertCopy(store, gone, [], 0);
+      assert.equal(await store.messages.delete(m.id, gone.id), true);
+      await store.messages.setAuthentication({ mailboxId: m.id, messageId: gone.id, sealed: randomBytes(90) }, outboxFor(gone, 1), Date.now());
+      await store.messages.setAuthentication({ mailboxId: other.id, messageId: msg.id, sealed: randomBytes(90) }, [], Date.now());
+      assert.equal(await f.outboxRows(m.id), 3);
+      assert.deepEqual((await store.messages.get(m.id, msg.id))?.authentication, sealed);
+      // The results go with their message.
+      assert.equal(await store.messages.delete(m.id, msg.id), true);
+      assert.equal(await f.outboxRows(m.id), 0);
     });
 
     test('messages: a failing insert leaves nothing behind (one transaction)', async (f) => {

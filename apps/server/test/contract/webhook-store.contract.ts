@@ -143,7 +143,7 @@ export function webhookStoreContract(name: string, open: WebhookStoreFactory): v
       const claims = await w.claimDue({ now: now + 100, leaseUntil: now + 60_000, limit: 10, excludeWebhookIds: [] });
       assert.deepEqual(claims.map((c) => c.messageId), [b.message.id, a.message.id]);
       assert.deepEqual(claims[0], {
-        id: b.rows[0].id, webhookId: ids[0], messageId: b.message.id, mailboxId: mbx.id, attempts: 0, dueAt: now + 5,
+        id: b.rows[0].id, webhookId: ids[0], messageId: b.message.id, mailboxId: mbx.id, event: 'message.received', attempts: 0, dueAt: now + 5,
         url: 'https://example.com/0', sealedSecret: hook!.sealedSecret,
       });
       assert.equal(claims[1].dueAt, now + 10);
@@ -153,6 +153,16 @@ export function webhookStoreContract(name: string, open: WebhookStoreFactory): v
       assert.equal(later.length, 3, 'the lease ran out (crash mid-send) and the rows are due again');
       assert.deepEqual(later.map((c) => c.dueAt), [now + 10_000, now + 60_000, now + 60_000], 'the leased due time, sorted');
       assert.ok(later.every((c) => c.attempts === 0), 'a lease is not an attempt');
+    });
+
+    test('rows written with authentication results are claimed as message.updated, due at their time', async (store) => {
+      const { w, mbx, ids, deliver, now } = await setup(store, 1);
+      const a = await deliver(now + 10);
+      const rows = [{ id: uid('obx'), webhookId: ids[0], messageId: a.message.id, mailboxId: mbx.id }];
+      await store.messages.setAuthentication({ mailboxId: mbx.id, messageId: a.message.id, sealed: randomBytes(50) }, rows, now + 20);
+      const claims = await w.claimDue({ now: now + 100, leaseUntil: now + 60_000, limit: 10, excludeWebhookIds: [] });
+      assert.deepEqual(claims.map((c) => [c.messageId, c.event, c.dueAt]), [[a.message.id, 'message.received', now + 10], [a.message.id, 'message.updated', now + 20]]);
+      assert.equal(claims[1].id, rows[0].id);
     });
 
     test('a row is due exactly at its time', async (store) => {

@@ -58,6 +58,9 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
     LOG_LEVEL: 'warn',
     TEMPMAIL_ANON_RATE: '0',
     TEMPMAIL_SWEEP_INTERVAL_MS: '200',
+    // Sender authentication would ask the machine's resolvers (none here) and change a message's
+    // read.php answer a moment after it arrives: off unless a test turns it on (sender-auth tests).
+    TEMPMAIL_AUTH_CHECKS: 'off',
     ...env,
     DATA_DIR: dataDir,
     PORT: String(httpPort),

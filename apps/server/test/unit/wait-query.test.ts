@@ -10,7 +10,7 @@ const message = { sender: 'noreply@github.com', sender_name: 'GitHub', subject: 
 
 describe('parseWaitQuery', () => {
   it('defaults to any message and the longest timeout', () => {
-    assert.deepEqual(parseWaitQuery({}, 60), { match: 'any', from: null, subject: null, sinceId: null, sinceMs: null, timeoutMs: 60_000 });
+    assert.deepEqual(parseWaitQuery({}, 60), { match: 'any', from: null, subject: null, sinceId: null, sinceMs: null, fromDomain: null, requireAuth: false, timeoutMs: 60_000 });
   });
 
   it('reads since as a message id or an ISO time (to the second)', () => {

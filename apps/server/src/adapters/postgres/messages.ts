@@ -5,13 +5,13 @@
  * pooled connections, and PostgreSQL's own WAL group flushing batches their fsyncs.
  */
 import type pg from 'pg';
-import type { StoredMessage } from '../../domain/types.js';
+import type { StoredAuthentication, StoredMessage } from '../../domain/types.js';
 import type { MessageDetailRow, MessageRef, MessageRow, MessageStore, OutboxInsert } from '../../ports/store.js';
 import { num, withTransaction } from './pool.js';
 import type { Tables } from './tables.js';
 
 interface RowOut {
-  id: string; mailbox_id: string; received_at: string; size: string; summary?: Buffer; body?: Buffer;
+  id: string; mailbox_id: string; received_at: string; size: string; summary?: Buffer; body?: Buffer; authentication?: Buffer | null;
 }
 
 const toRef = (r: RowOut): MessageRef => ({
@@ -48,6 +48,26 @@ export class PgMessages implements MessageStore {
           `DELETE FROM ${t.messages} WHERE mailbox_id = $1 AND seq <= (
              SELECT seq FROM ${t.messages} WHERE mailbox_id = $1 ORDER BY seq DESC LIMIT 1 OFFSET $2)`,
           [m.mailboxId, keepNewest],
+        );
+      }
+    });
+  }
+
+  async setAuthentication(a: StoredAuthentication, outbox: OutboxInsert[], at: number): Promise<void> {
+    const t = this.t;
+    await withTransaction(this.pool, async (c) => {
+      // Only while the message is there (it may have been trimmed or deleted since), and only once.
+      const { rowCount } = await c.query(
+        `INSERT INTO ${t.messageAuth} (message_id, sealed) SELECT id, $1 FROM ${t.messages} WHERE id = $2 AND mailbox_id = $3
+         ON CONFLICT (message_id) DO NOTHING`,
+        [a.sealed, a.messageId, a.mailboxId],
+      );
+      if (!rowCount) return;
+      for (const o of outbox) {
+        await c.query(
+          `INSERT INTO ${t.outbox} (id, webhook_id, message_id, mailbox_id, next_attempt_at, created_at, event)
+           VALUES ($1, $2, $3, $4, $5, $5, 'message.updated')`,
+          [o.id, o.webhookId, a.messageId, a.mailboxId, at],
         );
       }
     });
@@ -104,11 +124,12 @@ export class PgMessages implements MessageStore {
 
   async get(mailboxId: string, id: string): Promise<MessageDetailRow | null> {
     const { rows } = await this.pool.query<RowOut>(
-      `SELECT id, mailbox_id, received_at, size, summary, body FROM ${this.t.messages} WHERE id = $1 AND mailbox_id = $2`,
+      `SELECT m.id, m.mailbox_id, m.received_at, m.size, m.summary, m.body, a.sealed AS authentication
+       FROM ${this.t.messages} m LEFT JOIN ${this.t.messageAuth} a ON a.message_id = m.id WHERE m.id = $1 AND m.mailbox_id = $2`,
       [id, mailboxId],
     );
     const r = rows[0];
-    return r ? { ...toRow(r), body: r.body! } : null;
+    return r ? { ...toRow(r), body: r.body!, authentication: r.authentication ?? null } : null;
   }
 
   async getRaw(mailboxId: string, id: string): Promise<Buffer | null> {

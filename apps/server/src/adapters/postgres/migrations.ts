@@ -141,6 +141,18 @@ export const pgStoreMigrations: PgMigration[] = [
     name: 'deletion receipts',
     sql: (s) => `CREATE TABLE ${s}.receipts (seq bigint PRIMARY KEY, hash text NOT NULL UNIQUE, json text NOT NULL);`,
   },
+  {
+    // Sender authentication (issue 21), as SQLite version 6.
+    version: 6,
+    name: 'sealed authentication results, outbox event',
+    sql: (s) => `
+      CREATE TABLE ${s}.message_auth (
+        message_id text PRIMARY KEY REFERENCES ${s}.messages (id) ON DELETE CASCADE,
+        sealed bytea NOT NULL
+      );
+      ALTER TABLE ${s}.outbox ADD COLUMN event text NOT NULL DEFAULT 'message.received';
+    `,
+  },
 ];
 
 export const pgKeyringMigrations: PgMigration[] = [

@@ -6,6 +6,7 @@ export interface Tables {
   mailboxes: string;
   messages: string;
   messageRaw: string;
+  messageAuth: string;
   attachments: string;
   apiKeys: string;
   outbox: string;
@@ -23,6 +24,7 @@ export function tablesIn(schema: string): Tables {
     mailboxes: `${s}.mailboxes`,
     messages: `${s}.messages`,
     messageRaw: `${s}.message_raw`,
+    messageAuth: `${s}.message_auth`,
     attachments: `${s}.attachments`,
     apiKeys: `${s}.api_keys`,
     outbox: `${s}.outbox`,

@@ -10,6 +10,7 @@
  * transaction PostgreSQL still picks as a deadlock victim is run again.
  */
 import type pg from 'pg';
+import type { MessageEventName } from '../../domain/types.js';
 import type {
   ClaimQuery, DeliveryAttempt, DeliveryOutcome, OutboxClaim, Settlement, WebhookRecord, WebhookStore,
 } from '../../ports/webhook-store.js';
@@ -32,7 +33,7 @@ interface AttemptRow {
 }
 
 interface ClaimRow {
-  id: string; webhook_id: string; message_id: string; mailbox_id: string; attempts: number;
+  id: string; webhook_id: string; message_id: string; mailbox_id: string; event: MessageEventName; attempts: number;
   due_at: string; url: string; sealed_secret: Buffer;
 }
 
@@ -111,7 +112,7 @@ export class PgWebhookStore implements WebhookStore {
     if (q.limit <= 0) return [];
     const { rows } = await this.pool.query<ClaimRow>(
       `WITH due AS (
-         SELECT o.id, o.webhook_id, o.message_id, o.mailbox_id, o.attempts, o.next_attempt_at AS due_at, w.url, w.sealed_secret
+         SELECT o.id, o.webhook_id, o.message_id, o.mailbox_id, o.event, o.attempts, o.next_attempt_at AS due_at, w.url, w.sealed_secret
          FROM ${this.t.outbox} o JOIN ${this.t.webhooks} w ON w.id = o.webhook_id
          WHERE o.next_attempt_at <= $1 AND w.disabled_at IS NULL AND NOT (o.webhook_id = ANY($2::text[]))
          ORDER BY o.next_attempt_at, o.id COLLATE "C"
@@ -119,12 +120,12 @@ export class PgWebhookStore implements WebhookStore {
          FOR UPDATE OF o SKIP LOCKED
        )
        UPDATE ${this.t.outbox} o SET next_attempt_at = $4 FROM due WHERE o.id = due.id
-       RETURNING due.id, due.webhook_id, due.message_id, due.mailbox_id, due.attempts, due.due_at, due.url, due.sealed_secret`,
+       RETURNING due.id, due.webhook_id, due.message_id, due.mailbox_id, due.event, due.attempts, due.due_at, due.url, due.sealed_secret`,
       [q.now, q.excludeWebhookIds, q.limit, q.leaseUntil],
     );
     return rows
       .map((r) => ({
-        id: r.id, webhookId: r.webhook_id, messageId: r.message_id, mailboxId: r.mailbox_id, attempts: r.attempts,
+        id: r.id, webhookId: r.webhook_id, messageId: r.message_id, mailboxId: r.mailbox_id, event: r.event, attempts: r.attempts,
         dueAt: num(r.due_at), url: r.url, sealedSecret: r.sealed_secret,
       }))
       .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

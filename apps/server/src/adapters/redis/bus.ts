@@ -30,7 +30,7 @@ interface Channel {
 
 /** The wire form of a notice (`origin`: the publishing node); anything else on a channel is ignored. */
 export function encodeNotice(notice: MessageNotice, origin?: string): string {
-  return JSON.stringify({ mailboxId: notice.mailboxId, messageId: notice.messageId, origin, ...(notice.timings ? { timings: notice.timings } : {}) });
+  return JSON.stringify({ mailboxId: notice.mailboxId, messageId: notice.messageId, ...(notice.kind ? { kind: notice.kind } : {}), origin, ...(notice.timings ? { timings: notice.timings } : {}) });
 }
 
 /** The node a payload says it came from, if any. */
@@ -48,9 +48,9 @@ export function decodeNotice(payload: string, mailboxId: string): MessageNotice 
   try {
     const v = JSON.parse(payload) as unknown;
     if (typeof v !== 'object' || v === null) return null;
-    const { mailboxId: m, messageId, timings } = v as Record<string, unknown>;
+    const { mailboxId: m, messageId, timings, kind } = v as Record<string, unknown>;
     if (m !== mailboxId || typeof messageId !== 'string') return null;
-    return isIngestTimings(timings) ? { mailboxId, messageId, timings } : { mailboxId, messageId };
+    return { mailboxId, messageId, ...(kind === 'updated' ? { kind: 'updated' as const } : {}), ...(isIngestTimings(timings) ? { timings } : {}) };
   } catch {
     return null;
   }

@@ -126,6 +126,19 @@ export const storeMigrations: Migration[] = [
     version: 5,
     sql: `CREATE TABLE receipts (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, json TEXT NOT NULL);`,
   },
+  {
+    // Sender authentication (issue 21): results sealed like the message's other fields, in a
+    // table of their own (written after the message; an UPDATE of the wide row would rewrite
+    // its body), and the event each outbox row delivers.
+    version: 6,
+    sql: `
+      CREATE TABLE message_auth (
+        message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+        sealed BLOB NOT NULL
+      );
+      ALTER TABLE outbox ADD COLUMN event TEXT NOT NULL DEFAULT 'message.received';
+    `,
+  },
 ];
 
 export const keyringMigrations: Migration[] = [

@@ -1,5 +1,5 @@
 /** The embedded message store on better-sqlite3 (the default: no other service needed). */
-import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../../domain/types.js';
+import type { ApiKeyRecord, Mailbox, Plan, StoredAuthentication, StoredMessage } from '../../domain/types.js';
 import {
   type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageDetailRow, type MessageRef, type MessageRow,
   type MessageStore, type OutboxInsert, type Store,
@@ -14,7 +14,7 @@ import { SqliteWebhookStore } from './webhook-store.js';
 import type { ReceiptStore } from '../../ports/receipt-store.js';
 import { SqliteReceiptStore } from './receipt-store.js';
 import { GroupCommitter } from './group-commit.js';
-import type { PendingInsert } from './message-writer.js';
+import type { PendingWrite } from './message-writer.js';
 import { WriterThread } from './writer-thread.js';
 import { storeMigrations } from './migrations.js';
 
@@ -133,7 +133,7 @@ export const insertBytes = ({ message: m }: PendingInsert): number =>
   m.summary.length + m.body.length + m.raw.length + m.attachments.reduce((n, a) => n + a.length, 0);
 
 class SqliteMessages implements MessageStore {
-  private readonly committer: GroupCommitter<PendingInsert>;
+  private readonly committer: GroupCommitter<PendingWrite>;
   /** Inserts are committed on a writer thread (message-writer.ts has the SQL); reads stay here. */
   readonly writer: WriterThread;
   /** Inbox listings (every inbox request lists; a mailbox changes far less often than it is read). */
@@ -150,6 +150,10 @@ class SqliteMessages implements MessageStore {
 
   insert(message: StoredMessage, outbox: OutboxInsert[], keepNewest: number): Promise<void> {
     return this.committer.submit({ message, outbox, keepNewest });
+  }
+
+  setAuthentication(auth: StoredAuthentication, outbox: OutboxInsert[], at: number): Promise<void> {
+    return this.committer.submit({ auth, outbox, at });
   }
 
   async list(mailboxId: string, limit: number, beforeId?: string): Promise<MessageRow[]> {
@@ -198,9 +202,12 @@ class SqliteMessages implements MessageStore {
   }
 
   async get(mailboxId: string, id: string): Promise<MessageDetailRow | null> {
-    const r = sql(this.db, 'SELECT id, mailbox_id, received_at, size, summary, body FROM messages WHERE id = ? AND mailbox_id = ?')
-      .get(id, mailboxId) as { id: string; mailbox_id: string; received_at: number; size: number; summary: Buffer; body: Buffer } | undefined;
-    return r ? { id: r.id, mailboxId: r.mailbox_id, receivedAt: r.received_at, size: r.size, summary: r.summary, body: r.body } : null;
+    const r = sql(this.db, `SELECT m.id, m.mailbox_id, m.received_at, m.size, m.summary, m.body, a.sealed AS authentication
+      FROM messages m LEFT JOIN message_auth a ON a.message_id = m.id WHERE m.id = ? AND m.mailbox_id = ?`)
+      .get(id, mailboxId) as { id: string; mailbox_id: string; received_at: number; size: number; summary: Buffer; body: Buffer; authentication: Buffer | null } | undefined;
+    return r ? {
+      id: r.id, mailboxId: r.mailbox_id, receivedAt: r.received_at, size: r.size, summary: r.summary, body: r.body, authentication: r.authentication,
+    } : null;
   }
 
   async getRaw(mailboxId: string, id: string): Promise<Buffer | null> {

@@ -1,4 +1,5 @@
 /** Webhook registrations, outbox leasing and the delivery log on the embedded SQLite store. */
+import type { MessageEventName } from '../../domain/types.js';
 import type {
   ClaimQuery, DeliveryAttempt, DeliveryOutcome, OutboxClaim, Settlement, WebhookRecord, WebhookStore,
 } from '../../ports/webhook-store.js';
@@ -21,7 +22,7 @@ interface AttemptRow {
 }
 
 interface ClaimRow {
-  id: string; webhook_id: string; message_id: string; mailbox_id: string; attempts: number;
+  id: string; webhook_id: string; message_id: string; mailbox_id: string; event: MessageEventName; attempts: number;
   next_attempt_at: number; url: string; sealed_secret: Buffer;
 }
 
@@ -54,7 +55,7 @@ export class SqliteWebhookStore implements WebhookStore {
   private readonly claimTx: (q: ClaimQuery) => OutboxClaim[];
 
   constructor(private readonly db: Db) {
-    const selectDue = db.prepare(`SELECT o.id, o.webhook_id, o.message_id, o.mailbox_id, o.attempts, o.next_attempt_at,
+    const selectDue = db.prepare(`SELECT o.id, o.webhook_id, o.message_id, o.mailbox_id, o.event, o.attempts, o.next_attempt_at,
         w.url, w.sealed_secret
       FROM outbox o JOIN webhooks w ON w.id = o.webhook_id
       WHERE o.next_attempt_at <= ? AND w.disabled_at IS NULL
@@ -65,7 +66,7 @@ export class SqliteWebhookStore implements WebhookStore {
       const rows = selectDue.all(q.now, JSON.stringify(q.excludeWebhookIds), q.limit) as ClaimRow[];
       for (const r of rows) lease.run(q.leaseUntil, r.id);
       return rows.map((r) => ({
-        id: r.id, webhookId: r.webhook_id, messageId: r.message_id, mailboxId: r.mailbox_id, attempts: r.attempts,
+        id: r.id, webhookId: r.webhook_id, messageId: r.message_id, mailboxId: r.mailbox_id, event: r.event, attempts: r.attempts,
         dueAt: r.next_attempt_at, url: r.url, sealedSecret: r.sealed_secret,
       }));
     }).immediate());

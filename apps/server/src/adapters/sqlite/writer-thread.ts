@@ -10,7 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Db } from './database.js';
-import { messageItemsWriter, type PendingInsert, type WriteFailure } from './message-writer.js';
+import { messageItemsWriter, type PendingWrite, type WriteFailure } from './message-writer.js';
 
 type Reply = { kind: 'done'; seq: number; failures: Array<WriteFailure | null> } | { kind: 'closed' };
 
@@ -23,12 +23,17 @@ const toError = (f: WriteFailure | null): Error | null => (f ? Object.assign(new
  * The ArrayBuffers of a batch that can be moved rather than copied: each one wholly owned by one
  * Buffer. A small Buffer may be a slice of Node's shared allocation pool, which must never move.
  */
-export function movableBuffers(items: PendingInsert[]): ArrayBuffer[] {
+export function movableBuffers(items: PendingWrite[]): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   const add = (b: Uint8Array) => {
     if (b.buffer instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength > 0 && b.byteLength === b.buffer.byteLength) out.add(b.buffer);
   };
-  for (const { message: m } of items) {
+  for (const item of items) {
+    if ('auth' in item) {
+      add(item.auth.sealed);
+      continue;
+    }
+    const m = item.message;
     add(m.summary);
     add(m.body);
     add(m.raw);
@@ -51,7 +56,7 @@ export class WriterThread {
   private seq = 0;
   private readonly waiting = new Map<number, { resolve: (outcomes: WriteOutcomes) => void; reject: (e: Error) => void }>();
   private failures = 0;
-  private inline: ((items: PendingInsert[]) => Array<WriteFailure | null>) | null = null;
+  private inline: ((items: PendingWrite[]) => Array<WriteFailure | null>) | null = null;
   private closing: Promise<void> | null = null;
 
   /** `file` is the database `db` has open; `db` is used only when no worker can run. */
@@ -64,7 +69,7 @@ export class WriterThread {
    * committed and synced, with each message's outcome. Rejects only when the worker was lost
    * with the batch: whether it committed is then unknown, and its buffers are gone.
    */
-  write(items: PendingInsert[]): Promise<WriteOutcomes> {
+  write(items: PendingWrite[]): Promise<WriteOutcomes> {
     if (this.inline || this.closing) return this.writeInline(items);
     const worker = this.worker ?? this.start();
     const seq = ++this.seq;
@@ -80,7 +85,7 @@ export class WriterThread {
     });
   }
 
-  private async writeInline(items: PendingInsert[]): Promise<WriteOutcomes> {
+  private async writeInline(items: PendingWrite[]): Promise<WriteOutcomes> {
     this.inline ??= messageItemsWriter(this.db);
     return this.inline(items).map(toError);
   }

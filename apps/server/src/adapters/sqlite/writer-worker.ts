@@ -1,7 +1,7 @@
 /** Worker thread body of writer-thread.ts: owns a second connection and commits message batches on it. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
-import { messageItemsWriter, type PendingInsert } from './message-writer.js';
+import { messageItemsWriter, type PendingWrite } from './message-writer.js';
 
 if (!parentPort) throw new Error('writer-worker runs as a worker thread only');
 const port = parentPort;
@@ -9,7 +9,7 @@ const port = parentPort;
 const db = openDatabase((workerData as { file: string }).file, [], 'wal');
 const write = messageItemsWriter(db);
 
-type Request = { kind: 'write'; seq: number; items: PendingInsert[] } | { kind: 'close' };
+type Request = { kind: 'write'; seq: number; items: PendingWrite[] } | { kind: 'close' };
 
 port.on('message', (req: Request) => {
   if (req.kind === 'close') {

@@ -29,6 +29,8 @@ const FIELDS: Record<string, string> = {
   subject: 'Subject contains this (case-insensitive).',
   since: 'A message id (newer ones only) or an ISO 8601 time with zone (date_received at or after it).',
   match: 'any (default), otp (has a code) or link (has a confirmation link).',
+  from_domain: 'The sender\'s domain is this or under it; with require_auth=1, a domain the message is authenticated for (DMARC-aligned From, or a passing DKIM d=).',
+  require_auth: '1: only messages whose sender is authenticated (see from_domain; without it, DMARC must pass). Results follow the message, so a wait re-evaluates on message.updated.',
   timeout: 'Seconds to hold the request (above 0, at most 60 by default).',
   index: 'Attachment index, 0-based.',
   download: '1: as a file download.',
@@ -60,8 +62,8 @@ function bytes(summary: string, query: Schema, type: string, tags: string[]): Sc
 const V1 = ['keyed API v1'];
 const API = ['anonymous API'];
 const KEYED = { security: [{ bearer: [] }, { keyQuery: [] }] };
-const INBOX = ['limit', 'before', 'from', 'subject', 'since', 'match'];
-const WAIT = ['timeout', 'since', 'match', 'from', 'subject'];
+const INBOX = ['limit', 'before', 'from', 'subject', 'since', 'match', 'from_domain', 'require_auth'];
+const WAIT = ['timeout', 'since', 'match', 'from', 'subject', 'from_domain', 'require_auth'];
 
 /** The schemas of the routes that serve one mailbox, under /api (token) or /v1 (key). */
 export function mailboxRouteSchemas(prefix: '/api' | '/v1') {

@@ -25,8 +25,41 @@ const extracted = {
   confirmation_link: nullableStr('The verify / confirm / sign-in link a person would click, or null.'),
 };
 
+const result = (description: string): Schema => ({
+  enum: ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy'], description,
+});
+const nullableDomain = (description: string): Schema => ({ type: ['string', 'null'], description });
+
 /** Every shape, by its $id. */
 export const SHAPES: Schema[] = [
+  {
+    $id: 'Authentication', ...closed({
+      spf: closed({
+        result: result('SPF of the envelope sender (else the HELO name) for the client\'s address.'),
+        domain: nullableDomain('The domain checked.'),
+        client_ip: nullableDomain('The SMTP client\'s address.'),
+      }, 'SPF.'),
+      dkim: {
+        type: 'array', description: 'Every DKIM signature, in header order.',
+        items: closed({
+          result: result('This signature\'s result.'), domain: nullableDomain('d='), selector: nullableDomain('s='),
+          aligned: { type: 'boolean', description: 'd= aligns with the From domain (DMARC).' },
+        }, 'One DKIM signature.'),
+      },
+      dmarc: closed({
+        result: result('DMARC for the From domain.'),
+        domain: nullableDomain('The From domain.'),
+        policy: nullableDomain('The domain\'s published policy (none, quarantine, reject), or null.'),
+        spf_aligned: { type: 'boolean' },
+        dkim_aligned: { type: 'boolean' },
+      }, 'DMARC.'),
+      arc: closed({ result: result('ARC chain validation.') }, 'ARC.'),
+      verified_domains: {
+        type: 'array', items: { type: 'string' },
+        description: 'Domains the message is authenticated for: the From domain when DMARC passed, then each passing DKIM d=.',
+      },
+    }, 'Sender authentication, computed after the message is stored; null until then (message.updated follows).'),
+  },
   {
     $id: 'Error', ...closed({
       error: closed({ code: str('Stable error code, e.g. not_found.'), message: str('What went wrong, for people.') }, 'The error.'),
@@ -59,6 +92,10 @@ export const SHAPES: Schema[] = [
         },
         required: ['received', 'parsed', 'stored', 'pushed'],
         additionalProperties: false,
+      },
+      authentication: {
+        type: ['object', 'null'], anyOf: [{ type: 'null' }, { $ref: 'Authentication#' }],
+        description: 'SPF, DKIM, DMARC and ARC results; null until the checks have run.',
       },
     }, 'One message (read.php, wait.php).', [...Object.keys(summaryFields), ...Object.keys(extracted), 'email', 'body', 'html', 'links', 'attachments']),
   },
