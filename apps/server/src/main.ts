@@ -25,6 +25,7 @@ import { MailboxGoneBroadcast } from './mailbox/mailbox-gone.js';
 import { MailboxService } from './mailbox/mailbox-service.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { MessageReader } from './read/message-reader.js';
+import { PlaintextScrubber } from './runtime/memory-hygiene.js';
 import { MailboxQuota } from './smtp/mailbox-quota.js';
 import { SmtpIngress } from './smtp/smtp-ingress.js';
 import { serviceVersion } from './version.js';
@@ -69,7 +70,12 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
   }, gone);
-  const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes);
+  const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes, config.plaintextCacheMs);
+  // A mailbox or message gone: its plaintext's garbage is collected (and cleared) soon (runtime/memory-hygiene.ts).
+  const scrubber = new PlaintextScrubber(config.memoryScrubMs);
+  scrubber.onScrubbed((info) => log.debug(info, 'memory scrubbed'));
+  keys.onForget(() => scrubber.request());
+  reader.onPlaintextDropped = () => scrubber.request();
   // Webhooks (issue 6): outbox rows written with each message, delivered by a dispatcher.
   const webhooks = createWebhooks({ config, store, keys, reader, clock, log });
   let ready = false;
@@ -161,6 +167,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       await http.close();
       await sweeper.stop();
       gone.stop();
+      scrubber.close();
       await parser.close();
       await customDomains.stop();
       await webhooks.stop(Math.min(config.shutdownGraceMs, 5000));

@@ -55,7 +55,7 @@ export class LanedParser {
   overBudget = 0;
 
   constructor(options: ParserOptions) {
-    const base = { size: options.workers, timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, limits: options };
+    const base = { size: options.workers, timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, maxAgeMs: options.maxAgeMs, limits: options };
     this.costlySenders = new CostlySenders(options.costlySenderMs);
     this.costly = new ParserPool({ ...base, niceness: COSTLY_NICENESS });
     this.large = new ParserPool(base);
