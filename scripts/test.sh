@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/ensure-services.sh
-npm run build --silent
+# TEMPMAIL_TEST_SKIP_BUILD=1: already built (scripts/test-beside-copies.sh builds once for its copies).
+[ "${TEMPMAIL_TEST_SKIP_BUILD:-}" = 1 ] || npm run build --silent
 if [ $# -gt 0 ]; then
   files=("$@")
 else

@@ -26,6 +26,7 @@ import { ClientExit, clientCommand } from './cli-client.js';
 import { verifyCommand } from './receipts/verify-command.js';
 import { serviceVersion } from './version.js';
 import { setHeapGrowing } from './runtime/heap.js';
+import { hardenProcessMemory } from './runtime/memory-hygiene.js';
 
 const USAGE = `usage:
   tempmail serve                                  run SMTP + HTTP (same as npm start)
@@ -52,6 +53,7 @@ function fail(message: string, code = 2): never {
 
 async function serve(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
+  if (config.memoryScrubMs > 0) hardenProcessMemory(); // plaintext garbage cleared, not left (runtime/memory-hygiene.ts)
   setHeapGrowing(config.heapGrowingPercent); // this process is the service: fewer full GCs under ingest (runtime/heap.ts)
   const service = await startService(config, log);
   let signals = 0;

@@ -32,6 +32,7 @@ import { ReceiptService } from './receipts/receipt-service.js';
 import { loadReceiptKey } from './receipts/signing-key.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { MessageReader } from './read/message-reader.js';
+import { PlaintextScrubber } from './runtime/memory-hygiene.js';
 import { MailboxQuota } from './smtp/mailbox-quota.js';
 import { SmtpIngress } from './smtp/smtp-ingress.js';
 import { serviceVersion } from './version.js';
@@ -89,7 +90,12 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
   }, gone, receipts);
-  const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes, config.authChecks.enabled);
+  const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes, config.plaintextCacheMs, config.authChecks.enabled);
+  // A mailbox or message gone: its plaintext's garbage is collected (and cleared) soon (runtime/memory-hygiene.ts).
+  const scrubber = new PlaintextScrubber(config.memoryScrubMs);
+  scrubber.onScrubbed((info) => log.debug(info, 'memory scrubbed'));
+  keys.onForget(() => scrubber.request());
+  reader.onPlaintextDropped = () => scrubber.request();
   // Webhooks (issue 6): outbox rows written with each message, delivered by a dispatcher.
   const webhooks = createWebhooks({ config, store, keys, reader, clock, log, metrics, timings });
   let ready = false;
@@ -203,6 +209,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       await http.close();
       await sweeper.stop();
       gone.stop();
+      scrubber.close();
       await parser.close();
       await senderAuth?.close();
       await customDomains.stop();

@@ -51,6 +51,13 @@ export interface Config {
   logLevel: string;
   /** V8 heap growing factor, percent over 1 (TEMPMAIL_HEAP_GROWING_PERCENT; 0 = V8's default). */
   heapGrowingPercent: number;
+  /**
+   * Plaintext in memory (docs/encryption.md): seconds a decrypted summary, view or listing may be
+   * served from memory (TEMPMAIL_PLAINTEXT_CACHE_SECONDS, 0 = not kept), and the delay of the full
+   * collection after a mailbox's plaintext is dropped (TEMPMAIL_MEMORY_SCRUB_MS, 0 = V8 decides).
+   */
+  plaintextCacheMs: number;
+  memoryScrubMs: number;
   mxHost: string;
   dnsServers: string[];
   /** Custom-domain MX checks (issue 8). */
@@ -388,6 +395,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxMessageBytes: int(env, 'TEMPMAIL_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024),
     logLevel,
     heapGrowingPercent: int(env, 'TEMPMAIL_HEAP_GROWING_PERCENT', 300, 0, 1000),
+    plaintextCacheMs: int(env, 'TEMPMAIL_PLAINTEXT_CACHE_SECONDS', 60, 0, 3600) * 1000,
+    memoryScrubMs: int(env, 'TEMPMAIL_MEMORY_SCRUB_MS', 5000, 0, 600_000),
     mxHost: (raw(env, 'TEMPMAIL_MX_HOST') ?? `mx.${domains[0]}`).toLowerCase().replace(/\.$/, ''),
     dnsServers: dnsServerList(env),
     customDomains: {
@@ -445,6 +454,7 @@ export function loadConfig(env: Env = process.env): Config {
       memoryMb: int(env, 'TEMPMAIL_PARSE_MEMORY_MB', 1024, 64, 65_536),
       budgetMs: int(env, 'TEMPMAIL_PARSE_BUDGET_MS', 250, 1),
       costlySenderMs: int(env, 'TEMPMAIL_PARSE_COSTLY_SENDER_SECONDS', 600, 0, 7 * 24 * 3600) * 1000,
+      maxAgeMs: int(env, 'TEMPMAIL_PARSE_PROCESS_MAX_AGE_SECONDS', 60, 1, 24 * 3600) * 1000,
     },
     http: {
       bodyLimitBytes: int(env, 'TEMPMAIL_HTTP_BODY_LIMIT', 64 * 1024, 1024),

@@ -58,6 +58,8 @@ export const MAX_PAGE = 1000;
 export const DEFAULT_LIST_MAX_BYTES = 1024 * 1024;
 /** The shape of a message id (msg_ + base64url): anything else in `before=` is a 400. */
 const MESSAGE_ID = /^msg_[A-Za-z0-9_-]{1,64}$/;
+/** How long decrypted data may be served from memory after decryption (TEMPMAIL_PLAINTEXT_CACHE_SECONDS). */
+export const DEFAULT_PLAINTEXT_CACHE_MS = 60_000;
 /** Summaries read and decrypted per event-loop turn while listing. */
 const LIST_CHUNK = 50;
 
@@ -91,7 +93,8 @@ const approxBytes = (strings: Array<string | null>): number => strings.reduce((n
 export class MessageReader {
   /**
    * Decrypted summaries (listing an inbox decrypts none it has seen) and whole message views
-   * (read.php decrypts a body once). Both drop a mailbox with its data key and at its expiry.
+   * (read.php decrypts a body once). Each entry goes `plaintextCacheMs` after it was decrypted,
+   * and earlier with its message, with its mailbox's data key and at the mailbox's expiry.
    */
   private readonly summaries: PlaintextCache<MessageSummary>;
   /** Message views with their JSON answer (read.php serialises none it has answered before). */
@@ -102,10 +105,13 @@ export class MessageReader {
    * so the same ids make the same answer). Saves JSON.stringify on inbox polling.
    */
   private readonly listings: PlaintextCache<{ ids: string[]; page: ListingPage }>;
+  /** Called after a message's plaintext was dropped on delete (main.ts: the memory scrubber). */
+  onPlaintextDropped: (() => void) | null = null;
 
   constructor(
     private readonly store: Store, private readonly keys: KeyService, clock: Clock = systemClock,
     private readonly listMaxBytes = DEFAULT_LIST_MAX_BYTES,
+    plaintextCacheMs = DEFAULT_PLAINTEXT_CACHE_MS,
     /**
      * Authentication results may still come for a message that has none (checks are on): its view
      * is then read anew each time, since another node may have stored them meanwhile.
@@ -113,9 +119,10 @@ export class MessageReader {
     private readonly authMayFollow = false,
   ) {
     const now = () => clock.now();
-    this.summaries = new PlaintextCache({ maxEntries: 20_000, maxBytes: 16 << 20 }, now);
-    this.views = new PlaintextCache({ maxEntries: 2_000, maxBytes: 32 << 20 }, now);
-    this.listings = new PlaintextCache({ maxEntries: 2_000, maxBytes: 16 << 20 }, now);
+    const ttlMs = plaintextCacheMs;
+    this.summaries = new PlaintextCache({ maxEntries: 20_000, maxBytes: 16 << 20, ttlMs }, now);
+    this.views = new PlaintextCache({ maxEntries: 2_000, maxBytes: 32 << 20, ttlMs }, now);
+    this.listings = new PlaintextCache({ maxEntries: 2_000, maxBytes: 16 << 20, ttlMs }, now);
     keys.onForget((mailboxId) => {
       this.summaries.dropMailbox(mailboxId);
       this.views.dropMailbox(mailboxId);
@@ -219,6 +226,8 @@ export class MessageReader {
     const deleted = await this.store.messages.delete(mailbox.id, id);
     this.views.forget(mailbox.id, id);
     this.summaries.forget(mailbox.id, id);
+    this.listings.dropMailbox(mailbox.id); // the listing JSON held the message's summary too
+    this.onPlaintextDropped?.();
     return deleted;
   }
 

@@ -1,11 +1,12 @@
 /**
- * Decrypted data of live mailboxes, kept in memory so that repeated reads skip the sealed
- * columns and AES-GCM (messages never change once stored). Plaintext must not outlive its
- * mailbox: every entry belongs to one mailbox and goes with it, on `dropMailbox` (its data key
- * is forgotten: deleted here, swept, or deleted by another node) and at its expiry, whichever
- * comes first. A timer armed for the earliest expiry held does the latter, so it holds on a
- * node that neither sweeps that mailbox nor reads it again. Bounded by entries and by bytes;
- * oldest out first.
+ * Decrypted data of live mailboxes, kept in memory for a short while so that repeated reads
+ * (inbox polling, a message opened again) skip the sealed columns and AES-GCM (messages never
+ * change once stored). Plaintext must not outlive its use: an entry is dropped `ttlMs` after it
+ * was decrypted (a hit does not extend it), when its message is deleted (`forget`), when its
+ * mailbox goes (`dropMailbox`: its data key is forgotten, deleted here, swept, or deleted by
+ * another node) and at the mailbox's expiry, whichever comes first. One timer, armed for the
+ * earliest of these deadlines, does the time-based drops, so they hold on a node that neither
+ * sweeps that mailbox nor reads it again. Bounded by entries and by bytes; oldest out first.
  *
  * A hit says nothing about whether the message still exists or who may read it: callers
  * authorise the mailbox and check the message first (both exact, from the store).
@@ -14,12 +15,16 @@ export interface PlaintextCacheLimits {
   maxEntries: number;
   /** Approximate bytes held (the callers' estimate); one entry above a quarter of it is not kept. */
   maxBytes: number;
+  /** Longest an entry is kept after it was set, ms (0: nothing is kept). */
+  ttlMs: number;
 }
 
 interface Entry<V> {
   mailboxId: string;
   value: V;
   bytes: number;
+  /** When it goes whatever happens: set time + ttlMs. */
+  dropAt: number;
 }
 
 interface MailboxEntries {
@@ -27,11 +32,14 @@ interface MailboxEntries {
   ids: Set<string>;
 }
 
-/** setTimeout's longest delay (about 24.8 days); a later expiry re-arms when it fires. */
+/** setTimeout's longest delay (about 24.8 days); a later deadline re-arms when it fires. */
 const MAX_DELAY = 2 ** 31 - 1;
 
 export class PlaintextCache<V> {
-  /** By item id (message ids are unique across mailboxes); Map order is insertion order. */
+  /**
+   * By item id (message ids are unique across mailboxes). Map order is insertion order, and
+   * `set` re-inserts, so it is also `dropAt` order: the first entry is always the next to age out.
+   */
   private readonly entries = new Map<string, Entry<V>>();
   private readonly mailboxes = new Map<string, MailboxEntries>();
   private bytes = 0;
@@ -42,21 +50,24 @@ export class PlaintextCache<V> {
 
   get(mailboxId: string, id: string): V | undefined {
     const e = this.entries.get(id);
-    return e && e.mailboxId === mailboxId ? e.value : undefined;
+    return e && e.mailboxId === mailboxId && e.dropAt > this.now() ? e.value : undefined;
   }
 
   set(mailbox: { id: string; expiresAt: number }, id: string, value: V, bytes: number): void {
-    if (mailbox.expiresAt <= this.now() || bytes > this.limits.maxBytes / 4) return;
+    const now = this.now();
+    if (this.limits.ttlMs <= 0 || mailbox.expiresAt <= now || bytes > this.limits.maxBytes / 4) return;
     this.delete(id);
     while (this.entries.size > 0 && (this.entries.size >= this.limits.maxEntries || this.bytes + bytes > this.limits.maxBytes)) {
       this.delete(this.entries.keys().next().value!);
     }
-    this.entries.set(id, { mailboxId: mailbox.id, value, bytes });
+    const dropAt = now + this.limits.ttlMs;
+    this.entries.set(id, { mailboxId: mailbox.id, value, bytes, dropAt });
     this.bytes += bytes;
     let m = this.mailboxes.get(mailbox.id);
     if (!m) this.mailboxes.set(mailbox.id, (m = { expiresAt: mailbox.expiresAt, ids: new Set() }));
     m.ids.add(id);
-    if (mailbox.expiresAt < this.timerAt) this.arm(mailbox.expiresAt);
+    const next = Math.min(mailbox.expiresAt, this.entries.values().next().value!.dropAt);
+    if (next < this.timerAt) this.arm(next);
   }
 
   /** Forgets one item of a mailbox (a deleted message). */
@@ -71,9 +82,13 @@ export class PlaintextCache<V> {
     for (const id of m.ids) this.delete(id);
   }
 
-  /** Forgets every mailbox whose expiry is at or before `now`. */
+  /** Forgets every mailbox whose expiry is at or before `now`, and every entry set `ttlMs` or more before it. */
   dropExpired(now: number): void {
     for (const [mailboxId, m] of this.mailboxes) if (m.expiresAt <= now) this.dropMailbox(mailboxId);
+    for (const [id, e] of this.entries) {
+      if (e.dropAt > now) break; // in dropAt order
+      this.delete(id);
+    }
   }
 
   /** True while anything of the mailbox is held (tests, diagnostics). */
@@ -124,7 +139,7 @@ export class PlaintextCache<V> {
     this.timer = null;
     this.timerAt = Infinity;
     this.dropExpired(this.now());
-    let next = Infinity;
+    let next = this.entries.values().next().value?.dropAt ?? Infinity;
     for (const m of this.mailboxes.values()) next = Math.min(next, m.expiresAt);
     if (next !== Infinity) this.arm(next);
   }

@@ -230,6 +230,9 @@ function endTag(src: string, lt: number, out: string[]): number {
   return tag.end;
 }
 
+/** A data: URL of a raster image (no SVG: as a document it can hold script). */
+const RASTER_DATA = /^data:image\/(?:png|gif|jpe?g|webp|avif|bmp)[;,]/i;
+
 /** Returns `name="value"` for an attribute worth keeping, or null to drop it. */
 function cleanAttr(isLink: boolean, a: Attr, ctx: Ctx): string | null {
   const { name } = a;
@@ -241,6 +244,8 @@ function cleanAttr(isLink: boolean, a: Attr, ctx: Ctx): string | null {
     const scheme = url.slice(0, 11).toLowerCase();
     if (scheme.startsWith('javascript:') || scheme.startsWith('vbscript:')) return null;
     if (isLink && scheme.startsWith('data:')) return null;
+    // SVG's href (<use>, <image>, <feImage>) takes a data: document too: a raster image only.
+    if ((name === 'href' || name === 'xlink:href') && scheme.startsWith('data:') && !RASTER_DATA.test(url)) return null;
     const isResource = RESOURCE_ATTRS.has(name) || (!isLink && (name === 'href' || name === 'xlink:href'));
     if (isResource) {
       if (scheme.startsWith('cid:')) {
@@ -286,6 +291,8 @@ function decodeCssEscapes(css: string): string {
 
 /** Functions that take an image as a bare string (no url()): blocked unless remote content is allowed. */
 const STRING_IMAGE_FUNCTIONS = /((?:-webkit-)?image-set|\bimage|cross-fade)(\s*\()/gi;
+/** Old Internet Explorer's CSS that runs script: never legitimate in mail, always blocked. */
+const SCRIPT_FUNCTIONS = /(\bexpression)(\s*\()/gi;
 
 /**
  * Rewrites `url(cid:...)` to data URIs and, unless remote content is allowed, neutralizes
@@ -297,6 +304,7 @@ const STRING_IMAGE_FUNCTIONS = /((?:-webkit-)?image-set|\bimage|cross-fade)(\s*\
 function cleanCss(input: string, ctx: Ctx): string {
   let css = decodeCssEscapes(input);
   if (!ctx.allowRemote) css = css.replace(STRING_IMAGE_FUNCTIONS, 'x-blocked-$1$2');
+  css = css.replace(SCRIPT_FUNCTIONS, 'x-blocked-$1$2');
   const out: string[] = [];
   const lower = css.toLowerCase();
   const nextUrl = finder(lower, 'url(');

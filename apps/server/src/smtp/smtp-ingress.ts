@@ -344,6 +344,9 @@ export class SmtpIngress {
   private async store(st: SessionState | undefined, session: SMTPServerSession, chunks: Buffer[], bytes: number, bareLf: boolean, endOfData: number): Promise<Accepted> {
     if (this.deps.hasDiskRoom && !this.deps.hasDiskRoom()) throw REPLIES.diskFull();
     let raw = await concatInSlices(chunks, bytes);
+    // The chunks as received (smtp-server's, whole message read by now): copied, so zeroed at
+    // once rather than left in memory for whoever allocates it next.
+    for (const chunk of chunks) chunk.fill(0);
     if (bareLf) {
       if (this.deps.config.smtp.bareLf === 'reject') throw REPLIES.bareLf();
       raw = normalizeBareLf(raw);

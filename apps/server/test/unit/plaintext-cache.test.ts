@@ -1,11 +1,11 @@
-/** PlaintextCache: decrypted data goes with its mailbox (drop, expiry by timer) and stays within its bounds. */
+/** PlaintextCache: decrypted data goes with its message and mailbox (drop, expiry by timer), after its TTL, and stays within its bounds. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PlaintextCache } from '../../src/read/plaintext-cache.js';
 
 const HOUR = 3_600_000;
-const roomy = { maxEntries: 100, maxBytes: 1 << 20 };
+const roomy = { maxEntries: 100, maxBytes: 1 << 20, ttlMs: HOUR };
 
 describe('PlaintextCache', () => {
   it('answers only for the mailbox an entry belongs to', () => {
@@ -65,7 +65,7 @@ describe('PlaintextCache', () => {
   });
 
   it('stays within its entry and byte bounds, oldest out first', () => {
-    const cache = new PlaintextCache<number>({ maxEntries: 3, maxBytes: 100 });
+    const cache = new PlaintextCache<number>({ maxEntries: 3, maxBytes: 100, ttlMs: HOUR });
     const m = { id: 'mbx_a', expiresAt: Date.now() + HOUR };
     for (let i = 0; i < 5; i++) cache.set(m, `msg_${i}`, i, 10);
     assert.deepEqual([0, 1, 2, 3, 4].map((i) => cache.get('mbx_a', `msg_${i}`)), [undefined, undefined, 2, 3, 4]);
@@ -74,6 +74,56 @@ describe('PlaintextCache', () => {
     assert.equal(cache.get('mbx_a', 'msg_huge'), undefined);
     assert.equal(cache.get('mbx_a', 'msg_big'), 99);
     assert.ok(cache.size.entries <= 3 && cache.size.bytes <= 100);
+    cache.clear();
+  });
+
+  it('drops an entry ttlMs after it was set, by its timer, however often it is read', async () => {
+    const cache = new PlaintextCache<string>({ ...roomy, ttlMs: 100 });
+    const m = { id: 'mbx_a', expiresAt: Date.now() + HOUR };
+    cache.set(m, 'msg_1', 'short-lived', 10);
+    assert.equal(cache.get('mbx_a', 'msg_1'), 'short-lived');
+    // Reads do not extend it; the timer alone (no further set or get) empties the cache.
+    await sleep(250);
+    assert.deepEqual(cache.size, { entries: 0, bytes: 0, mailboxes: 0 }, 'plaintext outlived its TTL');
+  });
+
+  it('ages entries out in the order they were decrypted; setting one again renews only that one', () => {
+    let now = 1_000_000;
+    const cache = new PlaintextCache<string>({ ...roomy, ttlMs: 1000 }, () => now);
+    const m = { id: 'mbx_a', expiresAt: now + HOUR };
+    cache.set(m, 'msg_1', 'one', 1);
+    now += 400;
+    cache.set(m, 'msg_2', 'two', 1);
+    now += 400;
+    cache.set(m, 'msg_1', 'one again', 1); // decrypted again: a new TTL
+    now += 700; // at +1500: msg_2's TTL (set at +400) ran out at +1400; msg_1's (set again at +800) runs to +1800
+    assert.equal(cache.get('mbx_a', 'msg_2'), undefined, 'a read past the TTL misses even before the timer ran');
+    cache.dropExpired(now);
+    assert.equal(cache.get('mbx_a', 'msg_1'), 'one again');
+    assert.deepEqual(cache.size, { entries: 1, bytes: 1, mailboxes: 1 });
+    now += 400;
+    cache.dropExpired(now);
+    assert.deepEqual(cache.size, { entries: 0, bytes: 0, mailboxes: 0 });
+    cache.clear();
+  });
+
+  it('keeps nothing with a TTL of 0', () => {
+    const cache = new PlaintextCache<string>({ ...roomy, ttlMs: 0 });
+    cache.set({ id: 'mbx_a', expiresAt: Date.now() + HOUR }, 'msg_1', 'x', 1);
+    assert.equal(cache.get('mbx_a', 'msg_1'), undefined);
+    assert.deepEqual(cache.size, { entries: 0, bytes: 0, mailboxes: 0 });
+  });
+
+  it('forget drops one message and leaves the rest of its mailbox', () => {
+    const cache = new PlaintextCache<string>(roomy);
+    const m = { id: 'mbx_a', expiresAt: Date.now() + HOUR };
+    cache.set(m, 'msg_1', 'deleted', 10);
+    cache.set(m, 'msg_2', 'kept', 10);
+    cache.forget('mbx_b', 'msg_1'); // another mailbox's id: not this one's to forget
+    assert.equal(cache.get('mbx_a', 'msg_1'), 'deleted');
+    cache.forget('mbx_a', 'msg_1');
+    assert.equal(cache.get('mbx_a', 'msg_1'), undefined);
+    assert.equal(cache.get('mbx_a', 'msg_2'), 'kept');
     cache.clear();
   });
 });

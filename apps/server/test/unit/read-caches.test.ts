@@ -150,6 +150,40 @@ describe('read caches on SQLite', () => {
     assert.equal(reader.holdsPlaintextOf(mailbox.id), false);
   });
 
+  it('drops decrypted data its TTL after decryption, in a mailbox that lives on', async () => {
+    const shortLived = new MessageReader(store, keys, clock, undefined, 150);
+    const { mailbox } = await newBox();
+    const id = await deliver(mailbox, 'read once');
+    await shortLived.list(mailbox, 100);
+    await shortLived.get(mailbox, id);
+    assert.ok(shortLived.holdsPlaintextOf(mailbox.id), 'positive control: the caches hold it');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(shortLived.holdsPlaintextOf(mailbox.id), false, 'plaintext kept past its TTL');
+    assert.equal((await shortLived.get(mailbox, id)).subject, 'read once', 'and is decrypted again when asked for');
+    const none = new MessageReader(store, keys, clock, undefined, 0);
+    await none.get(mailbox, id);
+    await none.list(mailbox, 100);
+    assert.equal(none.holdsPlaintextOf(mailbox.id), false, 'a TTL of 0 keeps nothing');
+  });
+
+  it('a deleted message leaves every cache at once, and asks for a scrub', async () => {
+    const { mailbox } = await newBox();
+    const id = await deliver(mailbox, 'deleted one');
+    await deliver(mailbox, 'kept one');
+    let scrubs = 0;
+    reader.onPlaintextDropped = () => scrubs++;
+    try {
+      await reader.list(mailbox, 100);
+      await reader.get(mailbox, id);
+      assert.ok(await reader.delete(mailbox, id));
+      assert.equal(scrubs, 1);
+      assert.ok(!(await reader.listJson(mailbox, 100)).json.includes('deleted one'));
+      await assert.rejects(reader.get(mailbox, id), notFound);
+    } finally {
+      reader.onPlaintextDropped = null;
+    }
+  });
+
   it('a wrong token is refused with the row cached', async () => {
     const { mailbox, token } = await newBox();
     await mailboxes.authorizeToken(mailbox.address, token);

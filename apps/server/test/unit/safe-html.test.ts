@@ -227,4 +227,18 @@ describe('renderSafeHtml: holds on its own (issue 16)', () => {
     assert.ok(!/animate|<set|javascript/i.test(out), out);
     assert.match(out, /<text>t<\/text>/);
   });
+
+  it('drops data: documents from SVG href (a raster data: image stays) and blocks CSS expression()', () => {
+    const svg = 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnLz4=#x';
+    for (const attr of ['href', 'xlink:href']) {
+      const out = body(`<svg><use ${attr}="${svg}"/><image ${attr}="${PNG_DATA}"/></svg>`);
+      assert.ok(!out.includes('svg+xml'), out);
+      assert.ok(out.includes(PNG_DATA), `a raster data: image is kept: ${out}`);
+    }
+    for (const css of ['width:expression(alert(1))', 'width:EXPRESSION (alert(1))', 'width:e\\78pression(alert(1))']) {
+      const out = body(`<div style="${css}">x</div><style>p{${css}}</style>`);
+      assert.ok(!/(^|[^-])expression\s*\(/i.test(out), `${css} -> ${out}`);
+    }
+  });
 });
+

@@ -73,7 +73,7 @@ export class LanedParser {
   overBudget = 0;
 
   constructor(options: ParserOptions, onKill?: KillListener) {
-    const base = { size: options.workers, timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, limits: options };
+    const base = { size: options.workers, timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, maxAgeMs: options.maxAgeMs, limits: options };
     const told = (lane: ParserLane) => (onKill ? { onKill: (reason: ParserKill, why: string) => onKill(lane, reason, why) } : {});
     this.costlySenders = new CostlySenders(options.costlySenderMs);
     this.costly = new ParserPool({ ...base, niceness: COSTLY_NICENESS, ...told('costly') });

@@ -29,6 +29,8 @@ export interface PoolOptions {
   limits: ParseLimits;
   /** Scheduling priority of its processes (os.setPriority: 0 normal, 19 lowest). */
   niceness?: number;
+  /** A process that has parsed mail is replaced once idle past this age, ms (unset: kept). */
+  maxAgeMs?: number;
   /**
    * Time after which a job is taken away from this pool (its process killed) and handed to
    * `overBudget` instead of being waited for; unset: only `timeoutMs` applies.
@@ -68,6 +70,9 @@ interface Slot {
   cpuAtStart: number | null;
   /** Slices of the current job's answer that came ahead of it. */
   slices: Uint8Array[];
+  /** When it was started (wall ms) and whether it has parsed any mail since (a fresh one holds none). */
+  bornAt: number;
+  used: boolean;
 }
 
 /** How often running jobs' time is checked; memory every MEMORY_EVERY checks (reading /proc costs ~20 µs). */
@@ -181,7 +186,9 @@ export class ParserPool {
   private spawn(): Slot {
     const { entry, execArgv } = childEntry(this.options.memoryMb);
     const child = fork(entry, [limitsArg(this.options.limits)], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    const slot: Slot = { child, ready: false, job: null, startedAt: 0, cpuReported: null, cpuAtStart: null, killedFor: null, killKind: null, slices: [] };
+    const slot: Slot = {
+      child, ready: false, job: null, startedAt: 0, cpuReported: null, cpuAtStart: null, killedFor: null, killKind: null, slices: [], bornAt: performance.now(), used: false,
+    };
     if (this.options.niceness && child.pid) {
       try {
         setPriority(child.pid, this.options.niceness);
@@ -241,6 +248,7 @@ export class ParserPool {
 
   private run(slot: Slot, job: Job): void {
     slot.job = job;
+    slot.used = true;
     slot.child.ref();
     (slot.child.channel as { ref?: () => void } | undefined)?.ref?.();
     if (slot.ready) this.start(slot, job); // else once it says it is ready
@@ -260,6 +268,7 @@ export class ParserPool {
     const { timeoutMs, memoryMb } = this.options;
     const memoryToo = ++this.checks % MEMORY_EVERY === 0;
     for (const slot of this.slots) {
+      if (this.retireIfOld(slot)) continue;
       const pid = slot.child.pid;
       if (!slot.job || !slot.ready || !pid || slot.killedFor) continue;
       const wall = performance.now() - slot.startedAt;
@@ -291,6 +300,22 @@ export class ParserPool {
     slot.job = null;
     slot.slices = [];
     this.idle(slot);
+    this.retireIfOld(slot);
+  }
+
+  /**
+   * Ends an idle process that has parsed mail and is past maxAgeMs (its channel closes, it exits):
+   * the strings and buffers of the messages it parsed go with its memory. The next job gets a
+   * fresh process; the last one is replaced at once so that a message need not wait for one.
+   */
+  private retireIfOld(slot: Slot): boolean {
+    const { maxAgeMs } = this.options;
+    if (maxAgeMs === undefined || !this.slots.has(slot) || slot.job || !slot.used || slot.killedFor || performance.now() - slot.bornAt < maxAgeMs) return false;
+    this.slots.delete(slot);
+    if (slot.child.connected) slot.child.disconnect();
+    else slot.child.kill('SIGKILL');
+    if (this.slots.size === 0 && !this.closed) this.spawn();
+    return true;
   }
 
   /** An idle parser process does not keep the service alive. */

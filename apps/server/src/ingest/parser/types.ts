@@ -32,6 +32,11 @@ export interface ParserOptions extends ParseLimits {
   budgetMs: number;
   /** How long a sender that sent a costly message keeps being parsed in the costly lane, ms. */
   costlySenderMs: number;
+  /**
+   * Age (ms) after which a parser process that has parsed mail is replaced once idle: its exit
+   * takes the garbage of the messages it parsed with it (plaintext hygiene, docs/encryption.md).
+   */
+  maxAgeMs?: number;
 }
 
 export interface ParsedAttachment {
