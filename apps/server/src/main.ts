@@ -11,6 +11,7 @@ import { openAdapters, type Adapters } from './adapters/select.js';
 import type { Config } from './config/index.js';
 import { KeyService } from './crypto/key-service.js';
 import { setupCustomDomains } from './domains/setup.js';
+import { loadAddressDigest } from './crypto/address-key.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { buildHttpApp } from './http/app.js';
 import { cidrMatcher, clientIp } from './http/client-ip.js';
@@ -66,9 +67,13 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   }
   // A deleted or swept mailbox is forgotten on every node, whichever deleted it.
   const gone = new MailboxGoneBroadcast(bus, keys, log.child({ component: 'mailbox-gone' }));
+  // Addresses are never issued twice: digests of every issued address (crypto/address-key.ts).
+  const addressDigest = await loadAddressDigest(keyring, master.key);
+  const digested = await store.mailboxes.digestPendingIssued(addressDigest);
+  if (digested > 0) log.info({ addresses: digested }, 'recorded the digests of the addresses issued before this version');
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
-  }, gone);
+  }, gone, addressDigest, config.customNames);
   const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes);
   // Webhooks (issue 6): outbox rows written with each message, delivered by a dispatcher.
   const webhooks = createWebhooks({ config, store, keys, reader, clock, log });

@@ -76,6 +76,8 @@ export interface Config {
   plans: PlanLimits;
   /** Live anonymous mailboxes one client IP may hold (0 = unlimited; also off when TEMPMAIL_ANON_RATE=0). */
   anonMailboxesPerIp: number;
+  /** Chosen local parts (`name=` of generate_email.php): allowed at all, and the names refused. */
+  customNames: { enabled: boolean; reserved: ReadonlySet<string> };
   sweepIntervalMs: number;
   shutdownGraceMs: number;
   minFreeDiskBytes: number;
@@ -209,6 +211,24 @@ function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
 }
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)?.trim().toLowerCase();
+  if (value === undefined) return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(value)) return true;
+  if (['0', 'false', 'off', 'no'].includes(value)) return false;
+  throw new ConfigError(name, `must be on or off, got "${value}"`);
+}
+
+/**
+ * Local parts nobody may choose (TEMPMAIL_RESERVED_NAMES adds more): the role addresses of
+ * RFC 2142 and the names certificate authorities and providers trust for domain control.
+ */
+const RESERVED_NAMES = [
+  'abuse', 'admin', 'administrator', 'hostmaster', 'postmaster', 'webmaster', 'root', 'security', 'ssl-admin',
+  'ssladmin', 'ssladministrator', 'it', 'info', 'support', 'noc', 'marketing', 'sales', 'billing', 'mailer-daemon',
+  'nobody', 'noreply', 'no-reply', 'www', 'ftp', 'usenet', 'news', 'uucp', 'help', 'contact', 'privacy', 'legal',
+];
 
 function list(env: Env, name: string, fallback: string[] = []): string[] {
   const value = raw(env, name);
@@ -426,6 +446,10 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     anonMailboxesPerIp: anonRatePerMinute === 0 ? 0 : int(env, 'TEMPMAIL_ANON_MAILBOXES_PER_IP', 20),
+    customNames: {
+      enabled: flag(env, 'TEMPMAIL_CUSTOM_NAMES', true),
+      reserved: new Set([...RESERVED_NAMES, ...list(env, 'TEMPMAIL_RESERVED_NAMES').map((n) => n.toLowerCase())]),
+    },
     sweepIntervalMs: int(env, 'TEMPMAIL_SWEEP_INTERVAL_MS', 5000, 50),
     shutdownGraceMs: int(env, 'TEMPMAIL_SHUTDOWN_GRACE_MS', 10_000, 0),
     minFreeDiskBytes: int(env, 'TEMPMAIL_MIN_FREE_DISK_BYTES', 256 * 1024 * 1024),

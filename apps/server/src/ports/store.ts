@@ -50,14 +50,35 @@ export class LiveCapReached extends Error {
   }
 }
 
+/**
+ * The address was handed out before (its keyed digest is in the issued set, kept after its
+ * mailbox is gone): it is never issued again, so nobody receives a former owner's mail.
+ */
+export class AddressAlreadyIssued extends Error {
+  constructor() {
+    super('address already issued');
+    this.name = 'AddressAlreadyIssued';
+  }
+}
+
 export interface MailboxStore {
-  /** Inserts a new mailbox; throws if the address is taken. */
   /**
-   * Stores a new mailbox. With `cap`, only while fewer than `cap.max` live mailboxes share its
-   * owner key (`by: 'owner'`) or creator address (`by: 'creatorIp'`): counted and inserted in one
-   * transaction, serialised per owner or address across every node; else throws LiveCapReached.
+   * Stores a new mailbox; throws (a unique-constraint error) if a mailbox holds the address. With
+   * `cap`, only while fewer than `cap.max` live mailboxes share its owner key (`by: 'owner'`) or
+   * creator address (`by: 'creatorIp'`): counted and inserted in one transaction, serialised per
+   * owner or address across every node; else throws LiveCapReached. With `issued` (the address's
+   * keyed digest), the digest joins the issued set in the same transaction; when it is there
+   * already, nothing is stored and AddressAlreadyIssued is thrown.
    */
-  create(mailbox: Mailbox, cap?: LiveMailboxCap): Promise<void>;
+  create(mailbox: Mailbox, cap?: LiveMailboxCap, issued?: Buffer): Promise<void>;
+  /** Whether an address digest is in the issued set (it stays there after the mailbox is gone). */
+  wasIssued(digest: Buffer): Promise<boolean>;
+  /**
+   * Moves the addresses that were live when the issued set was introduced (the migration copied
+   * them aside) into the issued set as digests, and forgets their plain copies. Idempotent;
+   * answers how many it moved (0 after the first start).
+   */
+  digestPendingIssued(digest: (address: string) => Buffer): Promise<number>;
   findByAddress(address: string): Promise<Mailbox | null>;
   findById(id: string): Promise<Mailbox | null>;
   /** Live mailboxes owned by an API key. */

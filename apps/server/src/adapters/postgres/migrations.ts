@@ -135,6 +135,17 @@ export const pgStoreMigrations: PgMigration[] = [
     name: 'mailbox usage from the index',
     sql: (s) => `CREATE INDEX messages_mailbox_size ON ${s}.messages (mailbox_id, size);`,
   },
+  {
+    // As SQLite version 5: keyed digests of every address ever issued, kept after the mailbox;
+    // the addresses live now wait in issued_pending until a node digests them at start.
+    version: 5,
+    name: 'issued address digests',
+    sql: (s) => `
+      CREATE TABLE ${s}.issued_addresses (digest bytea PRIMARY KEY);
+      CREATE TABLE ${s}.issued_pending (address text PRIMARY KEY);
+      INSERT INTO ${s}.issued_pending (address) SELECT address FROM ${s}.mailboxes;
+    `,
+  },
 ];
 
 export const pgKeyringMigrations: PgMigration[] = [

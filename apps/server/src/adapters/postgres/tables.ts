@@ -12,6 +12,8 @@ export interface Tables {
   webhooks: string;
   webhookDeliveries: string;
   customDomains: string;
+  issuedAddresses: string;
+  issuedPending: string;
 }
 
 /** The qualified names in `schema` (e.g. `"public".mailboxes`). */
@@ -28,5 +30,7 @@ export function tablesIn(schema: string): Tables {
     webhooks: `${s}.webhooks`,
     webhookDeliveries: `${s}.webhook_deliveries`,
     customDomains: `${s}.custom_domains`,
+    issuedAddresses: `${s}.issued_addresses`,
+    issuedPending: `${s}.issued_pending`,
   };
 }

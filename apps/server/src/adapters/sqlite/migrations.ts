@@ -121,6 +121,18 @@ export const storeMigrations: Migration[] = [
     version: 4,
     sql: `CREATE INDEX messages_mailbox_size ON messages (mailbox_id, size);`,
   },
+  {
+    // Addresses are never issued twice (issue 18): a keyed digest of every address handed out
+    // stays after its mailbox. The digests need the address key, which SQL does not have: the
+    // addresses live now are copied aside and digested by the service at start
+    // (MailboxStore.digestPendingIssued), which then deletes these plain copies.
+    version: 5,
+    sql: `
+      CREATE TABLE issued_addresses (digest BLOB PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE issued_pending (address TEXT PRIMARY KEY) WITHOUT ROWID;
+      INSERT INTO issued_pending (address) SELECT address FROM mailboxes;
+    `,
+  },
 ];
 
 export const keyringMigrations: Migration[] = [

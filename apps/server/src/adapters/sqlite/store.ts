@@ -1,7 +1,7 @@
 /** The embedded message store on better-sqlite3 (the default: no other service needed). */
 import type { ApiKeyRecord, Mailbox, Plan, StoredMessage } from '../../domain/types.js';
 import {
-  type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageDetailRow, type MessageRef, type MessageRow,
+  AddressAlreadyIssued, type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageDetailRow, type MessageRef, type MessageRow,
   type MessageStore, type OutboxInsert, type Store,
 } from '../../ports/store.js';
 import type { DomainStore } from '../../ports/domain-store.js';
@@ -37,26 +37,50 @@ class SqliteMailboxes implements MailboxStore {
 
   constructor(private readonly db: Db, private readonly afterDelete: () => void) {}
 
-  async create(m: Mailbox, cap?: LiveMailboxCap): Promise<void> {
+  async create(m: Mailbox, cap?: LiveMailboxCap, issued?: Buffer): Promise<void> {
     const insert = () => sql(this.db, `INSERT INTO mailboxes (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp);
     const holder = cap ? (cap.by === 'owner' ? m.ownerKeyId : m.creatorIp) : null;
-    if (!cap || holder === null) {
+    if ((!cap || holder === null) && !issued) {
       insert();
       return;
     }
-    // One process writes this file: an IMMEDIATE transaction makes count and insert one step.
+    // One process writes this file: an IMMEDIATE transaction makes count, digest and insert one step.
     this.db.transaction(() => {
-      const live = cap.by === 'owner' ? this.liveByOwner(holder, cap.now) : this.liveByCreatorIp(holder, cap.now);
-      if (live >= cap.max) {
-        const column = cap.by === 'owner' ? 'owner_key_id' : 'creator_ip';
-        const { soonest } = sql(this.db, `SELECT min(expires_at) AS soonest FROM mailboxes WHERE ${column} = ? AND expires_at > ?`)
-          .get(holder, cap.now) as { soonest: number | null };
-        throw new LiveCapReached(soonest);
+      if (cap && holder !== null) {
+        const live = cap.by === 'owner' ? this.liveByOwner(holder, cap.now) : this.liveByCreatorIp(holder, cap.now);
+        if (live >= cap.max) {
+          const column = cap.by === 'owner' ? 'owner_key_id' : 'creator_ip';
+          const { soonest } = sql(this.db, `SELECT min(expires_at) AS soonest FROM mailboxes WHERE ${column} = ? AND expires_at > ?`)
+            .get(holder, cap.now) as { soonest: number | null };
+          throw new LiveCapReached(soonest);
+        }
       }
-      insert();
+      if (issued && sql(this.db, 'INSERT OR IGNORE INTO issued_addresses (digest) VALUES (?)').run(issued).changes === 0) {
+        throw new AddressAlreadyIssued();
+      }
+      insert(); // a unique-address failure rolls the digest back with it
     }).immediate();
+  }
+
+  async wasIssued(digest: Buffer): Promise<boolean> {
+    return sql(this.db, 'SELECT 1 FROM issued_addresses WHERE digest = ?').get(digest) !== undefined;
+  }
+
+  async digestPendingIssued(digest: (address: string) => Buffer): Promise<number> {
+    let moved = 0;
+    for (;;) {
+      const addresses = sql(this.db, 'SELECT address FROM issued_pending LIMIT 1000').pluck(true).all() as string[];
+      if (addresses.length === 0) return moved;
+      this.db.transaction(() => {
+        for (const address of addresses) {
+          sql(this.db, 'INSERT OR IGNORE INTO issued_addresses (digest) VALUES (?)').run(digest(address));
+          sql(this.db, 'DELETE FROM issued_pending WHERE address = ?').run(address);
+        }
+      }).immediate();
+      moved += addresses.length;
+    }
   }
 
   async findByAddress(address: string): Promise<Mailbox | null> {

@@ -36,7 +36,7 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     const cap = ctx.config.anonMailboxesPerIp;
     const { mailbox, token } = await perIp.run(ip, async () => {
       try {
-        return await ctx.mailboxes.create({ ttl: p.ttl, domain, ownerKeyId: null, creatorIp: ip, withToken: true, maxLive: cap });
+        return await ctx.mailboxes.create({ ttl: p.ttl, name: p.name, domain, ownerKeyId: null, creatorIp: ip, withToken: true, maxLive: cap });
       } catch (e) {
         if (e instanceof LiveCapReached) {
           // Retry-After: when the soonest of them expires (a place frees up), at most a minute.
