@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, deleteMailbox, extendMailbox, generateMailbox, type Mailbox } from './api.ts';
+import { takeSharedMailbox } from './share.ts';
 import {
   forgetAddress, isLive, loadAddresses, loadCurrent, loadDomain, onStoredChange, rememberAddress, saveCurrent,
 } from './storage.ts';
@@ -114,10 +115,18 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
     [adopt, announce, create],
   );
 
-  // First load: the stored current mailbox, else another stored one, else a new one.
+  // First load: a mailbox shared from another device (share.ts), else the stored current
+  // mailbox, else another stored one, else a new one.
   const start = useCallback((ttl: number) => {
     const now = Date.now();
     setAddresses(loadAddresses(now));
+    const shared = takeSharedMailbox();
+    if (shared && isLive(shared, now)) {
+      setAddresses(rememberAddress(shared, now));
+      adopt(shared);
+      setNotice({ text: `Opened ${shared.email} from a shared link.` });
+      return;
+    }
     const stored = loadCurrent();
     if (stored && isLive(stored, now, REUSE_MARGIN_MS)) adopt(stored, false);
     else next(ttl, null);
