@@ -104,7 +104,7 @@ async function sendVerification(to: string, subject = 'Your verification code'):
   });
 }
 
-describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
+describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
   before(async () => {
     requireBuilt();
     mkdirSync(RESULTS_DIR, { recursive: true });

@@ -74,8 +74,13 @@ export interface Config {
   /** Where the CLI's client commands (new, inbox, wait) send requests, and with which key. */
   client: { url: string | null; key: string | null };
   plans: PlanLimits;
-  /** Live anonymous mailboxes one client IP may hold (0 = unlimited; also off when TEMPMAIL_ANON_RATE=0). */
+  /**
+   * Live anonymous mailboxes one client address (IPv4, IPv6 /64) may hold, all its browsers
+   * together: the ceiling for a whole NAT (0 = unlimited; also off when TEMPMAIL_ANON_RATE=0).
+   */
   anonMailboxesPerIp: number;
+  /** Live anonymous mailboxes one browser behind that address may hold (0 = no per-browser cap). */
+  anonMailboxesPerBrowser: number;
   /** Chosen local parts (`name=` of generate_email.php): allowed at all, and the names refused. */
   customNames: { enabled: boolean; reserved: ReadonlySet<string> };
   sweepIntervalMs: number;
@@ -445,7 +450,8 @@ export function loadConfig(env: Env = process.env): Config {
         messagesPerMailbox: int(env, 'TEMPMAIL_PREMIUM_MAX_MESSAGES_PER_MAILBOX', maxMessagesPerMailbox),
       },
     },
-    anonMailboxesPerIp: anonRatePerMinute === 0 ? 0 : int(env, 'TEMPMAIL_ANON_MAILBOXES_PER_IP', 20),
+    anonMailboxesPerIp: anonRatePerMinute === 0 ? 0 : int(env, 'TEMPMAIL_ANON_MAILBOXES_PER_IP', 200),
+    anonMailboxesPerBrowser: anonRatePerMinute === 0 ? 0 : int(env, 'TEMPMAIL_ANON_MAILBOXES_PER_BROWSER', 20),
     customNames: {
       enabled: flag(env, 'TEMPMAIL_CUSTOM_NAMES', true),
       reserved: new Set([...RESERVED_NAMES, ...list(env, 'TEMPMAIL_RESERVED_NAMES').map((n) => n.toLowerCase())]),

@@ -26,12 +26,16 @@ export interface CreateMailboxOptions {
   domain: string;
   ownerKeyId: string | null;
   creatorIp: string | null;
+  /** The creating browser (anonymous mailboxes; see CreateMailboxOptions.maxLivePerClient). */
+  creatorClient?: string | null;
   withToken: boolean;
   /**
    * At most this many live mailboxes per owner key (keyed) or creator address (anonymous), 0 =
    * none: checked by the store as it inserts, exactly even across nodes. Over it: LiveCapReached.
    */
   maxLive?: number;
+  /** At most this many live mailboxes per creating browser as well (anonymous; 0 = none). */
+  maxLivePerClient?: number;
 }
 
 const ADDRESS_RE = /^[a-z0-9._+-]{1,64}@[a-z0-9.-]{1,253}$/;
@@ -114,12 +118,13 @@ export class MailboxService {
       const mailbox: Mailbox = {
         id, address, tokenHash: token ? hashSecret(token) : null,
         ownerKeyId: opts.ownerKeyId, createdAt: now, expiresAt, wrappedKey, keyEpoch, creatorIp: opts.creatorIp,
+        creatorClient: opts.creatorClient ?? null,
       };
-      const cap: LiveMailboxCap | undefined = opts.maxLive
-        ? { by: opts.ownerKeyId !== null ? 'owner' : 'creatorIp', max: opts.maxLive, now }
-        : undefined;
+      const caps: LiveMailboxCap[] = [];
+      if (opts.maxLive) caps.push({ by: opts.ownerKeyId !== null ? 'owner' : 'creatorIp', max: opts.maxLive, now });
+      if (opts.maxLivePerClient && opts.ownerKeyId === null) caps.push({ by: 'creatorClient', max: opts.maxLivePerClient, now });
       try {
-        await this.store.mailboxes.create(mailbox, cap, this.digest(address));
+        await this.store.mailboxes.create(mailbox, caps, this.digest(address));
         return { mailbox, token };
       } catch (e) {
         this.keys.forget(id);

@@ -30,7 +30,7 @@ export function newMailbox(over: Partial<Mailbox> = {}): Mailbox {
   const now = Date.now();
   return {
     id: rid('mbx'), address: `${randomBytes(6).toString('hex')}@contract.test`, tokenHash: randomBytes(32), ownerKeyId: null,
-    createdAt: now, expiresAt: now + HOUR, wrappedKey: randomBytes(60), keyEpoch: Math.ceil((now + HOUR) / HOUR), creatorIp: null,
+    createdAt: now, expiresAt: now + HOUR, wrappedKey: randomBytes(60), keyEpoch: Math.ceil((now + HOUR) / HOUR), creatorIp: null, creatorClient: null,
     ...over,
   };
 }
@@ -103,6 +103,25 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       await store.mailboxes.create(newMailbox({ ownerKeyId: rid('key'), expiresAt: now + HOUR }), { by: 'owner', max: 1, now });
       await store.mailboxes.create(newMailbox({ ownerKeyId: owner, expiresAt: now + HOUR }));
       assert.equal(await store.mailboxes.countLiveByOwner(owner, now), 4);
+    });
+
+    test('mailboxes: several caps in one create (per browser under a per-address ceiling), exact even all at once', async ({ store }) => {
+      const now = Date.now();
+      const ip = `192.0.2.${Math.floor(Math.random() * 250)}-${rid('ip')}`;
+      const caps = [{ by: 'creatorIp' as const, max: 3, now }, { by: 'creatorClient' as const, max: 2, now }];
+      const a = `${ip}#a`;
+      const first = await Promise.allSettled(Array.from({ length: 6 }, () =>
+        store.mailboxes.create(newMailbox({ creatorIp: ip, creatorClient: a }), caps)));
+      assert.equal(first.filter((r) => r.status === 'fulfilled').length, 2);
+      for (const r of first) if (r.status === 'rejected') assert.equal((r.reason as LiveCapReached).by, 'creatorClient');
+      const b = `${ip}#b`;
+      const second = await Promise.allSettled(Array.from({ length: 4 }, () =>
+        store.mailboxes.create(newMailbox({ creatorIp: ip, creatorClient: b }), caps)));
+      assert.equal(second.filter((r) => r.status === 'fulfilled').length, 1, 'the address ceiling leaves one place');
+      for (const r of second) if (r.status === 'rejected') assert.equal((r.reason as LiveCapReached).by, 'creatorIp');
+      assert.equal(await store.mailboxes.countLiveByCreatorIp(ip, now), 3);
+      const stored = await store.mailboxes.listExpired(now + 2 * HOUR, 100_000);
+      assert.equal(stored.filter((m) => m.creatorClient === a).length, 2, 'creatorClient is stored');
     });
 
     test('issued addresses: a digest given with create stays after the mailbox is gone and refuses the address again', async ({ store }) => {

@@ -203,7 +203,9 @@ function Warnings(p: AddressCardProps & { left: number; ttlLabel: string }) {
       <div class="banner is-warning" role="alert" data-testid="blocked">
         <p>
           {p.blocked.cap
-            ? `Your network already has ${p.blocked.cap} addresses in use, the most one network may hold at once. ${
+            ? `${p.blocked.scope === 'browser'
+              ? `You already have ${p.blocked.cap} addresses in use, the most one browser may hold at once.`
+              : `Your network already has ${p.blocked.cap} addresses in use, the most one network may hold at once (everyone behind its address together).`} ${
                 p.addresses.length > 0 ? 'Delete one you no longer need below, or wait' : 'One frees up when it expires or is deleted'
               }: the page tries again by itself in ${wait}.`
             : `Too many requests from your network just now. The page tries again by itself in ${wait}.`}

@@ -146,6 +146,15 @@ export const pgStoreMigrations: PgMigration[] = [
       INSERT INTO ${s}.issued_pending (address) SELECT address FROM ${s}.mailboxes;
     `,
   },
+  {
+    // As SQLite version 6: the browser that made an anonymous mailbox, for the per-browser cap.
+    version: 6,
+    name: 'mailbox creator browser',
+    sql: (s) => `
+      ALTER TABLE ${s}.mailboxes ADD COLUMN creator_client text;
+      CREATE INDEX mailboxes_creator_client ON ${s}.mailboxes (creator_client, expires_at) WHERE creator_client IS NOT NULL;
+    `,
+  },
 ];
 
 export const pgKeyringMigrations: PgMigration[] = [

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { ApiKeyRecord, Mailbox, Plan } from '../../domain/types.js';
 import type { DomainStore } from '../../ports/domain-store.js';
-import { AddressAlreadyIssued, type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageStore, type Store } from '../../ports/store.js';
+import { AddressAlreadyIssued, type ApiKeyStore, capsWithHolder, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageStore, type Store } from '../../ports/store.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { PgDomainStore } from './domain-store.js';
 import { PgMessages } from './messages.js';
@@ -15,13 +15,17 @@ import { PgWebhookStore } from './webhook-store.js';
 
 interface MailboxRow {
   id: string; address: string; token_hash: Buffer | null; owner_key_id: string | null; created_at: string;
-  expires_at: string; wrapped_key: Buffer; key_epoch: string; creator_ip: string | null;
+  expires_at: string; wrapped_key: Buffer; key_epoch: string; creator_ip: string | null; creator_client: string | null;
 }
 
 const toMailbox = (r: MailboxRow): Mailbox => ({
   id: r.id, address: r.address, tokenHash: r.token_hash, ownerKeyId: r.owner_key_id, createdAt: num(r.created_at),
   expiresAt: num(r.expires_at), wrappedKey: r.wrapped_key, keyEpoch: num(r.key_epoch), creatorIp: r.creator_ip,
+  creatorClient: r.creator_client,
 });
+
+/** The column that holds each cap's holder. */
+const CAP_COLUMN = { owner: 'owner_key_id', creatorIp: 'creator_ip', creatorClient: 'creator_client' } as const;
 
 interface KeyRow { id: string; hash: Buffer; plan: Plan; created_at: string; revoked_at: string | null; prefix: string }
 
@@ -32,25 +36,27 @@ const toKey = (r: KeyRow): ApiKeyRecord => ({
 class PgMailboxes implements MailboxStore {
   constructor(private readonly pool: pg.Pool, private readonly t: Tables) {}
 
-  async create(m: Mailbox, cap?: LiveMailboxCap, issued?: Buffer): Promise<void> {
-    const insert = `INSERT INTO ${this.t.mailboxes} (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
-    const values = [m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp];
-    const holder = cap ? (cap.by === 'owner' ? m.ownerKeyId : m.creatorIp) : null;
-    if ((!cap || holder === null) && !issued) {
+  async create(m: Mailbox, cap?: LiveMailboxCap | readonly LiveMailboxCap[], issued?: Buffer): Promise<void> {
+    const insert = `INSERT INTO ${this.t.mailboxes} (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip, creator_client)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+    const values = [m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp, m.creatorClient];
+    // Locks are always taken in this order (owner, address, browser), so two creations never wait on each other crosswise.
+    const order = { owner: 0, creatorIp: 1, creatorClient: 2 };
+    const caps = capsWithHolder(m, cap).sort((a, b) => order[a.cap.by] - order[b.cap.by]);
+    if (caps.length === 0 && !issued) {
       await this.pool.query(insert, values);
       return;
     }
     await withTransaction(this.pool, async (client) => {
-      if (cap && holder !== null) {
-        const column = cap.by === 'owner' ? 'owner_key_id' as const : 'creator_ip' as const;
-        // Every node's creations for one owner (or address) queue on this lock until commit, so
-        // the count below cannot be overtaken by a concurrent insert.
+      for (const { cap: c, holder } of caps) {
+        const column = CAP_COLUMN[c.by];
+        // Every node's creations for one holder queue on this lock until commit, so the count
+        // below cannot be overtaken by a concurrent insert.
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.t.mailboxes}/${column}/${holder}`]);
-        if ((await this.countLive(client, column, holder, cap.now)) >= cap.max) {
+        if ((await this.countLive(client, column, holder, c.now)) >= c.max) {
           const { rows } = await client.query<{ soonest: string | null }>(
-            `SELECT min(expires_at) AS soonest FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, cap.now]);
-          throw new LiveCapReached(rows[0].soonest === null ? null : num(rows[0].soonest));
+            `SELECT min(expires_at) AS soonest FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, c.now]);
+          throw new LiveCapReached(rows[0].soonest === null ? null : num(rows[0].soonest), c.by);
         }
       }
       if (issued) {
@@ -107,7 +113,7 @@ class PgMailboxes implements MailboxStore {
   }
 
   /** Live mailboxes sharing an owner key or a creator address (on the pool, or inside a transaction). */
-  private async countLive(db: pg.Pool | pg.PoolClient, column: 'owner_key_id' | 'creator_ip', holder: string, now: number): Promise<number> {
+  private async countLive(db: pg.Pool | pg.PoolClient, column: 'owner_key_id' | 'creator_ip' | 'creator_client', holder: string, now: number): Promise<number> {
     const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, now]);
     return num(rows[0].n);
   }

@@ -133,6 +133,15 @@ export const storeMigrations: Migration[] = [
       INSERT INTO issued_pending (address) SELECT address FROM mailboxes;
     `,
   },
+  {
+    // The browser that made an anonymous mailbox (issue 18): counted per browser as well as per
+    // address, so one person behind an office NAT does not use up everyone's places.
+    version: 6,
+    sql: `
+      ALTER TABLE mailboxes ADD COLUMN creator_client TEXT;
+      CREATE INDEX mailboxes_creator_client ON mailboxes (creator_client, expires_at) WHERE creator_client IS NOT NULL;
+    `,
+  },
 ];
 
 export const keyringMigrations: Migration[] = [
