@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import decodeQR from 'qr/decode.js';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
 import { eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST, WEB_ROOT } from './helpers.ts';
 
@@ -84,6 +85,24 @@ async function frameFit(page: Page) {
       zoom: doc.documentElement.style.zoom, top: f.getBoundingClientRect().top,
     };
   });
+}
+
+/** What the QR code on screen says: its SVG drawn on a canvas in the page, read back by a decoder (qr). */
+async function qrText(page: Page): Promise<string> {
+  const img = await page.getByTestId('qr-svg').evaluate(async (svg) => {
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+    await image.decode();
+    const size = 400;
+    const canvas = document.createElement('canvas');
+    canvas.width = size;
+    canvas.height = size;
+    const ctx = canvas.getContext('2d')!;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(image, 0, 0, size, size);
+    return { width: size, height: size, data: Array.from(ctx.getImageData(0, 0, size, size).data) };
+  });
+  return decodeQR({ width: img.width, height: img.height, data: Uint8Array.from(img.data) });
 }
 
 /** axe-core's violations on the page as it is now (the mail frame's content is the sender's, not ours). */
@@ -204,12 +223,15 @@ describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chr
       await svg.waitFor();
       assert.equal(await svg.getAttribute('aria-label'), `QR code of the address ${own.email}`);
       const addressPath = await svg.locator('path').getAttribute('d');
-      assert.ok((addressPath ?? '').length > 200, 'modules drawn');
+      assert.equal(await qrText(page), own.email, 'the code reads back as the address');
       await shot(page, 'desktop-light-qr', true);
       await dialog.getByTestId('qr-link').check();
       await eventually(async () => (await dialog.getByTestId('qr-svg').getAttribute('aria-label'))?.includes('link'), 'the link code');
       const linkPath = await dialog.getByTestId('qr-svg').locator('path').getAttribute('d');
       assert.notEqual(linkPath, addressPath, 'another code for the link');
+      const scanned = await qrText(page);
+      assert.equal(scanned, `${svc.httpUrl}/#open?${new URLSearchParams({ email: own.email, token: own.token, expires: own.expires_at })}`,
+        'the code reads back as the link, the token after the #');
       assert.match((await dialog.getByTestId('qr-warning').textContent()) ?? '', /Anyone who scans this code can read/);
       assert.deepEqual(await axeViolations(page), [], 'the QR dialog');
       await page.keyboard.press('Escape');
@@ -221,6 +243,7 @@ describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chr
 
     // "Another device": a fresh browser context opens the link the code holds; the server sees no token.
     const link = `${svc.httpUrl}/#open?${new URLSearchParams({ email: own.email, token: own.token, expires: own.expires_at })}`;
+    assert.ok(link.indexOf(own.token) > link.indexOf('#'), 'the token only in the fragment');
     const phone = await browser.newContext({ viewport: VIEWPORTS.phone });
     try {
       const p = await phone.newPage();
