@@ -6,7 +6,7 @@
  *
  *   npm run bench                      full run (a few minutes)
  *   BENCH_QUICK=1 npm run bench        tiny smoke run (results go to a temp file unless --out)
- *   options: --quick --runs N --only ingest,metrics,latency,read,scale,hostile,extraction,parse,backends
+ *   options: --quick --runs N --only ingest,metrics,latency,read,scale,hostile,extraction,parse,backends,web
  *            --pg (or BENCH_PG=1; URLs from --database-url/--redis-url, DATABASE_URL/REDIS_URL)
  *            --out FILE --no-docs
  *   BENCH_EXTRACT_BASELINE=/other/checkout  adds an extraction A/B row against that checkout's build
@@ -32,9 +32,10 @@ import { type Service, createKey, generateMailbox, qs, startService } from './li
 import { backgroundLoad, makeMimeSample, smtpLoad, smtpLoadUnavailable } from './lib/smtp-load.js';
 import { COSTLY_SENDERS, costlyLoad } from './lib/costly-load.js';
 import { metricsCost } from './lib/metrics-ab.js';
+import { webFirstLoad } from './lib/web-load.js';
 import { type BenchOptions, REPO_ROOT, type Stat, cpuTimes, gitCommit, log, machineInfo, sleep, stat } from './lib/util.js';
 
-const SECTIONS = ['ingest', 'metrics', 'latency', 'read', 'scale', 'hostile', 'extraction', 'parse', 'backends'];
+const SECTIONS = ['ingest', 'metrics', 'latency', 'read', 'scale', 'hostile', 'extraction', 'parse', 'backends', 'web'];
 
 function options(): BenchOptions & { out: string | null; docs: boolean } {
   const { values } = parseArgs({
@@ -559,6 +560,23 @@ async function main(): Promise<void> {
         rows.push({ section: 'metrics', measure: 'ingest CPU per message with LOG_LEVEL=info (a line per transaction) / metrics off', unit: 'ratio', value: m.ratioInfoLogs });
         rows.push({ section: 'metrics', measure: 'metrics calls of the ingest path per message (in process) / CPU per message', unit: 'µs, share',
           value: `${m.callsUsPerMessage} µs, ${Math.round(m.callsShareOfMessage * 10000) / 100}%`, target: '< 3%', holds: m.callsShareOfMessage < 0.03 });
+      }
+    }
+
+    // --- the web page: first load over the wire and time to a usable address (issue 18)
+    if (want('web')) {
+      log('web: first load of the page in headless Chromium');
+      const svc = await startService();
+      try {
+        const web = await webFirstLoad(svc.httpUrl, o.quick ? 2 : 7);
+        results.web = web;
+        if ('na' in web) rows.push({ section: 'web', measure: 'first load of the page', unit: '', value: `n/a (${web.na})` });
+        else {
+          rows.push({ section: 'web', measure: `first load over the wire, cold cache: ${web.files} files (HTML, JS, CSS; brotli, headers included)`, unit: 'KB', value: web.kb });
+          rows.push({ section: 'web', measure: 'time to a usable address: navigation start -> address on screen, cold cache', unit: 'ms', value: web.addressMs });
+        }
+      } finally {
+        await svc.stop();
       }
     }
 

@@ -93,6 +93,12 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
       for (const k of ['postalMime', 'postalMimeFastPaths', 'mailparser', 'serverParseMail']) positive(r.parse[set][k], `parse.${set}.${k}`);
     }
     assert.ok(r.backends, 'backends section present (n/a unless requested)');
+    if ('na' in r.web) assert.ok(!process.env.CI || process.env.CI === 'false', `CI must have Chromium: ${r.web.na}`);
+    else {
+      positiveStat(r.web.kb, 'web.kb');
+      positiveStat(r.web.addressMs, 'web.addressMs');
+      assert.ok(r.web.files >= 3, 'HTML, JS and CSS counted');
+    }
     assert.ok(Array.isArray(r.table) && r.table.length > 10, 'table rows');
   } finally {
     rmSync(dir, { recursive: true, force: true });

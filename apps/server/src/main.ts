@@ -11,6 +11,7 @@ import { openAdapters, type Adapters } from './adapters/select.js';
 import type { Config } from './config/index.js';
 import { KeyService } from './crypto/key-service.js';
 import { setupCustomDomains } from './domains/setup.js';
+import { loadAddressDigest } from './crypto/address-key.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { buildHttpApp } from './http/app.js';
 import { cidrMatcher, clientIp } from './http/client-ip.js';
@@ -87,9 +88,13 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const receiptKey = loadReceiptKey(config.keyringDir, config.receiptKeyFile);
   if (receiptKey.generated) log.warn({ file: receiptKey.file }, 'generated the receipt-signing key; several nodes must share one (TEMPMAIL_RECEIPT_KEY_FILE)');
   const receipts = store.receipts ? new ReceiptService(store.receipts, receiptKey, config.keyEpochSeconds * 1000, log.child({ component: 'receipts' })) : undefined;
+  // Addresses are never issued twice: digests of every issued address (crypto/address-key.ts).
+  const addressDigest = await loadAddressDigest(keyring, master.key);
+  const digested = await store.mailboxes.digestPendingIssued(addressDigest);
+  if (digested > 0) log.info({ addresses: digested }, 'recorded the digests of the addresses issued before this version');
   const mailboxes = new MailboxService(store, keys, clock, {
     defaultSeconds: config.ttlSeconds, minSeconds: config.minTtlSeconds, maxSeconds: config.maxTtlSeconds,
-  }, gone, receipts);
+  }, gone, addressDigest, config.customNames, undefined, receipts);
   const reader = new MessageReader(store, keys, clock, config.http.listMaxBytes, config.plaintextCacheMs, config.authChecks.enabled);
   // A mailbox or message gone: its plaintext's garbage is collected (and cleared) soon (runtime/memory-hygiene.ts).
   const scrubber = new PlaintextScrubber(config.memoryScrubMs);

@@ -4,6 +4,8 @@
  */
 
 /** A mailbox the page owns: `token` is the secret that reads it. */
+import { browserId } from './storage.ts';
+
 export interface Mailbox {
   email: string;
   token: string;
@@ -101,7 +103,9 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
 /** Creates a new address; `ttl` in seconds, or the server's default; `domain` one of {@link listDomains}. */
 export function generateMailbox(ttl?: number, domain?: string): Promise<Mailbox> {
   const q = query({ ttl, domain });
-  return call<Mailbox>(`/api/generate_email.php${q ? `?${q}` : ''}`);
+  // This browser's id: the server counts live addresses per browser as well as per network,
+  // so people behind one office NAT do not use up each other's places.
+  return call<Mailbox>(`/api/generate_email.php${q ? `?${q}` : ''}`, { headers: { 'x-tempmail-client': browserId() } });
 }
 
 /** The domains new addresses may use, the server's default first (empty on an older server). */

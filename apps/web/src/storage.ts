@@ -135,3 +135,16 @@ export function saveSeen(email: string, seen: Set<string>): void {
   all[email] = [...seen].slice(-500);
   set(SEEN_KEY, JSON.stringify(all));
 }
+
+const BROWSER_KEY = 'tempmail.browser.v1';
+
+/** A random id for this browser (all its tabs), made once: only a label for the per-browser cap. */
+export function browserId(): string {
+  let id = get(BROWSER_KEY);
+  if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    set(BROWSER_KEY, id);
+  }
+  return id;
+}

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type DeletionReceipt, deleteMailbox, extendMailbox, generateMailbox, type Mailbox } from './api.ts';
+import { takeSharedMailbox } from './share.ts';
 import {
   forgetAddress, isLive, loadAddresses, loadCurrent, loadDomain, onStoredChange, rememberAddress, saveCurrent,
 } from './storage.ts';
@@ -21,8 +22,10 @@ export interface Notice {
 /** New addresses are refused for a while: the page says why and tries again at `until`. */
 export interface Blocked {
   until: number;
-  /** The live-address cap of this network, when that is the reason (else a rate limit). */
+  /** The live-address cap of this network or browser, when that is the reason (else a rate limit). */
   cap: number | null;
+  /** Whose cap: this browser's, or the whole network's (everyone behind its address). */
+  scope: 'browser' | 'network';
 }
 
 export type Busy = 'new' | 'delete' | 'extend' | null;
@@ -32,10 +35,10 @@ const REUSE_MARGIN_MS = 5000;
 /** When no tab has a current mailbox for this long (another tab closed mid-way), make one. */
 const HEAL_MS = 3000;
 
-/** The cap from the server's message ("At most 20 live mailboxes per address; …"), if that is the refusal. */
-function capOf(err: ApiError): number | null {
-  const m = /at most (\d+) live mailboxes/i.exec(err.message);
-  return m ? Number(m[1]) : null;
+/** The cap from the server's message ("At most 20 live mailboxes per browser; …"), if that is the refusal. */
+function capOf(err: ApiError): { cap: number | null; scope: Blocked['scope'] } {
+  const m = /at most (\d+) live mailboxes per (\w+)/i.exec(err.message);
+  return { cap: m ? Number(m[1]) : null, scope: m?.[2].toLowerCase() === 'browser' ? 'browser' : 'network' };
 }
 
 export function useMailboxes(opts: { now: number; announce(text: string): void }) {
@@ -86,9 +89,10 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
         return true;
       } catch (err) {
         if (err instanceof ApiError && err.status === 429) {
-          const cap = capOf(err);
-          setBlocked({ until: Date.now() + (err.retryAfter ?? 30) * 1000, cap });
-          announce(cap ? `No new address: your network already has ${cap} addresses in use.` : 'Too many requests just now; trying again shortly.');
+          const { cap, scope } = capOf(err);
+          setBlocked({ until: Date.now() + (err.retryAfter ?? 30) * 1000, cap, scope });
+          const holder = scope === 'browser' ? 'you already have' : 'your network already has';
+          announce(cap ? `No new address: ${holder} ${cap} addresses in use.` : 'Too many requests just now; trying again shortly.');
         } else {
           setError(err instanceof ApiError ? err.message : 'Could not create an address.');
         }
@@ -116,10 +120,18 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
     [adopt, announce, create],
   );
 
-  // First load: the stored current mailbox, else another stored one, else a new one.
+  // First load: a mailbox shared from another device (share.ts), else the stored current
+  // mailbox, else another stored one, else a new one.
   const start = useCallback((ttl: number) => {
     const now = Date.now();
     setAddresses(loadAddresses(now));
+    const shared = takeSharedMailbox();
+    if (shared && isLive(shared, now)) {
+      setAddresses(rememberAddress(shared, now));
+      adopt(shared);
+      setNotice({ text: `Opened ${shared.email} from a shared link.` });
+      return;
+    }
     const stored = loadCurrent();
     if (stored && isLive(stored, now, REUSE_MARGIN_MS)) adopt(stored, false);
     else next(ttl, null);

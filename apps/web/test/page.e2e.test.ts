@@ -104,7 +104,7 @@ async function sendVerification(to: string, subject = 'Your verification code'):
   });
 }
 
-describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
+describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
   before(async () => {
     requireBuilt();
     mkdirSync(RESULTS_DIR, { recursive: true });
@@ -224,21 +224,22 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
         document.body.removeAttribute('tabindex');
       });
       const order: string[] = [];
-      for (let i = 0; i < 12; i++) {
+      for (let i = 0; i < 13; i++) {
         await page.keyboard.press('Tab');
         order.push(await focused(page));
       }
       assert.deepEqual(order.splice(1, 2), ['Notifications', 'Sound'], 'the header switches');
       assert.equal(order[0], 'Skip to inbox');
       assert.equal(order[1], 'Copy address');
-      assert.match(order[2], /10 minutes/); // the lifetime select
-      assert.equal(order[3], 'Add 1 hour');
-      assert.equal(order[4], 'New address');
-      assert.equal(order[5], 'Delete');
-      assert.match(order[6], /^Your addresses/);
-      assert.match(order[7], /(Example Accounts|noreply@accounts\.example\.com).*Your verification code/);
-      assert.equal(order[8], `Copy code ${OTP}`);
-      assert.match(order[9], /Open link/);
+      assert.equal(order[2], 'Show a QR code');
+      assert.match(order[3], /10 minutes/); // the lifetime select
+      assert.equal(order[4], 'Add time (1 hour)');
+      assert.equal(order[5], 'New address');
+      assert.equal(order[6], 'Delete');
+      assert.match(order[7], /^Your addresses/);
+      assert.match(order[8], /(Example Accounts|noreply@accounts\.example\.com).*Your verification code/);
+      assert.equal(order[9], `Copy code ${OTP}`);
+      assert.match(order[10], /Open link/);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'desktop-light-focus.png'), clip: { x: 0, y: 300, width: 640, height: 220 } });
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Shift+Tab');
@@ -272,7 +273,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 180_000 }, () => {
 
       // HTML only in the sandboxed frame, with cid: images inlined.
       const iframe = page.getByTestId('mail-frame');
-      assert.equal(await iframe.getAttribute('sandbox'), 'allow-popups allow-popups-to-escape-sandbox');
+      assert.equal(await iframe.getAttribute('sandbox'), 'allow-same-origin allow-popups allow-popups-to-escape-sandbox');
       assert.match((await iframe.getAttribute('src')) ?? '', /^\/api\/html\.php\?email=.+&token=.+&id=[^&]+$/);
       const frame = await mailFrame(page);
       await frame.waitForSelector('h1');

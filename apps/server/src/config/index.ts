@@ -90,8 +90,15 @@ export interface Config {
   /** Where the CLI's client commands (new, inbox, wait) send requests, and with which key. */
   client: { url: string | null; key: string | null };
   plans: PlanLimits;
-  /** Live anonymous mailboxes one client IP may hold (0 = unlimited; also off when TEMPMAIL_ANON_RATE=0). */
+  /**
+   * Live anonymous mailboxes one client address (IPv4, IPv6 /64) may hold, all its browsers
+   * together: the ceiling for a whole NAT (0 = unlimited; also off when TEMPMAIL_ANON_RATE=0).
+   */
   anonMailboxesPerIp: number;
+  /** Live anonymous mailboxes one browser behind that address may hold (0 = no per-browser cap). */
+  anonMailboxesPerBrowser: number;
+  /** Chosen local parts (`name=` of generate_email.php): allowed at all, and the names refused. */
+  customNames: { enabled: boolean; reserved: ReadonlySet<string> };
   sweepIntervalMs: number;
   shutdownGraceMs: number;
   /** GET /metrics (docs/observability.md): on by default; loopback only unless a token is set. */
@@ -246,6 +253,24 @@ function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
 }
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)?.trim().toLowerCase();
+  if (value === undefined) return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(value)) return true;
+  if (['0', 'false', 'off', 'no'].includes(value)) return false;
+  throw new ConfigError(name, `must be on or off, got "${value}"`);
+}
+
+/**
+ * Local parts nobody may choose (TEMPMAIL_RESERVED_NAMES adds more): the role addresses of
+ * RFC 2142 and the names certificate authorities and providers trust for domain control.
+ */
+const RESERVED_NAMES = [
+  'abuse', 'admin', 'administrator', 'hostmaster', 'postmaster', 'webmaster', 'root', 'security', 'ssl-admin',
+  'ssladmin', 'ssladministrator', 'it', 'info', 'support', 'noc', 'marketing', 'sales', 'billing', 'mailer-daemon',
+  'nobody', 'noreply', 'no-reply', 'www', 'ftp', 'usenet', 'news', 'uucp', 'help', 'contact', 'privacy', 'legal',
+];
 
 function list(env: Env, name: string, fallback: string[] = []): string[] {
   const value = raw(env, name);
@@ -498,7 +523,12 @@ export function loadConfig(env: Env = process.env): Config {
         messagesPerMailbox: int(env, 'TEMPMAIL_PREMIUM_MAX_MESSAGES_PER_MAILBOX', maxMessagesPerMailbox),
       },
     },
-    anonMailboxesPerIp: anonRatePerMinute === 0 ? 0 : int(env, 'TEMPMAIL_ANON_MAILBOXES_PER_IP', 20),
+    anonMailboxesPerIp: anonRatePerMinute === 0 ? 0 : int(env, 'TEMPMAIL_ANON_MAILBOXES_PER_IP', 200),
+    anonMailboxesPerBrowser: anonRatePerMinute === 0 ? 0 : int(env, 'TEMPMAIL_ANON_MAILBOXES_PER_BROWSER', 20),
+    customNames: {
+      enabled: flag(env, 'TEMPMAIL_CUSTOM_NAMES', true),
+      reserved: new Set([...RESERVED_NAMES, ...list(env, 'TEMPMAIL_RESERVED_NAMES').map((n) => n.toLowerCase())]),
+    },
     sweepIntervalMs: int(env, 'TEMPMAIL_SWEEP_INTERVAL_MS', 5000, 50),
     shutdownGraceMs: int(env, 'TEMPMAIL_SHUTDOWN_GRACE_MS', 10_000, 0),
     metrics: metricsSettings(env),

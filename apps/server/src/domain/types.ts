@@ -20,6 +20,11 @@ export interface Mailbox {
   keyEpoch: number;
   /** Client IP that created an anonymous mailbox (for per-IP caps), else null. */
   creatorIp: string | null;
+  /**
+   * The browser behind that IP (its address key and a digest of the id the page keeps), for the
+   * per-browser cap that lets several people share one NAT address; else null.
+   */
+  creatorClient: string | null;
 }
 
 export interface ApiKeyRecord {

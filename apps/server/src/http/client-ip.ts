@@ -1,4 +1,5 @@
 /** The client's IP: the socket's peer, or X-Forwarded-For when the peer is a trusted proxy. */
+import { createHash } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 
 export type TrustCheck = (ip: string) => boolean;
@@ -81,4 +82,17 @@ export function clientIp(peer: string, forwardedFor: string | string[] | undefin
     if (!trusted(ip)) break;
   }
   return ip;
+}
+
+/**
+ * The browser key the per-browser cap counts under: the client's address key and a digest of
+ * the id the page keeps in localStorage (X-TempMail-Client), so people behind one NAT address
+ * are counted apart. The id is only a label (anyone may send any): the per-address cap stays the
+ * ceiling for the whole address. Callers without a valid id share one key per address.
+ */
+export function browserKey(addressKeyOfClient: string, clientId: unknown): string {
+  const id = typeof clientId === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(clientId)
+    ? createHash('sha256').update(clientId).digest('base64url').slice(0, 22)
+    : '-';
+  return `${addressKeyOfClient}#${id}`;
 }

@@ -1,12 +1,13 @@
 /** Creating, authorising and deleting mailboxes. The one place that decides who may see a mailbox. */
 import { timingSafeEqual } from 'node:crypto';
 import type { KeyService } from '../crypto/key-service.js';
-import { AppError, badRequest, notFound } from '../domain/errors.js';
+import type { AddressDigest } from '../crypto/address-key.js';
+import { AppError, badRequest, conflict, notFound } from '../domain/errors.js';
 import { newLocalPart, newMailboxId, newSecret } from '../domain/ids.js';
 import type { Mailbox } from '../domain/types.js';
 import { hashSecret } from '../keys/api-keys.js';
 import type { Clock } from '../ports/clock.js';
-import type { LiveMailboxCap, Store } from '../ports/store.js';
+import { AddressAlreadyIssued, type LiveMailboxCap, type Store } from '../ports/store.js';
 import type { Receipt } from '../receipts/receipt.js';
 import type { ReceiptService } from '../receipts/receipt-service.js';
 import type { MailboxGoneAnnouncer } from './mailbox-gone.js';
@@ -20,17 +21,23 @@ export interface TtlBounds {
 export interface CreateMailboxOptions {
   /** Requested TTL text (from `ttl=`), or undefined for the default. */
   ttl?: string;
+  /** A chosen local part (`name=`), or undefined for a random one. */
+  name?: string;
   /** Upper TTL bound of the caller's plan, below the global one. */
   planMaxTtlSeconds?: number;
   domain: string;
   ownerKeyId: string | null;
   creatorIp: string | null;
+  /** The creating browser (anonymous mailboxes; see CreateMailboxOptions.maxLivePerClient). */
+  creatorClient?: string | null;
   withToken: boolean;
   /**
    * At most this many live mailboxes per owner key (keyed) or creator address (anonymous), 0 =
    * none: checked by the store as it inserts, exactly even across nodes. Over it: LiveCapReached.
    */
   maxLive?: number;
+  /** At most this many live mailboxes per creating browser as well (anonymous; 0 = none). */
+  maxLivePerClient?: number;
 }
 
 const ADDRESS_RE = /^[a-z0-9._+-]{1,64}@[a-z0-9.-]{1,253}$/;
@@ -42,6 +49,22 @@ export function normaliseAddress(input: unknown): string | null {
   return ADDRESS_RE.test(address) ? address : null;
 }
 
+/** Chosen names follow the random ones' alphabet plus . _ -, start and end with a letter or digit. */
+const NAME_RE = /^[a-z0-9](?:[a-z0-9._-]{1,62}[a-z0-9])$/;
+
+/** Whether `name` may be chosen (reserved names and a disabled feature aside); why not, when not. */
+export function nameProblem(name: string): string | null {
+  if (!NAME_RE.test(name)) return 'name must be 3 to 64 of a-z, 0-9, dot, underscore and hyphen, starting and ending with a letter or digit.';
+  if (/[._-]{2}/.test(name)) return 'name must not have two dots, underscores or hyphens in a row.';
+  return null;
+}
+
+/** Settings of chosen names (config.customNames). */
+export interface NamePolicy {
+  enabled: boolean;
+  reserved: ReadonlySet<string>;
+}
+
 export class MailboxService {
   constructor(
     private readonly store: Store,
@@ -50,9 +73,24 @@ export class MailboxService {
     private readonly ttl: TtlBounds,
     /** Told after a delete, so every node drops the mailbox's plaintext and tells its WebSockets. */
     private readonly gone: MailboxGoneAnnouncer,
+    /** Keyed digest of an address: every address issued is recorded, and never issued again. */
+    private readonly digest: AddressDigest,
+    private readonly names: NamePolicy = { enabled: false, reserved: new Set() },
+    /** Draws a random local part (tests pass their own to force a collision). */
+    private readonly randomLocalPart: () => string = newLocalPart,
     /** Issues deletion receipts (absent: none). */
     private readonly receipts?: ReceiptService,
   ) {}
+
+  /** The chosen local part, checked: 400 when it is malformed, reserved or names are off. */
+  private chosenName(input: string): string {
+    if (!this.names.enabled) throw badRequest('This server does not allow choosing the name; leave name= out for a random one.');
+    const name = input.trim().toLowerCase();
+    const problem = nameProblem(name);
+    if (problem) throw badRequest(problem);
+    if (this.names.reserved.has(name)) throw badRequest(`"${name}" is reserved; choose another name.`);
+    return name;
+  }
 
   /** Parses `ttl=` within the configured bounds (and the plan's); 400 outside them. */
   resolveTtl(ttl: string | undefined, planMax?: number): number {
@@ -66,28 +104,37 @@ export class MailboxService {
     return seconds;
   }
 
-  /** Makes a new mailbox with a fresh data key; returns it and (if asked) its reading token. */
+  /**
+   * Makes a new mailbox with a fresh data key; returns it and (if asked) its reading token. An
+   * address handed out before, even long expired, is never handed out again: random ones are
+   * drawn anew, a chosen one is refused with 409.
+   */
   async create(opts: CreateMailboxOptions): Promise<{ mailbox: Mailbox; token: string | null }> {
     const seconds = this.resolveTtl(opts.ttl, opts.planMaxTtlSeconds);
+    const name = opts.name === undefined || opts.name === '' ? null : this.chosenName(opts.name);
     const now = this.clock.now();
     const expiresAt = now + seconds * 1000;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < (name ? 1 : 5); attempt++) {
       const id = newMailboxId();
       const token = opts.withToken ? newSecret(32) : null;
       const { wrappedKey, keyEpoch } = await this.keys.issue(id, expiresAt);
+      const address = `${name ?? this.randomLocalPart()}@${opts.domain}`;
       const mailbox: Mailbox = {
-        id, address: `${newLocalPart()}@${opts.domain}`, tokenHash: token ? hashSecret(token) : null,
+        id, address, tokenHash: token ? hashSecret(token) : null,
         ownerKeyId: opts.ownerKeyId, createdAt: now, expiresAt, wrappedKey, keyEpoch, creatorIp: opts.creatorIp,
+        creatorClient: opts.creatorClient ?? null,
       };
-      const cap: LiveMailboxCap | undefined = opts.maxLive
-        ? { by: opts.ownerKeyId !== null ? 'owner' : 'creatorIp', max: opts.maxLive, now }
-        : undefined;
+      const caps: LiveMailboxCap[] = [];
+      if (opts.maxLive) caps.push({ by: opts.ownerKeyId !== null ? 'owner' : 'creatorIp', max: opts.maxLive, now });
+      if (opts.maxLivePerClient && opts.ownerKeyId === null) caps.push({ by: 'creatorClient', max: opts.maxLivePerClient, now });
       try {
-        await this.store.mailboxes.create(mailbox, cap);
+        await this.store.mailboxes.create(mailbox, caps, this.digest(address));
         return { mailbox, token };
       } catch (e) {
         this.keys.forget(id);
-        if (!/unique|duplicate/i.test(String((e as Error).message))) throw e;
+        const taken = e instanceof AddressAlreadyIssued || /unique|duplicate/i.test(String((e as Error).message));
+        if (!taken) throw e;
+        if (name) throw conflict(`${address} was already handed out; an address is never given twice. Choose another name.`);
       }
     }
     throw new AppError('unavailable', 'Could not allocate an address; try again.');

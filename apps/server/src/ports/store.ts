@@ -38,31 +38,62 @@ export interface OutboxInsert {
 
 /** A limit on live mailboxes per owner key or per creator address, checked as the mailbox is stored. */
 export interface LiveMailboxCap {
-  by: 'owner' | 'creatorIp';
+  by: 'owner' | 'creatorIp' | 'creatorClient';
   max: number;
   /** Mailboxes expiring after this instant count as live. */
   now: number;
 }
 
-/** The mailbox was not stored: its owner or address already has `cap.max` live mailboxes. */
+/** The caps of a create that have a holder on this mailbox (an anonymous mailbox has no owner). */
+export function capsWithHolder(m: Mailbox, cap: LiveMailboxCap | readonly LiveMailboxCap[] | undefined): Array<{ cap: LiveMailboxCap; holder: string }> {
+  const caps = cap === undefined ? [] : Array.isArray(cap) ? cap as readonly LiveMailboxCap[] : [cap as LiveMailboxCap];
+  const holderOf = { owner: m.ownerKeyId, creatorIp: m.creatorIp, creatorClient: m.creatorClient };
+  return caps.flatMap((c) => (holderOf[c.by] === null ? [] : [{ cap: c, holder: holderOf[c.by]! }]));
+}
+
+/** The mailbox was not stored: its owner, address or browser already has `cap.max` live mailboxes. */
 export class LiveCapReached extends Error {
   constructor(
     /** When the soonest of the holder's live mailboxes expires (ms), freeing a place; null when unknown. */
     readonly freesAt: number | null = null,
+    /** Which cap was reached. */
+    readonly by: LiveMailboxCap['by'] = 'owner',
   ) {
     super('live mailbox cap reached');
     this.name = 'LiveCapReached';
   }
 }
 
+/**
+ * The address was handed out before (its keyed digest is in the issued set, kept after its
+ * mailbox is gone): it is never issued again, so nobody receives a former owner's mail.
+ */
+export class AddressAlreadyIssued extends Error {
+  constructor() {
+    super('address already issued');
+    this.name = 'AddressAlreadyIssued';
+  }
+}
+
 export interface MailboxStore {
-  /** Inserts a new mailbox; throws if the address is taken. */
   /**
-   * Stores a new mailbox. With `cap`, only while fewer than `cap.max` live mailboxes share its
-   * owner key (`by: 'owner'`) or creator address (`by: 'creatorIp'`): counted and inserted in one
-   * transaction, serialised per owner or address across every node; else throws LiveCapReached.
+   * Stores a new mailbox; throws (a unique-constraint error) if a mailbox holds the address. With
+   * `cap` (one or several), only while fewer than `cap.max` live mailboxes share its owner key
+   * (`by: 'owner'`), creator address (`by: 'creatorIp'`) or creator browser (`by: 'creatorClient'`):
+   * counted and inserted in one transaction, serialised per holder across every node; else throws
+   * LiveCapReached naming the cap. With `issued` (the address's
+   * keyed digest), the digest joins the issued set in the same transaction; when it is there
+   * already, nothing is stored and AddressAlreadyIssued is thrown.
    */
-  create(mailbox: Mailbox, cap?: LiveMailboxCap): Promise<void>;
+  create(mailbox: Mailbox, cap?: LiveMailboxCap | readonly LiveMailboxCap[], issued?: Buffer): Promise<void>;
+  /** Whether an address digest is in the issued set (it stays there after the mailbox is gone). */
+  wasIssued(digest: Buffer): Promise<boolean>;
+  /**
+   * Moves the addresses that were live when the issued set was introduced (the migration copied
+   * them aside) into the issued set as digests, and forgets their plain copies. Idempotent;
+   * answers how many it moved (0 after the first start).
+   */
+  digestPendingIssued(digest: (address: string) => Buffer): Promise<number>;
   findByAddress(address: string): Promise<Mailbox | null>;
   findById(id: string): Promise<Mailbox | null>;
   /** Live mailboxes owned by an API key. */

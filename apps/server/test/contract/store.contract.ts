@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe } from 'node:test';
 import type { ApiKeyRecord, Mailbox, StoredMessage } from '../../src/domain/types.js';
-import { type KeyringStore, LiveCapReached, type OutboxInsert, type Store } from '../../src/ports/store.js';
+import { ADDRESS_KEY_EPOCH, loadAddressDigest } from '../../src/crypto/address-key.js';
+import { rotateMasterKey } from '../../src/crypto/key-service.js';
+import { AddressAlreadyIssued, type KeyringStore, LiveCapReached, type OutboxInsert, type Store } from '../../src/ports/store.js';
 import { suiteFixture } from './services.js';
 
 export interface StoreFixture {
@@ -28,7 +30,7 @@ export function newMailbox(over: Partial<Mailbox> = {}): Mailbox {
   const now = Date.now();
   return {
     id: rid('mbx'), address: `${randomBytes(6).toString('hex')}@contract.test`, tokenHash: randomBytes(32), ownerKeyId: null,
-    createdAt: now, expiresAt: now + HOUR, wrappedKey: randomBytes(60), keyEpoch: Math.ceil((now + HOUR) / HOUR), creatorIp: null,
+    createdAt: now, expiresAt: now + HOUR, wrappedKey: randomBytes(60), keyEpoch: Math.ceil((now + HOUR) / HOUR), creatorIp: null, creatorClient: null,
     ...over,
   };
 }
@@ -101,6 +103,74 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       await store.mailboxes.create(newMailbox({ ownerKeyId: rid('key'), expiresAt: now + HOUR }), { by: 'owner', max: 1, now });
       await store.mailboxes.create(newMailbox({ ownerKeyId: owner, expiresAt: now + HOUR }));
       assert.equal(await store.mailboxes.countLiveByOwner(owner, now), 4);
+    });
+
+    test('mailboxes: several caps in one create (per browser under a per-address ceiling), exact even all at once', async ({ store }) => {
+      const now = Date.now();
+      const ip = `192.0.2.${Math.floor(Math.random() * 250)}-${rid('ip')}`;
+      const caps = [{ by: 'creatorIp' as const, max: 3, now }, { by: 'creatorClient' as const, max: 2, now }];
+      const a = `${ip}#a`;
+      const first = await Promise.allSettled(Array.from({ length: 6 }, () =>
+        store.mailboxes.create(newMailbox({ creatorIp: ip, creatorClient: a }), caps)));
+      assert.equal(first.filter((r) => r.status === 'fulfilled').length, 2);
+      for (const r of first) if (r.status === 'rejected') assert.equal((r.reason as LiveCapReached).by, 'creatorClient');
+      const b = `${ip}#b`;
+      const second = await Promise.allSettled(Array.from({ length: 4 }, () =>
+        store.mailboxes.create(newMailbox({ creatorIp: ip, creatorClient: b }), caps)));
+      assert.equal(second.filter((r) => r.status === 'fulfilled').length, 1, 'the address ceiling leaves one place');
+      for (const r of second) if (r.status === 'rejected') assert.equal((r.reason as LiveCapReached).by, 'creatorIp');
+      assert.equal(await store.mailboxes.countLiveByCreatorIp(ip, now), 3);
+      const stored = await store.mailboxes.listExpired(now + 2 * HOUR, 100_000);
+      assert.equal(stored.filter((m) => m.creatorClient === a).length, 2, 'creatorClient is stored');
+    });
+
+    test('issued addresses: a digest given with create stays after the mailbox is gone and refuses the address again', async ({ store }) => {
+      const m = newMailbox();
+      const digest = randomBytes(16);
+      assert.equal(await store.mailboxes.wasIssued(digest), false);
+      await store.mailboxes.create(m, undefined, digest);
+      assert.equal(await store.mailboxes.wasIssued(digest), true);
+      assert.equal(await store.mailboxes.delete(m.id), true);
+      assert.equal(await store.mailboxes.wasIssued(digest), true, 'kept after the delete');
+      const again = newMailbox({ address: m.address });
+      await assert.rejects(store.mailboxes.create(again, undefined, digest), AddressAlreadyIssued);
+      assert.equal(await store.mailboxes.findByAddress(m.address), null, 'nothing was stored');
+      assert.equal(await store.mailboxes.findById(again.id), null);
+      // Expired, not deleted: the same.
+      const old = newMailbox({ expiresAt: Date.now() - 1 });
+      const oldDigest = randomBytes(16);
+      await store.mailboxes.create(old, undefined, oldDigest);
+      assert.equal((await store.mailboxes.listExpired(Date.now(), 10_000)).some((x) => x.id === old.id), true);
+      await store.mailboxes.delete(old.id);
+      await assert.rejects(store.mailboxes.create(newMailbox({ address: old.address }), undefined, oldDigest), AddressAlreadyIssued);
+    });
+
+    test('issued addresses: a create that fails (address held, cap reached) records no digest', async ({ store }) => {
+      const m = newMailbox();
+      await store.mailboxes.create(m);
+      const digest = randomBytes(16);
+      await assert.rejects(store.mailboxes.create(newMailbox({ address: m.address }), undefined, digest), /unique|duplicate/i);
+      assert.equal(await store.mailboxes.wasIssued(digest), false, 'rolled back with the mailbox');
+      const now = Date.now();
+      const ip = `198.51.100.9-${rid('ip')}`;
+      await store.mailboxes.create(newMailbox({ creatorIp: ip }), { by: 'creatorIp', max: 1, now }, randomBytes(16));
+      const capped = randomBytes(16);
+      await assert.rejects(store.mailboxes.create(newMailbox({ creatorIp: ip }), { by: 'creatorIp', max: 1, now }, capped), LiveCapReached);
+      assert.equal(await store.mailboxes.wasIssued(capped), false, 'a refused creation issues nothing');
+    });
+
+    test('issued addresses: of many creates racing with one digest exactly one is stored', async ({ store }) => {
+      const digest = randomBytes(16);
+      const racers = Array.from({ length: 8 }, () => newMailbox());
+      const results = await Promise.allSettled(racers.map((m) => store.mailboxes.create(m, undefined, digest)));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof AddressAlreadyIssued, String(r.reason));
+      const stored = await Promise.all(racers.map((m) => store.mailboxes.findById(m.id)));
+      assert.equal(stored.filter(Boolean).length, 1);
+    });
+
+    test('issued addresses: digestPendingIssued has nothing to do on a store made after the migration', async ({ store }) => {
+      assert.equal(await store.mailboxes.digestPendingIssued(() => randomBytes(16)), 0);
     });
 
     test('mailboxes: listLiveByOwner lists the owner\'s live ones newest first and pages with beforeAddress', async ({ store }) => {
@@ -512,6 +582,27 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       assert.deepEqual(await keyring.newest(), { epoch: top + 3, sealed: Buffer.from('latest') });
       await keyring.destroyThrough(top + 3);
       assert.equal(await keyring.newest(), null, 'empty once every epoch is destroyed');
+    });
+
+    // Last: it leaves the reserved epoch, above every other, until its own clean-up.
+    test('keyring: the address key is one per keyring, outlives every epoch sweep and survives a master-key rotation', async ({ keyring }) => {
+      const master = randomBytes(32);
+      const [a, b] = await Promise.all([loadAddressDigest(keyring, master), loadAddressDigest(keyring, master)]);
+      const address = `${rid('x')}@contract.test`;
+      assert.deepEqual(a(address), b(address), 'two nodes starting at once share one key');
+      assert.equal(a(address).length, 16);
+      assert.deepEqual(a(address.toUpperCase()), a(address), 'case does not matter');
+      assert.notDeepEqual(a(address), a(`y${address}`));
+      await keyring.destroyThrough(Math.ceil(Date.now() / 1000) + 10 * 365 * 86_400); // any real epoch, even of 1 s
+      assert.deepEqual((await loadAddressDigest(keyring, master))(address), a(address), 'kept by the epoch sweep');
+      const next = randomBytes(32);
+      await rotateMasterKey(keyring, master, next);
+      assert.deepEqual((await loadAddressDigest(keyring, next))(address), a(address), 'resealed, same key');
+      await assert.rejects(loadAddressDigest(keyring, master), 'the old master key no longer opens it');
+      const other = randomBytes(32);
+      await keyring.destroyThrough(ADDRESS_KEY_EPOCH);
+      assert.notDeepEqual((await loadAddressDigest(keyring, other))(address), a(address), 'another keyring, another key');
+      await keyring.destroyThrough(ADDRESS_KEY_EPOCH);
     });
   });
 }

@@ -10,10 +10,14 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgres, type PgConfig } from '../../src/adapters/postgres/index.js';
+import { migrate as migratePg } from '../../src/adapters/postgres/migrate.js';
 import { pgStoreMigrations } from '../../src/adapters/postgres/migrations.js';
+import { openDatabase } from '../../src/adapters/sqlite/database.js';
+import { storeMigrations } from '../../src/adapters/sqlite/migrations.js';
 import { SqliteKeyring } from '../../src/adapters/sqlite/keyring.js';
 import { SqliteStore } from '../../src/adapters/sqlite/store.js';
-import { runStoreContract } from './store.contract.js';
+import { createHmac } from 'node:crypto';
+import { newMailbox, runStoreContract } from './store.contract.js';
 import { dropSchemas, requirePostgres, ServiceUnavailable, skipOrFail, TEST_DATABASE_URL, uniqueName } from './services.js';
 
 runStoreContract('sqlite', async () => {
@@ -56,6 +60,67 @@ runStoreContract('postgres', async () => {
       await dropSchemas(TEST_DATABASE_URL, [config.pgSchema, config.pgKeyringSchema]);
     },
   };
+});
+
+/** A stand-in for the address key's digest (the store only keeps what it is given). */
+const digestOf = (address: string) => createHmac('sha256', 'migration-test').update(address).digest().subarray(0, 16);
+
+describe('issued addresses: the migration keeps the addresses live before it', () => {
+  it('sqlite: mailboxes of a version-4 store are digested at the next start, once', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tempmail-issued-migration-'));
+    const file = path.join(dir, 'tempmail.db');
+    try {
+      const old = openDatabase(file, storeMigrations.filter((m) => m.version <= 4));
+      const m = newMailbox();
+      old.prepare(`INSERT INTO mailboxes (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp);
+      old.close();
+      const store = new SqliteStore(file);
+      try {
+        assert.equal(await store.mailboxes.wasIssued(digestOf(m.address)), false, 'not before the start digests it');
+        assert.equal(await store.mailboxes.digestPendingIssued(digestOf), 1);
+        assert.equal(await store.mailboxes.wasIssued(digestOf(m.address)), true);
+        assert.equal((store.db.prepare('SELECT count(*) AS n FROM issued_pending').get() as { n: number }).n, 0, 'no plain copy left');
+        assert.equal(await store.mailboxes.digestPendingIssued(digestOf), 0, 'the next start has nothing to do');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('postgres: mailboxes of a version-4 schema are digested at the next start, once', async (t) => {
+    try {
+      await requirePostgres();
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailable)) throw err;
+      return skipOrFail(t, err.message);
+    }
+    const config = pgTestConfig();
+    const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+    try {
+      await migratePg(pool, config.pgSchema, pgStoreMigrations.filter((m) => m.version <= 4));
+      const m = newMailbox();
+      await pool.query(`INSERT INTO "${config.pgSchema}".mailboxes (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp]);
+      const { store, keyring } = await openPostgres(config);
+      try {
+        assert.equal(await store.mailboxes.wasIssued(digestOf(m.address)), false);
+        const [first, second] = await Promise.all([store.mailboxes.digestPendingIssued(digestOf), store.mailboxes.digestPendingIssued(digestOf)]);
+        assert.equal(first + second, 1, 'two nodes starting at once digest it once between them');
+        assert.equal(await store.mailboxes.wasIssued(digestOf(m.address)), true);
+        const { rows } = await store.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${config.pgSchema}".issued_pending`);
+        assert.equal(Number(rows[0].n), 0, 'no plain copy left');
+      } finally {
+        await store.close();
+        await keyring.close();
+      }
+    } finally {
+      await pool.end();
+      await dropSchemas(TEST_DATABASE_URL, [config.pgSchema, config.pgKeyringSchema]);
+    }
+  });
 });
 
 describe('postgres only', () => {

@@ -26,7 +26,7 @@ function mailbox(now: number): Mailbox {
   const id = uid('mbx');
   return {
     id, address: `${id}@tempmail.local`, tokenHash: null, ownerKeyId: 'key_1', createdAt: now, expiresAt: now + 3_600_000,
-    wrappedKey: randomBytes(60), keyEpoch: 1, creatorIp: null,
+    wrappedKey: randomBytes(60), keyEpoch: 1, creatorIp: null, creatorClient: null,
   };
 }
 

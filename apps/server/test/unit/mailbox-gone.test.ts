@@ -18,6 +18,7 @@ import { KeyService } from '../../src/crypto/key-service.js';
 import type { Mailbox, MailboxGoneNotice, StoredMessage } from '../../src/domain/types.js';
 import { TtlSweeper } from '../../src/jobs/ttl-sweeper.js';
 import { MailboxGoneBroadcast } from '../../src/mailbox/mailbox-gone.js';
+import { loadAddressDigest } from '../../src/crypto/address-key.js';
 import { MailboxService } from '../../src/mailbox/mailbox-service.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { EventBus } from '../../src/ports/event-bus.js';
@@ -43,7 +44,7 @@ describe('mailbox gone, across nodes', () => {
     const told: MailboxGoneNotice[] = [];
     gone.onGone((n) => told.push(n));
     await gone.start();
-    const mailboxes = new MailboxService(store, keys, clock, TTL, gone);
+    const mailboxes = new MailboxService(store, keys, clock, TTL, gone, await loadAddressDigest(keyring, master));
     const reader = new MessageReader(store, keys, clock);
     const sweeper = new TtlSweeper(store, keys, gone, clock, silent, 60_000);
     return { keys, gone, told, mailboxes, reader, sweeper };

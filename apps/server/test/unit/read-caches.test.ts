@@ -18,6 +18,7 @@ import { KeyService } from '../../src/crypto/key-service.js';
 import { AppError } from '../../src/domain/errors.js';
 import type { Mailbox, StoredMessage } from '../../src/domain/types.js';
 import { MailboxGoneBroadcast } from '../../src/mailbox/mailbox-gone.js';
+import { loadAddressDigest } from '../../src/crypto/address-key.js';
 import { MailboxService } from '../../src/mailbox/mailbox-service.js';
 import { MessageReader } from '../../src/read/message-reader.js';
 
@@ -34,13 +35,14 @@ describe('read caches on SQLite', () => {
   let stoppedAt: number | null = null;
   const clock = { now: () => stoppedAt ?? Date.now() };
 
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tempmail-read-caches-'));
     store = new SqliteStore(path.join(dir, 'tempmail.db'));
     keyring = new SqliteKeyring(path.join(dir, 'keyring.db'));
-    keys = new KeyService(keyring, randomBytes(32));
+    const master = randomBytes(32);
+    keys = new KeyService(keyring, master);
     const gone = new MailboxGoneBroadcast(new MemoryBus(), keys, pino({ level: 'silent' }));
-    mailboxes = new MailboxService(store, keys, clock, { defaultSeconds: 3600, minSeconds: 60, maxSeconds: 86_400 }, gone);
+    mailboxes = new MailboxService(store, keys, clock, { defaultSeconds: 3600, minSeconds: 60, maxSeconds: 86_400 }, gone, await loadAddressDigest(keyring, master));
     reader = new MessageReader(store, keys, clock);
   });
 

@@ -24,7 +24,7 @@ describe('SQLite writer thread', () => {
     const now = Date.now();
     await store.mailboxes.create({
       id: mailboxId, address: 'writer@writer.test', tokenHash: null, ownerKeyId: null,
-      creatorIp: null, createdAt: now, expiresAt: now + 3_600_000, wrappedKey: randomBytes(60), keyEpoch: 1,
+      creatorIp: null, creatorClient: null, createdAt: now, expiresAt: now + 3_600_000, wrappedKey: randomBytes(60), keyEpoch: 1,
     });
   });
 

@@ -8,7 +8,10 @@ import { describeDuration, formatClock, formatCountdown } from '../format.ts';
 import type { Blocked, Busy, Notice } from '../use-mailboxes.ts';
 import { AddressList } from './AddressList.tsx';
 import { CopyButton } from './CopyButton.tsx';
-import { ClockIcon, PlusIcon, RefreshIcon, TrashIcon } from './icons.tsx';
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { ClockIcon, PlusIcon, QrIcon, RefreshIcon, TrashIcon } from './icons.tsx';
+import type { QrDialogProps } from './QrDialog.tsx';
 
 /** Lifetimes offered for new addresses (and added by "Add time"), in seconds. */
 export const TTL_CHOICES: { seconds: number; label: string }[] = [
@@ -48,6 +51,12 @@ export function AddressCard(p: AddressCardProps) {
   const left = p.mailbox ? Date.parse(p.mailbox.expires_at) - p.now : 0;
   const low = p.mailbox !== null && !p.expired && left < 60_000;
   const ttlLabel = TTL_CHOICES.find((c) => c.seconds === p.ttl)?.label ?? describeDuration(p.ttl * 1000);
+  // The dialog and its QR encoder load on first use, not with the page.
+  const [Qr, setQr] = useState<((q: QrDialogProps) => JSX.Element) | null>(null);
+  const [qrFailed, setQrFailed] = useState(false);
+  const openQr = () => {
+    import('./QrDialog.tsx').then((m) => setQr(() => m.QrDialog), () => setQrFailed(true));
+  };
   return (
     <section class="card address-card" aria-labelledby="address-heading">
       <h1 id="address-heading" class="eyebrow">
@@ -65,7 +74,20 @@ export function AddressCard(p: AddressCardProps) {
           spoken="Address copied to the clipboard"
           announce={p.announce}
         />
+        <button
+          type="button"
+          class="btn btn-qr"
+          onClick={openQr}
+          disabled={!p.mailbox || p.expired}
+          aria-label="Show a QR code"
+          data-testid="show-qr"
+        >
+          <QrIcon />
+          <span class="btn-label">QR</span>
+        </button>
       </div>
+      {Qr && p.mailbox && <Qr mailbox={p.mailbox} onClose={() => setQr(null)} />}
+      {qrFailed && <p class="card-note is-error">The QR code could not be loaded; reload the page to try again.</p>}
       <div class="address-meta">
         <p class={`countdown${low ? ' is-low' : ''}${p.expired ? ' is-expired' : ''}`}>
           <ClockIcon />
@@ -120,7 +142,7 @@ export function AddressCard(p: AddressCardProps) {
             class="btn"
             onClick={p.onExtend}
             disabled={p.busy !== null || !p.mailbox || p.expired}
-            aria-label={`Add ${ttlLabel}`}
+            aria-label={`Add time (${ttlLabel})`}
             data-testid="extend-address"
           >
             <PlusIcon />
@@ -182,7 +204,9 @@ function Warnings(p: AddressCardProps & { left: number; ttlLabel: string }) {
       <div class="banner is-warning" role="alert" data-testid="blocked">
         <p>
           {p.blocked.cap
-            ? `Your network already has ${p.blocked.cap} addresses in use, the most one network may hold at once. ${
+            ? `${p.blocked.scope === 'browser'
+              ? `You already have ${p.blocked.cap} addresses in use, the most one browser may hold at once.`
+              : `Your network already has ${p.blocked.cap} addresses in use, the most one network may hold at once (everyone behind its address together).`} ${
                 p.addresses.length > 0 ? 'Delete one you no longer need below, or wait' : 'One frees up when it expires or is deleted'
               }: the page tries again by itself in ${wait}.`
             : `Too many requests from your network just now. The page tries again by itself in ${wait}.`}

@@ -1,7 +1,7 @@
 /**
  * One message: headers, the detected code and confirmation link, attachments, and the body
  * as sandboxed HTML, plain text or raw source. Message data is only ever rendered as text
- * nodes; HTML mail is shown only through the sandboxed frame (no scripts, no same-origin).
+ * nodes; HTML mail is shown only through the sandboxed frame (no scripts).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
@@ -15,12 +15,19 @@ import {
   type Message,
 } from '../api.ts';
 import { formatBytes, formatDateTime, formatFull, hostOf, isWebUrl, splitLinks } from '../format.ts';
+import { fitFrame } from '../fit-frame.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { BackIcon, ClipIcon, ExternalIcon, KeyIcon, ShieldIcon } from './icons.tsx';
 
-/** The sandbox for mail HTML: links may open new tabs, nothing else is allowed. */
-export const MAIL_FRAME_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox';
+/**
+ * The sandbox for mail HTML: links may open new tabs; no script can run. Same-origin only so
+ * this page can read the frame's layout to fit it (fit-frame.ts): without allow-scripts the
+ * frame itself can do nothing with that origin.
+ */
+export const MAIL_FRAME_SANDBOX = 'allow-same-origin allow-popups allow-popups-to-escape-sandbox';
 const RAW_MAX_CHARS = 512 * 1024;
+/** At least this much of the body is in sight once a message is opened (else the page scrolls to it). */
+const BODY_IN_SIGHT_PX = 240;
 
 type Tab = 'html' | 'text' | 'source';
 
@@ -64,10 +71,14 @@ export function MessageView(p: MessageViewProps) {
   useEffect(() => {
     const h = heading.current;
     if (!msg || !h) return;
-    // One pane at a time on narrow screens: bring the message to the top.
+    // One pane at a time on narrow screens: bring the message to the top. On wide ones too when
+    // the body would start below the fold (under the address card): the body must be in sight.
+    const pane = h.closest('.viewer-pane');
+    const body = pane?.querySelector('.tab-panel');
     const narrow = window.matchMedia('(max-width: 859px)').matches;
-    if (narrow) h.closest('.viewer-pane')?.scrollIntoView({ block: 'start' });
-    h.focus({ preventScroll: narrow });
+    const hidden = body ? body.getBoundingClientRect().top > window.innerHeight - BODY_IN_SIGHT_PX : false;
+    if (narrow || hidden) pane?.scrollIntoView({ block: 'start' });
+    h.focus({ preventScroll: narrow || hidden });
   }, [msg?.id]);
 
   const back = (
@@ -221,7 +232,7 @@ export function MessageView(p: MessageViewProps) {
           <HtmlBody mailbox={p.mailbox} id={msg.id} remote={remote} onRemote={() => setRemote(true)} />
         )}
         {tab === 'text' && (
-          <pre class="body-text" data-testid="body-text">
+          <pre class="body-text" data-testid="body-text" tabIndex={0} role="region" aria-label="Message text">
             {msg.body ? <LinkedText text={msg.body} /> : '(this message has no text)'}
           </pre>
         )}
@@ -271,6 +282,30 @@ function Tabs(p: { tab: Tab; setTab(t: Tab): void; hasHtml: boolean }) {
 }
 
 function HtmlBody(p: { mailbox: Mailbox; id: string; remote: boolean; onRemote(): void }) {
+  const frame = useRef<HTMLIFrameElement>(null);
+  const [zoom, setZoom] = useState(1);
+  useEffect(() => {
+    const f = frame.current;
+    if (!f) return;
+    const refit = () => {
+      const fit = fitFrame(f);
+      if (fit) setZoom(fit.zoom);
+    };
+    // The load event comes after the frame's images; a width change (rotation, resize) refits.
+    f.addEventListener('load', refit);
+    let width = f.clientWidth;
+    const observer = new ResizeObserver(() => {
+      if (f.clientWidth === width) return; // the height set by the fit itself
+      width = f.clientWidth;
+      refit();
+    });
+    observer.observe(f);
+    refit();
+    return () => {
+      f.removeEventListener('load', refit);
+      observer.disconnect();
+    };
+  }, [p.id, p.remote]);
   return (
     <>
       <div class={`remote-bar${p.remote ? ' is-on' : ''}`}>
@@ -286,8 +321,14 @@ function HtmlBody(p: { mailbox: Mailbox; id: string; remote: boolean; onRemote()
           </>
         )}
       </div>
+      {zoom < 1 && (
+        <p class="frame-note" data-testid="frame-zoom">
+          Shown at {Math.round(zoom * 100)}% to fit the screen.
+        </p>
+      )}
       <div class="frame-wrap">
         <iframe
+          ref={frame}
           class="mail-frame"
           title="Message content"
           sandbox={MAIL_FRAME_SANDBOX}
@@ -322,7 +363,7 @@ function RawSource(p: { mailbox: Mailbox; id: string }) {
       </p>
       {error && <p class="is-error">{error}</p>}
       {raw ? (
-        <pre class="body-text source" data-testid="raw-text">
+        <pre class="body-text source" data-testid="raw-text" tabIndex={0} role="region" aria-label="Message source">
           {raw.text}
           {raw.cut ? '\n\n[… cut here: download the .eml for the rest]' : ''}
         </pre>

@@ -153,6 +153,26 @@ export const pgStoreMigrations: PgMigration[] = [
       ALTER TABLE ${s}.outbox ADD COLUMN event text NOT NULL DEFAULT 'message.received';
     `,
   },
+  {
+    // As SQLite version 7: keyed digests of every address ever issued, kept after the mailbox;
+    // the addresses live now wait in issued_pending until a node digests them at start.
+    version: 7,
+    name: 'issued address digests',
+    sql: (s) => `
+      CREATE TABLE ${s}.issued_addresses (digest bytea PRIMARY KEY);
+      CREATE TABLE ${s}.issued_pending (address text PRIMARY KEY);
+      INSERT INTO ${s}.issued_pending (address) SELECT address FROM ${s}.mailboxes;
+    `,
+  },
+  {
+    // As SQLite version 8: the browser that made an anonymous mailbox, for the per-browser cap.
+    version: 8,
+    name: 'mailbox creator browser',
+    sql: (s) => `
+      ALTER TABLE ${s}.mailboxes ADD COLUMN creator_client text;
+      CREATE INDEX mailboxes_creator_client ON ${s}.mailboxes (creator_client, expires_at) WHERE creator_client IS NOT NULL;
+    `,
+  },
 ];
 
 export const pgKeyringMigrations: PgMigration[] = [

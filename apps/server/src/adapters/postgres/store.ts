@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { ApiKeyRecord, Mailbox, Plan } from '../../domain/types.js';
 import type { DomainStore } from '../../ports/domain-store.js';
-import { type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageStore, type Store } from '../../ports/store.js';
+import { AddressAlreadyIssued, type ApiKeyStore, capsWithHolder, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageStore, type Store } from '../../ports/store.js';
 import type { ReceiptStore } from '../../ports/receipt-store.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { PgDomainStore } from './domain-store.js';
@@ -17,13 +17,17 @@ import { PgWebhookStore } from './webhook-store.js';
 
 interface MailboxRow {
   id: string; address: string; token_hash: Buffer | null; owner_key_id: string | null; created_at: string;
-  expires_at: string; wrapped_key: Buffer; key_epoch: string; creator_ip: string | null;
+  expires_at: string; wrapped_key: Buffer; key_epoch: string; creator_ip: string | null; creator_client: string | null;
 }
 
 const toMailbox = (r: MailboxRow): Mailbox => ({
   id: r.id, address: r.address, tokenHash: r.token_hash, ownerKeyId: r.owner_key_id, createdAt: num(r.created_at),
   expiresAt: num(r.expires_at), wrappedKey: r.wrapped_key, keyEpoch: num(r.key_epoch), creatorIp: r.creator_ip,
+  creatorClient: r.creator_client,
 });
+
+/** The column that holds each cap's holder. */
+const CAP_COLUMN = { owner: 'owner_key_id', creatorIp: 'creator_ip', creatorClient: 'creator_client' } as const;
 
 interface KeyRow { id: string; hash: Buffer; plan: Plan; created_at: string; revoked_at: string | null; prefix: string }
 
@@ -34,27 +38,62 @@ const toKey = (r: KeyRow): ApiKeyRecord => ({
 class PgMailboxes implements MailboxStore {
   constructor(private readonly pool: pg.Pool, private readonly t: Tables) {}
 
-  async create(m: Mailbox, cap?: LiveMailboxCap): Promise<void> {
-    const insert = `INSERT INTO ${this.t.mailboxes} (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
-    const values = [m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp];
-    const holder = cap ? (cap.by === 'owner' ? m.ownerKeyId : m.creatorIp) : null;
-    if (!cap || holder === null) {
+  async create(m: Mailbox, cap?: LiveMailboxCap | readonly LiveMailboxCap[], issued?: Buffer): Promise<void> {
+    const insert = `INSERT INTO ${this.t.mailboxes} (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip, creator_client)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+    const values = [m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp, m.creatorClient];
+    // Locks are always taken in this order (owner, address, browser), so two creations never wait on each other crosswise.
+    const order = { owner: 0, creatorIp: 1, creatorClient: 2 };
+    const caps = capsWithHolder(m, cap).sort((a, b) => order[a.cap.by] - order[b.cap.by]);
+    if (caps.length === 0 && !issued) {
       await this.pool.query(insert, values);
       return;
     }
-    const column = cap.by === 'owner' ? 'owner_key_id' as const : 'creator_ip' as const;
     await withTransaction(this.pool, async (client) => {
-      // Every node's creations for one owner (or address) queue on this lock until commit, so
-      // the count below cannot be overtaken by a concurrent insert.
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.t.mailboxes}/${column}/${holder}`]);
-      if ((await this.countLive(client, column, holder, cap.now)) >= cap.max) {
-        const { rows } = await client.query<{ soonest: string | null }>(
-          `SELECT min(expires_at) AS soonest FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, cap.now]);
-        throw new LiveCapReached(rows[0].soonest === null ? null : num(rows[0].soonest));
+      for (const { cap: c, holder } of caps) {
+        const column = CAP_COLUMN[c.by];
+        // Every node's creations for one holder queue on this lock until commit, so the count
+        // below cannot be overtaken by a concurrent insert.
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.t.mailboxes}/${column}/${holder}`]);
+        if ((await this.countLive(client, column, holder, c.now)) >= c.max) {
+          const { rows } = await client.query<{ soonest: string | null }>(
+            `SELECT min(expires_at) AS soonest FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, c.now]);
+          throw new LiveCapReached(rows[0].soonest === null ? null : num(rows[0].soonest), c.by);
+        }
       }
-      await client.query(insert, values);
+      if (issued) {
+        // A concurrent transaction inserting the same digest makes this one wait for its
+        // outcome: committed, this finds the conflict; rolled back, this inserts.
+        const { rowCount } = await client.query(
+          `INSERT INTO ${this.t.issuedAddresses} (digest) VALUES ($1) ON CONFLICT (digest) DO NOTHING`, [issued]);
+        if (rowCount === 0) throw new AddressAlreadyIssued();
+      }
+      await client.query(insert, values); // a unique-address failure rolls the digest back with it
     });
+  }
+
+  async wasIssued(digest: Buffer): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`SELECT 1 FROM ${this.t.issuedAddresses} WHERE digest = $1`, [digest]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Safe on several nodes at once: rows are claimed with SKIP LOCKED, digests inserted idempotently. */
+  async digestPendingIssued(digest: (address: string) => Buffer): Promise<number> {
+    let moved = 0;
+    for (;;) {
+      const n = await withTransaction(this.pool, async (client) => {
+        const { rows } = await client.query<{ address: string }>(
+          `SELECT address FROM ${this.t.issuedPending} LIMIT 1000 FOR UPDATE SKIP LOCKED`);
+        if (rows.length === 0) return 0;
+        const addresses = rows.map((r) => r.address);
+        await client.query(`INSERT INTO ${this.t.issuedAddresses} (digest) SELECT unnest($1::bytea[]) ON CONFLICT (digest) DO NOTHING`,
+          [addresses.map(digest)]);
+        await client.query(`DELETE FROM ${this.t.issuedPending} WHERE address = ANY($1::text[])`, [addresses]);
+        return rows.length;
+      });
+      if (n === 0) return moved;
+      moved += n;
+    }
   }
 
   async findByAddress(address: string): Promise<Mailbox | null> {
@@ -76,7 +115,7 @@ class PgMailboxes implements MailboxStore {
   }
 
   /** Live mailboxes sharing an owner key or a creator address (on the pool, or inside a transaction). */
-  private async countLive(db: pg.Pool | pg.PoolClient, column: 'owner_key_id' | 'creator_ip', holder: string, now: number): Promise<number> {
+  private async countLive(db: pg.Pool | pg.PoolClient, column: 'owner_key_id' | 'creator_ip' | 'creator_client', holder: string, now: number): Promise<number> {
     const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.t.mailboxes} WHERE ${column} = $1 AND expires_at > $2`, [holder, now]);
     return num(rows[0].n);
   }

@@ -14,6 +14,8 @@ export interface Tables {
   webhookDeliveries: string;
   customDomains: string;
   receipts: string;
+  issuedAddresses: string;
+  issuedPending: string;
 }
 
 /** The qualified names in `schema` (e.g. `"public".mailboxes`). */
@@ -32,5 +34,7 @@ export function tablesIn(schema: string): Tables {
     webhookDeliveries: `${s}.webhook_deliveries`,
     customDomains: `${s}.custom_domains`,
     receipts: `${s}.receipts`,
+    issuedAddresses: `${s}.issued_addresses`,
+    issuedPending: `${s}.issued_pending`,
   };
 }

@@ -139,6 +139,27 @@ export const storeMigrations: Migration[] = [
       ALTER TABLE outbox ADD COLUMN event TEXT NOT NULL DEFAULT 'message.received';
     `,
   },
+  {
+    // Addresses are never issued twice (issue 18): a keyed digest of every address handed out
+    // stays after its mailbox. The digests need the address key, which SQL does not have: the
+    // addresses live now are copied aside and digested by the service at start
+    // (MailboxStore.digestPendingIssued), which then deletes these plain copies.
+    version: 7,
+    sql: `
+      CREATE TABLE issued_addresses (digest BLOB PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE issued_pending (address TEXT PRIMARY KEY) WITHOUT ROWID;
+      INSERT INTO issued_pending (address) SELECT address FROM mailboxes;
+    `,
+  },
+  {
+    // The browser that made an anonymous mailbox (issue 18): counted per browser as well as per
+    // address, so one person behind an office NAT does not use up everyone's places.
+    version: 8,
+    sql: `
+      ALTER TABLE mailboxes ADD COLUMN creator_client TEXT;
+      CREATE INDEX mailboxes_creator_client ON mailboxes (creator_client, expires_at) WHERE creator_client IS NOT NULL;
+    `,
+  },
 ];
 
 export const keyringMigrations: Migration[] = [

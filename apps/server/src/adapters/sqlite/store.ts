@@ -1,7 +1,7 @@
 /** The embedded message store on better-sqlite3 (the default: no other service needed). */
 import type { ApiKeyRecord, Mailbox, Plan, StoredAuthentication, StoredMessage } from '../../domain/types.js';
 import {
-  type ApiKeyStore, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageDetailRow, type MessageRef, type MessageRow,
+  AddressAlreadyIssued, type ApiKeyStore, capsWithHolder, LiveCapReached, type LiveMailboxCap, type MailboxExpiryChange, type MailboxStore, type MessageDetailRow, type MessageRef, type MessageRow,
   type MessageStore, type OutboxInsert, type Store,
 } from '../../ports/store.js';
 import type { DomainStore } from '../../ports/domain-store.js';
@@ -20,13 +20,18 @@ import { storeMigrations } from './migrations.js';
 
 interface MailboxRow {
   id: string; address: string; token_hash: Buffer | null; owner_key_id: string | null; created_at: number;
-  expires_at: number; wrapped_key: Buffer; key_epoch: number; creator_ip: string | null;
+  expires_at: number; wrapped_key: Buffer; key_epoch: number; creator_ip: string | null; creator_client: string | null;
 }
 
 const toMailbox = (r: MailboxRow): Mailbox => ({
   id: r.id, address: r.address, tokenHash: r.token_hash, ownerKeyId: r.owner_key_id, createdAt: r.created_at,
   expiresAt: r.expires_at, wrappedKey: r.wrapped_key, keyEpoch: r.key_epoch, creatorIp: r.creator_ip,
+  creatorClient: r.creator_client,
 });
+
+/** The column that holds each cap's holder. */
+const CAP_COLUMN = { owner: 'owner_key_id', creatorIp: 'creator_ip', creatorClient: 'creator_client' } as const;
+
 
 interface KeyRow { id: string; hash: Buffer; plan: Plan; created_at: number; revoked_at: number | null; prefix: string }
 const toKey = (r: KeyRow): ApiKeyRecord => ({
@@ -39,26 +44,50 @@ class SqliteMailboxes implements MailboxStore {
 
   constructor(private readonly db: Db, private readonly afterDelete: () => void) {}
 
-  async create(m: Mailbox, cap?: LiveMailboxCap): Promise<void> {
-    const insert = () => sql(this.db, `INSERT INTO mailboxes (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp);
-    const holder = cap ? (cap.by === 'owner' ? m.ownerKeyId : m.creatorIp) : null;
-    if (!cap || holder === null) {
+  async create(m: Mailbox, cap?: LiveMailboxCap | readonly LiveMailboxCap[], issued?: Buffer): Promise<void> {
+    const insert = () => sql(this.db, `INSERT INTO mailboxes (id, address, token_hash, owner_key_id, created_at, expires_at, wrapped_key, key_epoch, creator_ip, creator_client)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(m.id, m.address, m.tokenHash, m.ownerKeyId, m.createdAt, m.expiresAt, m.wrappedKey, m.keyEpoch, m.creatorIp, m.creatorClient);
+    const caps = capsWithHolder(m, cap);
+    if (caps.length === 0 && !issued) {
       insert();
       return;
     }
-    // One process writes this file: an IMMEDIATE transaction makes count and insert one step.
+    // One process writes this file: an IMMEDIATE transaction makes counts, digest and insert one step.
     this.db.transaction(() => {
-      const live = cap.by === 'owner' ? this.liveByOwner(holder, cap.now) : this.liveByCreatorIp(holder, cap.now);
-      if (live >= cap.max) {
-        const column = cap.by === 'owner' ? 'owner_key_id' : 'creator_ip';
-        const { soonest } = sql(this.db, `SELECT min(expires_at) AS soonest FROM mailboxes WHERE ${column} = ? AND expires_at > ?`)
-          .get(holder, cap.now) as { soonest: number | null };
-        throw new LiveCapReached(soonest);
+      for (const { cap: c, holder } of caps) {
+        const column = CAP_COLUMN[c.by];
+        const live = (sql(this.db, `SELECT count(*) AS n FROM mailboxes WHERE ${column} = ? AND expires_at > ?`).get(holder, c.now) as { n: number }).n;
+        if (live >= c.max) {
+          const { soonest } = sql(this.db, `SELECT min(expires_at) AS soonest FROM mailboxes WHERE ${column} = ? AND expires_at > ?`)
+            .get(holder, c.now) as { soonest: number | null };
+          throw new LiveCapReached(soonest, c.by);
+        }
       }
-      insert();
+      if (issued && sql(this.db, 'INSERT OR IGNORE INTO issued_addresses (digest) VALUES (?)').run(issued).changes === 0) {
+        throw new AddressAlreadyIssued();
+      }
+      insert(); // a unique-address failure rolls the digest back with it
     }).immediate();
+  }
+
+  async wasIssued(digest: Buffer): Promise<boolean> {
+    return sql(this.db, 'SELECT 1 FROM issued_addresses WHERE digest = ?').get(digest) !== undefined;
+  }
+
+  async digestPendingIssued(digest: (address: string) => Buffer): Promise<number> {
+    let moved = 0;
+    for (;;) {
+      const addresses = sql(this.db, 'SELECT address FROM issued_pending LIMIT 1000').pluck(true).all() as string[];
+      if (addresses.length === 0) return moved;
+      this.db.transaction(() => {
+        for (const address of addresses) {
+          sql(this.db, 'INSERT OR IGNORE INTO issued_addresses (digest) VALUES (?)').run(digest(address));
+          sql(this.db, 'DELETE FROM issued_pending WHERE address = ?').run(address);
+        }
+      }).immediate();
+      moved += addresses.length;
+    }
   }
 
   async findByAddress(address: string): Promise<Mailbox | null> {

@@ -23,6 +23,7 @@ const FIELDS: Record<string, string> = {
   id: 'A message id.',
   ttl: 'Lifetime in seconds, within the service\'s bounds.',
   domain: 'One of the service\'s domains (or a verified custom domain of the key).',
+  name: 'A chosen local part (3 to 64 of a-z 0-9 . _ -), where the server allows it; 409 when it was ever handed out before.',
   limit: 'At most this many (default 100, at most 1000).',
   before: 'Page past this item (the last of the previous page).',
   from: 'Sender address or display name contains this (case-insensitive).',
@@ -85,8 +86,8 @@ export function mailboxRouteSchemas(prefix: '/api' | '/v1') {
 
 /** Schemas of the remaining routes. */
 export const ROUTE_SCHEMAS = {
-  generateAnonymous: json('A new anonymous mailbox', fields(['ttl', 'domain']), ref('AnonymousMailbox'), API),
-  generateKeyed: json('A new mailbox owned by the key', fields(['key', 'domain', 'ttl']), ref('GeneratedMailbox'), V1, KEYED),
+  generateAnonymous: json('A new anonymous mailbox', fields(['ttl', 'domain', 'name']), ref('AnonymousMailbox'), API),
+  generateKeyed: json('A new mailbox owned by the key', fields(['key', 'domain', 'ttl', 'name']), ref('GeneratedMailbox'), V1, KEYED),
   mailboxes: json('The key\'s live mailboxes, newest first', fields(['key', 'limit', 'before']), arrayOf('OwnedMailbox'), V1, KEYED),
   webhookCreate: json('Register a webhook, premium (fields as a form body or in the query)', fields(['key', 'email', 'url']), ref('CreatedWebhook'), V1, KEYED),
   webhookList: json('A mailbox\'s webhooks (or one with id=)', fields(['key', 'email', 'id']), { anyOf: [arrayOf('Webhook'), ref('Webhook')] }, V1, KEYED),

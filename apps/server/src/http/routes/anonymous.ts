@@ -5,7 +5,7 @@ import { isoUtc } from '../../domain/time.js';
 import { LiveCapReached } from '../../ports/store.js';
 import { parseLimit } from '../../read/message-reader.js';
 import { type HttpContext, params } from '../context.js';
-import { addressKey } from '../client-ip.js';
+import { addressKey, browserKey } from '../client-ip.js';
 import { KeyedSerializer, replyHeaders } from '../guards.js';
 import { registerMessageContent, sendListing } from './message-content.js';
 import { registerMessageDelete } from './message-delete.js';
@@ -33,16 +33,22 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
     // step (exact across nodes); one address's calls also queue here, so they wait on this node
     // rather than on the database's lock.
     const ip = addressKey(ipOf(request));
-    const cap = ctx.config.anonMailboxesPerIp;
+    const client = browserKey(ip, request.headers['x-tempmail-client']);
+    const { anonMailboxesPerIp: cap, anonMailboxesPerBrowser: perBrowser } = ctx.config;
     const { mailbox, token } = await perIp.run(ip, async () => {
       try {
-        return await ctx.mailboxes.create({ ttl: p.ttl, domain, ownerKeyId: null, creatorIp: ip, withToken: true, maxLive: cap });
+        return await ctx.mailboxes.create({
+          ttl: p.ttl, name: p.name, domain, ownerKeyId: null, creatorIp: ip, creatorClient: client, withToken: true,
+          maxLive: cap, maxLivePerClient: perBrowser,
+        });
       } catch (e) {
         if (e instanceof LiveCapReached) {
           // Retry-After: when the soonest of them expires (a place frees up), at most a minute.
           const wait = e.freesAt === null ? 60 : Math.ceil((e.freesAt - ctx.clock.now()) / 1000);
-          throw new AppError('rate_limited', `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`,
-            { 'Retry-After': String(Math.min(60, Math.max(1, wait))) });
+          const message = e.by === 'creatorClient'
+            ? `At most ${perBrowser} live mailboxes per browser; delete one or wait for it to expire.`
+            : `At most ${cap} live mailboxes per address; delete one or wait for it to expire.`;
+          throw new AppError('rate_limited', message, { 'Retry-After': String(Math.min(60, Math.max(1, wait))) });
         }
         throw e;
       }

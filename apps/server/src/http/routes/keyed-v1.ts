@@ -73,7 +73,7 @@ export function registerKeyedRoutes(app: FastifyInstance, ctx: HttpContext): voi
     const { mailbox } = await perKey.run(key.id, async () => {
       try {
         return await ctx.mailboxes.create({
-          ttl: p.ttl, planMaxTtlSeconds: plan.maxTtlSeconds, domain, ownerKeyId: key.id, creatorIp: null, withToken: false,
+          ttl: p.ttl, name: p.name, planMaxTtlSeconds: plan.maxTtlSeconds, domain, ownerKeyId: key.id, creatorIp: null, withToken: false,
           maxLive: plan.liveMailboxes,
         });
       } catch (e) {

@@ -30,7 +30,9 @@ export function messageCsp(allowRemote: boolean): string {
     "frame-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'self'",
-    'sandbox allow-popups allow-popups-to-escape-sandbox',
+    // Never allow-scripts. Same-origin so the page can read the layout to fit the frame to it
+    // (apps/web/src/fit-frame.ts); without scripts the document itself can do nothing with it.
+    'sandbox allow-same-origin allow-popups allow-popups-to-escape-sandbox',
   ].join('; ');
 }
 

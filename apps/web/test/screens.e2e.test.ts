@@ -1,0 +1,304 @@
+/**
+ * The page's screens in real headless Chromium against the real service: HTML mail fits a
+ * phone's width and the frame its content's height, the desktop shows the body without
+ * scrolling, the QR codes (address, and a link that opens the mailbox on another device with
+ * the token in the URL fragment only), axe-core on every screen (desktop 1366x800 and phone
+ * 390x844, light and dark) with no violation, and screenshots of the main screens.
+ *
+ * Screenshots go to apps/web/test-results/; with TEMPMAIL_DOCS_SCREENSHOTS=1 (scripts/screenshots.sh)
+ * the main ones are also written to docs/screenshots/ for docs/web.md.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import decodeQR from 'qr/decode.js';
+import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
+import { eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST, WEB_ROOT } from './helpers.ts';
+
+const DOCS_SHOTS = path.resolve(WEB_ROOT, '../../docs/screenshots');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const VIEWPORTS = { desktop: { width: 1366, height: 800 }, phone: { width: 390, height: 844 } } as const;
+type ViewportName = keyof typeof VIEWPORTS;
+
+interface Stored {
+  email: string;
+  token: string;
+  expires_at: string;
+}
+
+let svc: ServiceHandle;
+let browser: Browser;
+
+/** A 560 px newsletter: a fixed-width table, as most are built. */
+const NEWSLETTER = `<!DOCTYPE html><html><body style="margin:0">
+  <table role="presentation" width="560" style="width:560px;border-collapse:collapse;margin:0 auto" cellpadding="0" cellspacing="0">
+    <tr><td style="padding:24px;background:#1f2937;color:#fff;font:700 28px sans-serif">Weekly digest</td></tr>
+    <tr><td style="padding:24px;font:16px/1.6 sans-serif">${'<p>Here is what happened this week in the projects you follow. '.repeat(3)}</p>
+      <p id="last-line">The end of the newsletter.</p></td></tr>
+  </table></body></html>`;
+
+async function newMailbox(): Promise<Stored> {
+  const res = await fetch(`${svc.httpUrl}/api/generate_email.php`);
+  assert.equal(res.status, 200);
+  return (await res.json()) as Stored;
+}
+
+async function openPage(o: { viewport: ViewportName; colorScheme?: 'light' | 'dark'; mailbox?: Stored; url?: string }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: VIEWPORTS[o.viewport], colorScheme: o.colorScheme ?? 'light', reducedMotion: 'reduce' });
+  if (o.mailbox) {
+    await context.addInitScript((mb) => {
+      if (window.top === window && !localStorage.getItem('tempmail.mailbox.v1')) localStorage.setItem('tempmail.mailbox.v1', JSON.stringify(mb));
+    }, o.mailbox);
+  }
+  const page = await context.newPage();
+  await watchPage(page);
+  await page.goto(o.url ?? `${svc.httpUrl}/`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=address]')?.textContent?.includes('@'));
+  return { context, page };
+}
+
+async function mailFrame(page: Page): Promise<Frame> {
+  return eventually(() => page.frames().find((f) => f.url().includes('/api/html.php')), 'the mail frame');
+}
+
+/** Opens the inbox row with this subject and waits for its frame's content. */
+async function openMessage(page: Page, subject: string, selector: string): Promise<Frame> {
+  await page.locator('[data-testid=inbox-row]', { hasText: subject }).locator('.row-open').click();
+  const frame = await mailFrame(page);
+  await frame.waitForSelector(selector);
+  return frame;
+}
+
+/** The frame's size and its document's, once the fit has run (the frame's height is set by it). */
+async function frameFit(page: Page) {
+  return page.getByTestId('mail-frame').evaluate((el) => {
+    const f = el as HTMLIFrameElement;
+    const doc = f.contentDocument!;
+    const scroller = doc.scrollingElement ?? doc.documentElement;
+    return {
+      frameWidth: f.clientWidth, frameHeight: f.clientHeight, styledHeight: f.style.height,
+      scrollWidth: scroller.scrollWidth, scrollHeight: scroller.scrollHeight,
+      zoom: doc.documentElement.style.zoom, top: f.getBoundingClientRect().top,
+    };
+  });
+}
+
+/** What the QR code on screen says: its SVG drawn on a canvas in the page, read back by a decoder (qr). */
+async function qrText(page: Page): Promise<string> {
+  const img = await page.getByTestId('qr-svg').evaluate(async (svg) => {
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+    await image.decode();
+    const size = 400;
+    const canvas = document.createElement('canvas');
+    canvas.width = size;
+    canvas.height = size;
+    const ctx = canvas.getContext('2d')!;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(image, 0, 0, size, size);
+    return { width: size, height: size, data: Array.from(ctx.getImageData(0, 0, size, size).data) };
+  });
+  return decodeQR({ width: img.width, height: img.height, data: Uint8Array.from(img.data) });
+}
+
+/** axe-core's violations on the page as it is now (the mail frame's content is the sender's, not ours). */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE); // evaluated, not a <script>: the page's CSP stays on
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const r = await axe.run({ exclude: [['[data-testid=mail-frame]']] }, { iframes: false, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return result;
+}
+
+async function shot(page: Page, name: string, docs: boolean): Promise<void> {
+  await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`) });
+  if (docs && process.env.TEMPMAIL_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: path.join(DOCS_SHOTS, `${name}.png`) });
+}
+
+describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chromium)', { timeout: 600_000 }, () => {
+  let mailbox: Stored;
+
+  before(async () => {
+    requireBuilt();
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    if (process.env.TEMPMAIL_DOCS_SCREENSHOTS === '1') mkdirSync(DOCS_SHOTS, { recursive: true });
+    svc = await startService({ TEMPMAIL_WEB_ROOT: WEB_DIST });
+    browser = await launchBrowser();
+    mailbox = await newMailbox();
+    await sendMail(svc.smtpPort, { to: mailbox.email, from: 'Digest <news@digest.example>', subject: 'Weekly digest', html: NEWSLETTER, text: 'Weekly digest' });
+    await sendMail(svc.smtpPort, { to: mailbox.email, from: 'Shop <shop@example.net>', subject: 'Short note', html: '<p id="short">Thanks!</p>', text: 'Thanks!' });
+    await sendMail(svc.smtpPort, {
+      to: mailbox.email, from: 'Example Accounts <noreply@accounts.example.com>', subject: 'Your verification code',
+      text: 'Your code is 482910. Or confirm: https://accounts.example.com/verify?t=abc',
+      html: '<h1 id="code">Confirm your email</h1><p>Your code is <b>482910</b>.</p><p><a href="https://accounts.example.com/verify?t=abc">Verify email</a></p>',
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await svc?.stop();
+  });
+
+  it('on a phone, a 560 px newsletter is zoomed to the frame\'s width and the frame takes its content\'s height', async () => {
+    const { context, page } = await openPage({ viewport: 'phone', mailbox });
+    try {
+      await page.locator('[data-testid=inbox-row]').nth(2).waitFor();
+      const frame = await openMessage(page, 'Weekly digest', '#last-line');
+      const fit = await eventually(async () => {
+        const f = await frameFit(page);
+        return f.styledHeight && Number(f.zoom) > 0 ? f : null;
+      }, 'the frame to be fitted');
+      assert.ok(fit.frameWidth < 560 && fit.frameWidth > 300, `a phone frame (${fit.frameWidth} px)`);
+      assert.ok(Number(fit.zoom) < 1 && Number(fit.zoom) > 0.5, `zoomed out (${fit.zoom})`);
+      assert.ok(fit.scrollWidth <= fit.frameWidth, `no sideways scrolling in the frame: ${fit.scrollWidth} px in ${fit.frameWidth}`);
+      assert.ok(fit.scrollHeight <= fit.frameHeight, `no scrolling inside the frame: ${fit.scrollHeight} px in ${fit.frameHeight}`);
+      // The last line is inside the frame's box: nothing is cut off.
+      const lastBottom = await frame.locator('#last-line').evaluate((el) => el.getBoundingClientRect().bottom);
+      assert.ok(lastBottom * Number(fit.zoom) <= fit.frameHeight + 1, `last line at ${lastBottom} (zoom ${fit.zoom}) inside ${fit.frameHeight}`);
+      assert.match((await page.getByTestId('frame-zoom').textContent()) ?? '', /Shown at \d+% to fit the screen/);
+      const page2 = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
+      assert.ok(page2.sw <= page2.iw, 'the page itself does not scroll sideways');
+      await shot(page, 'phone-light-newsletter', true);
+
+      // A short mail: a short frame, no fixed blank box.
+      await page.locator('button.back').first().click();
+      await openMessage(page, 'Short note', '#short');
+      let last: unknown = null;
+      const short = await eventually(async () => {
+        const f = await frameFit(page);
+        last = f;
+        return f.styledHeight && f.frameHeight < 200 ? f : null;
+      }, 'the short frame to shrink').catch((err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify(last)}`);
+      });
+      assert.ok(short.scrollHeight <= short.frameHeight);
+      assert.equal(await page.getByTestId('frame-zoom').count(), 0, 'no zoom note when it fits');
+
+      // Rotated to landscape: fitted again to the new width.
+      await page.setViewportSize({ width: 844, height: 390 });
+      if (await page.locator('button.back').first().isVisible()) await page.locator('button.back').first().click();
+      await openMessage(page, 'Weekly digest', '#last-line');
+      const wide = await eventually(async () => {
+        const f = await frameFit(page);
+        return f.styledHeight && f.frameWidth > 560 && f.zoom === '' ? f : null;
+      }, 'the newsletter unzoomed in a wider frame');
+      assert.ok(wide.scrollHeight <= wide.frameHeight);
+      assert.deepEqual(await pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('on a desktop, the message body starts above the fold', async () => {
+    const { context, page } = await openPage({ viewport: 'desktop', mailbox });
+    try {
+      await openMessage(page, 'Your verification code', '#code');
+      const fit = await eventually(async () => {
+        const f = await frameFit(page);
+        return f.styledHeight ? f : null;
+      }, 'the frame to be fitted');
+      await shot(page, 'desktop-light-message', true);
+      const visible = VIEWPORTS.desktop.height - fit.top;
+      assert.ok(visible >= 150, `at least 150 px of the body visible without scrolling (top at ${fit.top} px of ${VIEWPORTS.desktop.height})`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows QR codes of the address and of a link that opens the mailbox on another device, the token only in the fragment', async () => {
+    const own = await newMailbox();
+    const { context, page } = await openPage({ viewport: 'desktop', mailbox: own });
+    const requests: string[] = [];
+    try {
+      await page.getByTestId('show-qr').click();
+      const dialog = page.getByTestId('qr-dialog');
+      await dialog.waitFor();
+      const svg = dialog.getByTestId('qr-svg');
+      await svg.waitFor();
+      assert.equal(await svg.getAttribute('aria-label'), `QR code of the address ${own.email}`);
+      const addressPath = await svg.locator('path').getAttribute('d');
+      assert.equal(await qrText(page), own.email, 'the code reads back as the address');
+      await shot(page, 'desktop-light-qr', true);
+      await dialog.getByTestId('qr-link').check();
+      await eventually(async () => (await dialog.getByTestId('qr-svg').getAttribute('aria-label'))?.includes('link'), 'the link code');
+      const linkPath = await dialog.getByTestId('qr-svg').locator('path').getAttribute('d');
+      assert.notEqual(linkPath, addressPath, 'another code for the link');
+      const scanned = await qrText(page);
+      assert.equal(scanned, `${svc.httpUrl}/#open?${new URLSearchParams({ email: own.email, token: own.token, expires: own.expires_at })}`,
+        'the code reads back as the link, the token after the #');
+      assert.match((await dialog.getByTestId('qr-warning').textContent()) ?? '', /Anyone who scans this code can read/);
+      assert.deepEqual(await axeViolations(page), [], 'the QR dialog');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      assert.deepEqual(await pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+
+    // "Another device": a fresh browser context opens the link the code holds; the server sees no token.
+    const link = `${svc.httpUrl}/#open?${new URLSearchParams({ email: own.email, token: own.token, expires: own.expires_at })}`;
+    assert.ok(link.indexOf(own.token) > link.indexOf('#'), 'the token only in the fragment');
+    const phone = await browser.newContext({ viewport: VIEWPORTS.phone });
+    try {
+      const p = await phone.newPage();
+      await watchPage(p);
+      p.on('request', (r) => requests.push(r.url()));
+      await p.goto(link);
+      await p.waitForFunction((email) => document.querySelector('[data-testid=address]')?.textContent?.replace(/\s/g, '') === email, own.email);
+      assert.equal(new URL(p.url()).hash, '', 'the fragment is removed from the address bar');
+      assert.match((await p.getByTestId('card-note').textContent()) ?? '', /Opened .* from a shared link/);
+      const stored = await p.evaluate(() => JSON.parse(localStorage.getItem('tempmail.mailbox.v1') ?? 'null') as Stored);
+      assert.equal(stored.token, own.token);
+      assert.ok(requests.length > 0);
+      for (const url of requests) assert.ok(!url.includes(own.token), `no request URL carries the token: ${url}`);
+      assert.deepEqual(await pageProblems(p), []);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('axe-core finds no violation on any screen, desktop and phone, light and dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const viewport of ['desktop', 'phone'] as const) {
+        const { context, page } = await openPage({ viewport, colorScheme, mailbox });
+        const where = `${viewport} ${colorScheme}`;
+        try {
+          await page.locator('[data-testid=inbox-row]').nth(2).waitFor();
+          assert.deepEqual(await axeViolations(page), [], `${where}: inbox`);
+          if (viewport === 'phone' || colorScheme === 'dark') await shot(page, `${viewport}-${colorScheme}-inbox`, true);
+
+          await openMessage(page, 'Your verification code', '#code');
+          assert.deepEqual(await axeViolations(page), [], `${where}: message, HTML`);
+          if (viewport === 'phone') await shot(page, `${viewport}-${colorScheme}-message`, colorScheme === 'light');
+          for (const tab of ['Text', 'Source']) {
+            await page.getByRole('tab', { name: tab }).click();
+            await page.waitForSelector(tab === 'Text' ? '[data-testid=body-text]' : '[data-testid=raw-text]');
+            assert.deepEqual(await axeViolations(page), [], `${where}: message, ${tab}`);
+          }
+
+          await page.getByTestId('show-qr').click();
+          await page.getByTestId('qr-svg').waitFor();
+          assert.deepEqual(await axeViolations(page), [], `${where}: QR dialog`);
+          await page.keyboard.press('Escape');
+          await page.getByTestId('qr-dialog').waitFor({ state: 'detached' });
+
+          await page.getByTestId('delete-address').click();
+          await page.getByTestId('confirm-dialog').waitFor();
+          assert.deepEqual(await axeViolations(page), [], `${where}: delete confirmation`);
+          if (viewport === 'desktop' && colorScheme === 'light') await shot(page, 'desktop-light-delete-confirm', true);
+          await page.keyboard.press('Escape');
+          await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
+          assert.deepEqual(await pageProblems(page), [], where);
+        } finally {
+          await context.close();
+        }
+      }
+    }
+  });
+});
