@@ -284,15 +284,6 @@ function pgIdentifier(name: string, value: string): string {
   return value;
 }
 
-/** A yes/no variable: 1/on/true or 0/off/false. */
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const v = raw(env, name)?.toLowerCase();
-  if (v === undefined) return fallback;
-  if (['1', 'on', 'true', 'yes'].includes(v)) return true;
-  if (['0', 'off', 'false', 'no'].includes(v)) return false;
-  throw new ConfigError(name, `must be 1 or 0 (on/off); got "${v}"`);
-}
-
 function metricsSettings(env: Env): MetricsSettings {
   const token = raw(env, 'TEMPMAIL_METRICS_TOKEN') ?? null;
   // A guessable token would open the endpoint to anyone: same bar as an API key's entropy, roughly.

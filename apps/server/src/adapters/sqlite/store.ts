@@ -14,7 +14,7 @@ import { SqliteWebhookStore } from './webhook-store.js';
 import type { ReceiptStore } from '../../ports/receipt-store.js';
 import { SqliteReceiptStore } from './receipt-store.js';
 import { GroupCommitter } from './group-commit.js';
-import type { PendingWrite } from './message-writer.js';
+import type { PendingInsert, PendingWrite } from './message-writer.js';
 import { WriterThread } from './writer-thread.js';
 import { storeMigrations } from './migrations.js';
 
@@ -157,9 +157,12 @@ class SqliteMailboxes implements MailboxStore {
 /** Sealed bytes above which a message is committed alone (an ordinary 28 KB message writes ~60 KB). */
 export const BIG_INSERT_BYTES = 256 * 1024;
 
-/** The sealed bytes one insert writes. */
-export const insertBytes = ({ message: m }: PendingInsert): number =>
-  m.summary.length + m.body.length + m.raw.length + m.attachments.reduce((n, a) => n + a.length, 0);
+/** The sealed bytes one write commits (authentication results are small). */
+export const insertBytes = (w: PendingWrite): number => {
+  if (!('message' in w)) return 0;
+  const m = (w as PendingInsert).message;
+  return m.summary.length + m.body.length + m.raw.length + m.attachments.reduce((n, a) => n + a.length, 0);
+};
 
 class SqliteMessages implements MessageStore {
   private readonly committer: GroupCommitter<PendingWrite>;
