@@ -133,7 +133,11 @@ describe('tempmail-sdk against the live service', { skip: liveSkip }, () => {
 
   it('deletes a mailbox; afterwards it is NotFoundError', async () => {
     const { email } = await tm.generate();
-    assert.deepEqual(await tm.delete(email), { deleted: true, email });
+    const gone = await tm.delete(email);
+    assert.equal(gone.deleted, true);
+    assert.equal(gone.email, email);
+    // the service signs a deletion receipt for it (docs/encryption.md)
+    assert.equal((gone.receipt as { event?: string } | undefined)?.event, 'mailbox.deleted');
     const err = await tm.inbox(email).catch((e) => e);
     assert.ok(err instanceof NotFoundError);
     assert.equal(err.status, 404);

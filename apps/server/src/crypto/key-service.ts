@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Mailbox } from '../domain/types.js';
 import type { KeyringStore } from '../ports/store.js';
 import { DecryptError } from './aead.js';
+import { ADDRESS_KEY_EPOCH } from './address-key.js';
 import { MailboxCipher, newDataKey, openKek, sealKek, unwrapDataKey, wrapDataKey } from './envelope.js';
 
 export class KeyService {
@@ -98,7 +99,8 @@ export class KeyService {
 
   /** Epochs with a KEK in the keyring, and how many of them ended at or before `now` (due for destruction). */
   async epochCounts(now: number): Promise<{ live: number; ended: number }> {
-    const epochs = await this.keyring.epochs();
+    // the address key shares the keyring under a reserved epoch that never ends: not a mailbox epoch
+    const epochs = (await this.keyring.epochs()).filter((e) => e !== ADDRESS_KEY_EPOCH);
     const lastEnded = Math.floor(now / this.epochMs);
     return { live: epochs.length, ended: epochs.filter((e) => e <= lastEnded).length };
   }

@@ -97,7 +97,7 @@ export const SHAPES: Schema[] = [
         type: ['object', 'null'], anyOf: [{ type: 'null' }, { $ref: 'Authentication#' }],
         description: 'SPF, DKIM, DMARC and ARC results; null until the checks have run.',
       },
-    }, 'One message (read.php, wait.php).', [...Object.keys(summaryFields), ...Object.keys(extracted), 'email', 'body', 'html', 'links', 'attachments']),
+    }, 'One message (read.php, wait.php).', [...Object.keys(summaryFields), ...Object.keys(extracted), 'email', 'body', 'html', 'links', 'attachments', 'authentication']),
   },
 
   { $id: 'GeneratedMailbox', ...closed({ email: str(), expires_at: isoTime('When the mailbox and its messages are deleted.') }, 'A new keyed mailbox.') },
