@@ -20,51 +20,14 @@ const STYLE_FIRST = new Set([100, 118, 109, 104, 111, 102, 108, 98]);
 /** Style facts the scanner cares about. */
 const styleOut = { flags: 0, px: 16, bg: false };
 
-/** How a style sets the font size: not at all, in absolute pixels, in em, or in percent of the parent's. */
-const SIZE_INHERIT = 0;
-const SIZE_PX = 1;
-const SIZE_EM = 2;
-const SIZE_PERCENT = 3;
-
-/** What one inline style says, independent of the parent's font size. */
-interface StyleFacts {
-  flags: number;
-  bg: boolean;
-  sizeKind: number;
-  size: number;
-}
-
-/**
- * Parsed styles by their text. A mail template repeats the same few inline styles on every
- * cell and link, so most lookups hit. Bounded: short styles only, and the map starts over
- * when full (a message of endless distinct styles just parses each one).
- */
-const STYLE_CACHE = new Map<string, StyleFacts>();
-const STYLE_CACHE_ENTRIES = 512;
-const STYLE_CACHE_KEY = 1024;
-
 /**
  * Parses an inline style (already lower-cased) relative to the parent font
  * size. Returns a shared result object: read it before the next call.
  */
 export function readStyle(style: string, parentPx: number): typeof styleOut {
-  let facts = STYLE_CACHE.get(style);
-  if (facts === undefined) {
-    facts = parseStyle(style);
-    if (style.length <= STYLE_CACHE_KEY) {
-      if (STYLE_CACHE.size >= STYLE_CACHE_ENTRIES) STYLE_CACHE.clear();
-      STYLE_CACHE.set(style, facts);
-    }
-  }
-  styleOut.flags = facts.flags;
-  styleOut.bg = facts.bg;
-  const { sizeKind, size } = facts;
-  styleOut.px = sizeKind === SIZE_PX ? size : sizeKind === SIZE_EM ? size * parentPx : sizeKind === SIZE_PERCENT ? (size * parentPx) / 100 : parentPx;
-  return styleOut;
-}
-
-function parseStyle(style: string): StyleFacts {
-  const out: StyleFacts = { flags: 0, bg: false, sizeKind: SIZE_INHERIT, size: 0 };
+  styleOut.flags = 0;
+  styleOut.px = parentPx;
+  styleOut.bg = false;
   let maxHeight0 = false;
   let overflowHidden = false;
   const s = style.length > 4096 ? style.slice(0, 4096) : style;
@@ -81,10 +44,10 @@ function parseStyle(style: string): StyleFacts {
       if (val.endsWith('!important')) val = val.slice(0, -10).trim();
       switch (prop) {
         case 'display':
-          if (val === 'none') out.flags |= F_HIDDEN;
+          if (val === 'none') styleOut.flags |= F_HIDDEN;
           break;
         case 'visibility':
-          if (val === 'hidden') out.flags |= F_HIDDEN;
+          if (val === 'hidden') styleOut.flags |= F_HIDDEN;
           break;
         case 'max-height':
         case 'height':
@@ -94,54 +57,47 @@ function parseStyle(style: string): StyleFacts {
           if (val === 'hidden') overflowHidden = true;
           break;
         case 'font-size':
-          fontSize(val, out);
+          styleOut.px = fontPx(val, parentPx);
           break;
         case 'letter-spacing': {
           const v = parseFloat(val);
-          if (v > 0 && (val.endsWith('em') ? v >= 0.08 : v >= 1.5)) out.flags |= F_SPACED;
+          if (v > 0 && (val.endsWith('em') ? v >= 0.08 : v >= 1.5)) styleOut.flags |= F_SPACED;
           break;
         }
         case 'font-family':
           if (val.includes('mono') || val.includes('courier') || val.includes('consolas') || val.includes('menlo')) {
-            out.flags |= F_MONO;
+            styleOut.flags |= F_MONO;
           }
           break;
         case 'font-weight':
-          if (val === 'bold' || val === 'bolder' || parseFloat(val) >= 600) out.flags |= F_BOLD;
+          if (val === 'bold' || val === 'bolder' || parseFloat(val) >= 600) styleOut.flags |= F_BOLD;
           break;
         case 'background':
         case 'background-color':
-          if (coloured(val)) out.bg = true;
+          if (coloured(val)) styleOut.bg = true;
           break;
       }
     }
     from = semi + 1;
   }
-  if (maxHeight0 && overflowHidden) out.flags |= F_HIDDEN;
-  return out;
+  if (maxHeight0 && overflowHidden) styleOut.flags |= F_HIDDEN;
+  return styleOut;
 }
 
-/** Records what a font-size value sets: pixels, or a share of the parent's size. */
-function fontSize(val: string, out: StyleFacts): void {
+function fontPx(val: string, parentPx: number): number {
   const v = parseFloat(val);
-  out.sizeKind = SIZE_PX;
   if (!Number.isFinite(v)) {
-    if (val.startsWith('xx-large')) out.size = 32;
-    else if (val.startsWith('x-large')) out.size = 24;
-    else if (val.startsWith('large')) out.size = 18;
-    else if (val.startsWith('small') || val.startsWith('x-small')) out.size = 12;
-    else out.sizeKind = SIZE_INHERIT;
-    return;
+    if (val.startsWith('xx-large')) return 32;
+    if (val.startsWith('x-large')) return 24;
+    if (val.startsWith('large')) return 18;
+    if (val.startsWith('small') || val.startsWith('x-small')) return 12;
+    return parentPx;
   }
-  if (val.endsWith('pt')) out.size = (v * 4) / 3;
-  else if (val.endsWith('rem')) out.size = v * 16;
-  else if (val.endsWith('em')) {
-    out.sizeKind = SIZE_EM;
-    out.size = v;
-  } else if (val.endsWith('%')) {
-    out.sizeKind = SIZE_PERCENT;
-    out.size = v;
-  } else out.size = v;
+  if (val.endsWith('pt')) return (v * 4) / 3;
+  if (val.endsWith('rem')) return v * 16;
+  if (val.endsWith('em')) return v * parentPx;
+  if (val.endsWith('%')) return (v * parentPx) / 100;
+  return v;
 }
 
 /** True when a colour value is a visible, non-pale colour (a button fill, not a page background). */
