@@ -453,7 +453,8 @@ describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
       await page.getByTestId('confirm-yes').click();
       // The page shows the next address it still holds (the first one), not a new one.
       await eventually(async () => (await addressOf(page)) === first, 'the previous address after delete');
-      assert.match((await page.textContent('[data-testid=card-note]')) ?? '', /was deleted/);
+      // with its signed deletion receipt (issue 20)
+      assert.match((await page.textContent('[data-testid=card-note]')) ?? '', /Deleted — receipt \d+ for /);
       const res = await fetch(`${svc.httpUrl}/api/inbox.php?email=${encodeURIComponent(old.email)}&token=${old.token}`);
       assert.equal(res.status, 404, 'the deleted mailbox is gone on the server');
       assert.equal((await storedOf(page)).email, await addressOf(page));
