@@ -104,10 +104,11 @@ export class IngestPipeline {
     const committed = preciseNow() - endOfData;
     this.metrics.stage('committed', committed);
     const timings: IngestTimings = { endOfData, received, parsed, stored: committed };
-    const ids = stored.filter((s): s is StoredNotice => s !== null).map(({ mailboxId, messageId }) => ({ mailboxId, messageId, timings }));
+    const notices = stored.filter((s): s is StoredNotice => s !== null);
+    const ids = notices.map(({ mailboxId, messageId }) => ({ mailboxId, messageId, timings }));
     for (const { messageId } of ids) this.deps.timings?.record(messageId, timings);
     // Wake the webhook dispatcher only when an outbox row was written: a claim costs a write.
-    const withOutbox = stored.filter((s): s is StoredNotice => s !== null && s.outboxRows > 0);
+    const withOutbox = notices.filter((s) => s.outboxRows > 0);
     if (withOutbox.length > 0) this.deps.onStored?.(withOutbox.map(({ mailboxId, messageId }) => ({ mailboxId, messageId })));
     for (const notice of ids) {
       this.deps.bus.publish(notice).catch((e) => this.deps.log.warn({ err: e }, 'publish failed'));
@@ -117,7 +118,7 @@ export class IngestPipeline {
       this.deps.afterStored({
         raw: incoming.raw, clientIp: incoming.clientIp ?? null, helo: incoming.helo ?? null, envelopeFrom: incoming.envelopeFrom,
         fromDomain: prepared.from && at > 0 ? summary.sender.slice(at + 1) : null,
-        targets: stored.filter((s): s is StoredNotice => s !== null).map((s) => ({ mailbox: s.mailbox, messageId: s.messageId })),
+        targets: notices.map((s) => ({ mailbox: s.mailbox, messageId: s.messageId })),
       });
     }
     return { ids: ids.map((i) => i.messageId), timings, unparsed: prepared.unparsed, subject: summary.subject };
