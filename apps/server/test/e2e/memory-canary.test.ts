@@ -8,11 +8,12 @@
  * either. This is the bound docs/encryption.md states, with the glibc setting it names
  * (freed malloc memory overwritten); a positive control shows the scan finds the canary while
  * the mailbox is live. Linux only, and only where this process may read another's memory (root
- * in CI; skipped otherwise).
+ * in CI, where anything else fails; skipped loudly elsewhere).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { skipOrFail } from '../contract/services.js';
 import { eventually, http, qs, sendMail } from '../helpers/api.js';
 import { canReadMemory, childPids, scanMemory } from '../helpers/process-memory.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
@@ -86,7 +87,7 @@ describe('plaintext in process memory (canary scan of /proc/PID/mem)', () => {
   };
 
   it('the positive control: while the mailbox lives, the scan finds the canary in the server', async (t) => {
-    if (skip) return t.skip(skip);
+    if (skip) return skipOrFail(t, skip);
     const canary = `Canary${randomBytes(12).toString('hex')}`;
     await receiveAndRead(3600, canary);
     const { server } = holders(canary);
@@ -94,7 +95,7 @@ describe('plaintext in process memory (canary scan of /proc/PID/mem)', () => {
   });
 
   it('after its mailbox expires and is swept, no copy of the canary is left in the server or a parser process', async (t) => {
-    if (skip) return t.skip(skip);
+    if (skip) return skipOrFail(t, skip);
     const canary = `Canary${randomBytes(12).toString('hex')}`;
     const before = scrubs();
     const auth = await receiveAndRead(2, canary);
@@ -109,7 +110,7 @@ describe('plaintext in process memory (canary scan of /proc/PID/mem)', () => {
   // server's heap) still showed up after the scrub in every run on 2026-12-07, where the expiry path
   // above finds none. Kept running and reported as todo until the holder is found (see docs/encryption.md).
   it('after its mailbox is deleted, likewise', { todo: 'copies left in the malloc heap after a delete (expiry path is clean)' }, async (t) => {
-    if (skip) return t.skip(skip);
+    if (skip) return skipOrFail(t, skip);
     const canary = `Canary${randomBytes(12).toString('hex')}`;
     const auth = await receiveAndRead(3600, canary);
     assert.ok(holders(canary).server.length > 0, 'positive control');
