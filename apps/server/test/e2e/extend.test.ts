@@ -5,12 +5,12 @@
  * revived.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { dropSchemas, requirePostgres, ServiceUnavailable, skipOrFail, TEST_DATABASE_URL, uniqueName } from '../contract/services.js';
 import { eventually, http, qs, sendMail } from '../helpers/api.js';
+import { serviceOnBackend } from '../helpers/backend-service.js';
 import { createKey } from '../helpers/keys.js';
-import { type ServiceHandle, startService } from '../helpers/service.js';
+import type { ServiceHandle } from '../helpers/service.js';
 
 const MAX_TTL = 4 * 3600;
 const BASE_ENV = { TEMPMAIL_MIN_TTL_SECONDS: '1', TEMPMAIL_MAX_TTL_SECONDS: String(MAX_TTL), TEMPMAIL_TTL_SECONDS: '3600' };
@@ -19,33 +19,7 @@ interface Box { email: string; token: string; expires_at: string }
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   describe(`extend.php (${backend})`, () => {
-    const schema = uniqueName('tm_e2e_extend');
-    let svc: ServiceHandle | null = null;
-    let unavailable = '';
-
-    before(async () => {
-      if (backend === 'postgres') {
-        try {
-          await requirePostgres();
-        } catch (err) {
-          if (!(err instanceof ServiceUnavailable)) throw err;
-          unavailable = err.message;
-          return;
-        }
-      }
-      svc = await startService(backend === 'postgres'
-        ? { ...BASE_ENV, DATABASE_URL: TEST_DATABASE_URL, TEMPMAIL_PG_SCHEMA: schema }
-        : BASE_ENV);
-    });
-    after(async () => {
-      await svc?.stop();
-      if (backend === 'postgres' && !unavailable) await dropSchemas(TEST_DATABASE_URL, [schema, `${schema}_keyring`]).catch(() => {});
-    });
-
-    const service = (t: TestContext): ServiceHandle | null => {
-      if (!svc) skipOrFail(t, unavailable);
-      return svc;
-    };
+    const { service } = serviceOnBackend(backend, BASE_ENV, 'tm_e2e_extend');
     const generate = async (s: ServiceHandle, ttl: number): Promise<Box> => {
       const res = await http(`${s.httpUrl}/api/generate_email.php?${qs({ ttl })}`);
       assert.equal(res.status, 200, JSON.stringify(res.body));

@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { dropSchemas, requirePostgres, ServiceUnavailable, skipOrFail, TEST_DATABASE_URL, uniqueName } from '../contract/services.js';
+import { TEST_DATABASE_URL } from '../contract/services.js';
 import { eventually, http, qs } from '../helpers/api.js';
+import { serviceOnBackend } from '../helpers/backend-service.js';
 import { createKey } from '../helpers/keys.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
 
@@ -18,33 +19,7 @@ const BASE_ENV = { TEMPMAIL_MIN_TTL_SECONDS: '1', TEMPMAIL_RESERVED_NAMES: 'ceo,
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   describe(`issued addresses are never issued again (${backend})`, () => {
-    const schema = uniqueName('tm_e2e_issued');
-    let svc: ServiceHandle | null = null;
-    let unavailable = '';
-
-    before(async () => {
-      if (backend === 'postgres') {
-        try {
-          await requirePostgres();
-        } catch (err) {
-          if (!(err instanceof ServiceUnavailable)) throw err;
-          unavailable = err.message;
-          return;
-        }
-      }
-      svc = await startService(backend === 'postgres'
-        ? { ...BASE_ENV, DATABASE_URL: TEST_DATABASE_URL, TEMPMAIL_PG_SCHEMA: schema }
-        : BASE_ENV);
-    });
-    after(async () => {
-      await svc?.stop();
-      if (backend === 'postgres' && !unavailable) await dropSchemas(TEST_DATABASE_URL, [schema, `${schema}_keyring`]).catch(() => {});
-    });
-
-    const service = (t: TestContext): ServiceHandle | null => {
-      if (!svc) skipOrFail(t, unavailable);
-      return svc;
-    };
+    const { schema, service } = serviceOnBackend(backend, BASE_ENV, 'tm_e2e_issued');
     const generate = (s: ServiceHandle, params: Record<string, string | number>) =>
       http(`${s.httpUrl}/api/generate_email.php?${qs(params)}`);
     /** A name no other run of this test used (the issued set outlives the service's data only on PostgreSQL, but be safe). */
