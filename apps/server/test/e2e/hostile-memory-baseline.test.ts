@@ -11,44 +11,17 @@
  * 89 -> 298 -> 240 MB while heap and external memory were back at baseline).
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { eventually, http, qs } from '../helpers/api.js';
 import { INSPECT_OPTION, type Inspector, connectInspector } from '../helpers/inspector.js';
 import { rssMb } from '../helpers/process-memory.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
-import { bigHtml, newBox, session, transaction } from './limits-helpers.js';
+import { bigEventMessage, bigHtml, newBox, nonReader, session, transaction } from './limits-helpers.js';
 
 const MB = 1024 * 1024;
 
-/** A WebSocket client that completes the handshake and then never reads another byte. */
-function nonReader(port: number, path: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ port, host: '127.0.0.1' }, () => {
-      s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
-        + `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
-    });
-    let head = '';
-    const onData = (d: Buffer) => {
-      head += d.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      s.off('data', onData);
-      s.pause();
-      if (/^HTTP\/1\.1 101/.test(head)) resolve(s);
-      else reject(new Error(head.split('\r\n')[0]));
-    };
-    s.on('data', onData);
-    s.on('error', () => {});
-  });
-}
 
-/** A message at the subject cap, every character a control character (6 bytes each in JSON). */
-function capSubjectMessage(n: number): string {
-  const words = Array.from({ length: 25 }, () => `=?utf-8?b?${Buffer.from('\x01'.repeat(40)).toString('base64')}?=`).join('\r\n ');
-  return `From: flood@example.com\r\nSubject: ${n} ${words}\r\n\r\nmessage ${n}\r\n`;
-}
 
 describe('memory returns to its baseline after hostile load', () => {
   let svc: ServiceHandle;
@@ -75,7 +48,7 @@ describe('memory returns to its baseline after hostile load', () => {
     // Warm-up: every path the burst takes runs once, so code and caches of the baseline are there.
     const warm = await newBox(svc);
     const s0 = await session(svc.smtpPort);
-    assert.equal((await transaction(s0, [warm.email], capSubjectMessage(0))).code, 250);
+    assert.equal((await transaction(s0, [warm.email], bigEventMessage(0))).code, 250);
     s0.close();
     const warmList = await http(`${svc.httpUrl}/api/inbox.php?${qs({ ...warm, limit: 1000 })}`);
     assert.equal(warmList.status, 200);
@@ -88,7 +61,7 @@ describe('memory returns to its baseline after hostile load', () => {
     const box = await newBox(svc);
     const slow = await Promise.all(Array.from({ length: 40 }, () => nonReader(svc.httpPort, `/ws?${qs(box)}`)));
     const smtp = await session(svc.smtpPort);
-    for (let i = 0; i < 150; i++) assert.equal((await transaction(smtp, [box.email], capSubjectMessage(i))).code, 250);
+    for (let i = 0; i < 150; i++) assert.equal((await transaction(smtp, [box.email], bigEventMessage(i))).code, 250);
     for (let i = 0; i < 4; i++) assert.equal((await transaction(smtp, [box.email], bigHtml(2, `big ${i}`))).code, 250);
     smtp.close();
     const listings = await Promise.all(Array.from({ length: 8 }, () => http(`${svc.httpUrl}/api/inbox.php?${qs({ ...box, limit: 1000 })}`)));

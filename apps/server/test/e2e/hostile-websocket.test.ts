@@ -5,15 +5,13 @@
  * own pings keep a socket alive, and sockets are capped per mailbox and per key.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { http, qs } from '../helpers/api.js';
 import { createKey } from '../helpers/keys.js';
 import { rssMb } from '../helpers/process-memory.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
-import { newBox, session, transaction } from './limits-helpers.js';
+import { bigEventMessage, newBox, nonReader, session, transaction } from './limits-helpers.js';
 
 /** Opens a WebSocket; resolves with it once open, or with the HTTP status that refused it. */
 function openWs(url: string, opts: WebSocket.ClientOptions = {}): Promise<WebSocket | number> {
@@ -25,32 +23,7 @@ function openWs(url: string, opts: WebSocket.ClientOptions = {}): Promise<WebSoc
   });
 }
 
-/** A WebSocket client that completes the handshake and then never reads another byte. */
-function nonReader(port: number, path: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ port, host: '127.0.0.1' }, () => {
-      s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
-        + `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
-    });
-    let head = '';
-    const onData = (d: Buffer) => {
-      head += d.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      s.off('data', onData);
-      s.pause(); // from here on nothing is read: the kernel buffers fill, then the server's
-      if (/^HTTP\/1\.1 101/.test(head)) resolve(s);
-      else reject(new Error(head.split('\r\n')[0]));
-    };
-    s.on('data', onData);
-    s.on('error', () => {});
-  });
-}
 
-/** A message whose event is as big as the caps allow: a 998-character subject of control characters (6 JSON bytes each). */
-function bigEventMessage(n: number): string {
-  const words = Array.from({ length: 25 }, () => `=?utf-8?b?${Buffer.from('\x01'.repeat(40)).toString('base64')}?=`).join('\r\n ');
-  return `From: flood@example.com\r\nSubject: ${n} ${words}\r\n\r\nmessage ${n}\r\n`;
-}
 
 describe('WebSocket: slow consumers and socket caps', () => {
   let svc: ServiceHandle;

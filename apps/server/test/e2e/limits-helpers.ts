@@ -1,6 +1,8 @@
 /** Shared pieces of the limits-*.test.ts files: HTTP from a chosen source address, SMTP sessions, hostile messages. */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import net from 'node:net';
 import { http, qs } from '../helpers/api.js';
 import { type RawSmtp, rawSmtp } from '../helpers/smtp-client.js';
 import type { ServiceHandle } from '../helpers/service.js';
@@ -136,3 +138,30 @@ export function plainMessage(subject: string, bytes = 200): Buffer {
 
 /** Milliseconds to wait. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A WebSocket client that completes the handshake and then never reads another byte. */
+export function nonReader(port: number, path: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ port, host: '127.0.0.1' }, () => {
+      s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
+        + `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    });
+    let head = '';
+    const onData = (d: Buffer) => {
+      head += d.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      s.off('data', onData);
+      s.pause(); // from here on nothing is read: the kernel buffers fill, then the server's
+      if (/^HTTP\/1\.1 101/.test(head)) resolve(s);
+      else reject(new Error(head.split('\r\n')[0]));
+    };
+    s.on('data', onData);
+    s.on('error', () => {});
+  });
+}
+
+/** A message whose event is as big as the caps allow: a 998-character subject of control characters (6 JSON bytes each). */
+export function bigEventMessage(n: number): string {
+  const words = Array.from({ length: 25 }, () => `=?utf-8?b?${Buffer.from('\x01'.repeat(40)).toString('base64')}?=`).join('\r\n ');
+  return `From: flood@example.com\r\nSubject: ${n} ${words}\r\n\r\nmessage ${n}\r\n`;
+}
