@@ -7,11 +7,11 @@
  * - Node's Buffer pool is off: a small Buffer (an associated-data string, a JSON summary about to
  *   be sealed) otherwise shares an 8 KB slab with its neighbours, and one long-lived slice keeps
  *   the whole slab, and the plaintext in it, alive.
- * - V8 clears the memory it frees (`--clear-free-memory`), so a collected string is gone, not
- *   merely unreferenced.
- * - After a mailbox's plaintext is dropped (deleted, swept, gone on another node), a full
- *   collection runs within `delayMs` (one for any number of drops in that time), so its garbage
- *   is collected, and cleared, then rather than whenever V8 next needs the room.
+ * - V8 clears the young generation's free half after each collection (`--clear-free-memory`).
+ * - After a mailbox's plaintext is dropped (deleted, swept, gone on another node), full
+ *   collections that also evacuate old-generation pages run within `delayMs` (one scrub for any
+ *   number of drops in that time), so its garbage is collected then, and the pages it lay on are
+ *   released, rather than whenever V8 next needs the room (see thoroughGc for what is cleared).
  * Memory that malloc frees (socket and write buffers inside Node) is cleared only with glibc's
  * perturb tunable (docs/encryption.md shows the GLIBC_TUNABLES line); parser processes are
  * replaced instead (ingest/parser/pool.ts, maxAgeMs).
@@ -28,34 +28,61 @@ import { runInNewContext } from 'node:vm';
 const PASSES = 3;
 const PASS_GAP_MS = 20;
 
-/** Turns off the Buffer pool and makes V8 clear freed memory; call once, first thing. */
+/** Turns off the Buffer pool and makes V8 clear the young generation's free memory; call once, first thing. */
 export function hardenProcessMemory(): void {
   Buffer.poolSize = 0;
   v8.setFlagsFromString('--clear-free-memory');
 }
 
-type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
-
 /**
- * V8's most thorough collection, obtained without starting node with --expose-gc: 'last-resort'
- * collects several times over, so garbage that one collection only unlinks (the backing store of
- * a Buffer, whose owner dies in the first pass) is freed too, as a heap snapshot's collection does.
+ * A full collection that also evacuates old-generation pages, obtained without starting node
+ * with --expose-gc.
+ *
+ * - `gc` is called with no argument: given an options object (`{ type: 'major' }`, with or
+ *   without `flavor: 'last-resort'`) the V8 of Node 20 (11.3) runs only a scavenge of the young
+ *   generation (seen with --trace-gc), which frees nothing older, such as a received IPC buffer.
+ * - --clear-free-memory clears only the young generation's unused half after a collection; in
+ *   a release build the old generation's sweeper frees dead objects without clearing them, so a
+ *   string that lived long enough to be promoted (a cached subject, a parsed header) keeps its
+ *   bytes until V8 allocates over them. Memory leaves the old generation cleared only with a
+ *   page that is evacuated and released (V8 decommits it). --stress-compaction makes a full
+ *   collection evacuate every other old-generation page, so each pass leaves about half of the
+ *   pages that no pass has evacuated yet; it is on only for the scrub's own collections.
  */
-function fullGc(): () => void {
+function thoroughGc(): () => void {
   v8.setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as GcFunction;
+  const gc = runInNewContext('gc') as () => void;
   v8.setFlagsFromString('--no-expose-gc');
-  return () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  return () => {
+    v8.setFlagsFromString('--stress-compaction');
+    try {
+      gc();
+    } finally {
+      v8.setFlagsFromString('--no-stress-compaction');
+    }
+  };
+}
+
+/** What one scrub did, as logged ("memory scrubbed", debug). */
+export interface ScrubInfo {
+  /** Time its collections held the event loop, ms. */
+  ms: number;
+  /** Its whole duration, gaps between passes included, ms. */
+  tookMs: number;
+  /** When it started (epoch ms): it covers every drop before that moment. */
+  startedAt: number;
+  /** V8 heap in use after it, MB (a pass copies about half of the old generation's live objects). */
+  heapMb: number;
 }
 
 export class PlaintextScrubber {
   private timer: NodeJS.Timeout | null = null;
   private readonly gc: (() => void) | null;
-  private readonly listeners: Array<(info: { ms: number; tookMs: number }) => void> = [];
+  private readonly listeners: Array<(info: ScrubInfo) => void> = [];
 
   /** `delayMs` 0: never collects on its own (V8 decides, as without it). */
   constructor(private readonly delayMs: number) {
-    this.gc = delayMs > 0 ? fullGc() : null;
+    this.gc = delayMs > 0 ? thoroughGc() : null;
   }
 
   /** Plaintext was dropped: collect within `delayMs`. */
@@ -65,8 +92,8 @@ export class PlaintextScrubber {
     this.timer.unref();
   }
 
-  /** Called after each scrub with the time its collections held the event loop and its whole duration (logs, tests). */
-  onScrubbed(listener: (info: { ms: number; tookMs: number }) => void): void {
+  /** Called after each scrub (logs, tests). */
+  onScrubbed(listener: (info: ScrubInfo) => void): void {
     this.listeners.push(listener);
   }
 
@@ -76,6 +103,10 @@ export class PlaintextScrubber {
   }
 
   private async run(): Promise<void> {
+    // A drop during the passes below may come after the pass that would have freed it: it arms
+    // the next scrub rather than being taken as covered by this one.
+    this.timer = null;
+    const startedAt = Date.now();
     const started = performance.now();
     let paused = 0;
     for (let pass = 0; pass < PASSES; pass++) {
@@ -84,8 +115,10 @@ export class PlaintextScrubber {
       this.gc!();
       paused += performance.now() - at;
     }
-    this.timer = null;
-    const info = { ms: Math.round(paused), tookMs: Math.round(performance.now() - started) };
+    const info: ScrubInfo = {
+      ms: Math.round(paused), tookMs: Math.round(performance.now() - started), startedAt,
+      heapMb: Math.round(v8.getHeapStatistics().used_heap_size / (1 << 20)),
+    };
     for (const l of this.listeners) l(info);
   }
 }
