@@ -7,12 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { ServiceUnavailable, skipOrFail } from '../contract/services.js';
 import { eventually, http, qs, sendMail } from '../helpers/api.js';
 import { type OwnPostgres, type OwnRedis, startOwnPostgres, startOwnRedis } from '../helpers/own-services.js';
-import { type ServiceHandle, startService } from '../helpers/service.js';
+import { REPO_ROOT, type ServiceHandle, startService } from '../helpers/service.js';
 
 const DOMAIN = 'redis-fault.test';
 
@@ -98,6 +100,13 @@ describe('Redis going away', () => {
     await redis!.kill();
     await eventually(has((f) => f.event === 'feed.interrupted'), 30_000);
     assert.equal(ws.readyState, WebSocket.OPEN);
+    // A program waiting with the TypeScript SDK over B's WebSocket, from inside the outage: it
+    // must end with the message A accepts meanwhile (caught up, or listed again on feed.resumed).
+    const sdk = await import(pathToFileURL(path.join(REPO_ROOT, 'packages/sdk/dist/index.js')).href);
+    const anon = new sdk.AnonymousTempMail({ baseUrl: b!.httpUrl, WebSocket });
+    const sdkWait: Promise<{ id: string }> = anon.waitForMessage(box, {
+      transport: 'websocket', timeout: 180_000, predicate: (m: { subject: string }) => m.subject === 'remote during outage',
+    });
     await eventually(async () => (await readyStatus(b!)) === 503, 30_000);
     // B's own mail still reaches B's socket; A's is missed for now.
     const local = await send(b!.smtpPort, box.email, 'local during outage');
@@ -113,6 +122,7 @@ describe('Redis going away', () => {
     assert.ok(frames.some((f) => f.id === missed), `the message missed during the outage was caught up: ${JSON.stringify(frames)}`);
     const resumedAt = frames.findIndex((f) => f.event === 'feed.resumed');
     assert.ok(frames.findIndex((f) => f.id === missed) < resumedAt, 'caught-up events come before feed.resumed');
+    assert.equal((await sdkWait).id, missed, 'the SDK\'s wait ends with the message missed during the outage');
     await eventually(async () => (await readyStatus(b!)) === 200, 60_000);
     // Live through Redis again.
     const afterwards = await send(a!.smtpPort, box.email, 'after');
