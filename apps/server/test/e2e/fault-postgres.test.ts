@@ -122,6 +122,34 @@ describe('PostgreSQL going away', () => {
     t.diagnostic(`acknowledged ${acknowledged.length}, refused with 451: ${refusals.length}`);
   });
 
+  it('a transaction already past RCPT when PostgreSQL goes away gets 451 4.3.0 at end of DATA, then 250 after', async (t) => {
+    if (unavailable) return skipOrFail(t, unavailable);
+    const smtp = await rawSmtp(svc!.smtpPort);
+    try {
+      await smtp.reply(30_000);
+      await smtp.command('EHLO fault.example', 60_000);
+      await smtp.command('MAIL FROM:<late@example.com>', 60_000);
+      assert.equal((await smtp.command(`RCPT TO:<${box.email}>`, 60_000)).code, 250, 'the recipient was checked while PostgreSQL was up');
+      assert.equal((await smtp.command('DATA', 60_000)).code, 354);
+      await pg!.stop();
+      smtp.send(`From: late@example.com\r\nTo: ${box.email}\r\nSubject: stored while down\r\n\r\nbody\r\n.\r\n`);
+      const end = await smtp.reply(60_000);
+      assert.equal(end.code, 451, `end of DATA while PostgreSQL is down: ${JSON.stringify(end)}`);
+      assert.match(end.text, /^451 4\.3\.0 /);
+      assert.doesNotMatch(end.text, /ECONNREFUSED|postgres|database|5432/i);
+    } finally {
+      smtp.close();
+      await pg!.start();
+    }
+    await eventually(async () => (await readyStatus()) === 200, 60_000);
+    const later = await eventually(async () => {
+      const r = await deliver(svc!.smtpPort, box.email, 'after the restart');
+      return r.code === 250 ? r : null;
+    }, 60_000, 200);
+    assert.ok((await eventually(inboxIds, 30_000)).has(later.id!));
+    assert.equal(svc!.process.exitCode, null);
+  });
+
   it('frozen (SIGSTOP): /readyz and the API answer 503 within seconds, SMTP 451; all recover on SIGCONT', async (t) => {
     if (unavailable) return skipOrFail(t, unavailable);
     pg!.freeze();
