@@ -45,9 +45,11 @@ export function hardenProcessMemory(): void {
  *   a release build the old generation's sweeper frees dead objects without clearing them, so a
  *   string that lived long enough to be promoted (a cached subject, a parsed header) keeps its
  *   bytes until V8 allocates over them. Memory leaves the old generation cleared only with a
- *   page that is evacuated and released (V8 decommits it). --stress-compaction makes a full
- *   collection evacuate every other old-generation page, so each pass leaves about half of the
- *   pages that no pass has evacuated yet; it is on only for the scrub's own collections.
+ *   page that is evacuated and released (V8 decommits it), or when a moved object is copied
+ *   over it. --stress-compaction makes a full collection evacuate every other old-generation
+ *   page, moving its live objects into the others' free space; it is on only for the scrub's own
+ *   collections. Measured (docs/encryption.md): three such passes left none of 100,000 dead
+ *   strings in a 25 MB heap, three plain full collections 15-40 % of them.
  */
 function thoroughGc(): () => void {
   v8.setFlagsFromString('--expose-gc');
