@@ -1,8 +1,8 @@
 /**
  * Shared by the sdk-*.test.ts files: starts the real service set up for the SDKs' own test
- * suites (a loopback DNS server that verifies one custom domain, webhooks allowed to reach
- * 127.0.0.1, a low free-plan rate limit), makes the keys, and runs a suite as a child process
- * with the TEMPMAIL_* environment those suites read.
+ * suites (a loopback DNS server that verifies one custom domain and publishes SPF and DMARC for
+ * one sender domain, webhooks allowed to reach 127.0.0.1, a low free-plan rate limit), makes the
+ * keys, and runs a suite as a child process with the TEMPMAIL_* environment those suites read.
  */
 import { spawn } from 'node:child_process';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
@@ -12,10 +12,16 @@ import { REPO_ROOT, type ServiceHandle, startService } from '../helpers/service.
 const MX = 'mx.tempmail.test';
 /** A custom domain whose MX record (on the test DNS server) points at the service. */
 const VERIFIED_DOMAIN = 'inbox.sdk-verified.example';
+/**
+ * A sender domain whose SPF passes for 127.0.0.1 and whose DMARC record makes mail sent from
+ * it over loopback (envelope and From on it) authenticated: the SDKs' verified-sender waits
+ * (from_domain, require_auth) tell it from a forged From of the same domain.
+ */
+const AUTH_SENDER_DOMAIN = 'sdk-sender.example';
 
 export interface SdkService {
   svc: ServiceHandle;
-  /** TEMPMAIL_URL, TEMPMAIL_KEY, TEMPMAIL_FREE_KEY, TEMPMAIL_LIMITED_KEY, TEMPMAIL_SMTP_PORT, TEMPMAIL_TEST_DOMAIN. */
+  /** TEMPMAIL_URL, TEMPMAIL_KEY, TEMPMAIL_FREE_KEY, TEMPMAIL_LIMITED_KEY, TEMPMAIL_SMTP_PORT, TEMPMAIL_TEST_DOMAIN, TEMPMAIL_AUTH_SENDER_DOMAIN. */
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -24,6 +30,8 @@ export interface SdkService {
 export async function startSdkService(): Promise<SdkService> {
   const dns: TestDnsServer = await startDnsServer();
   dns.setMx(VERIFIED_DOMAIN, MX);
+  dns.setTxt(AUTH_SENDER_DOMAIN, ['v=spf1 ip4:127.0.0.1 -all']);
+  dns.setTxt(`_dmarc.${AUTH_SENDER_DOMAIN}`, ['v=DMARC1; p=reject']);
   const svc = await startService({
     TEMPMAIL_DOMAINS: 'tempmail.test',
     TEMPMAIL_MX_HOST: MX,
@@ -42,6 +50,7 @@ export async function startSdkService(): Promise<SdkService> {
       TEMPMAIL_LIMITED_KEY: limited,
       TEMPMAIL_SMTP_PORT: String(svc.smtpPort),
       TEMPMAIL_TEST_DOMAIN: VERIFIED_DOMAIN,
+      TEMPMAIL_AUTH_SENDER_DOMAIN: AUTH_SENDER_DOMAIN,
     },
     async stop() {
       await svc.stop();
