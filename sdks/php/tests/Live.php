@@ -9,8 +9,9 @@ namespace TempMailTests;
  * HTTP receiver for webhook deliveries.
  *
  * TEMPMAIL_URL, TEMPMAIL_KEY (premium) and TEMPMAIL_SMTP_PORT enable the live tests;
- * TEMPMAIL_FREE_KEY, TEMPMAIL_LIMITED_KEY (low rate limit) and TEMPMAIL_TEST_DOMAIN (a custom
- * domain whose MX already points at the service) add more.
+ * TEMPMAIL_FREE_KEY, TEMPMAIL_LIMITED_KEY (low rate limit), TEMPMAIL_TEST_DOMAIN (a custom
+ * domain whose MX already points at the service) and TEMPMAIL_AUTH_SENDER_DOMAIN (a sender domain
+ * whose SPF passes for 127.0.0.1, with a DMARC record) add more.
  */
 final class Live
 {
