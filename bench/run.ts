@@ -29,6 +29,7 @@ import { readLoad } from './lib/read-load.js';
 import { type Row, markdownTable, textTable, updateDoc, writeJson } from './lib/report.js';
 import { depthScale, mailboxScale, setSettleMs, socketScale, waitScale } from './lib/scale.js';
 import { idleCost } from './lib/idle-cost.js';
+import { idleFloor } from './lib/idle-floor.js';
 import { type Service, createKey, generateMailbox, qs, startService } from './lib/service.js';
 import { backgroundLoad, makeMimeSample, smtpLoad, smtpLoadUnavailable } from './lib/smtp-load.js';
 import { COSTLY_SENDERS, costlyLoad } from './lib/costly-load.js';
@@ -523,6 +524,13 @@ async function main(): Promise<void> {
           unit: 'bytes, ratio', value: `${idle.waits.bytesRss} vs ${idle.websockets.bytesRss} (${idle.ratioRss.toFixed(2)}x)`, target: '<= 1x', holds: idle.ratioRss <= 1 });
         rows.push({ section: 'scale', measure: 'idle cost per held wait.php vs per open WebSocket (same runs): JS heap after GC',
           unit: 'bytes, ratio', value: `${idle.waits.bytesHeap} vs ${idle.websockets.bytesHeap} (${idle.ratioHeap.toFixed(2)}x)`, target: '<= 1x', holds: idle.ratioHeap <= 1 });
+        // The floor under both: bare node:http holding requests beside bare ws idle sockets (no application code).
+        const floor = await idleFloor(o.websockets, o.quick ? 300 : 1500);
+        results.scale = { ...(results.scale as object), floor };
+        rows.push({ section: 'scale', measure: `floor: a held request on bare node:http vs an idle socket on bare ws (${floor.heldRequest.count.toLocaleString('en-US')} each): RSS`,
+          unit: 'bytes, ratio', value: `${floor.heldRequest.bytesRss} vs ${floor.websocket.bytesRss} (${floor.ratioRss.toFixed(2)}x)` });
+        rows.push({ section: 'scale', measure: 'floor (same runs): JS heap after GC', unit: 'bytes, ratio',
+          value: `${floor.heldRequest.bytesHeap} vs ${floor.websocket.bytesHeap} (${floor.ratioHeap.toFixed(2)}x)` });
         if (Array.isArray(depth)) {
           for (const p of depth) {
             rows.push({ section: 'scale', measure: `mailbox holding ${p.messages.toLocaleString('en-US')}: ingest 4 KB / inbox / read`, unit: 'msg/s, req/s',
