@@ -1,16 +1,29 @@
 """Verified-sender filters (``from_domain``, ``require_auth``) of the sync and asyncio clients against
-a running TempMail service that checks senders (SPF/DMARC through the test DNS server: see
-support.py). Mail comes from 127.0.0.1 with the sender domain's From: a genuine message also has
+a running TempMail service that checks senders (TEMPMAIL_AUTH_*: SPF/DMARC through the test DNS
+server, see support.py). Mail comes from 127.0.0.1 with the sender domain's From: a genuine message also has
 its envelope on that domain (SPF passes and aligns, so DMARC passes); a forged one has its
 envelope elsewhere (DMARC fails)."""
 import asyncio
+import threading
+import time
 import unittest
 
-from support import AUTH_SENDER_DOMAIN, KEY, LIVE, SKIP_REASON, URL, eventually, send, text_mail
+from support import AUTH_KEY, AUTH_LIVE, AUTH_SENDER_DOMAIN, AUTH_SMTP_PORT, AUTH_URL, eventually, send, text_mail
 from tempmail import AnonymousTempMail, AsyncTempMail, Filters, TempMail, WaitTimeoutError
-from test_live_wait import send_later
 
 FORGER = "x@forger.example"
+URL, KEY = AUTH_URL, AUTH_KEY
+
+
+def deliver(msg, envelope_from=None) -> None:
+    send(msg, envelope_from, port=AUTH_SMTP_PORT)
+
+
+def send_later(delay: float, msg) -> threading.Thread:
+    """Sends ``msg`` from another thread after ``delay`` s, so the wait is already held when it arrives."""
+    t = threading.Thread(target=lambda: (time.sleep(delay), deliver(msg)), daemon=True)
+    t.start()
+    return t
 
 
 def shop_mail(to: str, subject: str, code: str):
@@ -22,12 +35,12 @@ def checked(read, message_id: str):
     return eventually(lambda: (lambda m: m if m.authentication is not None else None)(read(message_id)), timeout=30)
 
 
-@unittest.skipUnless(LIVE and AUTH_SENDER_DOMAIN, SKIP_REASON + " (and TEMPMAIL_AUTH_SENDER_DOMAIN)")
+@unittest.skipUnless(AUTH_LIVE, "set TEMPMAIL_AUTH_URL, TEMPMAIL_AUTH_KEY, TEMPMAIL_AUTH_SMTP_PORT and TEMPMAIL_AUTH_SENDER_DOMAIN")
 class LiveVerifiedSenderTest(unittest.TestCase):
     def test_forged_from_is_ignored_with_require_auth(self):
         tm = TempMail(KEY, base_url=URL)
         box = tm.generate()
-        send(shop_mail(box.email, "forged code", "583920"), envelope_from=FORGER)
+        deliver(shop_mail(box.email, "forged code", "583920"), FORGER)
         # from_domain alone: the From header's domain counts, so the forged message matches.
         plain = tm.wait_for_message(box.email, timeout=30, match="otp", from_domain=AUTH_SENDER_DOMAIN)
         self.assertEqual(plain.otp, "583920")
@@ -68,12 +81,12 @@ class LiveVerifiedSenderTest(unittest.TestCase):
         async def scenario():
             async with AsyncTempMail(KEY, base_url=URL) as tm:
                 box = await tm.generate()
-                await asyncio.to_thread(send, shop_mail(box.email, "forged", "583920"), FORGER)
+                await asyncio.to_thread(deliver, shop_mail(box.email, "forged", "583920"), FORGER)
                 forged = await tm.wait_for_message(box.email, timeout=30)
                 held = asyncio.create_task(tm.wait_for_otp(box.email, timeout=60, from_domain=AUTH_SENDER_DOMAIN, require_auth=True))
                 await asyncio.to_thread(checked, lambda i: TempMail(KEY, base_url=URL).read(box.email, i), forged.id)
                 self.assertFalse(held.done())
-                await asyncio.to_thread(send, shop_mail(box.email, "real", "720416"))
+                await asyncio.to_thread(deliver, shop_mail(box.email, "real", "720416"))
                 self.assertEqual(await held, "720416")
                 listed = await tm.inbox(box.email, from_domain=AUTH_SENDER_DOMAIN, require_auth=True)
                 self.assertEqual([s.subject for s in listed], ["real"])

@@ -55,7 +55,7 @@ describe('SDK: PHP (tempmail/sdk)', { skip }, () => {
   let work: string;
   let composerEnv: Record<string, string>;
   before(async () => {
-    sdk = await startSdkService();
+    sdk = await startSdkService({ senderChecks: true });
     work = mkdtempSync(path.join(tmpdir(), 'tempmail-php-'));
     composerEnv = { COMPOSER_HOME: path.join(work, 'composer-home'), COMPOSER_NO_INTERACTION: '1', COMPOSER_ALLOW_SUPERUSER: '1' };
   });

@@ -29,7 +29,7 @@ describe('SDK: Python (tempmail)', { skip }, () => {
   let sdk: SdkService;
   let work: string;
   before(async () => {
-    sdk = await startSdkService();
+    sdk = await startSdkService({ senderChecks: true });
     work = mkdtempSync(path.join(tmpdir(), 'tempmail-py-'));
   });
   after(async () => {

@@ -12,25 +12,26 @@ use TempMailTests\Harness as T;
 use TempMailTests\Live;
 
 /*
- * Live: verified-sender filters (`$fromDomain`, `$requireAuth`) against a service that checks
- * senders (SPF/DMARC from the test DNS server for TEMPMAIL_AUTH_SENDER_DOMAIN). Mail comes from
+ * Live: verified-sender filters (`$fromDomain`, `$requireAuth`) against the service that checks
+ * senders (TEMPMAIL_AUTH_*: SPF/DMARC from the test DNS server for TEMPMAIL_AUTH_SENDER_DOMAIN). Mail comes from
  * 127.0.0.1 with that domain's From: a genuine message has its envelope on the domain too (SPF
  * passes and aligns, DMARC passes), a forged one elsewhere (DMARC fails).
  */
-$url = Live::env('TEMPMAIL_URL');
+$url = Live::env('TEMPMAIL_AUTH_URL');
 $domain = Live::env('TEMPMAIL_AUTH_SENDER_DOMAIN');
+$port = Live::env('TEMPMAIL_AUTH_SMTP_PORT');
 $factory = new HttpFactory();
-$tm = new Client(Live::env('TEMPMAIL_KEY'), new Guzzle(['timeout' => 40]), $factory, $factory, $url);
+$tm = new Client(Live::env('TEMPMAIL_AUTH_KEY') ?: 'none', new Guzzle(['timeout' => 40]), $factory, $factory, $url ?: 'http://127.0.0.1:1');
 $shopMail = static fn (string $to, string $subject, string $code): string => str_replace(
     'From: Sender <sender@example.com>', "From: Shop <no-reply@$domain>", Live::textMail($to, $subject, "Your code is $code."),
 );
 
-T::test('live: waitForOtp with fromDomain + requireAuth passes over a forged From', static function () use ($tm, $domain, $shopMail): void {
-    if ($domain === '') {
-        T::skip('TEMPMAIL_AUTH_SENDER_DOMAIN is not set');
+T::test('live: waitForOtp with fromDomain + requireAuth passes over a forged From', static function () use ($tm, $url, $domain, $port, $shopMail): void {
+    if ($url === '' || $domain === '' || $port === '') {
+        T::skip('TEMPMAIL_AUTH_URL, TEMPMAIL_AUTH_SMTP_PORT and TEMPMAIL_AUTH_SENDER_DOMAIN are not set');
     }
     $box = $tm->generate();
-    Live::smtpSend($box->email, $shopMail($box->email, 'forged code', '583920'), 'x@forger.example');
+    Live::smtpSend($box->email, $shopMail($box->email, 'forged code', '583920'), 'x@forger.example', $port);
     // fromDomain alone: the From header's domain counts, so the forged message matches.
     $plain = $tm->waitForMessage($box->email, 30, match: 'otp', fromDomain: $domain);
     T::same('583920', $plain->otp);
@@ -38,7 +39,7 @@ T::test('live: waitForOtp with fromDomain + requireAuth passes over a forged Fro
     T::ok($forged->authentication instanceof Authentication);
     T::same([], $forged->authentication->verified_domains);
     // requireAuth: held past the forged message until the genuine one is sent and checked.
-    $pid = Live::sendLater(0.5, $box->email, $shopMail($box->email, 'real code', '720416'), "bounce@$domain");
+    $pid = Live::sendLater(0.5, $box->email, $shopMail($box->email, 'real code', '720416'), "bounce@$domain", $port);
     T::same('720416', $tm->waitForOtp($box->email, 60, fromDomain: $domain, requireAuth: true));
     Live::reap($pid);
     $real = $tm->waitForMessage($box->email, 30, requireAuth: true); // alone: DMARC passed
@@ -53,15 +54,15 @@ T::test('live: waitForOtp with fromDomain + requireAuth passes over a forged Fro
     T::throws(WaitTimeoutException::class, static fn () => $tm->waitForMessage($box->email, 0.5, null, 0.2, transport: 'poll', fromDomain: 'other.example'));
 });
 
-T::test('live: anonymous waitForLink with fromDomain + requireAuth', static function () use ($url, $factory, $domain): void {
-    if ($domain === '') {
-        T::skip('TEMPMAIL_AUTH_SENDER_DOMAIN is not set');
+T::test('live: anonymous waitForLink with fromDomain + requireAuth', static function () use ($url, $factory, $domain, $port): void {
+    if ($url === '' || $domain === '' || $port === '') {
+        T::skip('TEMPMAIL_AUTH_URL, TEMPMAIL_AUTH_SMTP_PORT and TEMPMAIL_AUTH_SENDER_DOMAIN are not set');
     }
     $anon = new AnonymousClient(new Guzzle(['timeout' => 40]), $factory, $factory, $url);
     $box = $anon->generate();
     $mail = str_replace('From: Sender <sender@example.com>', "From: no-reply@$domain",
         Live::textMail($box->email, 'confirm', 'Confirm: https://shop.example/confirm?t=9'));
-    $pid = Live::sendLater(0.3, $box->email, $mail, "no-reply@$domain");
+    $pid = Live::sendLater(0.3, $box->email, $mail, "no-reply@$domain", $port);
     T::same('https://shop.example/confirm?t=9', $anon->waitForLink($box, 60, fromDomain: $domain, requireAuth: true));
     Live::reap($pid);
 });
