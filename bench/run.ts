@@ -28,6 +28,8 @@ import { authLatencyAB } from './lib/auth-ab.js';
 import { readLoad } from './lib/read-load.js';
 import { type Row, markdownTable, textTable, updateDoc, writeJson } from './lib/report.js';
 import { depthScale, mailboxScale, setSettleMs, socketScale, waitScale } from './lib/scale.js';
+import { idleCost } from './lib/idle-cost.js';
+import { idleFloor } from './lib/idle-floor.js';
 import { type Service, createKey, generateMailbox, qs, startService } from './lib/service.js';
 import { backgroundLoad, makeMimeSample, smtpLoad, smtpLoadUnavailable } from './lib/smtp-load.js';
 import { COSTLY_SENDERS, costlyLoad } from './lib/costly-load.js';
@@ -515,6 +517,20 @@ async function main(): Promise<void> {
         rows.push({ section: 'scale', measure: `RSS with ${waits.count.toLocaleString('en-US')} held wait.php requests`, unit: 'MB', value: waits.rssHeldMB });
         rows.push({ section: 'scale', measure: 'RSS per held wait.php request, vs per open WebSocket (same run)', unit: 'bytes, ratio',
           value: `${waits.bytesPerWait} (${(waits.bytesPerWait / sockets.bytesPerSocket).toFixed(2)}x)`, target: '<= 1x', holds: waits.bytesPerWait <= sockets.bytesPerSocket });
+        // The same comparison without the shared service's history: each kind on a fresh service.
+        const idle = await idleCost(o.websockets, Math.min(1000, o.websockets), o.quick ? 300 : 1500);
+        results.scale = { ...(results.scale as object), idle };
+        rows.push({ section: 'scale', measure: `idle cost per held wait.php vs per open WebSocket (${idle.waits.count.toLocaleString('en-US')} each, each on a fresh service): RSS`,
+          unit: 'bytes, ratio', value: `${idle.waits.bytesRss} vs ${idle.websockets.bytesRss} (${idle.ratioRss.toFixed(2)}x)`, target: '<= 1x', holds: idle.ratioRss <= 1 });
+        rows.push({ section: 'scale', measure: 'idle cost per held wait.php vs per open WebSocket (same runs): JS heap after GC',
+          unit: 'bytes, ratio', value: `${idle.waits.bytesHeap} vs ${idle.websockets.bytesHeap} (${idle.ratioHeap.toFixed(2)}x)`, target: '<= 1x', holds: idle.ratioHeap <= 1 });
+        // The floor under both: bare node:http holding requests beside bare ws idle sockets (no application code).
+        const floor = await idleFloor(o.websockets, o.quick ? 300 : 1500);
+        results.scale = { ...(results.scale as object), floor };
+        rows.push({ section: 'scale', measure: `floor: a held request on bare node:http vs an idle socket on bare ws (${floor.heldRequest.count.toLocaleString('en-US')} each): RSS`,
+          unit: 'bytes, ratio', value: `${floor.heldRequest.bytesRss} vs ${floor.websocket.bytesRss} (${floor.ratioRss.toFixed(2)}x)` });
+        rows.push({ section: 'scale', measure: 'floor (same runs): JS heap after GC', unit: 'bytes, ratio',
+          value: `${floor.heldRequest.bytesHeap} vs ${floor.websocket.bytesHeap} (${floor.ratioHeap.toFixed(2)}x)` });
         if (Array.isArray(depth)) {
           for (const p of depth) {
             rows.push({ section: 'scale', measure: `mailbox holding ${p.messages.toLocaleString('en-US')}: ingest 4 KB / inbox / read`, unit: 'msg/s, req/s',

@@ -103,9 +103,16 @@ export interface SocketScale {
   failureReasons: Record<string, number>;
 }
 
-/** Opens one WebSocket per mailbox (up to `count`), measures RSS, then closes them. */
-export async function socketScale(svc: Service, mailboxes: Mailbox[], count: number, concurrency = 100): Promise<SocketScale> {
-  const rssBefore = await settledRss(svc);
+/** WebSockets opened on the service: how many failed and why. */
+export interface OpenSockets {
+  sockets: WebSocket[];
+  failures: number;
+  failureReasons: Record<string, number>;
+  seconds: number;
+}
+
+/** Opens `count` idle WebSockets, one per mailbox in turn, `concurrency` handshakes at a time. */
+export async function openSockets(svc: Service, mailboxes: Mailbox[], count: number, concurrency = 100): Promise<OpenSockets> {
   const sockets: WebSocket[] = [];
   const base = svc.httpUrl.replace('http', 'ws');
   let next = 0;
@@ -134,11 +141,17 @@ export async function socketScale(svc: Service, mailboxes: Mailbox[], count: num
       }
     }
   }));
-  const seconds = (performance.now() - started) / 1000;
+  return { sockets, failures, failureReasons: Object.fromEntries(reasons), seconds: (performance.now() - started) / 1000 };
+}
+
+/** Opens one WebSocket per mailbox (up to `count`), measures RSS, then closes them. */
+export async function socketScale(svc: Service, mailboxes: Mailbox[], count: number, concurrency = 100): Promise<SocketScale> {
+  const rssBefore = await settledRss(svc);
+  const { sockets, failures, failureReasons, seconds } = await openSockets(svc, mailboxes, count, concurrency);
   const rssOpen = await settledRss(svc);
   const open = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
   for (const s of sockets) s.terminate();
-  if (failures) log(`  ${failures} WebSockets failed: ${JSON.stringify(Object.fromEntries(reasons))}`);
+  if (failures) log(`  ${failures} WebSockets failed: ${JSON.stringify(failureReasons)}`);
   log(`  ${open} WebSockets open; RSS ${(rssBefore / MB).toFixed(0)} -> ${(rssOpen / MB).toFixed(0)} MB`);
   await sleep(500);
   return {
@@ -148,7 +161,7 @@ export async function socketScale(svc: Service, mailboxes: Mailbox[], count: num
     rssOpenMB: round(rssOpen / MB),
     bytesPerSocket: open ? Math.round((rssOpen - rssBefore) / open) : NaN,
     failures,
-    failureReasons: Object.fromEntries(reasons),
+    failureReasons,
   };
 }
 
@@ -193,13 +206,17 @@ export interface WaitScale {
   failures: number;
 }
 
-/**
- * Holds `count` anonymous wait.php requests (60 s each, spread over `mailboxes`), one connection
- * each, reads the server's settled RSS, then drops them: the idle cost of a held wait, to set
- * beside socketScale's bytes per open WebSocket.
- */
-export async function waitScale(svc: Service, mailboxes: Mailbox[], count: number, concurrency = 100): Promise<WaitScale> {
-  const rssBefore = await settledRss(svc);
+/** wait.php requests held on the service (sent, not answered). */
+export interface HeldWaits {
+  requests: http.ClientRequest[];
+  /** Answered before we let go (not held), or failed to send. */
+  failures(): number;
+  /** Drops every request (the server sees its clients go away). */
+  release(): void;
+}
+
+/** Sends `count` anonymous wait.php requests (60 s each, spread over `mailboxes`), one connection each. */
+export async function holdWaits(svc: Service, mailboxes: Mailbox[], count: number, concurrency = 100): Promise<HeldWaits> {
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const requests: http.ClientRequest[] = [];
   let failures = 0;
@@ -218,11 +235,28 @@ export async function waitScale(svc: Service, mailboxes: Mailbox[], count: numbe
       requests.push(req);
     }
   }));
+  return {
+    requests,
+    failures: () => failures,
+    release() {
+      for (const r of requests) r.destroy();
+      agent.destroy();
+    },
+  };
+}
+
+/**
+ * Holds `count` anonymous wait.php requests (60 s each, spread over `mailboxes`), one connection
+ * each, reads the server's settled RSS, then drops them: the idle cost of a held wait, to set
+ * beside socketScale's bytes per open WebSocket.
+ */
+export async function waitScale(svc: Service, mailboxes: Mailbox[], count: number, concurrency = 100): Promise<WaitScale> {
+  const rssBefore = await settledRss(svc);
+  const waits = await holdWaits(svc, mailboxes, count, concurrency);
   const rssHeld = await settledRss(svc);
-  const refused = failures;
-  const held = requests.length - refused;
-  for (const r of requests) r.destroy();
-  agent.destroy();
+  const refused = waits.failures();
+  const held = waits.requests.length - refused;
+  waits.release();
   log(`  ${held} waits held; RSS ${(rssBefore / MB).toFixed(0)} -> ${(rssHeld / MB).toFixed(0)} MB`);
   await sleep(500);
   return { count: held, rssBeforeMB: round(rssBefore / MB), rssHeldMB: round(rssHeld / MB), bytesPerWait: held ? Math.round((rssHeld - rssBefore) / held) : NaN, failures: refused };

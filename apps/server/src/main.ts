@@ -188,6 +188,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     smtpSessionsOpen: () => smtp.sessions,
     websocketsOpen: () => hub.connections,
     waitsPending: () => waits.held,
+    waitSubscriptions: () => waits.subscriptions,
     parserDepth: () => parser.depth(),
     ...(store.webhooks ? { outboxBacklog: () => store.webhooks!.backlog() } : {}),
     keyEpochs: () => keys.epochCounts(clock.now()),

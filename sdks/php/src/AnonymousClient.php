@@ -49,8 +49,10 @@ final class AnonymousClient
         ?string $from = null,
         ?string $subject = null,
         string|\DateTimeInterface|null $since = null,
+        ?string $fromDomain = null,
+        bool $requireAuth = false,
     ): array {
-        return $this->calls->inbox(self::auth($mailbox), $limit, $before, MailboxCalls::filters($match, $from, $subject, $since));
+        return $this->calls->inbox(self::auth($mailbox), $limit, $before, MailboxCalls::filters($match, $from, $subject, $since, $fromDomain, $requireAuth));
     }
 
     public function read(Mailbox $mailbox, string $id): Message
@@ -93,18 +95,36 @@ final class AnonymousClient
         ?string $subject = null,
         string|\DateTimeInterface|null $since = null,
         string $transport = 'auto',
+        ?string $fromDomain = null,
+        bool $requireAuth = false,
     ): Message {
-        return $this->calls->wait(self::auth($mailbox), MailboxCalls::filters($match, $from, $subject, $since), $timeout, $predicate, $transport, $interval);
+        return $this->calls->wait(self::auth($mailbox), MailboxCalls::filters($match, $from, $subject, $since, $fromDomain, $requireAuth), $timeout, $predicate, $transport, $interval);
     }
 
-    public function waitForOtp(Mailbox $mailbox, float $timeout = 30.0, ?string $from = null, ?string $subject = null, string|\DateTimeInterface|null $since = null): string
+    public function waitForOtp(
+        Mailbox $mailbox,
+        float $timeout = 30.0,
+        ?string $from = null,
+        ?string $subject = null,
+        string|\DateTimeInterface|null $since = null,
+        ?string $fromDomain = null,
+        bool $requireAuth = false,
+    ): string
     {
-        return (string) $this->waitForMessage($mailbox, $timeout, null, 1.0, 'otp', $from, $subject, $since)->otp;
+        return (string) $this->waitForMessage($mailbox, $timeout, null, 1.0, 'otp', $from, $subject, $since, 'auto', $fromDomain, $requireAuth)->otp;
     }
 
-    public function waitForLink(Mailbox $mailbox, float $timeout = 30.0, ?string $from = null, ?string $subject = null, string|\DateTimeInterface|null $since = null): string
+    public function waitForLink(
+        Mailbox $mailbox,
+        float $timeout = 30.0,
+        ?string $from = null,
+        ?string $subject = null,
+        string|\DateTimeInterface|null $since = null,
+        ?string $fromDomain = null,
+        bool $requireAuth = false,
+    ): string
     {
-        return (string) $this->waitForMessage($mailbox, $timeout, null, 1.0, 'link', $from, $subject, $since)->confirmation_link;
+        return (string) $this->waitForMessage($mailbox, $timeout, null, 1.0, 'link', $from, $subject, $since, 'auto', $fromDomain, $requireAuth)->confirmation_link;
     }
 
     /** @return array<string, string> */

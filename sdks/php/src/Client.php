@@ -117,7 +117,10 @@ final class Client
     /**
      * Message summaries, newest first; `$limit` and `$before` (a message id) page through them;
      * `$match` (`otp`, `link`, `any`), `$from` (address or display name contains), `$subject`
-     * (contains) and `$since` (a message id, or a time) filter them on the server.
+     * (contains) and `$since` (a message id, or a time) filter them on the server; so do
+     * `$fromDomain` (the sender's domain is it or under it) and `$requireAuth` (with
+     * `$fromDomain`: a domain the server authenticated the message for, so a forged From does
+     * not count; alone: DMARC passed).
      *
      * @return list<MessageSummary>
      */
@@ -129,8 +132,10 @@ final class Client
         ?string $from = null,
         ?string $subject = null,
         string|\DateTimeInterface|null $since = null,
+        ?string $fromDomain = null,
+        bool $requireAuth = false,
     ): array {
-        return $this->calls->inbox(['email' => $email], $limit, $before, MailboxCalls::filters($match, $from, $subject, $since));
+        return $this->calls->inbox(['email' => $email], $limit, $before, MailboxCalls::filters($match, $from, $subject, $since, $fromDomain, $requireAuth));
     }
 
     /**
@@ -191,20 +196,38 @@ final class Client
         ?string $subject = null,
         string|\DateTimeInterface|null $since = null,
         string $transport = 'auto',
+        ?string $fromDomain = null,
+        bool $requireAuth = false,
     ): Message {
-        return $this->calls->wait(['email' => $email], MailboxCalls::filters($match, $from, $subject, $since), $timeout, $predicate, $transport, $interval);
+        return $this->calls->wait(['email' => $email], MailboxCalls::filters($match, $from, $subject, $since, $fromDomain, $requireAuth), $timeout, $predicate, $transport, $interval);
     }
 
     /** The code of the first message that has one (waitForMessage with `match: 'otp'`). */
-    public function waitForOtp(string $email, float $timeout = 30.0, ?string $from = null, ?string $subject = null, string|\DateTimeInterface|null $since = null): string
+    public function waitForOtp(
+        string $email,
+        float $timeout = 30.0,
+        ?string $from = null,
+        ?string $subject = null,
+        string|\DateTimeInterface|null $since = null,
+        ?string $fromDomain = null,
+        bool $requireAuth = false,
+    ): string
     {
-        return (string) $this->waitForMessage($email, $timeout, null, 1.0, 'otp', $from, $subject, $since)->otp;
+        return (string) $this->waitForMessage($email, $timeout, null, 1.0, 'otp', $from, $subject, $since, 'auto', $fromDomain, $requireAuth)->otp;
     }
 
     /** The confirmation link of the first message that has one (`match: 'link'`). */
-    public function waitForLink(string $email, float $timeout = 30.0, ?string $from = null, ?string $subject = null, string|\DateTimeInterface|null $since = null): string
+    public function waitForLink(
+        string $email,
+        float $timeout = 30.0,
+        ?string $from = null,
+        ?string $subject = null,
+        string|\DateTimeInterface|null $since = null,
+        ?string $fromDomain = null,
+        bool $requireAuth = false,
+    ): string
     {
-        return (string) $this->waitForMessage($email, $timeout, null, 1.0, 'link', $from, $subject, $since)->confirmation_link;
+        return (string) $this->waitForMessage($email, $timeout, null, 1.0, 'link', $from, $subject, $since, 'auto', $fromDomain, $requireAuth)->confirmation_link;
     }
 
     /** @return array<string, mixed> */

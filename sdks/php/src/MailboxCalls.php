@@ -35,12 +35,21 @@ final class MailboxCalls
     }
 
     /**
-     * The query form of the filters of `inbox.php` and `wait.php`.
+     * The query form of the filters of `inbox.php` and `wait.php`. `$fromDomain`: the sender's
+     * domain is this one or under it; with `$requireAuth`, a domain the server authenticated the
+     * message for (DMARC-aligned From or a passing DKIM `d=`: a forged From does not count);
+     * `$requireAuth` alone: DMARC passed.
      *
      * @return array<string, string|null>
      */
-    public static function filters(?string $match, ?string $from, ?string $subject, string|\DateTimeInterface|null $since): array
-    {
+    public static function filters(
+        ?string $match,
+        ?string $from,
+        ?string $subject,
+        string|\DateTimeInterface|null $since,
+        ?string $fromDomain = null,
+        bool $requireAuth = false,
+    ): array {
         if ($match !== null && !in_array($match, self::MATCHES, true)) {
             throw new \InvalidArgumentException("match must be one of any, otp, link; not $match");
         }
@@ -48,7 +57,10 @@ final class MailboxCalls
             $since = \DateTimeImmutable::createFromInterface($since)->setTimezone(new \DateTimeZone('UTC'))->format('Y-m-d\TH:i:s\Z');
         }
 
-        return ['match' => $match === 'any' ? null : $match, 'from' => $from, 'subject' => $subject, 'since' => $since];
+        return [
+            'match' => $match === 'any' ? null : $match, 'from' => $from, 'subject' => $subject, 'since' => $since,
+            'from_domain' => $fromDomain, 'require_auth' => $requireAuth ? '1' : null,
+        ];
     }
 
     /**
@@ -170,12 +182,42 @@ final class MailboxCalls
         if ($subject !== null && $subject !== '' && stripos($m->subject, $subject) === false) {
             return false;
         }
+        if (!self::senderVerified($filters, $m)) {
+            return false;
+        }
         $since = $filters['since'] ?? null;
         if ($since !== null && !str_starts_with($since, 'msg_')) {
             return new \DateTimeImmutable($m->date_received) >= new \DateTimeImmutable($since);
         }
 
         return true;
+    }
+
+    /**
+     * `from_domain` / `require_auth`, as the server applies them.
+     *
+     * @param array<string, string|null> $filters
+     */
+    private static function senderVerified(array $filters, Message $m): bool
+    {
+        $wanted = ($filters['from_domain'] ?? null) === null ? null : rtrim(strtolower((string) $filters['from_domain']), '.');
+        $under = static fn (string $domain) => $domain === $wanted || str_ends_with($domain, ".$wanted");
+        if (($filters['require_auth'] ?? null) === '1') {
+            if ($m->authentication === null) {
+                return false;
+            }
+            if ($wanted === null) {
+                return ($m->authentication->dmarc['result'] ?? null) === 'pass';
+            }
+
+            return array_filter($m->authentication->verified_domains, $under) !== [];
+        }
+        if ($wanted === null) {
+            return true;
+        }
+        $at = strrpos($m->sender, '@');
+
+        return $at !== false && $at > 0 && $under(strtolower(substr($m->sender, $at + 1)));
     }
 
     /** @param array<string, string> $auth */

@@ -9,8 +9,10 @@ namespace TempMailTests;
  * HTTP receiver for webhook deliveries.
  *
  * TEMPMAIL_URL, TEMPMAIL_KEY (premium) and TEMPMAIL_SMTP_PORT enable the live tests;
- * TEMPMAIL_FREE_KEY, TEMPMAIL_LIMITED_KEY (low rate limit) and TEMPMAIL_TEST_DOMAIN (a custom
- * domain whose MX already points at the service) add more.
+ * TEMPMAIL_FREE_KEY, TEMPMAIL_LIMITED_KEY (low rate limit), TEMPMAIL_TEST_DOMAIN (a custom
+ * domain whose MX already points at the service) add more. TEMPMAIL_AUTH_URL, TEMPMAIL_AUTH_KEY and
+ * TEMPMAIL_AUTH_SMTP_PORT name a service that checks senders, and TEMPMAIL_AUTH_SENDER_DOMAIN a
+ * domain whose SPF passes for 127.0.0.1 (with a DMARC record) there: the verified-sender tests.
  */
 final class Live
 {
@@ -30,10 +32,10 @@ final class Live
     }
 
     /** Sends one RFC 822 message over SMTP (EHLO, MAIL, RCPT, DATA, QUIT). */
-    public static function smtpSend(string $to, string $message, string $from = 'sender@example.com'): void
+    public static function smtpSend(string $to, string $message, string $from = 'sender@example.com', ?string $port = null): void
     {
         $host = self::env('TEMPMAIL_SMTP_HOST') ?: '127.0.0.1';
-        $smtp = stream_socket_client("tcp://$host:" . self::env('TEMPMAIL_SMTP_PORT'), $errno, $errstr, 10);
+        $smtp = stream_socket_client("tcp://$host:" . ($port ?? self::env('TEMPMAIL_SMTP_PORT')), $errno, $errstr, 10);
         if ($smtp === false) {
             throw new \RuntimeException("SMTP connect failed: $errstr");
         }
@@ -67,7 +69,7 @@ final class Live
     }
 
     /** Sends from a child process after `$delay` seconds (so a wait is already held); answers its pid. */
-    public static function sendLater(float $delay, string $to, string $message, string $from = 'sender@example.com'): int
+    public static function sendLater(float $delay, string $to, string $message, string $from = 'sender@example.com', ?string $port = null): int
     {
         $pid = pcntl_fork();
         if ($pid === -1) {
@@ -77,7 +79,7 @@ final class Live
             usleep((int) ($delay * 1_000_000));
             $code = 0;
             try {
-                self::smtpSend($to, $message, $from);
+                self::smtpSend($to, $message, $from, $port);
             } catch (\Throwable $e) {
                 fwrite(STDERR, 'sendLater: ' . $e->getMessage() . "\n");
                 $code = 1;

@@ -25,6 +25,7 @@ require __DIR__ . '/cases/offline.php';
 if (Live::enabled()) {
     require __DIR__ . '/cases/live.php';
     require __DIR__ . '/cases/live-wait.php';
+    require __DIR__ . '/cases/live-verified-sender.php';
 } else {
     fwrite(STDERR, "\n*** tempmail/sdk (php) live tests SKIPPED: set TEMPMAIL_URL, TEMPMAIL_KEY and TEMPMAIL_SMTP_PORT ***\n\n");
 }

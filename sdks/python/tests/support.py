@@ -3,7 +3,10 @@ smtplib (a real SMTP client) and runs an HTTP receiver for webhook deliveries.
 
 TEMPMAIL_URL, TEMPMAIL_KEY (premium) and TEMPMAIL_SMTP_PORT enable the live tests;
 TEMPMAIL_FREE_KEY (403 checks), TEMPMAIL_LIMITED_KEY (a key with a low rate limit, 429 checks)
-and TEMPMAIL_TEST_DOMAIN (a custom domain whose MX already points at the service) add more.
+TEMPMAIL_TEST_DOMAIN (a custom domain whose MX already points at the service) add more.
+TEMPMAIL_AUTH_URL, TEMPMAIL_AUTH_KEY and TEMPMAIL_AUTH_SMTP_PORT name a service that checks
+senders, and TEMPMAIL_AUTH_SENDER_DOMAIN a domain whose SPF passes for 127.0.0.1 (with a DMARC
+record) there: the verified-sender tests.
 """
 import os
 import smtplib
@@ -14,6 +17,7 @@ import uuid
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -24,6 +28,11 @@ LIMITED_KEY = os.environ.get("TEMPMAIL_LIMITED_KEY", "")
 SMTP_HOST = os.environ.get("TEMPMAIL_SMTP_HOST", "127.0.0.1")
 SMTP_PORT = int(os.environ.get("TEMPMAIL_SMTP_PORT", "0") or 0)
 TEST_DOMAIN = os.environ.get("TEMPMAIL_TEST_DOMAIN", "")
+AUTH_URL = os.environ.get("TEMPMAIL_AUTH_URL", "")
+AUTH_KEY = os.environ.get("TEMPMAIL_AUTH_KEY", "")
+AUTH_SMTP_PORT = int(os.environ.get("TEMPMAIL_AUTH_SMTP_PORT", "0") or 0)
+AUTH_SENDER_DOMAIN = os.environ.get("TEMPMAIL_AUTH_SENDER_DOMAIN", "")
+AUTH_LIVE = bool(AUTH_URL and AUTH_KEY and AUTH_SMTP_PORT and AUTH_SENDER_DOMAIN)
 LIVE = bool(URL and KEY and SMTP_PORT)
 SKIP_REASON = "set TEMPMAIL_URL, TEMPMAIL_KEY and TEMPMAIL_SMTP_PORT to run the live tests"
 if not LIVE:
@@ -34,10 +43,10 @@ def rand() -> str:
     return uuid.uuid4().hex[:8]
 
 
-def send(msg: EmailMessage) -> None:
-    """Sends over SMTP to the service."""
-    with smtplib.SMTP(SMTP_HOST, SMTP_PORT, timeout=10) as smtp:
-        smtp.send_message(msg)
+def send(msg: EmailMessage, envelope_from: Optional[str] = None, port: Optional[int] = None) -> None:
+    """Sends over SMTP to the service (the envelope sender is the From address unless given)."""
+    with smtplib.SMTP(SMTP_HOST, port or SMTP_PORT, timeout=10) as smtp:
+        smtp.send_message(msg, from_addr=envelope_from)
 
 
 def text_mail(to: str, subject: str, text: str, sender: str = "Sender <sender@example.com>") -> EmailMessage:

@@ -31,6 +31,8 @@ export interface MetricSources {
   smtpSessionsOpen?: () => number;
   websocketsOpen?: () => number;
   waitsPending?: () => number;
+  /** Bus subscriptions held for waits (one per mailbox with waiters, however many wait on it). */
+  waitSubscriptions?: () => number;
   /** Messages queued or being parsed, per lane. */
   parserDepth?: () => Partial<Record<ParserLane, number>>;
   /** Outbox rows not yet delivered (a store query: bounded by the scrape). */

@@ -1,8 +1,10 @@
 /**
  * Shared by the sdk-*.test.ts files: starts the real service set up for the SDKs' own test
- * suites (a loopback DNS server that verifies one custom domain, webhooks allowed to reach
- * 127.0.0.1, a low free-plan rate limit), makes the keys, and runs a suite as a child process
- * with the TEMPMAIL_* environment those suites read.
+ * suites (a loopback DNS server that verifies one custom domain and publishes SPF and DMARC for
+ * one sender domain, webhooks allowed to reach 127.0.0.1, a low free-plan rate limit), makes the
+ * keys, and runs a suite as a child process with the TEMPMAIL_* environment those suites read.
+ * On request, a second service checks senders (SPF/DKIM/DMARC, off in the first so that no
+ * `message.updated` follows the other suites' messages) for the verified-sender tests.
  */
 import { spawn } from 'node:child_process';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
@@ -12,18 +14,33 @@ import { REPO_ROOT, type ServiceHandle, startService } from '../helpers/service.
 const MX = 'mx.tempmail.test';
 /** A custom domain whose MX record (on the test DNS server) points at the service. */
 const VERIFIED_DOMAIN = 'inbox.sdk-verified.example';
+/**
+ * A sender domain whose SPF passes for 127.0.0.1 and whose DMARC record makes mail sent from
+ * it over loopback (envelope and From on it) authenticated: the SDKs' verified-sender waits
+ * (from_domain, require_auth) tell it from a forged From of the same domain.
+ */
+const AUTH_SENDER_DOMAIN = 'sdk-sender.example';
 
 export interface SdkService {
   svc: ServiceHandle;
-  /** TEMPMAIL_URL, TEMPMAIL_KEY, TEMPMAIL_FREE_KEY, TEMPMAIL_LIMITED_KEY, TEMPMAIL_SMTP_PORT, TEMPMAIL_TEST_DOMAIN. */
+  /**
+   * TEMPMAIL_URL, TEMPMAIL_KEY, TEMPMAIL_FREE_KEY, TEMPMAIL_LIMITED_KEY, TEMPMAIL_SMTP_PORT,
+   * TEMPMAIL_TEST_DOMAIN; with sender checks, TEMPMAIL_AUTH_URL, TEMPMAIL_AUTH_KEY (premium),
+   * TEMPMAIL_AUTH_SMTP_PORT and TEMPMAIL_AUTH_SENDER_DOMAIN.
+   */
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-/** Starts DNS + service and creates a premium key, a free key and a second (rate-limited) free key. */
-export async function startSdkService(): Promise<SdkService> {
+/**
+ * Starts DNS + service and creates a premium key, a free key and a second (rate-limited) free
+ * key; `senderChecks`: also the service that checks senders, with a premium key of its own.
+ */
+export async function startSdkService(opts: { senderChecks?: boolean } = {}): Promise<SdkService> {
   const dns: TestDnsServer = await startDnsServer();
   dns.setMx(VERIFIED_DOMAIN, MX);
+  dns.setTxt(AUTH_SENDER_DOMAIN, ['v=spf1 ip4:127.0.0.1 -all']);
+  dns.setTxt(`_dmarc.${AUTH_SENDER_DOMAIN}`, ['v=DMARC1; p=reject']);
   const svc = await startService({
     TEMPMAIL_DOMAINS: 'tempmail.test',
     TEMPMAIL_MX_HOST: MX,
@@ -32,7 +49,23 @@ export async function startSdkService(): Promise<SdkService> {
     TEMPMAIL_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
     TEMPMAIL_RATE_FREE: '20',
   }).catch(async (e) => { await dns.close(); throw e; });
+  const checked = opts.senderChecks
+    ? await startService({
+      TEMPMAIL_DOMAINS: 'tempmail.test',
+      TEMPMAIL_DNS_SERVERS: dns.address,
+      TEMPMAIL_AUTH_CHECKS: 'on',
+      TEMPMAIL_AUTH_DNS_TIMEOUT_MS: '400',
+    }).catch(async (e) => { await Promise.all([svc.stop(), dns.close()]); throw e; })
+    : null;
   const [premium, free, limited] = await Promise.all([createKey(svc, 'premium'), createKey(svc, 'free'), createKey(svc, 'free')]);
+  const checkedEnv: Record<string, string> = checked
+    ? {
+      TEMPMAIL_AUTH_URL: checked.httpUrl,
+      TEMPMAIL_AUTH_KEY: await createKey(checked, 'premium'),
+      TEMPMAIL_AUTH_SMTP_PORT: String(checked.smtpPort),
+      TEMPMAIL_AUTH_SENDER_DOMAIN: AUTH_SENDER_DOMAIN,
+    }
+    : {};
   return {
     svc,
     env: {
@@ -42,9 +75,10 @@ export async function startSdkService(): Promise<SdkService> {
       TEMPMAIL_LIMITED_KEY: limited,
       TEMPMAIL_SMTP_PORT: String(svc.smtpPort),
       TEMPMAIL_TEST_DOMAIN: VERIFIED_DOMAIN,
+      ...checkedEnv,
     },
     async stop() {
-      await svc.stop();
+      await Promise.all([svc.stop(), checked?.stop()]);
       await dns.close();
     },
   };

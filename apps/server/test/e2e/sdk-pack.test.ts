@@ -4,7 +4,8 @@
  * against the installed package runs against the real service (waitForOtp on the server).
  * Then the docs' test-framework examples (packages/sdk/examples) in an empty project with the
  * tarball: the Playwright example run by Playwright Test itself in Debian's Chromium, against
- * the example application and the real service; and the Cypress configuration's tasks, called
+ * the example application and the real service, with a key and again without one (anonymous
+ * mailboxes); and the Cypress configuration's tasks, called
  * as Cypress calls them (Cypress itself downloads a binary at install, which cannot be had
  * here: its runner is not run).
  */
@@ -18,6 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { eventually, sendMail } from '../helpers/api.js';
 import { createKey } from '../helpers/keys.js';
+import { assertNpmLinks } from '../helpers/package-metadata.js';
 import { REPO_ROOT, type ServiceHandle, startService } from '../helpers/service.js';
 
 const run = promisify(execFile);
@@ -60,10 +62,13 @@ describe('tempmail-sdk as a packed tarball', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('ships dist (ESM, CJS, types), LICENSE and README', () => {
+  it('ships dist (ESM, CJS, types), LICENSE, README and metadata with the repository, homepage and issue URLs', async () => {
     for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/package.json', 'LICENSE', 'README.md', 'package.json']) {
       assert.ok(packedFiles.includes(f), `${f} in the tarball`);
     }
+    const packedJson = JSON.parse((await run('tar', ['-xzOf', tarball, 'package/package.json'])).stdout) as Record<string, unknown>;
+    assert.equal(packedJson.license, 'MIT');
+    assertNpmLinks(packedJson, 'packages/sdk');
   });
 
   it('installs into an empty project and runs a sign-up flow against the service (import and require)', async () => {
@@ -122,6 +127,11 @@ console.log(JSON.stringify({ code }));
     const pw = await run(path.join(project, 'node_modules/.bin/playwright'), ['test'], { cwd: project, env, maxBuffer: 16 << 20 })
       .catch((e: { stdout?: string; stderr?: string }) => { throw new Error(`playwright test failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`); });
     assert.match(pw.stdout, /2 passed/, pw.stdout);
+    // No key (TEMPMAIL_KEY unset): the same fixture makes anonymous mailboxes (/api, with their token).
+    const { TEMPMAIL_KEY: _key, ...keyless } = env;
+    const anonymous = await run(path.join(project, 'node_modules/.bin/playwright'), ['test'], { cwd: project, env: keyless, maxBuffer: 16 << 20 })
+      .catch((e: { stdout?: string; stderr?: string }) => { throw new Error(`playwright test (no key) failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`); });
+    assert.match(anonymous.stdout, /2 passed/, anonymous.stdout);
 
     // Cypress: the config's setupNodeEvents registers the tasks; the spec's steps follow, with
     // fetch in place of cy.visit/type/click and every task answer passed through JSON as Cypress does.

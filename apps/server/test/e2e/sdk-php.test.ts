@@ -13,10 +13,11 @@
  * test is skipped loudly, except in CI (scripts/ensure-deps.sh installs it all).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ISSUES_URL, REPOSITORY_URL } from '../helpers/package-metadata.js';
 import { REPO_ROOT } from '../helpers/service.js';
 import { commandExists, mustRun, runSuite, type SdkService, startSdkService } from './sdk-harness.js';
 
@@ -54,7 +55,7 @@ describe('SDK: PHP (tempmail/sdk)', { skip }, () => {
   let work: string;
   let composerEnv: Record<string, string>;
   before(async () => {
-    sdk = await startSdkService();
+    sdk = await startSdkService({ senderChecks: true });
     work = mkdtempSync(path.join(tmpdir(), 'tempmail-php-'));
     composerEnv = { COMPOSER_HOME: path.join(work, 'composer-home'), COMPOSER_NO_INTERACTION: '1', COMPOSER_ALLOW_SUPERUSER: '1' };
   });
@@ -86,6 +87,10 @@ describe('SDK: PHP (tempmail/sdk)', { skip }, () => {
       assert.ok(existsSync(path.join(unpacked, f)), `${f} in the archive`);
     }
     assert.ok(!existsSync(path.join(unpacked, 'tests')), 'tests are not shipped');
+    const meta = JSON.parse(readFileSync(path.join(unpacked, 'composer.json'), 'utf8')) as { homepage?: string; support?: Record<string, string> };
+    assert.ok(meta.homepage?.startsWith(REPOSITORY_URL), `homepage: ${meta.homepage}`);
+    assert.equal(meta.support?.issues, ISSUES_URL);
+    assert.ok(meta.support?.source?.startsWith(REPOSITORY_URL), `support.source: ${meta.support?.source}`);
 
     const app = path.join(work, 'app');
     mkdirSync(app);

@@ -15,6 +15,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ISSUES_URL, REPOSITORY_URL } from '../helpers/package-metadata.js';
 import { REPO_ROOT } from '../helpers/service.js';
 import { commandExists, mustRun, runSuite, type SdkService, startSdkService } from './sdk-harness.js';
 
@@ -28,7 +29,7 @@ describe('SDK: Python (tempmail)', { skip }, () => {
   let sdk: SdkService;
   let work: string;
   before(async () => {
-    sdk = await startSdkService();
+    sdk = await startSdkService({ senderChecks: true });
     work = mkdtempSync(path.join(tmpdir(), 'tempmail-py-'));
   });
   after(async () => {
@@ -71,6 +72,12 @@ describe('SDK: Python (tempmail)', { skip }, () => {
     const metadata = await mustRun(buildPy, ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.read(next(n for n in z.namelist() if n.endswith("METADATA"))).decode())', path.join(dist, wheel)], PIP_ENV, work);
     assert.match(metadata, /^License: MIT$/m);
     assert.match(metadata, /^Author: TempMail contributors$/m);
+    // [project.urls]: where the source, the issues and the docs are.
+    const urls = Object.fromEntries([...metadata.matchAll(/^Project-URL: ([^,]+), (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    assert.equal(urls.Repository, REPOSITORY_URL);
+    assert.equal(urls.Issues, ISSUES_URL);
+    assert.ok(urls.Homepage?.startsWith(REPOSITORY_URL), `Homepage: ${urls.Homepage}`);
+    assert.ok(urls.Documentation?.startsWith(REPOSITORY_URL), `Documentation: ${urls.Documentation}`);
 
     // A user's project: an empty folder, a venv, the wheel and pytest, and the docs' example.
     const app = path.join(work, 'app');

@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { eventually, http, qs, sendMail } from '../helpers/api.js';
 import { lockForPackedWorkspace } from '../helpers/pack-lock.js';
 import { freePort, REPO_ROOT, SERVER_ROOT } from '../helpers/service.js';
+import { assertNpmLinks } from '../helpers/package-metadata.js';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -74,6 +75,7 @@ describe('tempmail-server as a packed tarball', () => {
     assert.deepEqual(packedJson.engines, { node: '>=20.10' });
     assert.equal((packedJson.bin as Record<string, string>)['tempmail-server'], 'bin/tempmail-server.js');
     assert.ok(typeof packedJson.description === 'string' && packedJson.description.length > 20);
+    assertNpmLinks(packedJson, 'apps/server');
   });
 
   it('installs into an empty folder offline and runs with npx: mailbox over HTTP, mail over SMTP, read back, page and docs', async () => {

@@ -2,12 +2,15 @@
  * wait.php (/v1 with a key, /api with a token): held until a matching message exists, answered
  * as read.php; match/from/subject/since filters; 408 in the contract's error shape past the
  * timeout, even beyond the HTTP idle limit; 404 when the mailbox goes; 200 parallel waits on a
- * free key with no 429 and no cost to the key's request budget.
+ * free key with no 429 and no cost to the key's request budget. And what held requests hold
+ * (the idle cost is a benchmark row, bench/lib/scale.ts): one bus subscription per mailbox
+ * however many wait on it, let go when its last wait is answered or its client goes away.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eventually, http, qs, sendMail } from '../helpers/api.js';
 import { createKey } from '../helpers/keys.js';
+import { parseScrape } from '../helpers/prometheus-text.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
 
 describe('wait.php', () => {
@@ -158,5 +161,49 @@ describe('wait.php past the HTTP idle limit', () => {
     const res = await http(`${svc.httpUrl}/api/wait.php?${qs({ email: box.email, token: box.token, timeout: 3 })}`);
     assert.equal(res.status, 408);
     assert.equal(res.body.error.code, 'timeout');
+  });
+});
+
+describe('wait.php: what held requests hold', () => {
+  let svc: ServiceHandle;
+  let key: string;
+  before(async () => {
+    svc = await startService();
+    key = await createKey(svc, 'premium');
+  });
+  after(async () => { await svc.stop(); });
+
+  const gauges = async () => {
+    const scrape = parseScrape(await (await fetch(`${svc.httpUrl}/metrics`)).text());
+    return { pending: scrape.value('tempmail_waits_pending'), subscriptions: scrape.value('tempmail_wait_subscriptions') };
+  };
+  const settlesAt = (pending: number, subscriptions: number) =>
+    eventually(async () => {
+      const g = await gauges();
+      return g.pending === pending && g.subscriptions === subscriptions ? g : null;
+    });
+  const waitUrl = (params: Record<string, string | number>) => `${svc.httpUrl}/v1/wait.php?${qs({ key, ...params })}`;
+
+  it('waits on one mailbox share one bus subscription; each answer, or its client going away, lets go of its share', async () => {
+    const [a, b] = await Promise.all([1, 2].map(async () => (await http(`${svc.httpUrl}/v1/generate_email.php?${qs({ key })}`)).body.email as string));
+    const onA = Array.from({ length: 30 }, () => http(waitUrl({ email: a!, timeout: 60 })));
+    const onB = Array.from({ length: 5 }, () => http(waitUrl({ email: b!, match: 'otp', timeout: 60 })));
+    // One more on B whose client goes away while it is held.
+    const leaving = new AbortController();
+    const left = fetch(waitUrl({ email: b!, match: 'otp', timeout: 60 }), { signal: leaving.signal }).then(() => 'answered', () => 'aborted');
+    await settlesAt(36, 2);
+    leaving.abort();
+    assert.equal(await left, 'aborted');
+    await settlesAt(35, 2);
+    await sendMail(svc.smtpPort, { to: a!, subject: 'for a', text: 'hello' });
+    const answersA = await Promise.all(onA);
+    assert.deepEqual([...new Set(answersA.map((r) => `${r.status} ${r.body.subject}`))], ['200 for a']);
+    await settlesAt(5, 1);
+    // A message that does not match keeps them held on the same subscription.
+    await sendMail(svc.smtpPort, { to: b!, subject: 'no code', text: 'hello' });
+    await sendMail(svc.smtpPort, { to: b!, subject: 'code', text: 'Your code is 551903.' });
+    const answersB = await Promise.all(onB);
+    assert.deepEqual([...new Set(answersB.map((r) => `${r.status} ${r.body.otp}`))], ['200 551903']);
+    await settlesAt(0, 0);
   });
 });

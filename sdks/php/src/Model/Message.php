@@ -7,6 +7,8 @@ namespace TempMail\Model;
 /**
  * One message as `read.php` answers it, with the extracted `otp` and `confirmation_link`, every
  * clickable link in order (`$links`) and the From header's display name (`$sender_name`).
+ * `$authentication` is null until the server has checked the sender (the results follow the
+ * message).
  */
 final class Message
 {
@@ -29,6 +31,7 @@ final class Message
         public readonly array $raw = [],
         public readonly ?string $sender_name = null,
         public readonly array $links = [],
+        public readonly ?Authentication $authentication = null,
     ) {
     }
 
@@ -49,6 +52,7 @@ final class Message
             $data,
             isset($data['sender_name']) ? (string) $data['sender_name'] : null,
             array_map(static fn (array $l) => MessageLink::fromArray($l), $data['links'] ?? []),
+            is_array($data['authentication'] ?? null) ? Authentication::fromArray($data['authentication']) : null,
         );
     }
 }

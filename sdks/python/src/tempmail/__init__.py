@@ -24,6 +24,7 @@ from .errors import (
 from .models import (
     Attachment,
     AttachmentContent,
+    Authentication,
     Domain,
     Mailbox,
     Message,
@@ -45,7 +46,7 @@ __all__ = [
     "Webhooks", "Domains", "AsyncWebhooks", "AsyncDomains",
     "TempMailError", "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
     "ConflictError", "PayloadTooLargeError", "RateLimitError", "ServerError", "NetworkError", "WaitTimeoutError",
-    "Filters", "Mailbox", "OwnedMailbox", "MessageSummary", "MessageLink", "Message", "Attachment", "AttachmentContent", "Webhook", "WebhookDelivery",
+    "Filters", "Mailbox", "OwnedMailbox", "MessageSummary", "MessageLink", "Message", "Authentication", "Attachment", "AttachmentContent", "Webhook", "WebhookDelivery",
     "WebhookEvent", "Domain", "RateLimit",
     "verify_webhook_signature", "sign_webhook_payload", "parse_webhook_event", "parse_signature_header",
 ]

@@ -36,12 +36,19 @@ class Filters:
     ``"any"``; ``sender``: the sender's address or display name contains it (the API's
     ``from``); ``subject``: the subject contains it (both case-insensitive); ``since``: a message
     id (only newer ones) or a time (received at or after it).
+
+    Verified senders: ``from_domain``: the sender's domain is this one or under it; with
+    ``require_auth``, a domain the server authenticated the message for (DMARC-aligned From, or a
+    passing DKIM ``d=``), so a forged From does not count; ``require_auth`` alone: DMARC passed.
+    A message whose checks have not finished yet does not match (yet).
     """
 
     match: Optional[str] = None
     sender: Optional[str] = None
     subject: Optional[str] = None
     since: Optional[Union[str, datetime]] = None
+    from_domain: Optional[str] = None
+    require_auth: bool = False
 
     def __post_init__(self) -> None:
         if self.match is not None and self.match not in MATCHES:
@@ -52,7 +59,8 @@ class Filters:
         if isinstance(since, datetime):
             since = (since if since.tzinfo else since.replace(tzinfo=timezone.utc)).isoformat()
         return {"match": self.match if self.match != "any" else None, "from": self.sender,
-                "subject": self.subject, "since": since}
+                "subject": self.subject, "since": since, "from_domain": self.from_domain,
+                "require_auth": "1" if self.require_auth else None}
 
     def matches(self, m: Message) -> bool:
         """The filters checked here (for a server without ``wait.php``); a message-id ``since``
@@ -67,6 +75,8 @@ class Filters:
                 return False
         if self.subject and self.subject.lower() not in m.subject.lower():
             return False
+        if not self._sender_verified(m):
+            return False
         since = self.since
         if isinstance(since, str) and not since.startswith("msg_"):
             since = parse_time(since)
@@ -75,6 +85,25 @@ class Filters:
             if parse_time(m.date_received) < at.replace(microsecond=0):
                 return False
         return True
+
+    def _sender_verified(self, m: Message) -> bool:
+        """``from_domain`` / ``require_auth``, as the server applies them."""
+        wanted = self.from_domain.lower().rstrip(".") if self.from_domain else None
+        if self.require_auth:
+            auth = m.authentication
+            if auth is None:
+                return False
+            if wanted is None:
+                return auth.dmarc.get("result") == "pass"
+            return any(_domain_matches(d, wanted) for d in auth.verified_domains)
+        if wanted is None:
+            return True
+        at = m.sender.rfind("@")
+        return at > 0 and _domain_matches(m.sender[at + 1:].lower(), wanted)
+
+
+def _domain_matches(domain: str, wanted: str) -> bool:
+    return domain == wanted or domain.endswith("." + wanted)
 
 
 def _hold(deadline: float) -> float:

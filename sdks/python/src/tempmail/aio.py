@@ -97,8 +97,9 @@ class AsyncTempMail:
             before = page[-1].email
 
     async def inbox(self, email: str, limit: Optional[int] = None, before: Optional[str] = None, *, match: Optional[str] = None,
-                    sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None) -> List[MessageSummary]:
-        return await run_async(self._http, calls.inbox("/v1", {"email": email}, limit, before, Filters(match, sender, subject, since).query()))
+                    sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None,
+                    from_domain: Optional[str] = None, require_auth: bool = False) -> List[MessageSummary]:
+        return await run_async(self._http, calls.inbox("/v1", {"email": email}, limit, before, Filters(match, sender, subject, since, from_domain, require_auth).query()))
 
     async def iter_inbox(self, email: str, page_size: int = 100) -> AsyncIterator[MessageSummary]:
         """Every summary of the mailbox, page by page (newest first)."""
@@ -128,9 +129,10 @@ class AsyncTempMail:
 
     async def wait_for_message(self, email: str, timeout: float = 30.0, predicate: Optional[AsyncPredicate] = None,
                                interval: float = 1.0, *, match: Optional[str] = None, sender: Optional[str] = None,
-                               subject: Optional[str] = None, since: Since = None, transport: str = "auto") -> Message:
+                               subject: Optional[str] = None, since: Since = None,
+                               from_domain: Optional[str] = None, require_auth: bool = False, transport: str = "auto") -> Message:
         """As :meth:`tempmail.TempMail.wait_for_message`; ``predicate`` may be sync or async."""
-        return await wait_async(self._http, "/v1", {"email": email}, Filters(match, sender, subject, since), timeout, predicate,
+        return await wait_async(self._http, "/v1", {"email": email}, Filters(match, sender, subject, since, from_domain, require_auth), timeout, predicate,
                                 transport, lambda: self.inbox(email), lambda i: self.read(email, i), interval)
 
     async def wait_for_otp(self, email: str, timeout: float = 30.0, **filters: Any) -> str:
@@ -160,8 +162,9 @@ class AsyncAnonymousTempMail:
         return await run_async(self._http, calls.generate_anonymous(domain, ttl))
 
     async def inbox(self, mailbox: Mailbox, limit: Optional[int] = None, before: Optional[str] = None, *, match: Optional[str] = None,
-                    sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None) -> List[MessageSummary]:
-        return await run_async(self._http, calls.inbox("/api", _auth(mailbox), limit, before, Filters(match, sender, subject, since).query()))
+                    sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None,
+                    from_domain: Optional[str] = None, require_auth: bool = False) -> List[MessageSummary]:
+        return await run_async(self._http, calls.inbox("/api", _auth(mailbox), limit, before, Filters(match, sender, subject, since, from_domain, require_auth).query()))
 
     async def read(self, mailbox: Mailbox, message_id: str) -> Message:
         return await run_async(self._http, calls.read("/api", _auth(mailbox), message_id))
@@ -180,8 +183,9 @@ class AsyncAnonymousTempMail:
 
     async def wait_for_message(self, mailbox: Mailbox, timeout: float = 30.0, predicate: Optional[AsyncPredicate] = None,
                                interval: float = 1.0, *, match: Optional[str] = None, sender: Optional[str] = None,
-                               subject: Optional[str] = None, since: Since = None, transport: str = "auto") -> Message:
-        return await wait_async(self._http, "/api", _auth(mailbox), Filters(match, sender, subject, since), timeout, predicate,
+                               subject: Optional[str] = None, since: Since = None,
+                               from_domain: Optional[str] = None, require_auth: bool = False, transport: str = "auto") -> Message:
+        return await wait_async(self._http, "/api", _auth(mailbox), Filters(match, sender, subject, since, from_domain, require_auth), timeout, predicate,
                                 transport, lambda: self.inbox(mailbox), lambda i: self.read(mailbox, i), interval)
 
     async def wait_for_otp(self, mailbox: Mailbox, timeout: float = 30.0, **filters: Any) -> str:

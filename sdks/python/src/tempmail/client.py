@@ -112,10 +112,12 @@ class TempMail:
             before = page[-1].email
 
     def inbox(self, email: str, limit: Optional[int] = None, before: Optional[str] = None, *, match: Optional[str] = None,
-              sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None) -> List[MessageSummary]:
+              sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None,
+              from_domain: Optional[str] = None, require_auth: bool = False) -> List[MessageSummary]:
         """Message summaries, newest first; ``limit`` and ``before`` (a message id) page through
-        them; ``match``, ``sender``, ``subject`` and ``since`` filter them (see :class:`Filters`)."""
-        return run_sync(self._http, calls.inbox("/v1", {"email": email}, limit, before, Filters(match, sender, subject, since).query()))
+        them; ``match``, ``sender``, ``subject``, ``since``, ``from_domain`` and ``require_auth`` filter
+        them (see :class:`Filters`)."""
+        return run_sync(self._http, calls.inbox("/v1", {"email": email}, limit, before, Filters(match, sender, subject, since, from_domain, require_auth).query()))
 
     def iter_inbox(self, email: str, page_size: int = 100) -> Iterator[MessageSummary]:
         """Every summary of the mailbox, page by page (newest first)."""
@@ -149,13 +151,14 @@ class TempMail:
 
     def wait_for_message(self, email: str, timeout: float = 30.0, predicate: Optional[Predicate] = None,
                          interval: float = 1.0, *, match: Optional[str] = None, sender: Optional[str] = None,
-                         subject: Optional[str] = None, since: Since = None, transport: str = "auto") -> Message:
+                         subject: Optional[str] = None, since: Since = None,
+                         from_domain: Optional[str] = None, require_auth: bool = False, transport: str = "auto") -> Message:
         """The first message (already there or arriving, oldest first) that passes the filters and
         ``predicate``, fully read; raises WaitTimeoutError after ``timeout`` seconds.
 
         The server holds the request (``/v1/wait.php``), so nothing polls; ``transport="poll"``
         (or a server without ``wait.php``) lists the inbox every ``interval`` seconds instead."""
-        return wait_sync(self._http, "/v1", {"email": email}, Filters(match, sender, subject, since), timeout, predicate,
+        return wait_sync(self._http, "/v1", {"email": email}, Filters(match, sender, subject, since, from_domain, require_auth), timeout, predicate,
                          transport, lambda: self.inbox(email), lambda i: self.read(email, i), interval)
 
     def wait_for_otp(self, email: str, timeout: float = 30.0, **filters: Any) -> str:
@@ -189,8 +192,9 @@ class AnonymousTempMail:
         return run_sync(self._http, calls.generate_anonymous(domain, ttl))
 
     def inbox(self, mailbox: Mailbox, limit: Optional[int] = None, before: Optional[str] = None, *, match: Optional[str] = None,
-              sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None) -> List[MessageSummary]:
-        return run_sync(self._http, calls.inbox("/api", _auth(mailbox), limit, before, Filters(match, sender, subject, since).query()))
+              sender: Optional[str] = None, subject: Optional[str] = None, since: Since = None,
+              from_domain: Optional[str] = None, require_auth: bool = False) -> List[MessageSummary]:
+        return run_sync(self._http, calls.inbox("/api", _auth(mailbox), limit, before, Filters(match, sender, subject, since, from_domain, require_auth).query()))
 
     def read(self, mailbox: Mailbox, message_id: str) -> Message:
         return run_sync(self._http, calls.read("/api", _auth(mailbox), message_id))
@@ -209,9 +213,10 @@ class AnonymousTempMail:
 
     def wait_for_message(self, mailbox: Mailbox, timeout: float = 30.0, predicate: Optional[Predicate] = None,
                          interval: float = 1.0, *, match: Optional[str] = None, sender: Optional[str] = None,
-                         subject: Optional[str] = None, since: Since = None, transport: str = "auto") -> Message:
+                         subject: Optional[str] = None, since: Since = None,
+                         from_domain: Optional[str] = None, require_auth: bool = False, transport: str = "auto") -> Message:
         """As :meth:`TempMail.wait_for_message` (``/api/wait.php``)."""
-        return wait_sync(self._http, "/api", _auth(mailbox), Filters(match, sender, subject, since), timeout, predicate,
+        return wait_sync(self._http, "/api", _auth(mailbox), Filters(match, sender, subject, since, from_domain, require_auth), timeout, predicate,
                          transport, lambda: self.inbox(mailbox), lambda i: self.read(mailbox, i), interval)
 
     def wait_for_otp(self, mailbox: Mailbox, timeout: float = 30.0, **filters: Any) -> str:

@@ -86,9 +86,28 @@ class MessageLink:
 
 
 @dataclass(frozen=True)
+class Authentication:
+    """Who really sent a message, as the server checked it after receiving it: SPF, each DKIM
+    signature, DMARC and ARC results (dicts with the wire fields, e.g. ``dmarc["result"]``), and
+    ``verified_domains``: the From domain when DMARC passed, then each passing DKIM ``d=``."""
+
+    spf: Dict[str, Any] = field(default_factory=dict)
+    dkim: List[Dict[str, Any]] = field(default_factory=list)
+    dmarc: Dict[str, Any] = field(default_factory=dict)
+    arc: Dict[str, Any] = field(default_factory=dict)
+    verified_domains: List[str] = field(default_factory=list)
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "Authentication":
+        return _build(cls, data)
+
+
+@dataclass(frozen=True)
 class Message:
     """One message as ``read.php`` answers it, with the extracted ``otp`` and ``confirmation_link``
-    and every clickable link in order (``links``)."""
+    and every clickable link in order (``links``). ``authentication`` is None until the server
+    has checked the sender (the results follow the message)."""
 
     id: str
     sender: str
@@ -102,12 +121,15 @@ class Message:
     attachments: List[Attachment] = field(default_factory=list)
     sender_name: Optional[str] = None
     links: List[MessageLink] = field(default_factory=list)
+    authentication: Optional[Authentication] = None
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "Message":
+        auth = data.get("authentication")
         return _build(cls, data, attachments=[Attachment.from_dict(a) for a in data.get("attachments") or []],
-                      links=[MessageLink.from_dict(link) for link in data.get("links") or []])
+                      links=[MessageLink.from_dict(link) for link in data.get("links") or []],
+                      authentication=Authentication.from_dict(auth) if isinstance(auth, dict) else None)
 
 
 @dataclass(frozen=True)
