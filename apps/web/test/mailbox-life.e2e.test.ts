@@ -194,7 +194,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       await page.getByTestId('new-address').click();
       const banner = page.getByTestId('blocked');
       await banner.waitFor();
-      assert.match((await banner.textContent()) ?? '', new RegExp(`already has ${CAP} addresses in use.*Delete one you no longer need.*tries again by itself in \\d+:\\d\\d`));
+      assert.match((await banner.textContent()) ?? '', new RegExp(`already has ${CAP} addresses in use.*delete one you no longer need.*tries again by itself in \\d+:\\d\\d`));
       assert.equal(await addressOf(page), second, 'the shown address stays');
       assert.equal(await page.locator('details.addresses[open]').count(), 1, 'the list is opened to choose from');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'desktop-light-cap-reached.png') });
