@@ -11,7 +11,7 @@ import { CopyButton } from './CopyButton.tsx';
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { ClockIcon, PlusIcon, QrIcon, RefreshIcon, TrashIcon } from './icons.tsx';
-import { NameForm } from './NameForm.tsx';
+import type { NameFormProps } from './NameForm.tsx';
 import type { QrDialogProps } from './QrDialog.tsx';
 
 /** Lifetimes offered for new addresses (and added by "Add time"), in seconds. */
@@ -65,6 +65,13 @@ export function AddressCard(p: AddressCardProps) {
   const [Qr, setQr] = useState<((q: QrDialogProps) => JSX.Element) | null>(null);
   const [qrFailed, setQrFailed] = useState(false);
   const [naming, setNaming] = useState(false);
+  // The name form is a chunk of its own too, loaded on the first "Choose a name".
+  const [NameForm, setNameForm] = useState<((f: NameFormProps) => JSX.Element) | null>(null);
+  const [nameFailed, setNameFailed] = useState(false);
+  const openNaming = () => {
+    setNaming(true);
+    if (!NameForm) import('./NameForm.tsx').then((m) => setNameForm(() => m.NameForm), () => setNameFailed(true));
+  };
   const closeNaming = (refocus: boolean) => {
     setNaming(false);
     p.onNameClosed();
@@ -174,7 +181,7 @@ export function AddressCard(p: AddressCardProps) {
               type="button"
               id="choose-name"
               class="btn"
-              onClick={() => (naming ? closeNaming(false) : setNaming(true))}
+              onClick={() => (naming ? closeNaming(false) : openNaming())}
               disabled={p.busy !== null && !naming}
               aria-expanded={naming}
               aria-controls={naming ? 'name-form' : undefined}
@@ -195,7 +202,8 @@ export function AddressCard(p: AddressCardProps) {
           </button>
         </div>
       </div>
-      {naming && p.namesAllowed && (
+      {nameFailed && <p class="card-note is-error">The name form could not be loaded; reload the page to try again.</p>}
+      {naming && p.namesAllowed && NameForm && (
         <NameForm
           domain={domain}
           current={p.mailbox?.email ?? null}
