@@ -9,10 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST } from './helpers.ts';
+import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST } from './helpers.ts';
 
 const PER_BROWSER = 2;
 
@@ -118,7 +117,7 @@ describe('the per-browser cap in the page (e2e, headless Chromium)', { timeout: 
       assert.equal(await page.locator('details.addresses[open]').count(), 1, 'Your addresses is opened to choose from');
       await assertNothingSpinning(page, 'at the cap');
       assert.deepEqual(await axeViolations(page), [], 'desktop light: the cap banner');
-      await page.screenshot({ path: path.join(RESULTS_DIR, 'desktop-light-browser-cap.png') });
+      await shot(page, 'desktop-light-browser-cap', true);
 
       // Trying again by hand while still full: refused again, and again nothing hangs.
       const again = page.waitForResponse((r) => r.url().includes('/api/generate_email.php'));
@@ -193,7 +192,7 @@ describe('the per-browser cap in the page (e2e, headless Chromium)', { timeout: 
       assert.ok(text.includes(`or wait until ${await clockOf(page, soon.expires_at)}, when ${soon.email} expires.`), text);
       await assertNothingSpinning(page, 'phone, at the cap');
       assert.deepEqual(await axeViolations(page), [], 'phone dark: the cap banner');
-      await page.screenshot({ path: path.join(RESULTS_DIR, 'phone-dark-browser-cap.png') });
+      await shot(page, 'phone-dark-browser-cap', true);
 
       // No click: once the soonest expires, the page's own retry gets an address.
       await page.waitForFunction(

@@ -10,10 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST } from './helpers.ts';
+import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST } from './helpers.ts';
 
 const SECOND_DOMAIN = 'second.test';
 let svc: ServiceHandle;
@@ -150,7 +149,7 @@ describe('a chosen name before the @ (e2e, headless Chromium)', { timeout: 300_0
         assert.deepEqual(await listed(page), [shown], 'nothing was made');
         assert.equal(await page.getByTestId('card-note').evaluate((el) => el.classList.contains('is-error')), false, 'the card itself shows no error');
         assert.deepEqual(await axeViolations(page), [], `${colorScheme}: the name form with an error`);
-        await page.screenshot({ path: path.join(RESULTS_DIR, `${colorScheme === 'light' ? 'desktop-light' : 'phone-dark'}-name-taken.png`) });
+        await shot(page, `${colorScheme === 'light' ? 'desktop-light' : 'phone-dark'}-name-taken`, colorScheme === 'light');
 
         await submitName(page, 'PostMaster');
         assert.equal((await refusal(page)).text, '"postmaster" is reserved; choose another name.');

@@ -16,6 +16,8 @@ export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const WEB_DIST = path.join(WEB_ROOT, 'dist');
 export const SERVER_CLI = path.resolve(WEB_ROOT, '../server/dist/cli.js');
 export const RESULTS_DIR = path.join(WEB_ROOT, 'test-results');
+/** Screenshots published with the docs (docs/web.md), written only with TEMPMAIL_DOCS_SCREENSHOTS=1 (scripts/screenshots.sh). */
+export const DOCS_SHOTS = path.resolve(WEB_ROOT, '../../docs/screenshots');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Fails early, with the command to run, when something the tests need is not built. */
@@ -148,4 +150,10 @@ export async function axeViolations(page: Page): Promise<string[]> {
     return r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
   return result;
+}
+
+/** A screenshot into test-results/ and, when `docs` and TEMPMAIL_DOCS_SCREENSHOTS=1, into docs/screenshots/. */
+export async function shot(page: Page, name: string, docs: boolean): Promise<void> {
+  await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`) });
+  if (docs && process.env.TEMPMAIL_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: path.join(DOCS_SHOTS, `${name}.png`) });
 }
