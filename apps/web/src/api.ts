@@ -137,9 +137,9 @@ export async function namesAllowed(): Promise<boolean> {
   }
 }
 
-/** The mailbox's messages, newest first. */
-export async function listInbox(mb: Mailbox): Promise<Summary[]> {
-  const list = await call<Summary[]>(`/api/inbox.php?${query({ email: mb.email })}`, { headers: tokenHeader(mb) });
+/** The mailbox's messages, newest first (the newest `limit` only, when given). */
+export async function listInbox(mb: Mailbox, limit?: number): Promise<Summary[]> {
+  const list = await call<Summary[]>(`/api/inbox.php?${query({ email: mb.email, limit })}`, { headers: tokenHeader(mb) });
   return Array.isArray(list) ? list : [];
 }
 

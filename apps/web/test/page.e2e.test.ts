@@ -204,6 +204,9 @@ describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
         'the new-mail announcement',
       );
       assert.match((await row.textContent()) ?? '', /Your verification code/);
+      // The pushed event has the bare address only; the row then shows the sender's name, without a reload.
+      await eventually(async () => (await row.locator('.row-from').textContent()) === 'Example Accounts', 'the sender\'s name on the live row');
+      assert.equal(await row.locator('.row-from').getAttribute('title'), 'noreply@accounts.example.com');
 
       // The row: OTP chip with copy, and an "Open link" button.
       const chip = row.getByRole('button', { name: `Copy code ${OTP}` });
