@@ -344,6 +344,26 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     }
   });
 
+  it('says an empty inbox of an expired address is over, not loading or waiting', async () => {
+    const { body: mb } = await generate(svc, 12); // more than the 5 s the page wants left to reuse an address
+    const context = await newContext({ seed: mb });
+    try {
+      const page = await openTab(context, svc);
+      assert.equal(await addressOf(page), mb.email);
+      await page.waitForSelector('[data-testid=conn][data-state=connected]');
+      assert.match((await page.textContent('[data-testid=inbox-empty]')) ?? '', /Waiting for mail/);
+      await page.getByTestId('expired-note').waitFor({ timeout: 30_000 });
+      const empty = (await page.textContent('[data-testid=inbox-empty]')) ?? '';
+      assert.match(empty, /No mail came.*This address expired and receives no more mail/);
+      assert.doesNotMatch(empty, /Waiting|Loading|shows up here by itself/);
+      assert.equal(await page.locator('[data-testid=inbox-empty] .pulse').count(), 0, 'no pulse: nothing is awaited');
+      assert.deepEqual(await axeViolations(page), [], 'an expired, empty inbox');
+      assert.deepEqual(await pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('keeps the open message and the inbox on screen when the address expires, with a note', async () => {
     const { body: mb } = await generate(svc, 12);
     const context = await newContext({ seed: mb });

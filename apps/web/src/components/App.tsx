@@ -278,6 +278,7 @@ export function App() {
             </div>
             <InboxList
               hasMailbox={mailbox !== null}
+              expired={expired}
               messages={messages}
               loaded={loaded}
               selectedId={selected}
