@@ -11,6 +11,8 @@ export interface Mailbox {
   token: string;
   /** ISO 8601 UTC. */
   expires_at: string;
+  /** Opened from a shared link (made by another browser, so not counted against this one's cap). */
+  shared?: true;
 }
 
 /** One row of the inbox list. `otp` and `confirmation_link` may be missing on old servers. */
@@ -61,6 +63,8 @@ export class ApiError extends Error {
     message: string,
     /** Seconds to wait before trying again (`Retry-After`), when the server said. */
     readonly retryAfter: number | null = null,
+    /** The request parameter the server found at fault (`error.param`), e.g. `name`. */
+    readonly param: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -86,23 +90,28 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
   if (!res.ok) {
     let code = `http_${res.status}`;
     let message = `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`;
+    let param: string | null = null;
     try {
-      const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
+      const body = (await res.json()) as { error?: { code?: unknown; message?: unknown; param?: unknown } };
       if (typeof body.error?.code === 'string') code = body.error.code;
       if (typeof body.error?.message === 'string' && body.error.message) message = body.error.message;
+      if (typeof body.error?.param === 'string') param = body.error.param;
     } catch {
       // not JSON: keep the generic message
     }
     const retry = Number(res.headers.get('retry-after'));
-    throw new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : null);
+    throw new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : null, param);
   }
   const text = await res.text();
   return (text ? JSON.parse(text) : null) as T;
 }
 
-/** Creates a new address; `ttl` in seconds, or the server's default; `domain` one of {@link listDomains}. */
-export function generateMailbox(ttl?: number, domain?: string): Promise<Mailbox> {
-  const q = query({ ttl, domain });
+/**
+ * Creates a new address; `ttl` in seconds, or the server's default; `domain` one of
+ * {@link listDomains}; `name` the part before the @ (random when absent; see {@link namesAllowed}).
+ */
+export function generateMailbox(ttl?: number, domain?: string, name?: string): Promise<Mailbox> {
+  const q = query({ ttl, domain, name });
   // This browser's id: the server counts live addresses per browser as well as per network,
   // so people behind one office NAT do not use up each other's places.
   return call<Mailbox>(`/api/generate_email.php${q ? `?${q}` : ''}`, { headers: { 'x-tempmail-client': browserId() } });
@@ -118,9 +127,19 @@ export async function listDomains(): Promise<string[]> {
   }
 }
 
-/** The mailbox's messages, newest first. */
-export async function listInbox(mb: Mailbox): Promise<Summary[]> {
-  const list = await call<Summary[]>(`/api/inbox.php?${query({ email: mb.email })}`, { headers: tokenHeader(mb) });
+/** Whether the server lets new addresses have a chosen name (false on an older server, or when unsure). */
+export async function namesAllowed(): Promise<boolean> {
+  try {
+    const answer = await call<{ allowed?: unknown }>('/api/names.php');
+    return answer?.allowed === true;
+  } catch {
+    return false;
+  }
+}
+
+/** The mailbox's messages, newest first (the newest `limit` only, when given). */
+export async function listInbox(mb: Mailbox, limit?: number): Promise<Summary[]> {
+  const list = await call<Summary[]>(`/api/inbox.php?${query({ email: mb.email, limit })}`, { headers: tokenHeader(mb) });
   return Array.isArray(list) ? list : [];
 }
 

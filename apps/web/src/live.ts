@@ -37,6 +37,12 @@ export function summaryFromEvent(ev: MessageReceived): Summary {
 }
 
 const STABLE_MS = 5000;
+/**
+ * A pushed message.received has the contract's fields only (no sender_name): a short listing of
+ * the newest rows follows, once per burst, so the row shows the sender's name as a reload would.
+ */
+const DETAILS_DELAY_MS = 250;
+const DETAILS_ROWS = 20;
 
 export class LiveInbox {
   private ws: WebSocket | null = null;
@@ -45,6 +51,7 @@ export class LiveInbox {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private stableTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private detailsTimer: ReturnType<typeof setTimeout> | undefined;
   private polling = false;
   private readonly pollMs: number;
   private readonly attemptsBeforePolling: number;
@@ -72,6 +79,7 @@ export class LiveInbox {
     window.removeEventListener('online', this.onOnline);
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.stableTimer);
+    clearTimeout(this.detailsTimer);
     this.stopPolling();
     const ws = this.ws;
     this.ws = null;
@@ -81,10 +89,10 @@ export class LiveInbox {
     }
   }
 
-  /** Fetches the whole list once; reports a vanished mailbox. */
-  async refresh(): Promise<void> {
+  /** Fetches the list once (the newest `limit` rows, when given); reports a vanished mailbox. */
+  async refresh(limit?: number): Promise<void> {
     try {
-      const list = await listInbox(this.mailbox);
+      const list = await listInbox(this.mailbox, limit);
       if (!this.stopped) this.handlers.onList(list);
     } catch (err) {
       if (!this.stopped && err instanceof ApiError && (err.status === 404 || err.status === 401 || err.status === 403)) {
@@ -131,6 +139,8 @@ export class LiveInbox {
       }
       if (isMessageReceived(frame)) {
         this.handlers.onMessage(summaryFromEvent(frame));
+        clearTimeout(this.detailsTimer);
+        this.detailsTimer = setTimeout(() => void this.refresh(DETAILS_ROWS), DETAILS_DELAY_MS);
       } else if (isMailboxGone(frame)) {
         this.stop();
         this.handlers.onGone(frame.event === 'mailbox.expired' ? 'expired' : 'deleted');

@@ -21,7 +21,7 @@ export function mailboxFromFragment(hash: string): Mailbox | null {
   const token = q.get('token') ?? '';
   const expires = q.get('expires') ?? '';
   if (!/^[^@\s]{1,64}@[^@\s]{1,253}$/.test(email) || !/^[A-Za-z0-9_-]{16,}$/.test(token) || Number.isNaN(Date.parse(expires))) return null;
-  return { email: email.toLowerCase(), token, expires_at: expires };
+  return { email: email.toLowerCase(), token, expires_at: expires, shared: true };
 }
 
 /** Reads a shared mailbox from the page's URL once, then removes it from the URL and history entry. */

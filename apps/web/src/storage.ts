@@ -36,7 +36,7 @@ function asMailbox(x: unknown): Mailbox | null {
   const mb = x as Partial<Mailbox> | null;
   if (!mb || typeof mb.email !== 'string' || typeof mb.token !== 'string' || typeof mb.expires_at !== 'string') return null;
   if (!Number.isFinite(Date.parse(mb.expires_at))) return null;
-  return { email: mb.email, token: mb.token, expires_at: mb.expires_at };
+  return { email: mb.email, token: mb.token, expires_at: mb.expires_at, ...(mb.shared === true ? { shared: true as const } : {}) };
 }
 
 function parse(raw: string | null): unknown {

@@ -51,8 +51,11 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
   const [blocked, setBlocked] = useState<Blocked | null>(null);
   /** Set when the server said the current mailbox expired before our clock did. */
   const [goneEarly, setGoneEarly] = useState<string | null>(null);
+  /** Why the server refused the chosen name (shown under the name field), or null. */
+  const [nameError, setNameError] = useState<string | null>(null);
   const creating = useRef(false);
-  const pending = useRef<{ ttl: number; fallback?: boolean }>({ ttl: 3600 });
+  /** What the next create asks for (also what the retry after a cap asks for again). */
+  const pending = useRef<{ ttl: number; fallback?: boolean; name?: string }>({ ttl: 3600 });
   const currentRef = useRef<Mailbox | null>(null);
   currentRef.current = current;
 
@@ -62,24 +65,29 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
     setGoneEarly(null);
   }, []);
 
-  /** Makes a new address and makes it current; a 429 blocks and retries later. */
+  /**
+   * Makes a new address (random, or `name` before the @) and makes it current; a 429 blocks and
+   * retries later; a refused name is kept for the name field ({@link nameError}), not the card.
+   */
   const create = useCallback(
-    async (o: { ttl: number; fallback?: boolean; notice?: (previous: Mailbox | null) => Notice | null }): Promise<boolean> => {
+    async (o: { ttl: number; fallback?: boolean; name?: string; notice?: (previous: Mailbox | null) => Notice | null }): Promise<boolean> => {
       if (creating.current) return false;
       creating.current = true;
-      pending.current = { ttl: o.ttl, fallback: o.fallback };
+      pending.current = { ttl: o.ttl, fallback: o.fallback, name: o.name };
       setBusy('new');
       setError(null);
+      setNameError(null);
       try {
         let mb: Mailbox;
         try {
-          mb = await generateMailbox(o.ttl, loadDomain() ?? undefined);
+          mb = await generateMailbox(o.ttl, loadDomain() ?? undefined, o.name);
         } catch (err) {
           if (!(o.fallback && err instanceof ApiError && err.status === 400)) throw err;
           mb = await generateMailbox();
           setError(`${err.message} The server's default lifetime was used.`);
         }
         const previous = currentRef.current;
+        pending.current = { ttl: o.ttl, fallback: o.fallback };
         setAddresses(rememberAddress(mb, Date.now()));
         adopt(mb);
         setBlocked(null);
@@ -93,6 +101,10 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
           setBlocked({ until: Date.now() + (err.retryAfter ?? 30) * 1000, cap, scope });
           const holder = scope === 'browser' ? 'you already have' : 'your network already has';
           announce(cap ? `No new address: ${holder} ${cap} addresses in use.` : 'Too many requests just now; trying again shortly.');
+        } else if (o.name && err instanceof ApiError && err.param === 'name') {
+          pending.current = { ttl: o.ttl, fallback: o.fallback };
+          setBlocked(null);
+          setNameError(err.message);
         } else {
           setError(err instanceof ApiError ? err.message : 'Could not create an address.');
         }
@@ -234,9 +246,10 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
     [busy, adopt, announce],
   );
 
-  /** Makes another stored address current. */
+  /** Makes another stored address current (reusing one is a way past the cap: no more retries). */
   const switchTo = useCallback((mb: Mailbox) => {
     adopt(mb);
+    setBlocked(null);
     setNotice(null);
     setError(null);
     announce(`Now showing ${mb.email}`);
@@ -261,10 +274,18 @@ export function useMailboxes(opts: { now: number; announce(text: string): void }
     [busy, next],
   );
 
+  /** The name form was closed: the retry after a cap makes a random address, and no old refusal shows. */
+  const dropName = useCallback(() => {
+    pending.current = { ...pending.current, name: undefined };
+    setNameError(null);
+  }, []);
+
   const expired = current !== null && (goneEarly === current.email || Date.parse(current.expires_at) <= opts.now);
   return {
-    current, addresses, busy, error, notice, blocked, expired,
-    start, create, remove, extend, switchTo, gone, setNotice,
+    current, addresses, busy, error, notice, blocked, expired, nameError,
+    start, create, remove, extend, switchTo, gone, setNotice, dropName,
     retryNow: () => blocked && setBlocked({ ...blocked, until: Date.now() }),
+    /** Keep the address shown and stop trying to make a new one (only offered while one is shown). */
+    stopTrying: () => currentRef.current && setBlocked(null),
   };
 }

@@ -3,7 +3,8 @@
  * headless Debian Chromium through playwright-core, SMTP through nodemailer, and a local
  * "attacker" HTTP server that records every request made to it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -15,6 +16,8 @@ export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const WEB_DIST = path.join(WEB_ROOT, 'dist');
 export const SERVER_CLI = path.resolve(WEB_ROOT, '../server/dist/cli.js');
 export const RESULTS_DIR = path.join(WEB_ROOT, 'test-results');
+/** Screenshots published with the docs (docs/web.md), written only with TEMPMAIL_DOCS_SCREENSHOTS=1 (scripts/screenshots.sh). */
+export const DOCS_SHOTS = path.resolve(WEB_ROOT, '../../docs/screenshots');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Fails early, with the command to run, when something the tests need is not built. */
@@ -134,4 +137,23 @@ export async function eventually<T>(fn: () => Promise<T | Falsy> | T | Falsy, wh
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations on the page as it is now (the mail frame's content is the sender's, not ours). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE); // evaluated, not a <script>: the page's CSP stays on
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const r = await axe.run({ exclude: [['[data-testid=mail-frame]']] }, { iframes: false, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return result;
+}
+
+/** A screenshot into test-results/ and, when `docs` and TEMPMAIL_DOCS_SCREENSHOTS=1, into docs/screenshots/. */
+export async function shot(page: Page, name: string, docs: boolean): Promise<void> {
+  await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`) });
+  if (docs && process.env.TEMPMAIL_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: path.join(DOCS_SHOTS, `${name}.png`) });
 }

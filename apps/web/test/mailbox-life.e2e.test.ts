@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST } from './helpers.ts';
+import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST } from './helpers.ts';
 
 const CAP = 2;
 const TTL_MAX = 7200;
@@ -138,6 +138,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       assert.equal(receipt.address, createHash('sha256').update(second).digest('hex'));
       assert.match((await download.getAttribute('download')) ?? '', /^tempmail-receipt-\d+\.json$/);
       await page.getByTestId('receipt').getByRole('button', { name: 'Copy receipt' }).waitFor();
+      assert.deepEqual(await axeViolations(page), [], 'the receipt note and Your addresses, open');
       assert.equal(await addressOf(page), first, 'the shown address stays');
       assert.deepEqual(await storedList(page), [first]);
       assert.deepEqual(await pageProblems(page), []);
@@ -194,9 +195,10 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       await page.getByTestId('new-address').click();
       const banner = page.getByTestId('blocked');
       await banner.waitFor();
-      assert.match((await banner.textContent()) ?? '', new RegExp(`already has ${CAP} addresses in use.*Delete one you no longer need.*tries again by itself in \\d+:\\d\\d`));
+      assert.match((await banner.textContent()) ?? '', new RegExp(`already has ${CAP} addresses in use.*delete one you no longer need.*tries again by itself in \\d+:\\d\\d`));
       assert.equal(await addressOf(page), second, 'the shown address stays');
       assert.equal(await page.locator('details.addresses[open]').count(), 1, 'the list is opened to choose from');
+      assert.deepEqual(await axeViolations(page), [], 'the network cap banner');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'desktop-light-cap-reached.png') });
 
       // Deleting one makes room: the page tries again at once.
@@ -220,6 +222,9 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       assert.equal(await addressOf(page), 'No address yet');
       assert.equal(await page.textContent('[data-testid=conn]'), 'No address');
       assert.match((await page.textContent('[data-testid=inbox-empty]')) ?? '', /No address yet/);
+      assert.match((await page.getByTestId('blocked').textContent()) ?? '', /One frees up when it expires or is deleted/, 'no list to choose from: no offer to use one');
+      assert.equal(await page.getByTestId('stop-trying').count(), 0, 'nothing to keep');
+      assert.deepEqual(await axeViolations(page), [], 'phone: the cap banner without an address');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'phone-light-cap-reached.png') });
       await page.waitForFunction(() => document.querySelector('[data-testid=address]')?.textContent?.includes('@'), null, { timeout: 60_000 });
       await page.getByTestId('blocked').waitFor({ state: 'detached' });
@@ -276,6 +281,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       await page.reload();
       await page.waitForFunction((a) => document.querySelector('[data-testid=address]')?.textContent === a, address);
       await eventually(async () => (await page.getByLabel('Domain').inputValue()) === SECOND_DOMAIN, 'the choice kept');
+      assert.deepEqual(await axeViolations(page), [], 'phone: the domain picker');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'phone-light-domain-picker.png') });
       assert.deepEqual(await pageProblems(page), []);
     } finally {
@@ -324,6 +330,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       const warning = page.getByTestId('expiry-warning');
       await warning.waitFor();
       assert.match((await warning.textContent()) ?? '', /expires in (1|2) minutes?/);
+      assert.deepEqual(await axeViolations(page), [], 'the expiry warning');
       await page.getByLabel('Lifetime').selectOption('600');
       await warning.getByRole('button', { name: 'Add 10 minutes' }).click();
       await warning.waitFor({ state: 'detached' });
@@ -331,6 +338,26 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       assert.match((await page.textContent('[data-testid=card-note]')) ?? '', /More time was added/);
       const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('tempmail.mailbox.v1') ?? 'null') as Stored);
       assert.ok(Date.parse(stored.expires_at) > Date.parse(mb.expires_at) + 500_000, 'the new expiry is stored');
+      assert.deepEqual(await pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('says an empty inbox of an expired address is over, not loading or waiting', async () => {
+    const { body: mb } = await generate(svc, 12); // more than the 5 s the page wants left to reuse an address
+    const context = await newContext({ seed: mb });
+    try {
+      const page = await openTab(context, svc);
+      assert.equal(await addressOf(page), mb.email);
+      await page.waitForSelector('[data-testid=conn][data-state=connected]');
+      assert.match((await page.textContent('[data-testid=inbox-empty]')) ?? '', /Waiting for mail/);
+      await page.getByTestId('expired-note').waitFor({ timeout: 30_000 });
+      const empty = (await page.textContent('[data-testid=inbox-empty]')) ?? '';
+      assert.match(empty, /No mail came.*This address expired and receives no more mail/);
+      assert.doesNotMatch(empty, /Waiting|Loading|shows up here by itself/);
+      assert.equal(await page.locator('[data-testid=inbox-empty] .pulse').count(), 0, 'no pulse: nothing is awaited');
+      assert.deepEqual(await axeViolations(page), [], 'an expired, empty inbox');
       assert.deepEqual(await pageProblems(page), []);
     } finally {
       await context.close();
@@ -354,6 +381,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       assert.equal(await page.textContent('[data-testid=conn]'), 'Expired');
       assert.ok(await page.getByTestId('delete-address').isDisabled());
       assert.ok(await page.getByTestId('extend-address').isDisabled());
+      assert.deepEqual(await axeViolations(page), [], 'expired, with the message open');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'desktop-light-expired.png') });
       assert.deepEqual(await pageProblems(page), []);
     } finally {

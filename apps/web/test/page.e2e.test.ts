@@ -204,6 +204,9 @@ describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
         'the new-mail announcement',
       );
       assert.match((await row.textContent()) ?? '', /Your verification code/);
+      // The pushed event has the bare address only; the row then shows the sender's name, without a reload.
+      await eventually(async () => (await row.locator('.row-from').textContent()) === 'Example Accounts', 'the sender\'s name on the live row');
+      assert.equal(await row.locator('.row-from').getAttribute('title'), 'noreply@accounts.example.com');
 
       // The row: OTP chip with copy, and an "Open link" button.
       const chip = row.getByRole('button', { name: `Copy code ${OTP}` });
@@ -223,8 +226,9 @@ describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
         document.body.focus();
         document.body.removeAttribute('tabindex');
       });
+      await page.getByTestId('choose-name').waitFor(); // shown once the server said it takes names
       const order: string[] = [];
-      for (let i = 0; i < 13; i++) {
+      for (let i = 0; i < 14; i++) {
         await page.keyboard.press('Tab');
         order.push(await focused(page));
       }
@@ -235,11 +239,12 @@ describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
       assert.match(order[3], /10 minutes/); // the lifetime select
       assert.equal(order[4], 'Add time (1 hour)');
       assert.equal(order[5], 'New address');
-      assert.equal(order[6], 'Delete');
-      assert.match(order[7], /^Your addresses/);
-      assert.match(order[8], /(Example Accounts|noreply@accounts\.example\.com).*Your verification code/);
-      assert.equal(order[9], `Copy code ${OTP}`);
-      assert.match(order[10], /Open link/);
+      assert.equal(order[6], 'Choose a name');
+      assert.equal(order[7], 'Delete');
+      assert.match(order[8], /^Your addresses/);
+      assert.match(order[9], /(Example Accounts|noreply@accounts\.example\.com).*Your verification code/);
+      assert.equal(order[10], `Copy code ${OTP}`);
+      assert.match(order[11], /Open link/);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'desktop-light-focus.png'), clip: { x: 0, y: 300, width: 640, height: 220 } });
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Shift+Tab');

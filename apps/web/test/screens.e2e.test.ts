@@ -10,16 +10,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import decodeQR from 'qr/decode.js';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST, WEB_ROOT } from './helpers.ts';
+import { axeViolations, DOCS_SHOTS, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST } from './helpers.ts';
 
-const DOCS_SHOTS = path.resolve(WEB_ROOT, '../../docs/screenshots');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const VIEWPORTS = { desktop: { width: 1366, height: 800 }, phone: { width: 390, height: 844 } } as const;
 type ViewportName = keyof typeof VIEWPORTS;
@@ -105,20 +101,20 @@ async function qrText(page: Page): Promise<string> {
   return decodeQR({ width: img.width, height: img.height, data: Uint8Array.from(img.data) });
 }
 
-/** axe-core's violations on the page as it is now (the mail frame's content is the sender's, not ours). */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE); // evaluated, not a <script>: the page's CSP stays on
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const r = await axe.run({ exclude: [['[data-testid=mail-frame]']] }, { iframes: false, resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+/** How Delete differs from New address: its border, its colour, and the room before it (or a row of its own). */
+async function deleteLook(page: Page) {
+  return page.evaluate(() => {
+    const del = document.querySelector('[data-testid=delete-address]')!;
+    const other = document.querySelector('[data-testid=new-address]')!;
+    const d = getComputedStyle(del);
+    const o = getComputedStyle(other);
+    const box = del.getBoundingClientRect();
+    const prev = del.previousElementSibling!.getBoundingClientRect();
+    return {
+      border: d.borderTopStyle, otherBorder: o.borderTopStyle, color: d.color, otherColor: o.color,
+      room: box.top >= prev.bottom ? 'own row' : Math.round(box.left - prev.right),
+    };
   });
-  return result;
-}
-
-async function shot(page: Page, name: string, docs: boolean): Promise<void> {
-  await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`) });
-  if (docs && process.env.TEMPMAIL_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: path.join(DOCS_SHOTS, `${name}.png`) });
 }
 
 describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chromium)', { timeout: 600_000 }, () => {
@@ -288,6 +284,11 @@ describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chr
           await page.keyboard.press('Escape');
           await page.getByTestId('qr-dialog').waitFor({ state: 'detached' });
 
+          const look = await deleteLook(page);
+          assert.equal(look.border, 'dashed', `${where}: Delete is dashed`);
+          assert.equal(look.otherBorder, 'solid', `${where}: the other controls are not`);
+          assert.notEqual(look.color, look.otherColor, `${where}: Delete has its own colour`);
+          assert.ok(look.room === 'own row' || (typeof look.room === 'number' && look.room >= 20), `${where}: Delete is set apart (${look.room})`);
           await page.getByTestId('delete-address').click();
           await page.getByTestId('confirm-dialog').waitFor();
           assert.deepEqual(await axeViolations(page), [], `${where}: delete confirmation`);

@@ -31,6 +31,8 @@ export class AppError extends Error {
     message: string,
     /** Extra response headers (e.g. Retry-After). */
     readonly headers: Record<string, string> = {},
+    /** The request parameter at fault, when one is (`param` of the error body): lets a form mark its field. */
+    readonly param?: string,
   ) {
     super(message);
     this.name = 'AppError';
@@ -41,8 +43,8 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string) => new AppError('bad_request', message);
+export const badRequest = (message: string, param?: string) => new AppError('bad_request', message, {}, param);
 export const notFound = (message = 'No such mailbox or message.') => new AppError('not_found', message);
 export const unauthorized = (message = 'Missing or unknown API key.') => new AppError('unauthorized', message);
 export const forbidden = (message: string) => new AppError('forbidden', message);
-export const conflict = (message: string) => new AppError('conflict', message);
+export const conflict = (message: string, param?: string) => new AppError('conflict', message, {}, param);

@@ -9,8 +9,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError } from '../domain/errors.js';
 import { isTemporaryFailure } from '../domain/temporary-failure.js';
 
-/** The contract's error body. */
-export const errorBody = (code: string, message: string) => ({ error: { code, message } });
+/** The contract's error body; `param` (an extension) names the request parameter at fault, when one is. */
+export const errorBody = (code: string, message: string, param?: string) =>
+  ({ error: param === undefined ? { code, message } : { code, message, param } });
 
 /** Seconds a client is asked to wait after a temporary failure. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -31,7 +32,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (err instanceof AppError) {
       for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-      return reply.code(err.status).send(errorBody(err.code, err.message));
+      return reply.code(err.status).send(errorBody(err.code, err.message, err.param));
     }
     const fe = err as FastifyError;
     if (fe.statusCode === 413 || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

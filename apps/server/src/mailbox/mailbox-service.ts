@@ -84,11 +84,11 @@ export class MailboxService {
 
   /** The chosen local part, checked: 400 when it is malformed, reserved or names are off. */
   private chosenName(input: string): string {
-    if (!this.names.enabled) throw badRequest('This server does not allow choosing the name; leave name= out for a random one.');
+    if (!this.names.enabled) throw badRequest('This server does not allow choosing the name; leave name= out for a random one.', 'name');
     const name = input.trim().toLowerCase();
     const problem = nameProblem(name);
-    if (problem) throw badRequest(problem);
-    if (this.names.reserved.has(name)) throw badRequest(`"${name}" is reserved; choose another name.`);
+    if (problem) throw badRequest(problem, 'name');
+    if (this.names.reserved.has(name)) throw badRequest(`"${name}" is reserved; choose another name.`, 'name');
     return name;
   }
 
@@ -134,7 +134,7 @@ export class MailboxService {
         this.keys.forget(id);
         const taken = e instanceof AddressAlreadyIssued || /unique|duplicate/i.test(String((e as Error).message));
         if (!taken) throw e;
-        if (name) throw conflict(`${address} was already handed out; an address is never given twice. Choose another name.`);
+        if (name) throw conflict(`${address} was already handed out; an address is never given twice. Choose another name.`, 'name');
       }
     }
     throw new AppError('unavailable', 'Could not allocate an address; try again.');

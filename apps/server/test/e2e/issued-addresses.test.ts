@@ -57,6 +57,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(live.status, 409);
       assert.equal(live.body.error.code, 'conflict');
       assert.match(live.body.error.message, /never given twice/);
+      assert.equal(live.body.error.param, 'name', 'the error names the parameter at fault (the page marks its field)');
 
       const del = await http(`${s.httpUrl}/api/delete.php`, {
         method: 'POST', headers: { 'content-type': 'application/json' },
@@ -95,11 +96,16 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         const res = await generate(s, { name });
         assert.equal(res.status, 400, name);
         assert.match(res.body.error.message, /reserved/, name);
+        assert.equal(res.body.error.param, 'name', name);
       }
       for (const name of ['ab', '.dotfirst', 'last-', 'two..dots', 'sp ace', 'ünï', 'a'.repeat(65), 'x@y']) {
         const res = await generate(s, { name });
         assert.equal(res.status, 400, name);
+        assert.equal(res.body.error.param, 'name', name);
       }
+      const ttl = await generate(s, { ttl: 999999999 });
+      assert.equal(ttl.status, 400);
+      assert.equal(ttl.body.error.param, undefined, 'other errors keep the contract\'s two fields');
       const random = await generate(s, {});
       assert.equal(random.status, 200);
       assert.match(random.body.email, /^[a-z][a-z0-9]{11}@tempmail\.local$/);
@@ -120,6 +126,9 @@ describe('chosen names turned off', () => {
     const res = await http(`${svc.httpUrl}/api/generate_email.php?${qs({ name: 'dave.tester' })}`);
     assert.equal(res.status, 400);
     assert.match(res.body.error.message, /does not allow choosing/);
+    assert.equal(res.body.error.param, 'name');
     assert.equal((await http(`${svc.httpUrl}/api/generate_email.php`)).status, 200);
+    // The page asks before showing its field.
+    assert.deepEqual((await http(`${svc.httpUrl}/api/names.php`)).body, { allowed: false });
   });
 });

@@ -62,6 +62,9 @@ describe('OpenAPI document', () => {
 
   it('every JSON answer of a real call matches its documented schema', async () => {
     const anon = await call('GET', '/api/generate_email.php', {}, 200);
+    assert.deepEqual(await call('GET', '/api/names.php', {}, 200), { allowed: true });
+    const refused = await call('GET', '/api/generate_email.php', { name: 'postmaster' }, 400);
+    assert.equal(refused.error.param, 'name', 'a name error names its parameter');
     const auth = { email: anon.email, token: anon.token };
     await sendMail(svc.smtpPort, {
       from: 'Acme <noreply@acme.test>', to: anon.email, subject: 'Verify', text: 'Your code is 482910',

@@ -11,6 +11,7 @@ import { CopyButton } from './CopyButton.tsx';
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { ClockIcon, PlusIcon, QrIcon, RefreshIcon, TrashIcon } from './icons.tsx';
+import type { NameFormProps } from './NameForm.tsx';
 import type { QrDialogProps } from './QrDialog.tsx';
 
 /** Lifetimes offered for new addresses (and added by "Add time"), in seconds. */
@@ -39,11 +40,20 @@ export interface AddressCardProps {
   domain: string;
   onDomain(domain: string): void;
   onNew(): void;
+  /** Whether the server takes a chosen name (the "Choose a name" control shows only then). */
+  namesAllowed: boolean;
+  /** Why the server refused the chosen name, for the name field. */
+  nameError: string | null;
+  onNewNamed(name: string): void;
+  /** The name form was closed (its pending name is dropped). */
+  onNameClosed(): void;
   onExtend(): void;
   /** Asks, then deletes (the current address, or one from the list). */
   onDelete(mb: Mailbox): void;
   onSwitch(mb: Mailbox): void;
   onRetryNow(): void;
+  /** Keep the shown address; no new one (the cap's banner). */
+  onStopTrying(): void;
   announce(text: string): void;
 }
 
@@ -54,6 +64,20 @@ export function AddressCard(p: AddressCardProps) {
   // The dialog and its QR encoder load on first use, not with the page.
   const [Qr, setQr] = useState<((q: QrDialogProps) => JSX.Element) | null>(null);
   const [qrFailed, setQrFailed] = useState(false);
+  const [naming, setNaming] = useState(false);
+  // The name form is a chunk of its own too, loaded on the first "Choose a name".
+  const [NameForm, setNameForm] = useState<((f: NameFormProps) => JSX.Element) | null>(null);
+  const [nameFailed, setNameFailed] = useState(false);
+  const openNaming = () => {
+    setNaming(true);
+    if (!NameForm) import('./NameForm.tsx').then((m) => setNameForm(() => m.NameForm), () => setNameFailed(true));
+  };
+  const closeNaming = (refocus: boolean) => {
+    setNaming(false);
+    p.onNameClosed();
+    if (refocus) setTimeout(() => document.getElementById('choose-name')?.focus(), 0);
+  };
+  const domain = p.domain || (p.mailbox?.email.split('@')[1] ?? '');
   const openQr = () => {
     import('./QrDialog.tsx').then((m) => setQr(() => m.QrDialog), () => setQrFailed(true));
   };
@@ -152,6 +176,20 @@ export function AddressCard(p: AddressCardProps) {
             <RefreshIcon class={p.busy === 'new' ? 'spin' : undefined} />
             <span class="btn-label">New address</span>
           </button>
+          {p.namesAllowed && (
+            <button
+              type="button"
+              id="choose-name"
+              class="btn"
+              onClick={() => (naming ? closeNaming(false) : openNaming())}
+              disabled={p.busy !== null && !naming}
+              aria-expanded={naming}
+              aria-controls={naming ? 'name-form' : undefined}
+              data-testid="choose-name"
+            >
+              <span class="btn-label">Choose a name</span>
+            </button>
+          )}
           <button
             type="button"
             class="btn btn-danger"
@@ -164,6 +202,17 @@ export function AddressCard(p: AddressCardProps) {
           </button>
         </div>
       </div>
+      {nameFailed && <p class="card-note is-error">The name form could not be loaded; reload the page to try again.</p>}
+      {naming && p.namesAllowed && NameForm && (
+        <NameForm
+          domain={domain}
+          current={p.mailbox?.email ?? null}
+          busy={p.busy === 'new'}
+          error={p.nameError}
+          onSubmit={p.onNewNamed}
+          onClose={() => closeNaming(true)}
+        />
+      )}
       <Warnings {...p} left={left} ttlLabel={ttlLabel} />
       <p id="ttl-hint" class={`card-note${p.error ? ' is-error' : ''}`} aria-live="polite" data-testid="card-note">
         {p.error ?? p.notice?.text ?? `The lifetime applies to new addresses and to Add time${p.domains.length > 1 ? ', the domain to new addresses' : ''}. Mail is deleted when the address expires.`}
@@ -199,21 +248,17 @@ export function AddressCard(p: AddressCardProps) {
 /** Expiring soon, expired (mail kept on screen), or no new address allowed yet. */
 function Warnings(p: AddressCardProps & { left: number; ttlLabel: string }) {
   if (p.blocked) {
-    const wait = formatCountdown(p.blocked.until - p.now);
     return (
       <div class="banner is-warning" role="alert" data-testid="blocked">
-        <p>
-          {p.blocked.cap
-            ? `${p.blocked.scope === 'browser'
-              ? `You already have ${p.blocked.cap} addresses in use, the most one browser may hold at once.`
-              : `Your network already has ${p.blocked.cap} addresses in use, the most one network may hold at once (everyone behind its address together).`} ${
-                p.addresses.length > 0 ? 'Delete one you no longer need below, or wait' : 'One frees up when it expires or is deleted'
-              }: the page tries again by itself in ${wait}.`
-            : `Too many requests from your network just now. The page tries again by itself in ${wait}.`}
-        </p>
+        <p>{blockedText(p.blocked, p.addresses, p.now)}</p>
         <button type="button" class="btn btn-small" onClick={p.onRetryNow} disabled={p.busy !== null}>
           Try now
         </button>
+        {p.mailbox && !p.expired && (
+          <button type="button" class="btn btn-small" onClick={p.onStopTrying} data-testid="stop-trying">
+            Keep this address
+          </button>
+        )}
       </div>
     );
   }
@@ -238,6 +283,28 @@ function Warnings(p: AddressCardProps & { left: number; ttlLabel: string }) {
     );
   }
   return null;
+}
+
+/**
+ * Why no new address can be made, and the ways forward: use one of yours again, delete one, or
+ * wait (for this browser's cap, until the soonest of its addresses expires: the page knows them;
+ * the network's are not all the page's). The page retries by itself meanwhile.
+ */
+export function blockedText(b: Blocked, addresses: Mailbox[], now: number): string {
+  const retry = `The page tries again by itself in ${formatCountdown(b.until - now)}.`;
+  if (!b.cap) return `Too many requests from your network just now. ${retry}`;
+  const why = b.scope === 'browser'
+    ? `You already have ${b.cap} addresses in use, the most one browser may hold at once.`
+    : `Your network already has ${b.cap} addresses in use, the most one network may hold at once (everyone behind its address together).`;
+  if (addresses.length === 0) return `${why} One frees up when it expires or is deleted. ${retry}`;
+  const made = addresses.filter((m) => !m.shared);
+  const soonest = made.length
+    ? made.reduce((a, m) => (Date.parse(m.expires_at) < Date.parse(a.expires_at) ? m : a))
+    : null;
+  const wait = b.scope === 'browser' && soonest
+    ? `wait until ${formatClock(soonest.expires_at)}, when ${soonest.email} expires`
+    : 'wait until one frees up';
+  return `${why} To go on, use one of your addresses again (Show, under Your addresses), delete one you no longer need, or ${wait}. ${retry}`;
 }
 
 /** The address with a line-break opportunity after the `@` (never inside the domain). */

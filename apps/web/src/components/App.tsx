@@ -1,6 +1,6 @@
 /** The page: header with connection state, the address card, the inbox and the reader. */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { listDomains, type Mailbox, type Summary } from '../api.ts';
+import { listDomains, type Mailbox, namesAllowed, type Summary } from '../api.ts';
 import { LiveInbox, type LiveState } from '../live.ts';
 import { loadDomain, loadSeen, loadTtl, saveDomain, saveSeen, saveTtl } from '../storage.ts';
 import { useMailboxes } from '../use-mailboxes.ts';
@@ -75,6 +75,7 @@ export function App() {
   const [confirming, setConfirming] = useState<Mailbox | null>(null);
   const [domains, setDomains] = useState<string[]>([]);
   const [domain, setDomain] = useState<string | null>(() => loadDomain());
+  const [allowNames, setAllowNames] = useState(false);
   const [announcement, announce] = useAnnouncer();
   const now = useNow(1000);
   const boxes = useMailboxes({ now, announce });
@@ -97,6 +98,10 @@ export function App() {
         setDomain(null);
       }
     });
+  }, []);
+  // Chosen names: the field shows only where the server takes them.
+  useEffect(() => {
+    void namesAllowed().then(setAllowNames);
   }, []);
   const onDomain = (d: string) => {
     const chosen = d === domains[0] ? null : d;
@@ -186,6 +191,12 @@ export function App() {
     saveTtl(seconds);
   };
 
+  /** After New address (random or named): the previous address still works and may be deleted. */
+  const keptNotice = (previous: Mailbox | null) =>
+    previous && !expired
+      ? { text: `${previous.email} still works and is kept under Your addresses.`, offerDelete: previous }
+      : null;
+
   const status = !mailbox ? IDLE_LABELS.none : expired ? IDLE_LABELS.expired : LIVE_LABELS[live];
   const state = !mailbox ? 'idle' : expired ? 'expired' : live;
   return (
@@ -225,19 +236,16 @@ export function App() {
           domains={domains}
           domain={domain ?? domains[0] ?? ''}
           onDomain={onDomain}
-          onNew={() =>
-            void boxes.create({
-              ttl,
-              notice: (previous) =>
-                previous && !expired
-                  ? { text: `${previous.email} still works and is kept under Your addresses.`, offerDelete: previous }
-                  : null,
-            })
-          }
+          onNew={() => void boxes.create({ ttl, notice: keptNotice })}
+          namesAllowed={allowNames}
+          nameError={boxes.nameError}
+          onNewNamed={(name) => void boxes.create({ ttl, name, notice: keptNotice })}
+          onNameClosed={boxes.dropName}
           onExtend={() => void boxes.extend(ttl)}
           onDelete={setConfirming}
           onSwitch={boxes.switchTo}
           onRetryNow={boxes.retryNow}
+          onStopTrying={() => void boxes.stopTrying()}
           announce={announce}
         />
         {confirming && (
@@ -270,6 +278,7 @@ export function App() {
             </div>
             <InboxList
               hasMailbox={mailbox !== null}
+              expired={expired}
               messages={messages}
               loaded={loaded}
               selectedId={selected}

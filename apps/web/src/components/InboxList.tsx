@@ -7,6 +7,8 @@ import { ExternalIcon, MailIcon } from './icons.tsx';
 export interface InboxListProps {
   /** False while no address is shown (being made, or refused for now). */
   hasMailbox: boolean;
+  /** The shown address expired: nothing more comes, and nothing is loading. */
+  expired: boolean;
   messages: Summary[];
   loaded: boolean;
   selectedId: string | null;
@@ -19,14 +21,21 @@ export interface InboxListProps {
 
 export function InboxList(p: InboxListProps) {
   if (p.messages.length === 0) {
+    const over = p.hasMailbox && p.expired;
     return (
       <div class="empty" data-testid="inbox-empty">
         <div class="empty-art" aria-hidden="true">
           <MailIcon />
-          <span class="pulse" />
+          {!over && <span class="pulse" />}
         </div>
-        <p class="empty-title">{!p.hasMailbox ? 'No address yet' : p.loaded ? 'Waiting for mail' : 'Loading the inbox…'}</p>
-        <p class="empty-text">Mail sent to this address shows up here by itself, usually within a second.</p>
+        <p class="empty-title">
+          {!p.hasMailbox ? 'No address yet' : over ? 'No mail came' : p.loaded ? 'Waiting for mail' : 'Loading the inbox…'}
+        </p>
+        <p class="empty-text">
+          {over
+            ? 'This address expired and receives no more mail. Make a new one, or show another of your addresses.'
+            : 'Mail sent to this address shows up here by itself, usually within a second.'}
+        </p>
       </div>
     );
   }

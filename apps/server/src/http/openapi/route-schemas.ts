@@ -87,6 +87,7 @@ export function mailboxRouteSchemas(prefix: '/api' | '/v1') {
 /** Schemas of the remaining routes. */
 export const ROUTE_SCHEMAS = {
   generateAnonymous: json('A new anonymous mailbox', fields(['ttl', 'domain', 'name']), ref('AnonymousMailbox'), API),
+  names: json('Whether new addresses may have a chosen name (name= of generate_email.php)', null, ref('NamePolicy'), API),
   generateKeyed: json('A new mailbox owned by the key', fields(['key', 'domain', 'ttl', 'name']), ref('GeneratedMailbox'), V1, KEYED),
   mailboxes: json('The key\'s live mailboxes, newest first', fields(['key', 'limit', 'before']), arrayOf('OwnedMailbox'), V1, KEYED),
   webhookCreate: json('Register a webhook, premium (fields as a form body or in the query)', fields(['key', 'email', 'url']), ref('CreatedWebhook'), V1, KEYED),

@@ -62,8 +62,12 @@ export const SHAPES: Schema[] = [
   },
   {
     $id: 'Error', ...closed({
-      error: closed({ code: str('Stable error code, e.g. not_found.'), message: str('What went wrong, for people.') }, 'The error.'),
-    }, 'Every error answer: {"error":{"code","message"}}.'),
+      error: closed({
+        code: str('Stable error code, e.g. not_found.'),
+        message: str('What went wrong, for people.'),
+        param: str('Extension: the request parameter at fault, when one is (e.g. name).'),
+      }, 'The error.', ['code', 'message']),
+    }, 'Every error answer: {"error":{"code","message"}} (plus "param" where a parameter is at fault).'),
   },
   { $id: 'MessageSummary', ...closed(summaryFields, 'One entry of /v1/inbox.php, newest first.') },
   { $id: 'WebMessageSummary', ...closed({ ...summaryFields, ...extracted }, 'One entry of /api/inbox.php (with the code and link, for the web page).') },
@@ -104,6 +108,10 @@ export const SHAPES: Schema[] = [
   {
     $id: 'AnonymousMailbox',
     ...closed({ email: str(), token: str('The secret that reads this mailbox.'), expires_at: isoTime('When it is deleted.') }, 'A new anonymous mailbox.'),
+  },
+  {
+    $id: 'NamePolicy',
+    ...closed({ allowed: { type: 'boolean', description: 'Whether generate_email.php takes name= (TEMPMAIL_CUSTOM_NAMES).' } }, 'Whether a new address may have a chosen name.'),
   },
   { $id: 'OwnedMailbox', ...closed({ email: str(), created_at: isoTime('When it was made.'), expires_at: isoTime('When it is deleted.') }, 'One of the key\'s live mailboxes.') },
   {

@@ -23,6 +23,9 @@ export function registerAnonymousRoutes(app: FastifyInstance, ctx: HttpContext):
   // The receiving domains a new address may use (`domain=` of generate_email.php), the default first.
   app.get('/api/domains.php', async () => ctx.config.domains);
 
+  // Whether `name=` is taken: the page shows its "choose a name" field only then.
+  app.get('/api/names.php', { schema: ROUTE_SCHEMAS.names }, async () => ({ allowed: ctx.config.customNames.enabled }));
+
   const perIp = new KeyedSerializer();
   const schemas = mailboxRouteSchemas('/api');
   app.get('/api/generate_email.php', { schema: ROUTE_SCHEMAS.generateAnonymous }, async (request) => {
