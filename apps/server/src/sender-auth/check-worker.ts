@@ -6,11 +6,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SenderAuthChecker } from './checker.js';
 import { cachedResolver, type CachedResolverOptions } from './dns-resolver.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import type { CheckReply, CheckRequest } from './worker-checker.js';
 
 if (!parentPort) throw new Error('check-worker runs as a worker thread only');
 const port = parentPort;
-const options = workerData as { resolver: CachedResolverOptions; deadlineMs: number; mta: string };
+const options = workerData as { resolver: CachedResolverOptions; deadlineMs: number; mta: string; niceness: number };
+// The checks yield the CPU to the main thread (the next 250 and its push) and to the parsers:
+// their results may follow.
+lowerThreadPriority(options.niceness);
 const checker = new SenderAuthChecker({
   resolver: cachedResolver(options.resolver),
   deadlineMs: options.deadlineMs,

@@ -18,6 +18,8 @@ export interface WorkerCheckerOptions {
   resolver: Omit<CachedResolverOptions, 'now'>;
   deadlineMs: number;
   mta: string;
+  /** The worker thread's nice value (0: the main thread's priority). */
+  niceness?: number;
   onError?: (err: Error) => void;
 }
 
@@ -61,7 +63,7 @@ export class WorkerChecker {
   }
 
   private start(): Worker {
-    const worker = new Worker(workerEntry(), { workerData: { resolver: this.o.resolver, deadlineMs: this.o.deadlineMs, mta: this.o.mta } });
+    const worker = new Worker(workerEntry(), { workerData: { resolver: this.o.resolver, deadlineMs: this.o.deadlineMs, mta: this.o.mta, niceness: this.o.niceness ?? 0 } });
     worker.unref();
     this.worker = worker;
     worker.on('message', (reply: CheckReply) => {

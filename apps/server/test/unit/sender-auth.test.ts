@@ -4,9 +4,11 @@
  * mailauth's results to the service's shape.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { cachedResolver } from '../../src/sender-auth/dns-resolver.js';
 import { domainMatches, temperrorVerdict, toVerdict } from '../../src/sender-auth/verdict.js';
+import { WorkerChecker } from '../../src/sender-auth/worker-checker.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 
 describe('sender-auth resolver', () => {
@@ -99,5 +101,34 @@ describe('sender-auth verdict', () => {
     assert.equal(domainMatches('mail.github.com', 'github.com'), true);
     assert.equal(domainMatches('github.com', 'github.com'), true);
     assert.equal(domainMatches('evilgithub.com', 'github.com'), false);
+  });
+});
+
+/** A thread's nice value (field 19 of /proc/self/task/TID/stat). */
+function niceOf(tid: string | number): number {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+describe('sender-auth worker thread', () => {
+  // The push must not wait for a check: the checks' thread yields the CPU to the main thread.
+  it('runs the checks at a lower CPU priority than the main thread, which keeps its own', { skip: !existsSync('/proc/thread-self') && 'no /proc/thread-self (not Linux)' }, async () => {
+    const mainBefore = niceOf(process.pid);
+    const threadsBefore = new Set(readdirSync('/proc/self/task'));
+    // A resolver that is away: the check ends quickly in temperror (the verdict is not the point here).
+    const checker = new WorkerChecker({ resolver: { servers: ['127.0.0.1:9'], timeoutMs: 200, maxEntries: 0 }, deadlineMs: 5000, mta: 'mx.test', niceness: mainBefore + 7 });
+    try {
+      const verdict = await checker.check({
+        raw: Buffer.from('From: a@sender.test\r\nTo: b@tempmail.local\r\nSubject: hi\r\n\r\nhello\r\n'),
+        clientIp: '127.0.0.1', helo: 'client.test', envelopeFrom: 'a@sender.test', fromDomain: 'sender.test',
+      });
+      assert.equal(verdict.dmarc.result, 'temperror');
+      const started = readdirSync('/proc/self/task').filter((tid) => !threadsBefore.has(tid));
+      const niced = started.filter((tid) => niceOf(tid) === mainBefore + 7);
+      assert.equal(niced.length, 1, `one new thread (the checks' worker) at nice ${mainBefore + 7}; new threads: ${started.map((t) => `${t}:${niceOf(t)}`).join(' ')}`);
+      assert.equal(niceOf(process.pid), mainBefore, 'the main thread keeps its priority');
+    } finally {
+      await checker.close();
+    }
   });
 });
