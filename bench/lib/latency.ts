@@ -169,37 +169,52 @@ function summarise(samples: number[], replies: number[], beforeReply: number, lo
   };
 }
 
-/** Sends `n` messages one after another and measures 250 -> arrival for each (waits for each arrival). */
 /** Builds message `i` to `to` (default: latencyMessage). */
 export type MessageBuilder = (to: string, i: number) => string;
 
-async function sequentialLatency(svc: Service, mailbox: Mailbox, n: number, arrivals: Arrivals, build: MessageBuilder = latencyMessage): Promise<LatencyResult> {
+/** Raw samples of one sequential run: 250 -> arrival (ms) and end of data -> 250 (ms) per message. */
+export interface LatencySamples {
+  samples: number[];
+  replies: number[];
+  beforeReply: number;
+  lost: number;
+}
+
+/** Sends `n` messages one after another on one connection, each after the previous one arrived; `first` numbers them. */
+async function sequentialSamples(svc: Service, mailbox: Mailbox, n: number, arrivals: Arrivals, build: MessageBuilder, first = 0): Promise<LatencySamples> {
   const client = await RawSmtpClient.connect(svc.smtpPort);
-  const samples: number[] = [];
-  const replies: number[] = [];
-  let beforeReply = 0;
-  let lost = 0;
+  const out: LatencySamples = { samples: [], replies: [], beforeReply: 0, lost: 0 };
   try {
-    for (let i = 0; i < n; i++) {
+    for (let i = first; i < first + n; i++) {
       const { at, sentAt, id } = await client.send(mailbox.email, build(mailbox.email, i));
-      replies.push(at - sentAt);
+      out.replies.push(at - sentAt);
       const arrived = await arrivals.wait(id, 10_000);
       if (arrived === null) {
-        lost++;
+        out.lost++;
         continue;
       }
       const ms = arrived - at;
-      if (ms < 0) beforeReply++;
-      samples.push(Math.max(0, ms));
+      if (ms < 0) out.beforeReply++;
+      out.samples.push(Math.max(0, ms));
     }
   } finally {
     client.close();
   }
-  return summarise(samples, replies, beforeReply, lost);
+  return out;
 }
 
-/** 250 -> WebSocket event, one sequential sender. */
-export async function wsLatency(svc: Service, mailbox: Mailbox, n: number, build: MessageBuilder = latencyMessage): Promise<LatencyResult> {
+/** Summary of raw samples (several runs' may be pooled). */
+export function summariseSamples(runs: LatencySamples[]): LatencyResult {
+  const all = (pick: (r: LatencySamples) => number[]) => runs.flatMap(pick);
+  return summarise(all((r) => r.samples), all((r) => r.replies), runs.reduce((n, r) => n + r.beforeReply, 0), runs.reduce((n, r) => n + r.lost, 0));
+}
+
+async function sequentialLatency(svc: Service, mailbox: Mailbox, n: number, arrivals: Arrivals, build: MessageBuilder = latencyMessage): Promise<LatencyResult> {
+  return summariseSamples([await sequentialSamples(svc, mailbox, n, arrivals, build)]);
+}
+
+/** A WebSocket open on one mailbox, recording when each message.received arrives. */
+async function openArrivals(svc: Service, mailbox: Mailbox): Promise<{ arrivals: Arrivals; ws: WebSocket }> {
   const arrivals = new Arrivals();
   const ws = new WebSocket(`${svc.httpUrl.replace('http', 'ws')}/ws?${qs({ email: mailbox.email, token: mailbox.token })}`);
   await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
@@ -208,6 +223,12 @@ export async function wsLatency(svc: Service, mailbox: Mailbox, n: number, build
     const event = JSON.parse(data.toString()) as { event: string; id: string };
     if (event.event === 'message.received') arrivals.record(event.id, at);
   });
+  return { arrivals, ws };
+}
+
+/** 250 -> WebSocket event, one sequential sender. */
+export async function wsLatency(svc: Service, mailbox: Mailbox, n: number, build: MessageBuilder = latencyMessage): Promise<LatencyResult> {
+  const { arrivals, ws } = await openArrivals(svc, mailbox);
   try {
     // Warm-up (JIT, caches), not counted.
     await sequentialLatency(svc, mailbox, Math.min(50, n), arrivals, build);
@@ -215,6 +236,23 @@ export async function wsLatency(svc: Service, mailbox: Mailbox, n: number, build
   } finally {
     ws.close();
   }
+}
+
+/**
+ * 250 -> WebSocket event in blocks: one WebSocket kept open, each `run(n)` a fresh SMTP
+ * connection sending the next `n` messages (A/B benches interleave blocks of two services).
+ */
+export async function wsLatencyProbe(svc: Service, mailbox: Mailbox, build: MessageBuilder = latencyMessage): Promise<{ run(n: number): Promise<LatencySamples>; close(): void }> {
+  const { arrivals, ws } = await openArrivals(svc, mailbox);
+  let next = 0;
+  return {
+    async run(n) {
+      const first = next;
+      next += n;
+      return sequentialSamples(svc, mailbox, n, arrivals, build, first);
+    },
+    close: () => ws.close(),
+  };
 }
 
 /**

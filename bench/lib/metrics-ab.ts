@@ -1,37 +1,47 @@
 /**
  * The cost of metrics on the ingest path, two ways:
  *
- * - A/B in one run: the same build started with TEMPMAIL_METRICS=off (A) and with metrics on
- *   (B; /metrics scraped every SCRAPE_MS meanwhile, as Prometheus would), runs alternating and
- *   the order swapped each round so both see the same machine. The figure is server CPU per
- *   message (service and parser processes, from /proc), steadier than msg/s on a shared
- *   machine, yet on a loaded one it varies by more than the few percent judged. A third side (C)
- *   has metrics on and LOG_LEVEL=info: the per-transaction log line's cost (the others log at warn).
+ * - A/B in one run, made to hold on a busy machine: four services of the same build, `off`
+ *   (TEMPMAIL_METRICS=off), `off2` (the same again: the control), `on` (metrics on, /metrics
+ *   scraped every SCRAPE_MS, as Prometheus would) and `info` (metrics on and LOG_LEVEL=info: the
+ *   per-transaction log line; the others log at warn). Each round loads all four at once with the
+ *   same multipart mail, so each sees the same machine at the same moments (run one after the
+ *   other, the same side's cost moved by 50 % between runs with the load of other work). The
+ *   figure is CPU time per delivered message (service and parser processes, /proc utime+stime:
+ *   time spent waiting for a core does not count), and the ratio to `off` per round; the
+ *   control's ratio (off2 / off) shows what the method cannot resolve.
  * - In process: what the ingest path calls per message (counters and stage observations, as the
- *   service makes them) timed in a loop on the built code, against the CPU per message of A.
+ *   service makes them) timed in a loop on the built code, against the CPU per message of off.
  */
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as PromModule from '../../apps/server/src/metrics/prometheus.js';
 import { type Service, generateMailbox, startService } from './service.js';
 import { smtpLoad } from './smtp-load.js';
-import { REPO_ROOT, type Stat, log, stat } from './util.js';
+import { REPO_ROOT, type Stat, log, round, stat } from './util.js';
 
 /** Prometheus's usual scrape interval. */
 const SCRAPE_MS = 15_000;
 
 export interface MetricsCost {
   messages: number;
+  rounds: number;
   cpuMsOff: Stat;
   cpuMsOn: Stat;
   cpuMsOnInfoLogs: Stat;
+  cpuMsControl: Stat;
   /** CPU per message, metrics on / off, per round. */
   ratio: Stat;
   /** The same with LOG_LEVEL=info / metrics off. */
   ratioInfoLogs: Stat;
+  /** The control: off2 / off per round (1 but for the method's noise). */
+  ratioControl: Stat;
   msgPerSecOff: Stat;
   msgPerSecOn: Stat;
-  /** µs of metrics calls per message on the ingest path (in process), and that over A's CPU per message. */
+  /** Load average (1 min) when the A/B started and ended. */
+  load: { start: number; end: number };
+  /** µs of metrics calls per message on the ingest path (in process), and that over off's CPU per message. */
   callsUsPerMessage: number;
   callsShareOfMessage: number;
 }
@@ -92,47 +102,59 @@ function scraper(svc: Service): () => Promise<number> {
   };
 }
 
-export async function metricsCost(runs: number, messages: number, body: number | string, sessions: number): Promise<MetricsCost> {
-  const sides = {
+const SIDES = ['off', 'off2', 'on', 'info'] as const;
+type Side = (typeof SIDES)[number];
+
+export async function metricsCost(rounds: number, messages: number, body: number | string, sessions: number): Promise<MetricsCost> {
+  const sides: Record<Side, Service> = {
     off: await startService({ TEMPMAIL_METRICS: 'off' }),
+    off2: await startService({ TEMPMAIL_METRICS: 'off' }),
     on: await startService({ TEMPMAIL_METRICS: 'on' }),
     info: await startService({ TEMPMAIL_METRICS: 'on', LOG_LEVEL: 'info' }),
   };
-  const cpu = { off: [] as number[], on: [] as number[], info: [] as number[] };
-  const rate = { off: [] as number[], on: [] as number[], info: [] as number[] };
+  const cpu: Record<Side, number[]> = { off: [], off2: [], on: [], info: [] };
+  const rate: Record<Side, number[]> = { off: [], off2: [], on: [], info: [] };
+  const load = { start: round(loadavg()[0]!), end: NaN };
+  const scrapers = [scraper(sides.on), scraper(sides.info)];
   try {
-    const boxes = {
-      off: await generateMailbox(sides.off), on: await generateMailbox(sides.on), info: await generateMailbox(sides.info),
-    };
+    const boxes = {} as Record<Side, { email: string }>;
+    for (const side of SIDES) boxes[side] = await generateMailbox(sides[side]);
     // Warm-up: JIT, parser processes, SQLite caches.
-    for (const side of ['off', 'on', 'info'] as const) await smtpLoad(sides[side].smtpPort, boxes[side].email, Math.min(500, messages), body, sessions);
-    for (let r = 0; r < runs; r++) {
-      const order = r % 2 === 0 ? (['off', 'on', 'info'] as const) : (['info', 'on', 'off'] as const);
-      for (const side of order) {
-        const stop = side === 'off' ? null : scraper(sides[side]);
-        const t = await smtpLoad(sides[side].smtpPort, boxes[side].email, messages, body, sessions, 300, sides[side].pid);
-        const scrapes = stop ? await stop() : 0;
-        cpu[side].push(t.cpuMsPerMsg?.total ?? NaN);
-        rate[side].push(t.msgPerSec);
-        log(`  metrics A/B run ${r + 1} ${side}: ${t.msgPerSec} msg/s, CPU ${t.cpuMsPerMsg?.total} ms/msg${stop ? `, ${scrapes} scrapes` : ''}`);
-      }
+    await Promise.all(SIDES.map((side) => smtpLoad(sides[side].smtpPort, boxes[side].email, Math.min(500, messages), body, sessions)));
+    for (let r = 0; r < rounds; r++) {
+      const done = await Promise.all(SIDES.map((side) => smtpLoad(sides[side].smtpPort, boxes[side].email, messages, body, sessions, 600, sides[side].pid)));
+      SIDES.forEach((side, i) => {
+        cpu[side].push(done[i]!.cpuMsPerMsg?.total ?? NaN);
+        rate[side].push(done[i]!.msgPerSec);
+      });
+      const at = (side: Side) => cpu[side][r]!;
+      log(`  metrics A/B round ${r + 1}/${rounds}, CPU ms/msg: off ${at('off')}, off2 ${at('off2')}, on ${at('on')}, on+info ${at('info')}`
+        + ` (on/off ${round(at('on') / at('off'))}, off2/off ${round(at('off2') / at('off'))}); load ${round(loadavg()[0]!)}`);
     }
   } finally {
+    const scrapes = await Promise.all(scrapers.map((stop) => stop()));
+    log(`  metrics A/B: ${scrapes.join(' + ')} scrapes answered`);
     await Promise.all(Object.values(sides).map((s) => s.stop()));
+    load.end = round(loadavg()[0]!);
   }
   const callsUsPerMessage = await callsPerMessageUs();
   const offMs = stat(cpu.off).median;
   log(`  metrics calls on the ingest path, in process: ${callsUsPerMessage} µs per message (${Math.round((callsUsPerMessage / 1000 / offMs) * 10000) / 100}% of ${offMs} ms CPU per message with metrics off)`);
+  const per = (side: Side) => stat(cpu[side].map((x, i) => x / cpu.off[i]!));
   return {
     messages,
+    rounds,
     callsUsPerMessage,
     callsShareOfMessage: callsUsPerMessage / 1000 / offMs,
     cpuMsOff: stat(cpu.off),
     cpuMsOn: stat(cpu.on),
     cpuMsOnInfoLogs: stat(cpu.info),
-    ratio: stat(cpu.on.map((x, i) => x / cpu.off[i])),
-    ratioInfoLogs: stat(cpu.info.map((x, i) => x / cpu.off[i])),
+    cpuMsControl: stat(cpu.off2),
+    ratio: per('on'),
+    ratioInfoLogs: per('info'),
+    ratioControl: per('off2'),
     msgPerSecOff: stat(rate.off),
     msgPerSecOn: stat(rate.on),
+    load,
   };
 }

@@ -57,6 +57,7 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
       positiveStat(r.metrics.cpuMsOff, 'metrics.cpuMsOff');
       positiveStat(r.metrics.cpuMsOn, 'metrics.cpuMsOn');
       positiveStat(r.metrics.ratio, 'metrics.ratio');
+      positiveStat(r.metrics.ratioControl, 'metrics.ratioControl');
       positiveStat(r.latency.ws.heavy.p99, 'latency.ws.heavy.p99');
       positiveStat(r.latency.ws.bigMail.reply.max, 'latency.ws.bigMail.reply.max');
       assert.equal(r.latency.ws.bigMail.lost, 0, 'every small message reached the WebSocket while big ones arrived');
@@ -68,11 +69,10 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
       }
     }
     positiveStat(r.latency.ws.light.p99, 'latency.ws.light.p99');
-    // Sender authentication on vs off (issue 21): both sides measured, nothing lost, and B's checks ran.
-    positiveStat(r.authLatency.off.p99, 'authLatency.off.p99');
-    positiveStat(r.authLatency.on.p99, 'authLatency.on.p99');
-    assert.equal(r.authLatency.on.lost + r.authLatency.off.lost, 0, 'every message reached the WebSocket, checks on or off');
-    assert.equal(r.authLatency.checksOfLastMessage?.dmarc, 'pass', 'the checks ran on B and passed');
+    // Sender authentication on vs off (issue 21): every side measured, nothing lost, and the on side's checks ran.
+    for (const side of ['off', 'on', 'control']) positive(r.authLatency[side].p99, `authLatency.${side}.p99`);
+    assert.equal(r.authLatency.on.lost + r.authLatency.off.lost + r.authLatency.control.lost, 0, 'every message reached the WebSocket, checks on or off');
+    assert.equal(r.authLatency.sample?.dmarc, 'pass', 'the checks ran on the on side and passed');
     positiveStat(r.latency.ws.replyLight.p99, 'latency.ws.replyLight.p99');
     assert.equal(r.latency.ws.light.lost, 0, 'every message reached the WebSocket');
     if (!('na' in r.latency.webhook)) positiveStat(r.latency.webhook.p99, 'latency.webhook.p99');
