@@ -8,6 +8,8 @@ bash scripts/ensure-deps.sh
 bash scripts/ensure-services.sh
 # TEMPMAIL_TEST_SKIP_BUILD=1: already built (scripts/test-beside-copies.sh builds once for its copies).
 [ "${TEMPMAIL_TEST_SKIP_BUILD:-}" = 1 ] || npm run build --silent
+# What an earlier, killed run left running (only processes whose test owner is gone).
+node scripts/reap-test-orphans.mjs || true
 if [ $# -gt 0 ]; then
   files=("$@")
 else
