@@ -13,8 +13,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it, type TestContext } from 'node:test';
 import { skipOrFail } from '../contract/services.js';
-import { eventually } from '../helpers/api.js';
-import { REPO_ROOT, SERVER_ROOT } from '../helpers/service.js';
+import { eventually, http, qs, sendMail } from '../helpers/api.js';
+import { REPO_ROOT, SERVER_ROOT, startService } from '../helpers/service.js';
 import { OWNER_ENV } from '../helpers/tied-child.js';
 
 const OWNER = path.join(SERVER_ROOT, 'test/helpers/service-owner.ts');
@@ -94,6 +94,24 @@ describe('services started by a test end with the test process', { timeout: 600_
 
   it('kill -9 of the test process: its own Redis and PostgreSQL stop', (t) =>
     killAndExpectNothingLeft(t, ['redis', 'postgres'], 'SIGKILL'));
+
+  it('while the test process lives, the tie does nothing: mail is taken and stored (worker threads included)', async () => {
+    // Worker threads inherit --import; a tie that acted in them once shut the service down.
+    const svc = await startService();
+    try {
+      const box = (await http(`${svc.httpUrl}/api/generate_email.php`)).body as { email: string; token: string };
+      for (let i = 0; i < 3; i++) assert.match((await sendMail(svc.smtpPort, { to: box.email, subject: `kept ${i}` })).response, /^250 /);
+      const listed = await eventually(async () => {
+        const r = await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`);
+        return r.body.length === 3 ? r.body : null;
+      });
+      assert.equal(listed.length, 3);
+      assert.equal((await fetch(`${svc.httpUrl}/readyz`)).status, 200);
+      assert.doesNotMatch(svc.logs(), /exit-with-parent/);
+    } finally {
+      await svc.stop();
+    }
+  });
 });
 
 describe('scripts/reap-test-orphans.mjs (run before the tests by scripts/test.sh)', () => {

@@ -9,9 +9,12 @@
  * - the owner (TEMPMAIL_TEST_OWNER_PID) no longer exists;
  * - our parent changed (we were adopted by init or a subreaper).
  * The last two are polled once a second from /proc, for children whose stdin is not that pipe.
- * Inert unless TEMPMAIL_TEST_OWNER_PID is set. Plain JS: the child runs without tsx.
+ * Inert unless TEMPMAIL_TEST_OWNER_PID is set, and in worker threads (they inherit --import;
+ * their process.stdin is an empty stream of their own, whose end means nothing here).
+ * Plain JS: the child runs without tsx.
  */
 import { fstatSync, readFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 const owner = Number(process.env.TEMPMAIL_TEST_OWNER_PID);
 
@@ -34,7 +37,7 @@ function ownerAlive() {
   }
 }
 
-if (Number.isInteger(owner) && owner > 0) {
+if (isMainThread && Number.isInteger(owner) && owner > 0) {
   let leaving = false;
   const leave = (why) => {
     if (leaving) return;
