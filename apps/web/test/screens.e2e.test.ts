@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import decodeQR from 'qr/decode.js';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST, WEB_ROOT } from './helpers.ts';
+import { eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST, WEB_ROOT, patient } from './helpers.ts';
 
 const DOCS_SHOTS = path.resolve(WEB_ROOT, '../../docs/screenshots');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -48,7 +48,7 @@ async function newMailbox(): Promise<Stored> {
 }
 
 async function openPage(o: { viewport: ViewportName; colorScheme?: 'light' | 'dark'; mailbox?: Stored; url?: string }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: VIEWPORTS[o.viewport], colorScheme: o.colorScheme ?? 'light', reducedMotion: 'reduce' });
+  const context = patient(await browser.newContext({ viewport: VIEWPORTS[o.viewport], colorScheme: o.colorScheme ?? 'light', reducedMotion: 'reduce' }));
   if (o.mailbox) {
     await context.addInitScript((mb) => {
       if (window.top === window && !localStorage.getItem('tempmail.mailbox.v1')) localStorage.setItem('tempmail.mailbox.v1', JSON.stringify(mb));
@@ -121,7 +121,7 @@ async function shot(page: Page, name: string, docs: boolean): Promise<void> {
   if (docs && process.env.TEMPMAIL_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: path.join(DOCS_SHOTS, `${name}.png`) });
 }
 
-describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chromium)', { timeout: 600_000 }, () => {
+describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
   let mailbox: Stored;
 
   before(async () => {
@@ -244,7 +244,7 @@ describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chr
     // "Another device": a fresh browser context opens the link the code holds; the server sees no token.
     const link = `${svc.httpUrl}/#open?${new URLSearchParams({ email: own.email, token: own.token, expires: own.expires_at })}`;
     assert.ok(link.indexOf(own.token) > link.indexOf('#'), 'the token only in the fragment');
-    const phone = await browser.newContext({ viewport: VIEWPORTS.phone });
+    const phone = patient(await browser.newContext({ viewport: VIEWPORTS.phone }));
     try {
       const p = await phone.newPage();
       await watchPage(p);
