@@ -53,7 +53,7 @@ export async function startSdkService(): Promise<SdkService> {
 export interface ChildResult { code: number | null; output: string }
 
 /** Runs `cmd args` in `cwd` (default the repository root) with PATH, HOME and `env` only; output is interleaved. */
-export function runSuite(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 240_000, cwd = REPO_ROOT): Promise<ChildResult> {
+export function runSuite(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 900_000, cwd = REPO_ROOT): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd,
@@ -70,7 +70,7 @@ export function runSuite(cmd: string, args: string[], env: Record<string, string
 }
 
 /** As runSuite, but throws with the output when the command fails. */
-export async function mustRun(cmd: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 300_000): Promise<string> {
+export async function mustRun(cmd: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 900_000): Promise<string> {
   const r = await runSuite(cmd, args, env, timeoutMs, cwd);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.output.slice(-6000)}`);
   return r.output;
@@ -79,7 +79,7 @@ export async function mustRun(cmd: string, args: string[], env: Record<string, s
 /** Whether `cmd` can be run (found on PATH). */
 export async function commandExists(cmd: string): Promise<boolean> {
   try {
-    const r = await runSuite('sh', ['-c', `command -v ${cmd}`], {}, 10_000);
+    const r = await runSuite('sh', ['-c', `command -v ${cmd}`], {}, 120_000);
     return r.code === 0;
   } catch {
     return false;
