@@ -28,7 +28,7 @@ describe('custom domains (background re-checks)', () => {
       TEMPMAIL_DOMAIN_RECHECK_MS: '100',
       TEMPMAIL_DOMAIN_RECHECK_MAX_MS: '200',
       TEMPMAIL_DOMAIN_VERIFIED_RECHECK_MS: '200',
-      TEMPMAIL_DNS_TIMEOUT_MS: '300',
+      TEMPMAIL_DNS_TIMEOUT_MS: '5000',
     });
     key = await createKey(svc, 'premium');
   });

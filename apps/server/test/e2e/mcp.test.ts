@@ -37,7 +37,7 @@ describe('tempmail mcp (stdio and streamable HTTP)', () => {
 
   before(async () => {
     dns = await startDnsServer();
-    svc = await startService({ TEMPMAIL_AUTH_CHECKS: 'on', TEMPMAIL_DNS_SERVERS: dns.address, TEMPMAIL_AUTH_DNS_TIMEOUT_MS: '400' });
+    svc = await startService({ TEMPMAIL_AUTH_CHECKS: 'on', TEMPMAIL_DNS_SERVERS: dns.address, TEMPMAIL_AUTH_DNS_TIMEOUT_MS: '5000' });
     // Premium: the test's own polling below shares the key's request budget with the tools.
     key = await createKey(svc, 'premium');
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

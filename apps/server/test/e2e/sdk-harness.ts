@@ -28,7 +28,7 @@ export async function startSdkService(): Promise<SdkService> {
     TEMPMAIL_DOMAINS: 'tempmail.test',
     TEMPMAIL_MX_HOST: MX,
     TEMPMAIL_DNS_SERVERS: dns.address,
-    TEMPMAIL_DNS_TIMEOUT_MS: '1000',
+    TEMPMAIL_DNS_TIMEOUT_MS: '5000',
     TEMPMAIL_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
     TEMPMAIL_RATE_FREE: '20',
   }).catch(async (e) => { await dns.close(); throw e; });
