@@ -3,10 +3,11 @@
  * process the way it is usually run (messages kept in memory, web API on), SMTP on loopback.
  * Skipped with a message where it is not installed.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
+import { spawnTiedNode } from '../../apps/server/test/helpers/tied-child.js';
 import { REPO_ROOT, freePort, sleep } from './util.js';
 
 const BIN = path.join(REPO_ROOT, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js');
@@ -21,7 +22,7 @@ export async function startMaildev(bin: string): Promise<{ port: number; pid: nu
   const web = await freePort();
   // --max-emails bounds its memory across the runs (it keeps every message otherwise).
   const args = [bin, '--smtp', String(port), '--ip', '127.0.0.1', '--web', String(web), '--web-ip', '127.0.0.1', '--max-emails', '1000'];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawnTiedNode(args, { stdio: ['ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-4000); });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

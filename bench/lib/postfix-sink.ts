@@ -3,8 +3,9 @@
  * `smtp-source`), which accepts every message and discards it. The issue measured it beside the
  * bare smtp-server sink, so running it here tells how this machine compares with that one.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
+import { spawnTiedProgram } from '../../apps/server/test/helpers/tied-child.js';
 import { freePort, sleep } from './util.js';
 
 /** The path of smtp-sink, or null when it is not installed. */
@@ -20,7 +21,7 @@ export async function startPostfixSink(bin: string): Promise<{ port: number; pid
   const port = await freePort();
   // As root it must drop privileges (-u); 256 is the listen backlog.
   const args = [...(process.getuid?.() === 0 ? ['-u', 'nobody'] : []), `127.0.0.1:${port}`, '256'];
-  const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawnTiedProgram(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -2,11 +2,12 @@
  * The service under test: the built server (`node apps/server/dist/cli.js serve`) as a child
  * process with a temporary DATA_DIR, exactly as `npm start` runs it.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { spawnTiedNode } from '../../apps/server/test/helpers/tied-child.js';
 import { CLI as BUILT_CLI, REPO_ROOT, freePort, rssOf, sleep } from './util.js';
 
 /** The server under test; BENCH_SERVER_CLI points at another build (A/B comparisons). */
@@ -60,7 +61,8 @@ export async function startService(extra: Record<string, string> = {}, nodeArgs:
   const httpPort = await freePort();
   const smtpPort = await freePort();
   const env = benchEnv({ ...extra, DATA_DIR: dataDir, PORT: String(httpPort), SMTP_PORT: String(smtpPort) });
-  const child = spawn(process.execPath, [...nodeArgs, cli(), 'serve'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Tied to this process: a bench killed midway (the smoke test's timeout) leaves no server behind.
+  const child = spawnTiedNode([...nodeArgs, cli(), 'serve'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20_000); });
   let stopping = false;

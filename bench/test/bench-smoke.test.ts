@@ -20,13 +20,13 @@ const positiveStat = (s: { median: number; min: number; max: number } | undefine
   positive(s.max, `${what}.max`);
 };
 
-test('npm run bench (smoke size) writes every section with positive numbers', { timeout: 900_000 }, async () => {
+test('npm run bench (smoke size) writes every section with positive numbers', { timeout: 1_800_000 }, async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'tempmail-bench-smoke-'));
   const out = path.join(dir, 'smoke.json');
   try {
     const { stdout } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
       execFile(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], {
-        cwd: ROOT, env: { ...process.env, BENCH_PG: '', DATABASE_URL: '', REDIS_URL: '' }, timeout: 890_000, maxBuffer: 16 * 1024 * 1024,
+        cwd: ROOT, env: { ...process.env, BENCH_PG: '', DATABASE_URL: '', REDIS_URL: '' }, timeout: 1_790_000, maxBuffer: 16 * 1024 * 1024,
       }, (err, so, se) => (err ? reject(new Error(`bench failed: ${err.message}\n${se.slice(-3000)}`)) : resolve({ stdout: so, stderr: se })));
     });
     assert.match(stdout, /section\s+measure\s+median/, 'the table is printed');

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = path.join(WEB_ROOT, 'dist');
@@ -27,6 +27,16 @@ export function requireBuilt(): void {
   if (!existsSync(SERVER_CLI)) missing.push('the server: npm run build -w apps/server');
   if (!existsSync(CHROMIUM)) missing.push(`Chromium at ${CHROMIUM}: apt-get install -y chromium`);
   if (missing.length) throw new Error(`Not built or not installed:\n  ${missing.join('\n  ')}`);
+}
+
+/** Playwright's own waits (actions, navigation; 30 s by default) made generous, for busy machines. */
+export const PATIENCE_MS = 120_000;
+
+/** A browser context whose actions and navigations wait up to PATIENCE_MS. */
+export function patient<C extends BrowserContext>(context: C): C {
+  context.setDefaultTimeout(PATIENCE_MS);
+  context.setDefaultNavigationTimeout(PATIENCE_MS);
+  return context;
 }
 
 export function launchBrowser(): Promise<Browser> {
@@ -121,10 +131,14 @@ export async function sendMail(smtpPort: number, mail: Mail): Promise<void> {
   }
 }
 
-/** Polls `fn` until it returns a truthy value. */
+/**
+ * Polls `fn` until it returns a truthy value. The timeout is only a safety net (at least 60 s,
+ * whatever the caller asks): on a busy machine the page and the browser are slow, not wrong.
+ */
 type Falsy = undefined | null | false | '' | 0;
 
-export async function eventually<T>(fn: () => Promise<T | Falsy> | T | Falsy, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | Falsy> | T | Falsy, what: string, timeoutMs = 60_000): Promise<T> {
+  timeoutMs = Math.max(timeoutMs, 60_000);
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

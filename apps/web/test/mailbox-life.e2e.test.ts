@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST } from './helpers.ts';
+import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST, patient, PATIENCE_MS } from './helpers.ts';
 
 const CAP = 2;
 const TTL_MAX = 7200;
@@ -34,7 +34,7 @@ const env = {
 };
 
 async function newContext(opts: { width?: number; height?: number; seed?: Stored } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 800 }, reducedMotion: 'reduce' });
+  const context = patient(await browser.newContext({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 800 }, reducedMotion: 'reduce' }));
   if (opts.seed) {
     await context.addInitScript((mb) => {
       if (window.top === window && !localStorage.getItem('tempmail.mailbox.v1')) localStorage.setItem('tempmail.mailbox.v1', JSON.stringify(mb));
@@ -84,7 +84,7 @@ async function confirmDelete(page: Page, button: ReturnType<Page['locator']>): P
   await dialog.waitFor({ state: 'detached' });
 }
 
-describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout: 300_000 }, () => {
+describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
   before(async () => {
     requireBuilt();
     mkdirSync(RESULTS_DIR, { recursive: true });
@@ -226,7 +226,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       assert.equal(await page.getByTestId('stop-trying').count(), 0, 'nothing to keep');
       assert.deepEqual(await axeViolations(page), [], 'phone: the cap banner without an address');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'phone-light-cap-reached.png') });
-      await page.waitForFunction(() => document.querySelector('[data-testid=address]')?.textContent?.includes('@'), null, { timeout: 60_000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid=address]')?.textContent?.includes('@'), null, { timeout: PATIENCE_MS });
       await page.getByTestId('blocked').waitFor({ state: 'detached' });
       await page.waitForSelector('[data-testid=conn][data-state=connected]');
       assert.deepEqual(await pageProblems(page), []);
@@ -375,7 +375,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       });
       await page.locator('[data-testid=inbox-row] .row-open').first().click();
       await page.getByTestId('message').waitFor();
-      await page.getByTestId('expired-note').waitFor({ timeout: 30_000 });
+      await page.getByTestId('expired-note').waitFor({ timeout: PATIENCE_MS });
       assert.equal(await page.textContent('#message-subject'), 'Read me before it expires', 'the open message stays');
       assert.equal(await page.locator('[data-testid=inbox-row]').count(), 1, 'the inbox stays');
       assert.equal(await page.textContent('[data-testid=conn]'), 'Expired');

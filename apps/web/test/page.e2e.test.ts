@@ -20,6 +20,8 @@ import {
   startHostileServer,
   watchPage,
   WEB_DIST,
+  patient,
+  PATIENCE_MS,
 } from './helpers.ts';
 
 const PNG_1PX = Buffer.from(
@@ -42,11 +44,11 @@ interface Stored {
 async function openPage(
   opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; mailbox?: Stored } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
+  const context = patient(await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     colorScheme: opts.colorScheme ?? 'light',
     reducedMotion: 'reduce',
-  });
+  }));
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: svc.httpUrl });
   if (opts.mailbox) {
     await context.addInitScript((mb) => {
@@ -104,7 +106,7 @@ async function sendVerification(to: string, subject = 'Your verification code'):
   });
 }
 
-describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
+describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
   before(async () => {
     requireBuilt();
     mkdirSync(RESULTS_DIR, { recursive: true });
@@ -196,7 +198,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
 
       await sendVerification(address);
       const row = page.locator('[data-testid=inbox-row]').first();
-      await row.waitFor({ timeout: 10_000 });
+      await row.waitFor({ timeout: PATIENCE_MS });
       assert.equal(await page.evaluate(() => (window as unknown as { __marker: number }).__marker), 42, 'no reload');
       assert.deepEqual(await boxes(), before, 'header, address card and panes did not move');
       await eventually(
@@ -346,7 +348,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
       const address = await addressOf(page);
       await sendMail(svc.smtpPort, { to: address, subject: 'Hostile <b>subject</b> & "quotes"', html, text: 'plain' });
       const row = page.locator('[data-testid=inbox-row]').first();
-      await row.waitFor({ timeout: 10_000 });
+      await row.waitFor({ timeout: PATIENCE_MS });
       assert.match((await row.textContent()) ?? '', /Hostile <b>subject<\/b> & "quotes"/, 'the subject is shown as text');
       await row.locator('.row-open').click();
       assert.equal(await page.textContent('#message-subject'), 'Hostile <b>subject</b> & "quotes"');
@@ -391,7 +393,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
   });
 
   it('polls while the live connection is down, and reconnects', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = patient(await browser.newContext({ viewport: { width: 1280, height: 800 } }));
     const page = await context.newPage();
     let blocked = false;
     const sockets: WebSocketRoute[] = [];
@@ -412,17 +414,17 @@ describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
       blocked = true;
       for (const ws of sockets) await ws.close({ code: 1012, reason: 'test: dropped' }).catch(() => {});
       await page.waitForSelector('[data-testid=conn][data-state=reconnecting]');
-      await page.waitForSelector('[data-testid=conn][data-state=polling]', { timeout: 15_000 });
+      await page.waitForSelector('[data-testid=conn][data-state=polling]', { timeout: PATIENCE_MS });
       assert.equal(await page.textContent('[data-testid=conn]'), 'Polling');
 
       await sendVerification(address, 'Arrives by polling');
-      await page.locator('.row-subject', { hasText: 'Arrives by polling' }).waitFor({ timeout: 10_000 });
+      await page.locator('.row-subject', { hasText: 'Arrives by polling' }).waitFor({ timeout: PATIENCE_MS });
 
       blocked = false;
       await page.evaluate(() => window.dispatchEvent(new Event('online')));
-      await page.waitForSelector('[data-testid=conn][data-state=connected]', { timeout: 40_000 });
+      await page.waitForSelector('[data-testid=conn][data-state=connected]', { timeout: PATIENCE_MS });
       await sendVerification(address, 'Arrives live again');
-      await page.locator('.row-subject', { hasText: 'Arrives live again' }).waitFor({ timeout: 10_000 });
+      await page.locator('.row-subject', { hasText: 'Arrives live again' }).waitFor({ timeout: PATIENCE_MS });
       assert.equal(await page.locator('[data-testid=inbox-row]').count(), 2);
     } finally {
       await context.close();
@@ -504,7 +506,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 600_000 }, () => {
     const { context, page } = await openPage({ mailbox: short });
     try {
       assert.equal(await addressOf(page), short.email);
-      await page.getByTestId('expired-note').waitFor({ timeout: 60_000 });
+      await page.getByTestId('expired-note').waitFor({ timeout: PATIENCE_MS });
       assert.equal(await addressOf(page), short.email, 'the expired address stays shown');
       assert.match((await page.textContent('[data-testid=countdown]')) ?? '', /^Expired at/);
       assert.equal(await page.textContent('[data-testid=conn]'), 'Expired');

@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import decodeQR from 'qr/decode.js';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { axeViolations, DOCS_SHOTS, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST } from './helpers.ts';
+import { axeViolations, DOCS_SHOTS, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST, patient } from './helpers.ts';
 
 
 const VIEWPORTS = { desktop: { width: 1366, height: 800 }, phone: { width: 390, height: 844 } } as const;
@@ -44,7 +44,7 @@ async function newMailbox(): Promise<Stored> {
 }
 
 async function openPage(o: { viewport: ViewportName; colorScheme?: 'light' | 'dark'; mailbox?: Stored; url?: string }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: VIEWPORTS[o.viewport], colorScheme: o.colorScheme ?? 'light', reducedMotion: 'reduce' });
+  const context = patient(await browser.newContext({ viewport: VIEWPORTS[o.viewport], colorScheme: o.colorScheme ?? 'light', reducedMotion: 'reduce' }));
   if (o.mailbox) {
     await context.addInitScript((mb) => {
       if (window.top === window && !localStorage.getItem('tempmail.mailbox.v1')) localStorage.setItem('tempmail.mailbox.v1', JSON.stringify(mb));
@@ -117,7 +117,7 @@ async function deleteLook(page: Page) {
   });
 }
 
-describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chromium)', { timeout: 600_000 }, () => {
+describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
   let mailbox: Stored;
 
   before(async () => {
@@ -240,7 +240,7 @@ describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chr
     // "Another device": a fresh browser context opens the link the code holds; the server sees no token.
     const link = `${svc.httpUrl}/#open?${new URLSearchParams({ email: own.email, token: own.token, expires: own.expires_at })}`;
     assert.ok(link.indexOf(own.token) > link.indexOf('#'), 'the token only in the fragment');
-    const phone = await browser.newContext({ viewport: VIEWPORTS.phone });
+    const phone = patient(await browser.newContext({ viewport: VIEWPORTS.phone }));
     try {
       const p = await phone.newPage();
       await watchPage(p);

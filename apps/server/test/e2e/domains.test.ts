@@ -31,7 +31,7 @@ describe('custom domains (on request)', () => {
       TEMPMAIL_DNS_SERVERS: dns.address,
       TEMPMAIL_DOMAIN_RECHECK_MS: HOUR,
       TEMPMAIL_DOMAIN_VERIFIED_RECHECK_MS: HOUR,
-      TEMPMAIL_DNS_TIMEOUT_MS: '1000',
+      TEMPMAIL_DNS_TIMEOUT_MS: '5000',
     });
     [premium, otherPremium, free] = await Promise.all([createKey(svc, 'premium'), createKey(svc, 'premium'), createKey(svc, 'free')]);
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import net from 'node:net';
-import { http, qs } from '../helpers/api.js';
+import { eventually, http, qs } from '../helpers/api.js';
 import { type RawSmtp, rawSmtp } from '../helpers/smtp-client.js';
 import type { ServiceHandle } from '../helpers/service.js';
 
@@ -52,6 +52,24 @@ export async function session(port: number, localAddress?: string): Promise<RawS
   assert.equal((await s.reply()).code, 220);
   assert.equal((await s.command('EHLO client.example')).code, 250);
   return s;
+}
+
+/**
+ * A session once the server has freed a slot: it sees a closed connection a moment after the
+ * client does, and until then answers 421. Tries again until greeted with 220 (no fixed pause).
+ */
+export async function sessionOnceFreed(port: number, localAddress?: string): Promise<RawSmtp> {
+  return eventually(async () => {
+    const s = await rawSmtp(port, '127.0.0.1', localAddress);
+    const greeting = await s.reply().catch(() => null);
+    if (greeting?.code === 220) {
+      assert.equal((await s.command('EHLO client.example')).code, 250);
+      return s;
+    }
+    assert.ok(!greeting || greeting.code === 421, `greeting ${greeting?.text}`);
+    s.close();
+    return null;
+  });
 }
 
 /** Dot-stuffs message content for DATA (lines that begin with "." get another one). */

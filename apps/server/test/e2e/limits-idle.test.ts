@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { type RawSmtp, rawSmtp } from '../helpers/smtp-client.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
-import { deliver, newBox, plainMessage, session, sleep } from './limits-helpers.js';
+import { deliver, newBox, plainMessage, session, sessionOnceFreed, sleep } from './limits-helpers.js';
 
 const IDLE = 2000;
 const SOURCES = 100;
@@ -92,8 +92,7 @@ describe('SMTP: TEMPMAIL_SMTP_MAX_CLIENTS caps connections in total', () => {
     assert.equal((await extra.reply()).code, 421);
     await extra.closed;
     held.pop()!.close();
-    await sleep(100);
-    (await session(svc.smtpPort, '127.0.4.1')).close();
+    (await sessionOnceFreed(svc.smtpPort, '127.0.4.1')).close();
     for (const s of held) s.close();
   });
 });

@@ -10,7 +10,7 @@ import { http, qs } from '../helpers/api.js';
 import { createKey } from '../helpers/keys.js';
 import { rawSmtp } from '../helpers/smtp-client.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
-import { deliver, inbox, newBox, plainMessage, session, sleep, transaction } from './limits-helpers.js';
+import { deliver, inbox, newBox, plainMessage, session, sessionOnceFreed, sleep, transaction } from './limits-helpers.js';
 
 describe('SMTP limits: hostile input on default limits', () => {
   let svc: ServiceHandle;
@@ -182,8 +182,7 @@ describe('SMTP limits: connections and messages per session, bare LF reject', ()
     other.close();
     held[0].close();
     await held[0].closed;
-    await sleep(100);
-    const again = await session(svc.smtpPort, '127.0.0.20');
+    const again = await sessionOnceFreed(svc.smtpPort, '127.0.0.20');
     again.close();
     for (const h of held) h.close();
   });

@@ -81,7 +81,7 @@ describe('OpenAPI document', () => {
     const v1 = { key };
     const box = await call('GET', '/v1/generate_email.php', v1, 200);
     await sendMail(svc.smtpPort, { to: box.email, subject: 'Hello', text: 'hi https://acme.test/x' });
-    const msg = await call('GET', '/v1/wait.php', { ...v1, email: box.email, timeout: 30 }, 200);
+    const msg = await call('GET', '/v1/wait.php', { ...v1, email: box.email, timeout: 60 }, 200);
     await call('GET', '/v1/inbox.php', { ...v1, email: box.email }, 200);
     await call('GET', '/v1/inbox.php', { ...v1, email: box.email, subject: 'hello', since: '2000-01-01T00:00:00Z' }, 200);
     await call('GET', '/v1/read.php', { ...v1, email: box.email, id: msg.id }, 200);

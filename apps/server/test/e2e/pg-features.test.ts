@@ -107,7 +107,7 @@ describe('webhooks and custom domains on PostgreSQL + Redis (two nodes)', () => 
       TEMPMAIL_DOMAINS: DOMAIN,
       TEMPMAIL_MX_HOST: MX,
       TEMPMAIL_DNS_SERVERS: dns.address,
-      TEMPMAIL_DNS_TIMEOUT_MS: '1000',
+      TEMPMAIL_DNS_TIMEOUT_MS: '5000',
       TEMPMAIL_DOMAIN_RECHECK_MS: String(3_600_000),
       TEMPMAIL_DOMAIN_VERIFIED_RECHECK_MS: String(3_600_000),
       TEMPMAIL_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',

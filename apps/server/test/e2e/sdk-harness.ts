@@ -45,7 +45,7 @@ export async function startSdkService(opts: { senderChecks?: boolean } = {}): Pr
     TEMPMAIL_DOMAINS: 'tempmail.test',
     TEMPMAIL_MX_HOST: MX,
     TEMPMAIL_DNS_SERVERS: dns.address,
-    TEMPMAIL_DNS_TIMEOUT_MS: '1000',
+    TEMPMAIL_DNS_TIMEOUT_MS: '5000',
     TEMPMAIL_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
     TEMPMAIL_RATE_FREE: '20',
   }).catch(async (e) => { await dns.close(); throw e; });
@@ -87,7 +87,7 @@ export async function startSdkService(opts: { senderChecks?: boolean } = {}): Pr
 export interface ChildResult { code: number | null; output: string }
 
 /** Runs `cmd args` in `cwd` (default the repository root) with PATH, HOME and `env` only; output is interleaved. */
-export function runSuite(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 240_000, cwd = REPO_ROOT): Promise<ChildResult> {
+export function runSuite(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 900_000, cwd = REPO_ROOT): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd,
@@ -104,7 +104,7 @@ export function runSuite(cmd: string, args: string[], env: Record<string, string
 }
 
 /** As runSuite, but throws with the output when the command fails. */
-export async function mustRun(cmd: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 300_000): Promise<string> {
+export async function mustRun(cmd: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 900_000): Promise<string> {
   const r = await runSuite(cmd, args, env, timeoutMs, cwd);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.output.slice(-6000)}`);
   return r.output;
@@ -113,7 +113,7 @@ export async function mustRun(cmd: string, args: string[], env: Record<string, s
 /** Whether `cmd` can be run (found on PATH). */
 export async function commandExists(cmd: string): Promise<boolean> {
   try {
-    const r = await runSuite('sh', ['-c', `command -v ${cmd}`], {}, 10_000);
+    const r = await runSuite('sh', ['-c', `command -v ${cmd}`], {}, 120_000);
     return r.code === 0;
   } catch {
     return false;

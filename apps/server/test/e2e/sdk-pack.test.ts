@@ -21,6 +21,7 @@ import { eventually, sendMail } from '../helpers/api.js';
 import { createKey } from '../helpers/keys.js';
 import { assertNpmLinks } from '../helpers/package-metadata.js';
 import { REPO_ROOT, type ServiceHandle, startService } from '../helpers/service.js';
+import { spawnTiedNode } from '../helpers/tied-child.js';
 
 const run = promisify(execFile);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -150,7 +151,7 @@ const listed = await task('tempmailInbox', box);
 const deleted = await task('tempmailDelete', box);
 console.log(JSON.stringify({ tasks: Object.keys(tasks), box, code, welcome: page.includes('Welcome, ' + box.email), link, listed: listed.length, deleted }));
 `);
-    const app = spawn(process.execPath, ['app.mjs'], { cwd: project, env: { ...env, PORT: String(appPort) }, stdio: 'ignore' });
+    const app = spawnTiedNode(['app.mjs'], { cwd: project, env: { ...env, PORT: String(appPort) }, stdio: ['ignore', 'ignore'] });
     try {
       await eventually(async () => (await fetch(`http://127.0.0.1:${appPort}/`).then((r) => r.ok, () => false)) || null);
       const out = await run(process.execPath, ['cypress-tasks.mjs'], { cwd: project, env });

@@ -48,7 +48,7 @@ describe('SDK: Python (tempmail)', { skip }, () => {
   });
 
   // Two venvs and pip runs: minutes on a loaded machine, hence the long per-test timeout.
-  it('builds a wheel and an sdist; the wheel installs into a fresh venv and the pytest example passes against the service', { timeout: 900_000 }, async () => {
+  it('builds a wheel and an sdist; the wheel installs into a fresh venv and the pytest example passes against the service', { timeout: 1_800_000 }, async () => {
     const source = path.join(work, 'source');
     cpSync(path.join(REPO_ROOT, 'sdks/python'), source, { recursive: true, filter: (f) => !/(__pycache__|\.egg-info|[/\\]dist|[/\\]build)$/.test(f) });
     const dist = path.join(work, 'dist');

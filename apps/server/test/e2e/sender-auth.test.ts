@@ -74,7 +74,7 @@ describe('sender authentication (SPF, DKIM, DMARC, ARC)', () => {
     svc = await startService({
       TEMPMAIL_AUTH_CHECKS: 'on',
       TEMPMAIL_DNS_SERVERS: dns.address,
-      TEMPMAIL_AUTH_DNS_TIMEOUT_MS: '400',
+      TEMPMAIL_AUTH_DNS_TIMEOUT_MS: '5000',
       TEMPMAIL_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
     });
     key = await createKey(svc, 'premium');

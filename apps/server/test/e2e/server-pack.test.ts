@@ -21,6 +21,7 @@ import { eventually, http, qs, sendMail } from '../helpers/api.js';
 import { lockForPackedWorkspace } from '../helpers/pack-lock.js';
 import { freePort, REPO_ROOT, SERVER_ROOT } from '../helpers/service.js';
 import { assertNpmLinks } from '../helpers/package-metadata.js';
+import { tiedEnv, tiedNodeOptions } from '../helpers/tied-child.js';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -94,15 +95,17 @@ describe('tempmail-server as a packed tarball', () => {
     const httpPort = await freePort();
     const smtpPort = await freePort();
     const dataDir = path.join(work, 'data');
-    // Its own process group, so stopping it reaches the server and not only npx.
+    // Its own process group, so stopping it reaches the server and not only npx. Tied to this
+    // test process: npx and the server under it inherit our stdin pipe and load the preload.
     child = spawn(npx, ['--offline', 'tempmail-server'], {
-      cwd: project, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp',
+      cwd: project, detached: true, stdio: ['pipe', 'pipe', 'pipe'],
+      env: tiedEnv({
+        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_OPTIONS: tiedNodeOptions(),
         HOST: '127.0.0.1', PORT: String(httpPort), SMTP_PORT: String(smtpPort), DATA_DIR: dataDir,
         TEMPMAIL_KEYRING_DIR: `${dataDir}-keyring`, LOG_LEVEL: 'warn', TEMPMAIL_ANON_RATE: '0',
-      },
+      }),
     });
+    child.stdin!.on('error', () => {});
     child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.stdout!.on('data', () => {});
     exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));

@@ -1,6 +1,6 @@
 /**
  * TEMPMAIL_SHUTDOWN_GRACE_MS is honoured: a DATA still arriving well past five seconds after
- * SIGTERM (smtp-server's old hard-coded close timeout) finishes with 250 inside a 30 s grace,
+ * SIGTERM (smtp-server's old hard-coded close timeout) finishes with 250 inside a long grace,
  * the process then exits 0, and the message is there after a restart.
  */
 import assert from 'node:assert/strict';
@@ -11,8 +11,12 @@ import { startService } from '../helpers/service.js';
 import { rawSmtp } from '../helpers/smtp-client.js';
 
 describe('shutdown grace', () => {
-  it('a long DATA that started before SIGTERM completes within a 30 s grace', async () => {
-    const env = { TEMPMAIL_SHUTDOWN_GRACE_MS: '30000', TEMPMAIL_MASTER_KEY: randomBytes(32).toString('base64') };
+  it('a long DATA that started before SIGTERM completes within the grace', async () => {
+    // A long grace, and no minimum data rate: the upload below is paced by the test process, and
+    // on a busy machine that pace (and the wait for 503 with nothing sent) is the machine's.
+    const env = {
+      TEMPMAIL_SHUTDOWN_GRACE_MS: '180000', TEMPMAIL_SMTP_MIN_DATA_RATE: '0', TEMPMAIL_MASTER_KEY: randomBytes(32).toString('base64'),
+    };
     const svc = await startService(env);
     let restarted: Awaited<ReturnType<typeof startService>> | null = null;
     try {
@@ -34,7 +38,7 @@ describe('shutdown grace', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       smtp.send('.\r\n');
-      const reply = await smtp.reply(30_000);
+      const reply = await smtp.reply(180_000);
       assert.equal(reply.code, 250, reply.text);
       const id = /queued as (\S+)/.exec(reply.text)?.[1];
       smtp.close();

@@ -33,7 +33,7 @@ describe('wait.php', () => {
 
   it('holds until a message arrives and answers the whole message, as read.php does', async () => {
     const email = await newMailbox();
-    const pending = wait({ email, timeout: 30 });
+    const pending = wait({ email, timeout: 60 });
     await sendMail(svc.smtpPort, { from: 'Acme <noreply@acme.test>', to: email, subject: 'Your code', text: 'Your verification code is 482910.' });
     const res = await pending;
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -50,7 +50,7 @@ describe('wait.php', () => {
     const email = await newMailbox();
     await sendMail(svc.smtpPort, { to: email, subject: 'Already here', text: 'hello' });
     await inboxIds(email, 1);
-    const res = await wait({ email, timeout: 30 });
+    const res = await wait({ email, timeout: 60 });
     assert.equal(res.status, 200);
     assert.equal(res.body.subject, 'Already here');
   });
@@ -59,10 +59,10 @@ describe('wait.php', () => {
     const email = await newMailbox();
     await sendMail(svc.smtpPort, { from: 'news@shop.test', to: email, subject: 'Weekly news', text: 'Nothing to type here.' });
     await inboxIds(email, 1);
-    const otp = wait({ email, match: 'otp', timeout: 30 });
-    const link = wait({ email, match: 'link', timeout: 30 });
-    const fromGit = wait({ email, from: 'GITHUB.com', timeout: 30 });
-    const subj = wait({ email, subject: 'CONFIRM your', timeout: 30 });
+    const otp = wait({ email, match: 'otp', timeout: 60 });
+    const link = wait({ email, match: 'link', timeout: 60 });
+    const fromGit = wait({ email, from: 'GITHUB.com', timeout: 60 });
+    const subj = wait({ email, subject: 'CONFIRM your', timeout: 60 });
     await sendMail(svc.smtpPort, { from: 'noreply@github.com', to: email, subject: 'Your sign-in code', text: 'Your sign-in code is 730214.' });
     await sendMail(svc.smtpPort, {
       from: 'accounts@example.org', to: email, subject: 'Confirm your account',
@@ -78,7 +78,7 @@ describe('wait.php', () => {
     const email = await newMailbox();
     await sendMail(svc.smtpPort, { to: email, subject: 'first', text: 'code 111222' });
     const [firstId] = await inboxIds(email, 1);
-    const pending = wait({ email, since: firstId, timeout: 30 });
+    const pending = wait({ email, since: firstId, timeout: 60 });
     await sendMail(svc.smtpPort, { to: email, subject: 'second', text: 'code 333444' });
     assert.equal((await pending).body.subject, 'second');
   });
@@ -89,7 +89,7 @@ describe('wait.php', () => {
     await inboxIds(email, 1);
     const early = (await http(`${svc.httpUrl}/v1/inbox.php?${qs({ key, email })}`)).body[0];
     const since = new Date(Date.parse(early.date_received) + 1000).toISOString();
-    const pending = wait({ email, since, timeout: 30 });
+    const pending = wait({ email, since, timeout: 60 });
     await eventually(async () => Date.now() >= Date.parse(since), 5000);
     await sendMail(svc.smtpPort, { to: email, subject: 'late', text: 'hello again' });
     assert.equal((await pending).body.subject, 'late');
@@ -116,7 +116,7 @@ describe('wait.php', () => {
 
   it('answers 404 when the mailbox is deleted while waiting', async () => {
     const email = await newMailbox();
-    const pending = wait({ email, timeout: 30 });
+    const pending = wait({ email, timeout: 60 });
     const del = await http(`${svc.httpUrl}/v1/delete.php?${qs({ key, email })}`, { method: 'DELETE' });
     assert.equal(del.status, 200);
     const res = await pending;
@@ -126,7 +126,7 @@ describe('wait.php', () => {
 
   it('works under /api with the mailbox token', async () => {
     const box = (await http(`${svc.httpUrl}/api/generate_email.php`)).body;
-    const pending = http(`${svc.httpUrl}/api/wait.php?${qs({ email: box.email, token: box.token, match: 'otp', timeout: 30 })}`);
+    const pending = http(`${svc.httpUrl}/api/wait.php?${qs({ email: box.email, token: box.token, match: 'otp', timeout: 60 })}`);
     await sendMail(svc.smtpPort, { to: box.email, subject: 'Code', text: 'Your code is 902817.' });
     const res = await pending;
     assert.equal(res.status, 200);

@@ -3,15 +3,17 @@
  * that stop, restart and freeze them (the shared services on 5432 and 6379 are never touched).
  * PostgreSQL comes from /usr/lib/postgresql/<newest>/bin; as root it runs as `postgres`
  * (runuser), since it refuses to run as root. Throws ServiceUnavailable when the programs are
- * missing, so callers skip or fail by the usual rule (contract/services.ts).
+ * missing, so callers skip or fail by the usual rule (contract/services.ts). Both are tied to
+ * the test process (tied-child.ts): they do not outlive it, whatever ends it.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ServiceUnavailable } from '../contract/services.js';
 import { freePort } from './service.js';
+import { spawnCleanupGuard, spawnTiedProgram, tiedEnv } from './tied-child.js';
 
 const run = promisify(execFile);
 
@@ -61,11 +63,18 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tempmail-pg-'));
   const asRoot = process.getuid?.() === 0;
   if (asRoot) chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
-  const pg = (program: string, args: string[]) => asRoot
-    ? run('runuser', ['-u', 'postgres', '--', path.join(bin, program), ...args])
-    : run(path.join(bin, program), args);
+  const command = (program: string, args: string[]) => asRoot
+    ? ['runuser', '-u', 'postgres', '--', path.join(bin, program), ...args]
+    : [path.join(bin, program), ...args];
+  // The owner mark reaches the postmaster through pg_ctl, so the orphan sweep can find it.
+  const pg = (program: string, args: string[]) => {
+    const [file, ...rest] = command(program, args);
+    return run(file!, rest, { env: tiedEnv(process.env) });
+  };
   const port = await freePort();
   const data = path.join(dir, 'data');
+  // pg_ctl detaches the postmaster, so a guard stops it if this process dies first.
+  const guard = spawnCleanupGuard([command('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])], [dir]);
   await pg('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
   const start = async () => {
@@ -87,6 +96,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
         if (existsSync(path.join(data, 'postmaster.pid'))) signalTree(postmasterPid(), 'SIGCONT');
         await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
       } finally {
+        guard.dismiss();
         rmSync(dir, { recursive: true, force: true });
       }
     },
@@ -112,7 +122,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
-    const proc = spawn(program, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawnTiedProgram(program, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     await new Promise<void>((resolve, reject) => {
       let out = '';

@@ -1,13 +1,15 @@
 /**
  * Starts the built server (`node dist/cli.js serve`) as a child process on free ports with a
- * temporary DATA_DIR, and waits for /readyz. Tests talk to it only over real sockets.
+ * temporary DATA_DIR, and waits for /readyz. Tests talk to it only over real sockets. The child
+ * is tied to this test process (tied-child.ts): it shuts down when the test process dies.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnTiedNode } from './tied-child.js';
 
 export const SERVER_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const REPO_ROOT = path.resolve(SERVER_ROOT, '../..');
@@ -66,7 +68,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Se
     PORT: String(httpPort),
     SMTP_PORT: String(smtpPort),
   };
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTiedNode([CLI, 'serve'], { env: fullEnv });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   child.stdout!.on('data', () => {});

@@ -164,36 +164,71 @@ describe('KeyedSerializer', () => {
 });
 
 describe('capConnectionsPerIp', () => {
-  const listen = (max: number, exempt?: (ip: string) => boolean) => new Promise<net.Server>((resolve) => {
-    const server = net.createServer(() => {});
+  /**
+   * A server with the cap, and an observer registered after it, so it sees each accepted socket
+   * once the cap has decided (the cap destroys synchronously in its 'connection' listener) and
+   * each close after the cap has counted it. The test waits for those events, not for time.
+   */
+  const listen = (max: number, exempt?: (ip: string) => boolean) => new Promise<{
+    server: net.Server;
+    /** Whether the server kept this client's connection (false: the cap destroyed it). */
+    kept(client: net.Socket): Promise<boolean>;
+    /** Resolves once the server has seen this client's connection close (and the cap has counted it). */
+    closedOnServer(client: net.Socket): Promise<void>;
+  }>((resolve) => {
+    const server = net.createServer();
     capConnectionsPerIp(server, max, exempt);
-    server.listen(0, '127.0.0.1', () => resolve(server));
+    const accepted = new Map<number, net.Socket>();
+    const waiting = new Map<number, (s: net.Socket) => void>();
+    server.on('connection', (socket) => {
+      const port = socket.remotePort!;
+      accepted.set(port, socket);
+      waiting.get(port)?.(socket);
+    });
+    const serverSide = (client: net.Socket) => new Promise<net.Socket>((found) => {
+      const port = localPorts.get(client)!;
+      const s = accepted.get(port);
+      if (s) found(s);
+      else waiting.set(port, found);
+    });
+    server.listen(0, '127.0.0.1', () => resolve({
+      server,
+      kept: async (client) => !(await serverSide(client)).destroyed,
+      closedOnServer: async (client) => {
+        const s = await serverSide(client);
+        if (!s.closed) await new Promise((r) => s.once('close', r));
+      },
+    }));
   });
+  /** Each client's own port, read at connect (a closed socket no longer knows it): the server's key for it. */
+  const localPorts = new WeakMap<net.Socket, number>();
   const connect = (server: net.Server, localAddress: string) => new Promise<net.Socket>((resolve, reject) => {
     const s = net.connect({ port: (server.address() as net.AddressInfo).port, host: '127.0.0.1', localAddress });
-    s.once('connect', () => resolve(s));
+    s.once('connect', () => { localPorts.set(s, s.localPort!); resolve(s); });
     s.once('error', reject);
   });
-  const droppedWithin = (s: net.Socket, ms: number) => new Promise<boolean>((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
+  const closed = (s: net.Socket) => new Promise<void>((resolve) => {
     s.on('error', () => {});
-    s.once('close', () => { clearTimeout(t); resolve(true); });
+    if (s.closed) resolve();
+    else s.once('close', () => resolve());
   });
 
   it('destroys connections over the cap, per address; a closed one frees its slot; exempt peers are not counted', async () => {
-    const server = await listen(2, (ip) => ip === '127.0.0.99');
+    const { server, kept, closedOnServer } = await listen(2, (ip) => ip === '127.0.0.99');
     const a = await connect(server, '127.0.0.90');
     const b = await connect(server, '127.0.0.90');
+    assert.deepEqual([await kept(a), await kept(b)], [true, true]);
     const c = await connect(server, '127.0.0.90');
-    assert.equal(await droppedWithin(c, 500), true);
+    assert.equal(await kept(c), false);
+    await closed(c); // and the client sees it go
     const other = await connect(server, '127.0.0.91');
-    assert.equal(await droppedWithin(other, 100), false);
+    assert.equal(await kept(other), true);
     a.destroy();
-    await new Promise((r) => setTimeout(r, 50));
+    await closedOnServer(a);
     const d = await connect(server, '127.0.0.90');
-    assert.equal(await droppedWithin(d, 100), false);
+    assert.equal(await kept(d), true);
     const proxies = await Promise.all([1, 2, 3, 4].map(() => connect(server, '127.0.0.99')));
-    assert.equal(await droppedWithin(proxies[3], 100), false);
+    assert.deepEqual(await Promise.all(proxies.map(kept)), [true, true, true, true]);
     for (const s of [b, d, other, ...proxies]) s.destroy();
     await new Promise((r) => server.close(r));
   });

@@ -21,6 +21,7 @@ import { MailboxGoneBroadcast } from '../../src/mailbox/mailbox-gone.js';
 import { loadAddressDigest } from '../../src/crypto/address-key.js';
 import { MailboxService } from '../../src/mailbox/mailbox-service.js';
 import { MessageReader } from '../../src/read/message-reader.js';
+import { INCONCLUSIVE, sleep, withGrowingWindow } from '../helpers/growing-window.js';
 
 const notFound = (e: unknown) => e instanceof AppError && e.status === 404;
 
@@ -142,26 +143,35 @@ describe('read caches on SQLite', () => {
   });
 
   it('drops the plaintext of a mailbox at its expiry, with no sweep and no further read', async () => {
-    const { mailbox: made } = await newBox();
-    const id = await deliver(made, 'short-lived');
-    const mailbox = { ...made, expiresAt: Date.now() + 150 }; // as if made with a 150 ms TTL
-    await reader.list(mailbox, 100);
-    await reader.get(mailbox, id);
-    assert.ok(reader.holdsPlaintextOf(mailbox.id));
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(reader.holdsPlaintextOf(mailbox.id), false);
+    await withGrowingWindow(200, async (windowMs) => {
+      const { mailbox: made } = await newBox();
+      const id = await deliver(made, 'short-lived');
+      const mailbox = { ...made, expiresAt: Date.now() + windowMs }; // as if made with that short a TTL
+      await reader.list(mailbox, 100);
+      await reader.get(mailbox, id);
+      const held = reader.holdsPlaintextOf(mailbox.id);
+      if (Date.now() >= mailbox.expiresAt) return INCONCLUSIVE; // expired before we could look
+      assert.ok(held, 'positive control: the caches hold it');
+      await sleep(mailbox.expiresAt - Date.now() + 150); // later than the expiry on any machine
+      assert.equal(reader.holdsPlaintextOf(mailbox.id), false);
+    });
   });
 
   it('drops decrypted data its TTL after decryption, in a mailbox that lives on', async () => {
-    const shortLived = new MessageReader(store, keys, clock, undefined, 150);
     const { mailbox } = await newBox();
     const id = await deliver(mailbox, 'read once');
-    await shortLived.list(mailbox, 100);
-    await shortLived.get(mailbox, id);
-    assert.ok(shortLived.holdsPlaintextOf(mailbox.id), 'positive control: the caches hold it');
-    await new Promise((r) => setTimeout(r, 400));
-    assert.equal(shortLived.holdsPlaintextOf(mailbox.id), false, 'plaintext kept past its TTL');
-    assert.equal((await shortLived.get(mailbox, id)).subject, 'read once', 'and is decrypted again when asked for');
+    await withGrowingWindow(200, async (ttlMs) => {
+      const shortLived = new MessageReader(store, keys, clock, undefined, ttlMs);
+      const started = Date.now();
+      await shortLived.list(mailbox, 100);
+      await shortLived.get(mailbox, id);
+      const held = shortLived.holdsPlaintextOf(mailbox.id);
+      if (Date.now() - started >= ttlMs) return INCONCLUSIVE; // its TTL passed before we could look
+      assert.ok(held, 'positive control: the caches hold it');
+      await sleep(ttlMs + 200); // later than the TTL on any machine
+      assert.equal(shortLived.holdsPlaintextOf(mailbox.id), false, 'plaintext kept past its TTL');
+      assert.equal((await shortLived.get(mailbox, id)).subject, 'read once', 'and is decrypted again when asked for');
+    });
     const none = new MessageReader(store, keys, clock, undefined, 0);
     await none.get(mailbox, id);
     await none.list(mailbox, 100);

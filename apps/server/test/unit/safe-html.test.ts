@@ -181,7 +181,7 @@ describe('renderSafeHtml: work limits', () => {
     return out;
   };
 
-  it('stays linear on pathological input', { timeout: 120_000 }, () => {
+  it('stays linear on pathological input', { timeout: 600_000 }, () => {
     fast('<!--x-->'.repeat(300_000));
     fast('<style>' + 'url(a)'.repeat(200_000) + '</style>');
     fast('<a ' + 'x=1 '.repeat(300_000) + '>');
@@ -191,7 +191,7 @@ describe('renderSafeHtml: work limits', () => {
     fast('&#x6a;'.repeat(10) + '<a href="' + '&amp;'.repeat(300_000) + '">');
   });
 
-  it('caps the input it reads', { timeout: 120_000 }, () => {
+  it('caps the input it reads', { timeout: 600_000 }, () => {
     const out = fast('<p>' + 'a'.repeat(MAX_HTML_CHARS + 1000) + '</p>');
     assert.ok(out.length < MAX_HTML_CHARS + 2000);
     assert.ok(!out.endsWith('</p>'));
