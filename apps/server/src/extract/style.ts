@@ -14,8 +14,41 @@ export const F_SPACED = 8;
 export const F_BOLD = 16;
 export const F_SMALL = 32;
 
-/** First letters of the style properties read below (d, v, m, h, o, f, l, b). */
-const STYLE_FIRST = new Set([100, 118, 109, 104, 111, 102, 108, 98]);
+/** The style properties read below. */
+const P_DISPLAY = 1;
+const P_VISIBILITY = 2;
+const P_HEIGHT = 3;
+const P_OVERFLOW = 4;
+const P_FONT_SIZE = 5;
+const P_LETTER_SPACING = 6;
+const P_FONT_FAMILY = 7;
+const P_FONT_WEIGHT = 8;
+const P_BACKGROUND = 9;
+const PROPERTIES: readonly [string, number][] = [
+  ['display', P_DISPLAY], ['visibility', P_VISIBILITY], ['max-height', P_HEIGHT], ['height', P_HEIGHT],
+  ['overflow', P_OVERFLOW], ['font-size', P_FONT_SIZE], ['letter-spacing', P_LETTER_SPACING],
+  ['font-family', P_FONT_FAMILY], ['font-weight', P_FONT_WEIGHT], ['background', P_BACKGROUND],
+  ['background-color', P_BACKGROUND],
+];
+/** The properties by their first letter: most declarations of a mail (color, padding, mso-…) are ruled out by one read. */
+const BY_FIRST: ([string, number][] | undefined)[] = [];
+for (const entry of PROPERTIES) (BY_FIRST[entry[0].charCodeAt(0)] ??= []).push(entry);
+
+/** Which property s[from, to) names (0: one not read here), compared in place. */
+function propertyId(s: string, from: number, to: number): number {
+  const named = BY_FIRST[s.charCodeAt(from)];
+  if (named === undefined) return 0;
+  for (let k = 0; k < named.length; k++) {
+    const [name, id] = named[k];
+    if (name.length === to - from && s.startsWith(name, from)) return id;
+  }
+  return 0;
+}
+
+/** s[from, to) equals `word`. */
+function isWord(s: string, from: number, to: number, word: string): boolean {
+  return to - from === word.length && s.startsWith(word, from);
+}
 
 /** Style facts the scanner cares about. */
 const styleOut = { flags: 0, px: 16, bg: false };
@@ -23,6 +56,8 @@ const styleOut = { flags: 0, px: 16, bg: false };
 /**
  * Parses an inline style (already lower-cased) relative to the parent font
  * size. Returns a shared result object: read it before the next call.
+ * Names and values are compared in place; only a value that is read as a
+ * number or a colour is sliced out.
  */
 export function readStyle(style: string, parentPx: number): typeof styleOut {
   styleOut.flags = 0;
@@ -31,51 +66,63 @@ export function readStyle(style: string, parentPx: number): typeof styleOut {
   let maxHeight0 = false;
   let overflowHidden = false;
   const s = style.length > 4096 ? style.slice(0, 4096) : style;
+  const n = s.length;
   let from = 0;
-  while (from < s.length) {
+  while (from < n) {
     let semi = s.indexOf(';', from);
-    if (semi < 0) semi = s.length;
+    if (semi < 0) semi = n;
     const colon = s.indexOf(':', from);
-    let ps = from;
-    while (ps < colon && isSpace(s.charCodeAt(ps))) ps++;
-    if (colon > from && colon < semi && STYLE_FIRST.has(s.charCodeAt(ps))) {
-      const prop = s.slice(ps, colon).trim();
-      let val = s.slice(colon + 1, semi).trim();
-      if (val.endsWith('!important')) val = val.slice(0, -10).trim();
-      switch (prop) {
-        case 'display':
-          if (val === 'none') styleOut.flags |= F_HIDDEN;
-          break;
-        case 'visibility':
-          if (val === 'hidden') styleOut.flags |= F_HIDDEN;
-          break;
-        case 'max-height':
-        case 'height':
-          if (parseFloat(val) === 0) maxHeight0 = true;
-          break;
-        case 'overflow':
-          if (val === 'hidden') overflowHidden = true;
-          break;
-        case 'font-size':
-          styleOut.px = fontPx(val, parentPx);
-          break;
-        case 'letter-spacing': {
-          const v = parseFloat(val);
-          if (v > 0 && (val.endsWith('em') ? v >= 0.08 : v >= 1.5)) styleOut.flags |= F_SPACED;
-          break;
+    if (colon > from && colon < semi) {
+      let ps = from;
+      while (ps < colon && isSpace(s.charCodeAt(ps))) ps++;
+      let pe = colon;
+      while (pe > ps && isSpace(s.charCodeAt(pe - 1))) pe--;
+      const prop = ps < pe ? propertyId(s, ps, pe) : 0;
+      if (prop !== 0) {
+        let vs = colon + 1;
+        let ve = semi;
+        while (vs < ve && isSpace(s.charCodeAt(vs))) vs++;
+        while (ve > vs && isSpace(s.charCodeAt(ve - 1))) ve--;
+        if (ve - vs >= 10 && s.startsWith('!important', ve - 10)) {
+          ve -= 10;
+          while (ve > vs && isSpace(s.charCodeAt(ve - 1))) ve--;
         }
-        case 'font-family':
-          if (val.includes('mono') || val.includes('courier') || val.includes('consolas') || val.includes('menlo')) {
-            styleOut.flags |= F_MONO;
+        switch (prop) {
+          case P_DISPLAY:
+            if (isWord(s, vs, ve, 'none')) styleOut.flags |= F_HIDDEN;
+            break;
+          case P_VISIBILITY:
+            if (isWord(s, vs, ve, 'hidden')) styleOut.flags |= F_HIDDEN;
+            break;
+          case P_HEIGHT:
+            if (parseFloat(s.slice(vs, ve)) === 0) maxHeight0 = true;
+            break;
+          case P_OVERFLOW:
+            if (isWord(s, vs, ve, 'hidden')) overflowHidden = true;
+            break;
+          case P_FONT_SIZE:
+            styleOut.px = fontPx(s.slice(vs, ve), parentPx);
+            break;
+          case P_LETTER_SPACING: {
+            const val = s.slice(vs, ve);
+            const v = parseFloat(val);
+            if (v > 0 && (val.endsWith('em') ? v >= 0.08 : v >= 1.5)) styleOut.flags |= F_SPACED;
+            break;
           }
-          break;
-        case 'font-weight':
-          if (val === 'bold' || val === 'bolder' || parseFloat(val) >= 600) styleOut.flags |= F_BOLD;
-          break;
-        case 'background':
-        case 'background-color':
-          if (coloured(val)) styleOut.bg = true;
-          break;
+          case P_FONT_FAMILY: {
+            const val = s.slice(vs, ve);
+            if (val.includes('mono') || val.includes('courier') || val.includes('consolas') || val.includes('menlo')) {
+              styleOut.flags |= F_MONO;
+            }
+            break;
+          }
+          case P_FONT_WEIGHT:
+            if (isWord(s, vs, ve, 'bold') || isWord(s, vs, ve, 'bolder') || parseFloat(s.slice(vs, ve)) >= 600) styleOut.flags |= F_BOLD;
+            break;
+          case P_BACKGROUND:
+            if (coloured(s.slice(vs, ve))) styleOut.bg = true;
+            break;
+        }
       }
     }
     from = semi + 1;

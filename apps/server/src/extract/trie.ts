@@ -124,29 +124,3 @@ export function packTrie(entries: readonly TrieEntry[], fold: (c: number) => num
   for (let c = 0; c < 0x10000; c++) packed.sym[c] = symByUnit[fold(c)];
   return packed;
 }
-
-
-/** A trie of literal strings, for {@link containsAny}. */
-export function packLiterals(words: readonly string[]): PackedTrie {
-  const entries = words.map((w) => ({ units: Array.from({ length: w.length }, (_, k) => w.charCodeAt(k)), cats: 1, isPrefix: false }));
-  return packTrie(entries, (c) => c);
-}
-
-/**
- * True when one of the trie's strings occurs in `s`: the same answer as
- * calling `s.includes(w)` for each of them, in one walk per position.
- */
-export function containsAny(t: PackedTrie, s: string): boolean {
-  const { sym, base, check, exact } = t;
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
-    let cur = ROOT;
-    for (let k = i; k < n; k++) {
-      const next = base[cur] + sym[s.charCodeAt(k)];
-      if (check[next] !== cur) break;
-      cur = next;
-      if (exact[cur] !== NONE) return true;
-    }
-  }
-  return false;
-}

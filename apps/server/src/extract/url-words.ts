@@ -8,7 +8,7 @@
  * its words say what the page is about, not what the link does.
  */
 
-import { NONE, packLiterals, packTrie, ROOT } from './trie.js';
+import { NONE, packTrie, ROOT } from './trie.js';
 
 /** The link names a verification action: verify, confirm, activate, validate, opt in, magic. */
 export const ACTION_VERIFY = 1;
@@ -135,14 +135,15 @@ export function safeDecode(s: string): string {
 }
 
 /**
- * Every stem and pair word above as a literal: a URL that contains none of them (most links of a
- * newsletter) names no action, and is not split into words at all.
+ * Every stem and pair word above as a literal: a URL that contains none of them where a word
+ * starts (most links of a newsletter) names no action, and is not split into words at all.
+ * url.ts looks for them in the same walk as its other path words.
  */
-const ANY_ACTION = packLiterals([
+export const ACTION_LITERALS: readonly string[] = [
   ...VERIFY_STEMS, ...LOGIN_STEMS, ...VERIFY_WORDS,
   // the pairs as they are joined in URLs: "optin", "sign-in", "log_in", "one.time" ("signIn" is lower-cased first)
   ...PAIRS.flatMap(([a, b]) => ['', '-', '_', '.', '+'].map((sep) => a + sep + b)),
-]);
+];
 
 /** The actions a URL's path and query name, leaving out slugs. `path` and `query` are raw (not decoded). */
 export function urlActions(path: string, query: string): number {
@@ -167,35 +168,11 @@ export function urlActions(path: string, query: string): number {
 }
 
 /**
- * False when a URL's path and query (raw, any case) hold no action word where
- * {@link componentWords} could start a word, so that {@link urlActions} can be skipped.
- * Action words are ASCII; a percent-escape may hide a separator, so a word may start after
- * one. Only word starts are tried: a random token ("…aSsOtPq…") costs one test per character.
+ * True when {@link componentWords} starts a word at `c` after `prev` (0: start of the text).
+ * Action words are ASCII; a percent-escape may hide a separator, so callers also let a word
+ * start right after one.
  */
-export function mayNameAction(url: string): boolean {
-  const { sym, base, check, exact } = ANY_ACTION;
-  const n = url.length;
-  let prev = 0;
-  for (let i = 0; i < n; i++) {
-    const c = url.charCodeAt(i);
-    if (wordStart(prev, c) || (i >= 3 && url.charCodeAt(i - 3) === 37)) {
-      let cur = ROOT;
-      for (let k = i; k < n; k++) {
-        let d = url.charCodeAt(k);
-        if (d >= 65 && d <= 90) d += 32;
-        const next = base[cur] + sym[d];
-        if (check[next] !== cur) break;
-        cur = next;
-        if (exact[cur] !== NONE) return true;
-      }
-    }
-    prev = c;
-  }
-  return false;
-}
-
-/** True when {@link componentWords} starts a word at `c` after `prev` (0: start of the text). */
-function wordStart(prev: number, c: number): boolean {
+export function wordStart(prev: number, c: number): boolean {
   const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
   const digit = c >= 48 && c <= 57;
   if (!letter && !digit) return false;

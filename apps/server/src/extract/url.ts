@@ -7,8 +7,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { isAsciiAlnum, isDigit, isAsciiLetter } from './chars.js';
-import { containsAny, packLiterals } from './trie.js';
-import { ACTION_VERIFY, mayNameAction, safeDecode, urlActions } from './url-words.js';
+import { NONE, packTrie, ROOT } from './trie.js';
+import { ACTION_LITERALS, ACTION_VERIFY, safeDecode, urlActions, wordStart } from './url-words.js';
 
 export interface UrlFacts {
   /** http(s) URL with a host. */
@@ -49,8 +49,8 @@ const TRACKER_PATHS = ['/ls/click', '/wf/click', '/ss/c/', '/track/click', '/cl0
 const TRACKER_LABELS = new Set(['click', 'clicks', 'links', 'link', 'email', 'e', 't', 'trk', 'track', 'go', 'r', 'url', 'l', 'mail']);
 
 /** Path words that carry a secret for a sign-in or a verification. */
-const TOKENISH = packLiterals(['token', 'oobcode', 'magic']);
-const NEGATIVE = packLiterals([
+const TOKENISH = ['token', 'oobcode', 'magic'];
+const NEGATIVE = [
   'unsub', 'optout', 'opt-out', 'opt_out', 'preferences', 'privacy', 'terms', 'legal', 'help', 'support',
   'faq', 'contact', 'blog', 'feedback', 'forgot', 'reset', 'password', 'activity', 'notification',
   'settings', 'open.php', 'pixel', '/view/', 'webversion', 'web-version', 'ship-track', 'tracking',
@@ -62,7 +62,72 @@ const NEGATIVE = packLiterals([
   '/issues/', '/pull/', '/requests/', '/meeting', '/webinar', '/join', '/j/', '/calendar', '/event', '/signing/',
   '/document', '/review', '/invite', '/shipment', 'track-and-trace', '/account/orders', '/bestell', '/pedido',
   '/commande', '/ordini', '/zamowien', '/siparis', '/delivery',
-]);
+];
+/** What {@link urlWords} found: a NEGATIVE or TOKENISH word in the path, an action word anywhere. */
+const W_NEGATIVE = 1;
+const W_TOKENISH = 2;
+const W_ACTION = 4;
+const W_ALL = W_NEGATIVE | W_TOKENISH | W_ACTION;
+
+/** A code unit as `toLowerCase()` maps it, where that keeps the length (URLs are compared lower-cased). */
+function lowerUnit(c: number): number {
+  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
+  const l = String.fromCharCode(c).toLowerCase();
+  return l.length === 1 ? l.charCodeAt(0) : c;
+}
+
+/**
+ * The three word lists in one trie, lower-casing through its symbol table: one walk from each
+ * position of a URL finds all of them (three walks, two of them over a lower-cased copy, cost
+ * twice as much on the long opaque tokens that most links carry).
+ */
+const URL_WORDS = packTrie(
+  [
+    ...NEGATIVE.map((w) => literal(w, W_NEGATIVE)),
+    ...TOKENISH.map((w) => literal(w, W_TOKENISH)),
+    ...ACTION_LITERALS.map((w) => literal(w, W_ACTION)),
+  ],
+  lowerUnit,
+);
+
+function literal(w: string, cats: number): { units: number[]; cats: number; isPrefix: boolean } {
+  return { units: Array.from({ length: w.length }, (_, k) => w.charCodeAt(k)), cats, isPrefix: false };
+}
+
+/**
+ * Which word lists occur in `rest` (a URL after its host, any case): {@link W_NEGATIVE} and
+ * {@link W_TOKENISH} for words inside the path (before `pathEnd`; no list word holds `?` or `#`,
+ * so a word that starts in the path ends there), {@link W_ACTION} for an action word where a
+ * word starts ({@link wordStart}, or right after a percent-escape, which may hide a separator).
+ */
+export function urlWords(rest: string, pathEnd: number): number {
+  const { sym, base, check, exact } = URL_WORDS;
+  const n = rest.length;
+  let found = 0;
+  let prev = 0;
+  for (let i = 0; i < n && found !== W_ALL; i++) {
+    const c = rest.charCodeAt(i);
+    let wanted = i < pathEnd ? W_NEGATIVE | W_TOKENISH : 0;
+    if (wordStart(prev, c) || (i >= 3 && rest.charCodeAt(i - 3) === 37)) wanted |= W_ACTION;
+    prev = c;
+    wanted &= ~found;
+    if (wanted === 0) continue;
+    let cur = ROOT;
+    for (let k = i; k < n; k++) {
+      const next = base[cur] + sym[k === i ? c : rest.charCodeAt(k)];
+      if (check[next] !== cur) break;
+      cur = next;
+      const cats = exact[cur];
+      if (cats !== NONE && (cats & wanted) !== 0) {
+        found |= cats & wanted;
+        wanted &= ~cats;
+        if (wanted === 0) break;
+      }
+    }
+  }
+  return found;
+}
+
 const NEGATIVE_HOST_LABELS = new Set([
   'docs', 'help', 'support', 'blog', 'status', 'community', 'developer', 'developers', 'careers', 'press', 'investor',
   'investors', 'feedback', 'apps', 'kb', 'knowledge', 'helpcenter', 'faq', 'statuspage', 'ayuda', 'hilfe', 'aide',
@@ -124,8 +189,7 @@ export function analyseUrl(href: string, depth = 0, unwrap = true): UrlFacts {
   if (!host || host.indexOf('.') < 0) return f;
   f.ok = true;
   const rest = lower.slice(hostEnd);
-  let pathEnd = 0;
-  while (pathEnd < rest.length && rest.charCodeAt(pathEnd) !== 63 && rest.charCodeAt(pathEnd) !== 35) pathEnd++;
+  const pathEnd = endOfPath(rest);
   const path = rest.slice(0, pathEnd);
   const tail = rest.slice(pathEnd);
   // first label of the host, skipping "www" (the host has a dot: see above)
@@ -152,21 +216,30 @@ export function analyseUrl(href: string, depth = 0, unwrap = true): UrlFacts {
 
   f.path = rest;
   const rawRest = raw.slice(hostEnd);
-  const actions = mayNameAction(rawRest) ? urlActions(rawRest.slice(0, pathEnd), tail.length > 1 ? rawRest.slice(pathEnd + 1) : '') : 0;
+  const words = urlWords(rawRest, pathEnd);
+  const actions = words & W_ACTION ? urlActions(rawRest.slice(0, pathEnd), tail.length > 1 ? rawRest.slice(pathEnd + 1) : '') : 0;
   f.verifyAction = (actions & ACTION_VERIFY) !== 0;
-  f.positive = actions !== 0 || containsAny(TOKENISH, path);
+  f.positive = actions !== 0 || (words & W_TOKENISH) !== 0;
   f.homepage = isHomepage(path, tail);
   f.tokenParam = hasTokenParam(tail);
-  f.secret = hasSecret(raw.slice(hostEnd));
+  f.secret = hasSecret(rawRest);
   // a forum's or a developer site's own activation link ("forum.example.org/ucp.php?mode=activate&k=…")
   // is what it says; the host's name only speaks for links that name no action of their own
   const ownAction = f.verifyAction && (f.tokenParam || f.secret);
   f.negative =
-    containsAny(NEGATIVE, path) ||
+    (words & W_NEGATIVE) !== 0 ||
     (NEGATIVE_HOST_LABELS.has(first) && !ownAction) ||
     anyHost(host, SOCIAL_HOSTS) ||
     lower.startsWith('github.com/sponsors', p);
   return f;
+}
+
+/** Index of the first `?` or `#` in `rest`, or its length. */
+function endOfPath(rest: string): number {
+  const q = rest.indexOf('?');
+  const h = q < 0 ? rest.indexOf('#') : rest.lastIndexOf('#', q);
+  if (h >= 0) return h;
+  return q >= 0 ? q : rest.length;
 }
 
 /** Parameters of click-tracking wrappers that hold the destination URL. */
