@@ -224,9 +224,11 @@ function isGroupSep(c: number, split: boolean): boolean {
 /** Scans `t` (first `limit` characters) and returns the code-shaped candidates. */
 export function findCandidates(t: string, limit: number): Candidate[] {
   const out: Candidate[] = [];
-  const n = Math.min(t.length, limit);
+  // the length read once: strings of many representations reach here, and a property read per word would be a megamorphic lookup
+  const length = t.length;
+  const n = Math.min(length, limit);
   // a URL check may look up to 8 characters past the limit
-  const u = scratch.load(t, Math.min(t.length, n + 8));
+  const u = scratch.load(t, Math.min(length, n + 8));
   const groups: number[] = [];
   let i = 0;
   while (i < n && out.length < MAX_CANDIDATES) {
@@ -241,7 +243,7 @@ export function findCandidates(t: string, limit: number): Candidate[] {
     }
     // URLs start with "http" or "www": other words need no look-ahead
     if ((c | 32) === 104 || (c | 32) === 119) {
-      const urlEnd = skipUrl(u, t.length, i, n);
+      const urlEnd = skipUrl(u, length, i, n);
       if (urlEnd > i) {
         i = urlEnd;
         continue;
@@ -349,7 +351,7 @@ function sequence(t: string, u: Uint16Array, s: number, e: number, n: number, ou
     : count <= 3 && equal && e - s >= 2 && e - s <= 4 && total >= MIN_LEN && total <= MAX_LEN;
   if (ok && !badNeighbours(u, s, k, n)) {
     let value = '';
-    for (let m = s; m < k; m++) if (isAsciiAlnum(u[m])) value += t[m];
+    for (let m = s; m < k; m++) if (isAsciiAlnum(u[m])) value += String.fromCharCode(u[m]);
     out.push({ value, start: s, end: k, kind: single ? K_SPLIT : K_SPACED });
   }
   return k;
