@@ -39,8 +39,8 @@ const COSTLY_NICENESS = 10;
 export const LARGE_BUDGET_MS_PER_MB = 500;
 
 /** The large lane's budget for a message of `bytes`. */
-export const largeBudgetMs = (bytes: number, budgetMs: number): number =>
-  Math.max(budgetMs, Math.round((bytes / (1024 * 1024)) * LARGE_BUDGET_MS_PER_MB));
+export const largeBudgetMs = (bytes: number, budgetMs: number, perMb = LARGE_BUDGET_MS_PER_MB): number =>
+  Math.max(budgetMs, Math.round((bytes / (1024 * 1024)) * perMb));
 
 /** Senders recently seen sending costly mail, each until a deadline. */
 export class CostlySenders {
@@ -82,7 +82,7 @@ export class LanedParser {
       this.costlySenders.mark(job.source);
       this.costly.enqueue(job);
     };
-    this.large = new ParserPool({ ...base, ...told('large'), budgetMs: (job) => largeBudgetMs(job.raw.length, options.budgetMs), overBudget });
+    this.large = new ParserPool({ ...base, ...told('large'), budgetMs: (job) => largeBudgetMs(job.raw.length, options.budgetMs, options.largeBudgetMsPerMb), overBudget });
     this.ordinary = new ParserPool({ ...base, ...told('ordinary'), budgetMs: options.budgetMs, overBudget });
   }
 

@@ -32,6 +32,8 @@ export interface ParserOptions extends ParseLimits {
   budgetMs: number;
   /** How long a sender that sent a costly message keeps being parsed in the costly lane, ms. */
   costlySenderMs: number;
+  /** The large lane's CPU budget per MB (default LARGE_BUDGET_MS_PER_MB in lanes.ts); tests lower it to stay clear of the machine's speed. */
+  largeBudgetMsPerMb?: number;
   /**
    * Age (ms) after which a parser process that has parsed mail is replaced once idle: its exit
    * takes the garbage of the messages it parsed with it (plaintext hygiene, docs/encryption.md).

@@ -5,6 +5,7 @@
  * messages raw instead of losing them.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { type MimeParser, type ParserOptions, createMimeParser } from '../../../src/ingest/parser/index.js';
 
@@ -23,6 +24,22 @@ const withAttachment = crlf([
 ]);
 /** Slow for postal-mime: a few MB of tiny HTML paragraphs. */
 const slow = () => Buffer.from(`Subject: slow\r\nContent-Type: text/html\r\n\r\n${'<p>a</p>'.repeat(3_000_000)}\r\n`);
+
+/** Pids of this process's child processes (the parser pool forks its processes from it). */
+function childProcesses(): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
 
 describe('createMimeParser with parser processes', () => {
   const parsers: MimeParser[] = [];
@@ -45,9 +62,30 @@ describe('createMimeParser with parser processes', () => {
   });
 
   it('a parse past the time limit is cut off and kept raw; the next message parses normally', async () => {
-    // Generous for the small message on a busy machine, far too short for the slow one.
+    // The parser process is stopped (SIGSTOP) while it holds the first message, so that parse
+    // outlasts any limit on any machine: a stopped process uses no CPU, and the pool's wall-clock
+    // backstop (ten times the limit) cuts it off. How fast a real slow parse is does not matter.
+    const others = new Set(childProcesses());
     const parser = make({ timeoutMs: 1000 });
-    const [cut, next] = await Promise.all([parser.prepare(slow(), 'e@x'), parser.prepare(Buffer.from('Subject: quick\r\n\r\nYour code is 246801\r\n'), 'e@x')]);
+    parser.start();
+    assert.equal((await parser.prepare(Buffer.from('Subject: warm\r\n\r\nready\r\n'), 'e@x')).subject, 'warm');
+    // its own processes (one per lane it started): all of them stopped, so the one that takes the message holds it
+    const mine = childProcesses().filter((pid) => !others.has(pid));
+    assert.ok(mine.length >= 1, 'parser processes of its own');
+    const cutting = parser.prepare(Buffer.from('Subject: slow\r\n\r\nheld\r\n'), 'e@x');
+    for (const pid of mine) process.kill(pid, 'SIGSTOP');
+    let cut, next;
+    try {
+      [cut, next] = await Promise.all([cutting, parser.prepare(Buffer.from('Subject: quick\r\n\r\nYour code is 246801\r\n'), 'e@x')]);
+    } finally {
+      for (const pid of mine) {
+        try {
+          process.kill(pid, 'SIGCONT'); // the one that held the message is already gone
+        } catch {
+          // gone, as expected
+        }
+      }
+    }
     assert.match(cut.unparsed ?? '', /took longer than 1000 ms/);
     assert.equal(cut.subject, 'slow');
     assert.equal(next.unparsed, null);
