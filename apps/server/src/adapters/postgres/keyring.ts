@@ -9,6 +9,9 @@ import type pg from 'pg';
 import type { KeyringStore } from '../../ports/store.js';
 import { type PgErrorHandler, quoteIdent, withTransaction } from './pool.js';
 
+/** Table rewrites after a destruction: this one and the next sweeps' (see destroyThrough). */
+const REWRITES_AFTER_DESTROY = 3;
+
 export class PgKeyring implements KeyringStore {
   private readonly table: string;
   private closed: Promise<void> | null = null;
@@ -41,9 +44,19 @@ export class PgKeyring implements KeyringStore {
    * transaction block, so it is a plain statement on a pooled connection, with a lock timeout
    * so a stuck lock holder delays destruction rather than the caller.
    */
+  /** Rewrites still due after the last destruction (see destroyThrough). */
+  private rewritesDue = 0;
+
   async destroyThrough(epoch: number): Promise<number[]> {
     const { rows } = await this.pool.query<{ epoch: string }>(`DELETE FROM ${this.table} WHERE epoch <= $1 RETURNING epoch`, [epoch]);
-    if (rows.length > 0) await this.rewriteOrReport('keyring VACUUM FULL after destroying epoch keys failed');
+    if (rows.length > 0) this.rewritesDue = REWRITES_AFTER_DESTROY;
+    // VACUUM FULL copies rows deleted after the oldest open snapshot of the database (another
+    // node's or client's transaction that began before the DELETE) into the new file: the next
+    // calls (the sweeps that follow) rewrite again, by when such transactions have ended.
+    if (this.rewritesDue > 0) {
+      this.rewritesDue--;
+      await this.rewriteOrReport('keyring VACUUM FULL after destroying epoch keys failed');
+    }
     return rows.map((r) => Number(r.epoch)).sort((a, b) => a - b);
   }
 
