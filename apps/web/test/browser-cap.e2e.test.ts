@@ -11,15 +11,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST } from './helpers.ts';
+import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST, type Stored } from './helpers.ts';
 
 const PER_BROWSER = 2;
-
-interface Stored {
-  email: string;
-  token: string;
-  expires_at: string;
-}
 
 let svc: ServiceHandle;
 let browser: Browser;

@@ -171,3 +171,10 @@ export async function shot(page: Page, name: string, docs: boolean): Promise<voi
   await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`) });
   if (docs && process.env.TEMPMAIL_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: path.join(DOCS_SHOTS, `${name}.png`) });
 }
+
+/** A mailbox as the page keeps it in localStorage (`tempmail.mailboxes.v1`). */
+export interface Stored {
+  email: string;
+  token: string;
+  expires_at: string;
+}

@@ -11,16 +11,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST, patient, PATIENCE_MS } from './helpers.ts';
+import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST, patient, PATIENCE_MS, type Stored } from './helpers.ts';
 
 const CAP = 2;
 const TTL_MAX = 7200;
-
-interface Stored {
-  email: string;
-  token: string;
-  expires_at: string;
-}
 
 let svc: ServiceHandle;
 /** A second service with the per-address live-mailbox cap on (TEMPMAIL_ANON_MAILBOXES_PER_IP). */

@@ -22,6 +22,7 @@ import {
   WEB_DIST,
   patient,
   PATIENCE_MS,
+  type Stored,
 } from './helpers.ts';
 
 const PNG_1PX = Buffer.from(
@@ -34,12 +35,6 @@ const TTL_MAX = 7200;
 
 let svc: ServiceHandle;
 let browser: Browser;
-
-interface Stored {
-  email: string;
-  token: string;
-  expires_at: string;
-}
 
 async function openPage(
   opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; mailbox?: Stored } = {},

@@ -14,17 +14,11 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import decodeQR from 'qr/decode.js';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { axeViolations, DOCS_SHOTS, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST, patient } from './helpers.ts';
+import { axeViolations, DOCS_SHOTS, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST, patient, type Stored } from './helpers.ts';
 
 
 const VIEWPORTS = { desktop: { width: 1366, height: 800 }, phone: { width: 390, height: 844 } } as const;
 type ViewportName = keyof typeof VIEWPORTS;
-
-interface Stored {
-  email: string;
-  token: string;
-  expires_at: string;
-}
 
 let svc: ServiceHandle;
 let browser: Browser;

@@ -5,9 +5,9 @@
  * messages raw instead of losing them.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { type MimeParser, type ParserOptions, createMimeParser } from '../../../src/ingest/parser/index.js';
+import { childPids } from '../../helpers/process-memory.js';
 
 const OPTIONS: ParserOptions = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200, maxHeaderFolds: 200, maxRfc822Depth: 3,
   workers: 1, timeoutMs: 20_000, memoryMb: 256, budgetMs: 20_000, costlySenderMs: 0,
@@ -24,22 +24,6 @@ const withAttachment = crlf([
 ]);
 /** Slow for postal-mime: a few MB of tiny HTML paragraphs. */
 const slow = () => Buffer.from(`Subject: slow\r\nContent-Type: text/html\r\n\r\n${'<p>a</p>'.repeat(3_000_000)}\r\n`);
-
-/** Pids of this process's child processes (the parser pool forks its processes from it). */
-function childProcesses(): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid) out.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 describe('createMimeParser with parser processes', () => {
   const parsers: MimeParser[] = [];
@@ -65,12 +49,12 @@ describe('createMimeParser with parser processes', () => {
     // The parser process is stopped (SIGSTOP) while it holds the first message, so that parse
     // outlasts any limit on any machine: a stopped process uses no CPU, and the pool's wall-clock
     // backstop (ten times the limit) cuts it off. How fast a real slow parse is does not matter.
-    const others = new Set(childProcesses());
+    const others = new Set(childPids(process.pid));
     const parser = make({ timeoutMs: 1000 });
     parser.start();
     assert.equal((await parser.prepare(Buffer.from('Subject: warm\r\n\r\nready\r\n'), 'e@x')).subject, 'warm');
     // its own processes (one per lane it started): all of them stopped, so the one that takes the message holds it
-    const mine = childProcesses().filter((pid) => !others.has(pid));
+    const mine = childPids(process.pid).filter((pid) => !others.has(pid));
     assert.ok(mine.length >= 1, 'parser processes of its own');
     const cutting = parser.prepare(Buffer.from('Subject: slow\r\n\r\nheld\r\n'), 'e@x');
     for (const pid of mine) process.kill(pid, 'SIGSTOP');
