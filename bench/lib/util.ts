@@ -1,6 +1,7 @@
 /** Shared bench helpers: paths, options, statistics, child processes, machine facts. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,4 +184,43 @@ export function gitCommit(): string {
 
 export function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** A reference server started by the bench: its SMTP port, its pid, and a stop that waits for its exit. */
+export interface ReferenceServer {
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Waits until `child` accepts connections on `port` (failing with its stderr if it exits first
+ * or does not listen within `timeoutMs`), then hands it over as a {@link ReferenceServer}.
+ */
+export async function whenListening(child: ChildProcess, port: number, name: string, timeoutMs: number): Promise<ReferenceServer> {
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-4000); });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${err.trim()}`);
+    if (await listening(port)) break;
+    if (Date.now() > deadline) throw new Error(`${name} did not listen on ${port}: ${err.trim()}`);
+    await sleep(50);
+  }
+  return {
+    port, pid: child.pid!,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
 }
