@@ -160,7 +160,7 @@ describe('MIME limits: TEMPMAIL_PARSE_TIMEOUT_MS', () => {
 
 describe('MIME limits: TEMPMAIL_PARSE_MEMORY_MB', () => {
   let svc: ServiceHandle;
-  before(async () => { svc = await startService({ TEMPMAIL_PARSE_MEMORY_MB: '128' }); });
+  before(async () => { svc = await startService({ TEMPMAIL_PARSE_MEMORY_MB: '64' }); });
   after(async () => { await svc.stop(); });
 
   it('a message that makes the parser use more memory is kept raw; the service and the next message are fine', async () => {

@@ -5,7 +5,7 @@
  */
 import { parseMail, prepare } from './parse-mail.js';
 import { installPostalMimePatches } from './postal-mime-patches/index.js';
-import { type ParserReply, type ParserRequest, RawCollector, cpuReporter, limitsFromArg, ownCpuMs, sendPrepared } from './protocol.js';
+import { type ParserReply, type ParserRequest, RawCollector, limitsFromArg, ownUsage, sendPrepared, usageReporter } from './protocol.js';
 
 if (!process.send) throw new Error('the parser child runs as a forked process only');
 
@@ -14,15 +14,15 @@ for (const warning of await installPostalMimePatches(limits)) process.emitWarnin
 
 const incoming = new RawCollector();
 const reply = (r: ParserReply) => process.send!(r);
-const cpuNow = cpuReporter();
+const usageNow = usageReporter();
 
 process.on('message', (request: ParserRequest) => {
   const job = incoming.take(request);
   if (!job) return;
   void parseMail(job.raw, limits)
-    .then((parsed) => sendPrepared(reply, prepare(parsed, job.envelopeFrom), cpuNow()))
+    .then((parsed) => sendPrepared(reply, prepare(parsed, job.envelopeFrom), usageNow()))
     // this process's copy of the message: not left for the next jobs' garbage
     .finally(() => job.raw.fill(0));
 });
 process.on('disconnect', () => process.exit(0));
-reply({ ready: true, cpuMs: ownCpuMs() });
+reply({ ready: true, usage: ownUsage() });

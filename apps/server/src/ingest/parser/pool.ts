@@ -1,9 +1,14 @@
 /**
  * A few parser processes. A process, not a worker thread: V8 cannot always stop a thread that
  * runs out of heap and then aborts the whole process, and a crafted message of a few MB can make
- * postal-mime allocate hundreds of MB. A job that overruns its time or memory (heap limit,
- * and resident memory polled from /proc on Linux) is killed with its process; only that
- * message is affected (kept raw) and the next job gets a fresh process.
+ * postal-mime allocate hundreds of MB. A job that overruns its time or memory is killed with its
+ * process; only that message is affected (kept raw) and the next job gets a fresh process.
+ *
+ * Memory is the V8 heap limit, and resident memory beyond the process's start-up footprint:
+ * polled from /proc (Linux) to stop a runaway job early, and judged exactly from the peak the
+ * process reports after any job that took CPU_REPORT_MS or more, so a parse that outgrew the
+ * limit between two polls is still kept raw. A process whose peak passed the limit is ended,
+ * so the peak it reports next is always the current job's.
  *
  * Time is the process's CPU time where /proc can tell it (Linux), so a parse that merely waits
  * for a CPU on a busy machine (or in the low-priority costly lane) is neither moved nor cut off;
@@ -16,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { nextTurn } from '../../runtime/in-slices.js';
 import { prepare } from './parse-mail.js';
 import { FairQueue } from './fair-queue.js';
-import { type ParserReply, joinPrepared, limitsArg, sendRaw } from './protocol.js';
+import { type ParserReply, type ProcessUsage, joinPrepared, limitsArg, sendRaw } from './protocol.js';
 import { rawOnly } from './raw-only.js';
 import type { ParseLimits, PreparedMail } from './types.js';
 import type { ParserKill } from '../../metrics/metrics.js';
@@ -25,6 +30,7 @@ export interface PoolOptions {
   /** Most processes at once. */
   size: number;
   timeoutMs: number;
+  /** Memory one parse may use, MB (see the top of this file). */
   memoryMb: number;
   limits: ParseLimits;
   /** Scheduling priority of its processes (os.setPriority: 0 normal, 19 lowest). */
@@ -68,6 +74,8 @@ interface Slot {
   cpuReported: number | null;
   /** That figure when the current job started. */
   cpuAtStart: number | null;
+  /** Its peak resident memory when it said it was ready (MB): its start-up footprint. */
+  startupRssMb: number;
   /** Slices of the current job's answer that came ahead of it. */
   slices: Uint8Array[];
   /** When it was started (wall ms) and whether it has parsed any mail since (a fresh one holds none). */
@@ -83,6 +91,7 @@ const WALL_BACKSTOP = 10;
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 const SHUTTING_DOWN = 'the service was shutting down when it arrived';
+const TOO_MUCH_MEMORY = 'parsing it needed more memory than allowed';
 const OVER_BUDGET = 'over budget';
 
 /**
@@ -187,7 +196,7 @@ export class ParserPool {
     const { entry, execArgv } = childEntry(this.options.memoryMb);
     const child = fork(entry, [limitsArg(this.options.limits)], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     const slot: Slot = {
-      child, ready: false, job: null, startedAt: 0, cpuReported: null, cpuAtStart: null, killedFor: null, killKind: null, slices: [], bornAt: performance.now(), used: false,
+      child, ready: false, job: null, startedAt: 0, cpuReported: null, cpuAtStart: null, startupRssMb: 0, killedFor: null, killKind: null, slices: [], bornAt: performance.now(), used: false,
     };
     if (this.options.niceness && child.pid) {
       try {
@@ -202,7 +211,7 @@ export class ParserPool {
     child.on('error', () => this.gone(slot, 'the parser failed on it'));
     child.on('exit', (code, signal) => {
       const oom = signal === 'SIGABRT' || code === 134;
-      this.gone(slot, slot.killedFor ?? (oom ? 'parsing it needed more memory than allowed' : 'the parser failed on it'));
+      this.gone(slot, slot.killedFor ?? (oom ? TOO_MUCH_MEMORY : 'the parser failed on it'));
     });
     return slot;
   }
@@ -210,7 +219,8 @@ export class ParserPool {
   private onReply(slot: Slot, msg: ParserReply): void {
     if ('ready' in msg) {
       slot.ready = true;
-      slot.cpuReported = msg.cpuMs;
+      slot.cpuReported = msg.usage.cpuMs;
+      slot.startupRssMb = msg.usage.peakRssMb;
       if (slot.job) this.start(slot, slot.job);
       return;
     }
@@ -221,7 +231,14 @@ export class ParserPool {
       return;
     }
     const slices = slot.slices;
-    if (msg.cpuMs !== undefined) slot.cpuReported = msg.cpuMs;
+    if (msg.usage) {
+      slot.cpuReported = msg.usage.cpuMs;
+      if (this.overMemory(slot, msg.usage)) {
+        // Its answer is not used: the message is kept raw, as if the poll had caught it.
+        this.kill(slot, TOO_MUCH_MEMORY, 'memory');
+        return;
+      }
+    }
     this.finish(slot);
     this.dispatch();
     void joinPrepared(msg, slices).then(job.resolve);
@@ -290,9 +307,14 @@ export class ParserPool {
       }
       if (memoryToo) {
         const mb = residentMb(pid);
-        if (mb !== null && mb > memoryMb) this.kill(slot, 'parsing it needed more memory than allowed', 'memory');
+        if (mb !== null && mb - slot.startupRssMb > memoryMb) this.kill(slot, TOO_MUCH_MEMORY, 'memory');
       }
     }
+  }
+
+  /** Whether a process's peak resident memory has grown past the limit since it started. */
+  private overMemory(slot: Slot, usage: ProcessUsage): boolean {
+    return usage.peakRssMb - slot.startupRssMb > this.options.memoryMb;
   }
 
   private finish(slot: Slot): void {

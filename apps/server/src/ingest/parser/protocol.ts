@@ -17,37 +17,46 @@ export type ParserRequest = { rawPart: Uint8Array } | { raw: Uint8Array; envelop
  * What a parser process answers: `ready` once it has loaded, then per job the leading slices of
  * the prepared message's big buffers (`part`: the body's first, then each attachment's), then
  * the message with the rest of each buffer and, in `parts`, how many slices of each came ahead.
- * `cpuMs` is the process's CPU time so far (all its threads): the pool's starting point for the
- * next job's CPU time, without reading /proc for every message. It comes at most every
- * CPU_REPORT_MS of wall time (see cpuReporter).
+ * `usage` is the process's CPU time so far (all its threads) and its peak resident memory: the
+ * pool's starting point for the next job's CPU time, and what it judges a job's memory by,
+ * without reading /proc for every message. It comes at most every CPU_REPORT_MS of wall time
+ * (see usageReporter), so always after a job that took that long.
  */
 export type ParserReply =
-  | { ready: true; cpuMs: number }
+  | { ready: true; usage: ProcessUsage }
   | { part: Uint8Array }
-  | { prepared: PreparedMail; parts?: number[]; cpuMs?: number };
+  | { prepared: PreparedMail; parts?: number[]; usage?: ProcessUsage };
 
-/** CPU time this process has used so far, ms. */
-export const ownCpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
+export interface ProcessUsage {
+  /** CPU time used so far, ms. */
+  cpuMs: number;
+  /** The most resident memory the process has had so far, MB (getrusage's maxrss). */
+  peakRssMb: number;
+}
+
+/** This process's CPU time and peak resident memory so far (one getrusage call). */
+export const ownUsage = (): ProcessUsage => {
+  const u = process.resourceUsage();
+  return { cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, peakRssMb: u.maxRSS / 1024 };
 };
 
 /**
- * How often (wall ms) a parser process reports its CPU time. process.cpuUsage() costs 25-30 µs
- * (getrusage over all threads), a tenth of the process's own work on an ordinary message. A
- * figure up to this old counts the jobs since then against the next one: at most about this
- * many ms of CPU per thread, against a budget of hundreds.
+ * How often (wall ms) a parser process reports its usage. getrusage over all threads costs
+ * 25-30 µs, a tenth of the process's own work on an ordinary message. A CPU figure up to this
+ * old counts the jobs since then against the next one: at most about this many ms of CPU per
+ * thread, against a budget of hundreds. A job that takes this long always ends with a report,
+ * since the last one came before it started.
  */
 export const CPU_REPORT_MS = 20;
 
-/** A parser process's reporter: its CPU time when CPU_REPORT_MS have passed since the last figure, else undefined. */
-export function cpuReporter(now: () => number = () => performance.now(), cpu: () => number = ownCpuMs): () => number | undefined {
+/** A parser process's reporter: its usage when CPU_REPORT_MS have passed since the last figure, else undefined. */
+export function usageReporter(now: () => number = () => performance.now(), usage: () => ProcessUsage = ownUsage): () => ProcessUsage | undefined {
   let last = -Infinity;
   return () => {
     const t = now();
     if (t - last < CPU_REPORT_MS) return undefined;
     last = t;
-    return cpu();
+    return usage();
   };
 }
 
@@ -99,10 +108,10 @@ export class RawCollector {
   }
 }
 
-/** The parser process's side: sends `prepared`, its big buffers in slices, and its CPU time so far when given. */
-export function sendPrepared(send: (reply: ParserReply) => void, prepared: PreparedMail, cpuMs?: number): void {
+/** The parser process's side: sends `prepared`, its big buffers in slices, and its usage so far when given. */
+export function sendPrepared(send: (reply: ParserReply) => void, prepared: PreparedMail, usage?: ProcessUsage): void {
   const buffers = [prepared.body, ...prepared.attachments];
-  if (buffers.every((b) => b.byteLength <= SLICE_BYTES)) return send(cpuMs === undefined ? { prepared } : { prepared, cpuMs });
+  if (buffers.every((b) => b.byteLength <= SLICE_BYTES)) return send(usage === undefined ? { prepared } : { prepared, usage });
   const parts: number[] = [];
   const tails = buffers.map((b) => {
     let from = 0;
@@ -110,7 +119,7 @@ export function sendPrepared(send: (reply: ParserReply) => void, prepared: Prepa
     parts.push(from / SLICE_BYTES);
     return b.subarray(from);
   });
-  send({ prepared: { ...prepared, body: tails[0]!, attachments: tails.slice(1) }, parts, ...(cpuMs === undefined ? {} : { cpuMs }) });
+  send({ prepared: { ...prepared, body: tails[0]!, attachments: tails.slice(1) }, parts, ...(usage === undefined ? {} : { usage }) });
 }
 
 /** The service's side: the prepared message from its slices, joined a slice per event-loop turn. */

@@ -23,7 +23,7 @@ export interface ParserOptions extends ParseLimits {
   workers: number;
   /** Longest one parse may take (CPU time on Linux) before its process is killed and the message kept raw. */
   timeoutMs: number;
-  /** Memory (heap limit, and resident memory on Linux) of one parser process, MB. */
+  /** Memory one parse may use, MB: the V8 heap limit, and (Linux) resident memory beyond the process's start-up footprint. */
   memoryMb: number;
   /**
    * Time (CPU time on Linux) a parse may take in the ordinary lane; past it the message is parsed

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { SLICE_BYTES } from '../../../src/runtime/in-slices.js';
 import {
-  CPU_REPORT_MS, type ParserReply, type ParserRequest, RawCollector, cpuReporter, joinPrepared, limitsArg, limitsFromArg, sendPrepared, sendRaw,
+  CPU_REPORT_MS, type ParserReply, type ParserRequest, RawCollector, joinPrepared, limitsArg, limitsFromArg, sendPrepared, sendRaw, usageReporter,
 } from '../../../src/ingest/parser/protocol.js';
 import type { PreparedMail } from '../../../src/ingest/parser/types.js';
 
@@ -84,19 +84,19 @@ test('a small prepared message carries the CPU figure only when given one', () =
   const replies: ParserReply[] = [];
   const prepared = { from: null, fromName: null, subject: '', unparsed: null, extraction: { otp: null, confirmationLink: null }, body: bytes(10, 7), attachments: [] };
   sendPrepared((r) => replies.push(r), prepared);
-  sendPrepared((r) => replies.push(r), prepared, 42);
-  assert.equal((replies[0] as { cpuMs?: number }).cpuMs, undefined);
-  assert.equal((replies[1] as { cpuMs?: number }).cpuMs, 42);
+  sendPrepared((r) => replies.push(r), prepared, { cpuMs: 42, peakRssMb: 70 });
+  assert.equal((replies[0] as { usage?: unknown }).usage, undefined);
+  assert.deepEqual((replies[1] as { usage?: unknown }).usage, { cpuMs: 42, peakRssMb: 70 });
 });
 
-test('the CPU reporter reads the CPU time at most once per CPU_REPORT_MS', () => {
+test('the usage reporter reads the CPU time and peak memory at most once per CPU_REPORT_MS', () => {
   let now = 1000;
   let reads = 0;
-  const report = cpuReporter(() => now, () => ++reads * 10);
-  assert.equal(report(), 10, 'the first job reports');
+  const report = usageReporter(() => now, () => ({ cpuMs: ++reads * 10, peakRssMb: 60 }));
+  assert.deepEqual(report(), { cpuMs: 10, peakRssMb: 60 }, 'the first job reports');
   now += CPU_REPORT_MS - 1;
   assert.equal(report(), undefined);
   now += 1;
-  assert.equal(report(), 20);
+  assert.equal(report()?.cpuMs, 20);
   assert.equal(reads, 2);
 });
