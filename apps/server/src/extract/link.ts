@@ -229,7 +229,12 @@ function echoesSlug(label: string, path: string): boolean {
   return false;
 }
 
-function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage): { score: number; eligible: boolean; path: string } {
+/**
+ * Scores one link. A link that cannot be the confirmation link (not `eligible`) is scored only
+ * when `always` (the ranking exposed for tests): `pick` skips the rest of its work, above all
+ * reading the URL for a random-looking secret.
+ */
+function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage, always = false): { score: number; eligible: boolean; path: string } {
   const bare = isBareLabel(c.label, c.href);
   const cats = bare ? 0 : categoriesOf(c.label);
   // unsubscribe, privacy, help, reset password, activity...: never a confirmation link
@@ -244,37 +249,32 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage)
   // and "Read more" links of a newsletter, unless the sentence around them speaks of an action
   if (url.tracked && (!(cats & LINKWEAK) || ctx > 0 || near.action)) url = analyseUrl(c.href);
   if (!url.ok) return { score: -Infinity, eligible: false, path: '' };
-  let score = lab.score;
-  let urlPositive = false;
   const judged = !url.tracked || url.unwrapped;
+  const urlPositive = judged && url.positive && !url.negative;
+  const generic = bare || !(cats & ACTION);
+  // "Here is your magic link: <a>", "<a>Click here</a> to activate": the sentence labels the link
+  const labelledByContext = generic && near.action;
+  const contextual = labelledByContext && ctx > 1 && !url.negative && !url.homepage && (!judged || url.tokenParam || url.secret);
+  const eligible = lab.positive || urlPositive || contextual;
+  if (!eligible && !always) return { score: -Infinity, eligible, path: url.path };
+  let score = lab.score;
   if (judged) {
-    if (url.positive) {
-      score += 2.5;
-      urlPositive = true;
-    }
+    if (url.positive) score += 2.5;
     // the product's rule: a link to /verify, /confirm or /activate with a token is the confirmation link
     if (url.verifyAction && (url.tokenParam || url.secret)) score += 1.5;
     if (url.tokenParam) score += 1.5;
     score += url.secret ? 1.5 : url.tokenParam ? 0 : -1.5;
-    if (url.negative) {
-      score -= 4;
-      urlPositive = false;
-    }
+    if (url.negative) score -= 4;
     if (url.homepage) score -= 5;
     // "Sign in to X" pointing at a login page without a secret is not a magic link
     if (cats & LOGIN && !(cats & (VERIFY | ACTIVATE | MAGIC)) && !url.secret && !url.tokenParam) score -= 5;
   }
   // a tracked "Log in" button hides its URL: only a sign-in mail (subject or sentence says so) makes it a magic link
   if (!judged && cats & LOGIN && !(cats & (VERIFY | ACTIVATE | MAGIC)) && !(msg.subjectCats & ACTION) && ctx < 1) score -= 3;
-  const generic = bare || !(cats & ACTION);
   score += generic ? ctx * 1.5 : ctx;
-  // "Here is your magic link: <a>", "<a>Click here</a> to activate": the sentence labels the link
-  const labelledByContext = generic && near.action;
   if (labelledByContext) score += 1.5;
   if (c.button) score += 1.5;
   if (c.small) score -= 1;
-  const contextual = labelledByContext && ctx > 1 && !url.negative && !url.homepage && (url.secret || url.tokenParam || !judged);
-  const eligible = lab.positive || urlPositive || contextual;
   return { score, eligible, path: url.path };
 }
 
@@ -313,7 +313,7 @@ export function linkFromHtml(doc: HtmlDoc, hits: Hits, msg: LinkMessage): string
 
 /** Exposed for tests and tuning: every anchor of an HTML part with its score. */
 export function rankHtmlLinks(doc: HtmlDoc, hits: Hits, msg: LinkMessage = NO_MESSAGE): { href: string; label: string; button: boolean; score: number; eligible: boolean }[] {
-  return htmlCandidates(doc).map((c) => ({ href: c.href, label: c.label, button: c.button, ...scoreLink(c, doc.text, hits, msg) }));
+  return htmlCandidates(doc).map((c) => ({ href: c.href, label: c.label, button: c.button, ...scoreLink(c, doc.text, hits, msg, true) }));
 }
 
 function htmlCandidates(doc: HtmlDoc): LinkCandidate[] {
@@ -346,7 +346,7 @@ export function linkFromText(text: string, hits: Hits, limit: number, msg: LinkM
 
 /** Exposed for tests and tuning: every URL of a plain-text part with its score. */
 export function rankTextLinks(text: string, hits: Hits, msg: LinkMessage = NO_MESSAGE): { href: string; label: string; score: number; eligible: boolean }[] {
-  return textCandidates(text, text.length).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, text, hits, msg) }));
+  return textCandidates(text, text.length).map((c) => ({ href: c.href, label: c.label, ...scoreLink(c, text, hits, msg, true) }));
 }
 
 function textCandidates(text: string, limit: number): LinkCandidate[] {

@@ -25,8 +25,8 @@ export interface UrlFacts {
   unwrapped: boolean;
   /** A query or fragment parameter named like a one-time secret (token, oobCode, ticket...). */
   tokenParam: boolean;
-  /** A long random-looking segment or value. */
-  secret: boolean;
+  /** A long random-looking segment or value (read on first use: most links are never asked). */
+  readonly secret: boolean;
   /** Path says unsubscribe, privacy, help, reset password, activity, order... or the host is docs/help/social. */
   negative: boolean;
   /** Site root (optionally a locale): a "visit our store" link. */
@@ -34,6 +34,27 @@ export interface UrlFacts {
 }
 
 const MAX_URL = 4096;
+
+/** UrlFacts whose `secret` is worked out on first use, from the URL's path and query as written. */
+class Facts implements UrlFacts {
+  ok = false;
+  tracked = false;
+  positive = false;
+  verifyAction = false;
+  path = '';
+  unwrapped = false;
+  tokenParam = false;
+  negative = false;
+  homepage = false;
+  /** The path and query in their original case (case flips are part of what makes a secret). */
+  rawRest = '';
+  private secretMemo: boolean | undefined = undefined;
+
+  get secret(): boolean {
+    if (this.secretMemo === undefined) this.secretMemo = hasSecret(this.rawRest);
+    return this.secretMemo;
+  }
+}
 
 /** Hosts of click-tracking services; any link through them is a redirect. */
 const TRACKER_HOSTS = new Set([
@@ -165,10 +186,7 @@ function anyPrefix(s: string, prefixes: readonly string[]): boolean {
  * and a caller that turns out to need the destination asks again.
  */
 export function analyseUrl(href: string, depth = 0, unwrap = true): UrlFacts {
-  const f: UrlFacts = {
-    ok: false, tracked: false, positive: false, verifyAction: false, path: '', unwrapped: false, tokenParam: false,
-    secret: false, negative: false, homepage: false,
-  };
+  const f = new Facts();
   const raw = href.length > MAX_URL ? href.slice(0, MAX_URL) : href;
   const lower = raw.toLowerCase();
   let p: number;
@@ -211,7 +229,9 @@ export function analyseUrl(href: string, depth = 0, unwrap = true): UrlFacts {
     if (inner === null) return f;
     const dest = analyseUrl(inner, depth + 1);
     if (!dest.ok) return f;
-    return { ...dest, tracked: true, unwrapped: true };
+    dest.tracked = true;
+    dest.unwrapped = true;
+    return dest;
   }
 
   f.path = rest;
@@ -222,7 +242,7 @@ export function analyseUrl(href: string, depth = 0, unwrap = true): UrlFacts {
   f.positive = actions !== 0 || (words & W_TOKENISH) !== 0;
   f.homepage = isHomepage(path, tail);
   f.tokenParam = hasTokenParam(tail);
-  f.secret = hasSecret(rawRest);
+  f.rawRest = rawRest;
   // a forum's or a developer site's own activation link ("forum.example.org/ucp.php?mode=activate&k=…")
   // is what it says; the host's name only speaks for links that name no action of their own
   const ownAction = f.verifyAction && (f.tokenParam || f.secret);
