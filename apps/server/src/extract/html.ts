@@ -13,11 +13,20 @@
  * is ignored. No regular expressions.
  */
 import { Buffer } from 'node:buffer';
-import { foreignDigit, isInvisible, isSpace, isAsciiLetter, isDigit } from './chars.js';
-import { decodeAttribute, entity, readEntity } from './entities.js';
-import { ROOT, packTrie } from './trie.js';
-import { UnitBuffer } from './units.js';
-import { ANCHOR_BUTTON, ANCHOR_HIDDEN, F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, anchorStyle, coloured, hasButtonClass, readStyle } from './style.js';
+import * as Chars from './chars.js';
+import * as Entities from './entities.js';
+import * as Trie from './trie.js';
+import * as Units from './units.js';
+import * as Style from './style.js';
+
+// The imports as module-local consts: V8 re-reads an imported binding from its module cell, and
+// checks it, at every use in an optimised loop; a module's own const is a constant to it
+// (docs/extraction.md, "Speed").
+const { foreignDigit, isInvisible, isSpace, isAsciiLetter, isDigit } = Chars;
+const { decodeAttribute, entity, readEntity } = Entities;
+const { ROOT, packTrie } = Trie;
+const { UnitBuffer } = Units;
+const { ANCHOR_BUTTON, ANCHOR_HIDDEN, F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, anchorStyle, coloured, hasButtonClass, readStyle } = Style;
 
 /** Only the first 256 KB of HTML is scanned. */
 export const MAX_HTML = 256 * 1024;

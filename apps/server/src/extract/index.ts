@@ -8,14 +8,27 @@
  *  - url.ts, link.ts  confirmation-link scoring
  *  - chars.ts       character classes (lookup tables)
  */
-import { normaliseDigits, normaliseText } from './chars.js';
-import { htmlToDoc } from './html.js';
-import { scanKeywords } from './keywords.js';
-import { hasHttpAnchors, linkFromHtml, linkFromText } from './link.js';
-import { profileMessage } from './intent.js';
-import { resolveLabels } from './labels.js';
-import { findOtp, type OtpSource } from './otp.js';
-import { CODE, DONE, NEGNUM, ONETIME } from './words.js';
+import * as Chars from './chars.js';
+import * as Html from './html.js';
+import * as Keywords from './keywords.js';
+import * as Link from './link.js';
+import * as Intent from './intent.js';
+import * as Labels from './labels.js';
+import type { OtpSource } from './otp.js';
+import * as Otp from './otp.js';
+import * as Words from './words.js';
+
+// The imports as module-local consts: V8 re-reads an imported binding from its module cell, and
+// checks it, at every use in an optimised loop; a module's own const is a constant to it
+// (docs/extraction.md, "Speed").
+const { normaliseDigits, normaliseText } = Chars;
+const { htmlToDoc } = Html;
+const { scanKeywords } = Keywords;
+const { hasHttpAnchors, linkFromHtml, linkFromText } = Link;
+const { profileMessage } = Intent;
+const { resolveLabels } = Labels;
+const { findOtp } = Otp;
+const { CODE, DONE, NEGNUM, ONETIME } = Words;
 
 export interface ExtractInput {
   subject: string;

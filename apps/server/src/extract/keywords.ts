@@ -7,10 +7,20 @@
  * every position. German-style compounds ending in "code" (Sicherheitscode,
  * Anmeldecode) also count as code words.
  */
-import { foldCode, isCjk, isWordChar, lowerCode } from './chars.js';
-import { UnitBuffer } from './units.js';
-import { NONE, ROOT, packTrie, type PackedTrie, type TrieEntry } from './trie.js';
-import { CJK_WORDS, CODE, NEGNUM, NEUTRAL, WORDS, type WordList } from './words.js';
+import * as Chars from './chars.js';
+import * as Units from './units.js';
+import type { PackedTrie, TrieEntry } from './trie.js';
+import * as Trie from './trie.js';
+import type { WordList } from './words.js';
+import * as Words from './words.js';
+
+// The imports as module-local consts: V8 re-reads an imported binding from its module cell, and
+// checks it, at every use in an optimised loop; a module's own const is a constant to it
+// (docs/extraction.md, "Speed").
+const { foldCode, isCjk, isWordChar, lowerCode } = Chars;
+const { UnitBuffer } = Units;
+const { NONE, ROOT, packTrie } = Trie;
+const { CJK_WORDS, CODE, NEGNUM, NEUTRAL, WORDS } = Words;
 
 /** Code unit standing for the gap inside a phrase (space, hyphen or apostrophe). */
 const SEP = 32;

@@ -19,12 +19,24 @@
  * magic link. The best link must reach {@link THRESHOLD} and have a positive
  * signal from its text or URL (or from context plus a secret).
  */
-import { collapse, F_HIDDEN, F_SMALL, type HtmlDoc } from './html.js';
-import { categoriesOf, firstHitAtOrAfter, type Hits } from './keywords.js';
-import { analyseUrl } from './url.js';
-import { ACTIVATE, CLICK, DONE, LINKNEG, LINKWEAK, LOGIN, MAGIC, NEGNUM, SUBSCRIBE, TXN, VERIFY, WEAKQ, YES } from './words.js';
-import { foldCode, isCjk, isSpace, isWordLetter } from './chars.js';
-import { slugWords } from './url-words.js';
+import type { HtmlDoc } from './html.js';
+import * as Html from './html.js';
+import type { Hits } from './keywords.js';
+import * as Keywords from './keywords.js';
+import * as Url from './url.js';
+import * as Words from './words.js';
+import * as Chars from './chars.js';
+import * as UrlWords from './url-words.js';
+
+// The imports as module-local consts: V8 re-reads an imported binding from its module cell, and
+// checks it, at every use in an optimised loop; a module's own const is a constant to it
+// (docs/extraction.md, "Speed").
+const { collapse, F_HIDDEN, F_SMALL } = Html;
+const { categoriesOf, firstHitAtOrAfter } = Keywords;
+const { analyseUrl } = Url;
+const { ACTIVATE, CLICK, DONE, LINKNEG, LINKWEAK, LOGIN, MAGIC, NEGNUM, SUBSCRIBE, TXN, VERIFY, WEAKQ, YES } = Words;
+const { foldCode, isCjk, isSpace, isWordLetter } = Chars;
+const { slugWords } = UrlWords;
 
 const THRESHOLD = 4;
 /** A link whose href appears twice (a button and its text link) gains this much. */

@@ -4,7 +4,12 @@
  * spacing, monospace, bold, and whether a background is a real colour (a
  * button fill) rather than white or a pale page background.
  */
-import { isAsciiLetter, isDigit, isSpace } from './chars.js';
+import * as Chars from './chars.js';
+
+// The imports as module-local consts: V8 re-reads an imported binding from its module cell, and
+// checks it, at every use in an optimised loop; a module's own const is a constant to it
+// (docs/extraction.md, "Speed").
+const { isAsciiLetter, isDigit, isSpace } = Chars;
 
 /** Text flags. */
 export const F_HIDDEN = 1;
