@@ -26,6 +26,14 @@ import * as Chars from './chars.js';
 const { UnitBuffer } = Units;
 const { isAsciiAlnum, isAsciiLetter, isCjk, isDigit, isLower, isSpace, isUpper, isWordLetter } = Chars;
 
+/**
+ * `t.slice(a, b)` without a property lookup on `t`: the texts scanned here come in many string
+ * representations, so a `.slice` read at a call site turns megamorphic and often misses V8's
+ * lookup cache (callgrind: ~4% of the extractor's instructions).
+ */
+const stringSlice = String.prototype.slice;
+const sliceOf = (t: string, from: number, to: number): string => stringSlice.call(t, from, to);
+
 export const K_PLAIN = 0;
 export const K_ALNUM = 1;
 export const K_HYPHEN = 2;
@@ -179,9 +187,9 @@ function tokenCandidate(t: string, u: Uint16Array, groups: number[]): Candidate 
     if (digits === 0) return null;
     if (lower > 0) {
       if (len < 6 || digits < 2 || len - digits < 2) return null;
-      return { value: t.slice(start, end), start, end, kind: K_LOWER };
+      return { value: sliceOf(t, start, end), start, end, kind: K_LOWER };
     }
-    return { value: t.slice(start, end), start, end, kind: digits === len ? K_PLAIN : K_ALNUM };
+    return { value: sliceOf(t, start, end), start, end, kind: digits === len ? K_PLAIN : K_ALNUM };
   }
   if (count > 3) return null;
   // fixed prefix: "G-482910", "FB-12345"
@@ -189,7 +197,7 @@ function tokenCandidate(t: string, u: Uint16Array, groups: number[]): Candidate 
   if (count === 2 && l0 <= 3 && allUpper(u, groups[0], groups[1])) {
     const l1 = groups[3] - groups[2];
     if (l1 >= MIN_LEN && l1 <= MAX_LEN && allDigits(u, groups[2], groups[3])) {
-      return { value: t.slice(groups[2], groups[3]), start, end, kind: K_PREFIX };
+      return { value: sliceOf(t, groups[2], groups[3]), start, end, kind: K_PREFIX };
     }
   }
   // equal groups: "482-910", "FWK-7RT", "12-34-56"
@@ -206,7 +214,7 @@ function tokenCandidate(t: string, u: Uint16Array, groups: number[]): Candidate 
       if (isDigit(c)) digits++;
     }
     total += ge - gs;
-    value += t.slice(gs, ge);
+    value += sliceOf(t, gs, ge);
   }
   if (total < MIN_LEN || total > MAX_LEN || digits === 0) return null;
   return { value, start, end, kind: K_HYPHEN };
@@ -230,11 +238,10 @@ function isGroupSep(c: number, split: boolean): boolean {
 /** Scans `t` (first `limit` characters) and returns the code-shaped candidates. */
 export function findCandidates(t: string, limit: number): Candidate[] {
   const out: Candidate[] = [];
-  // the length read once: strings of many representations reach here, and a property read per word would be a megamorphic lookup
-  const length = t.length;
+  // a URL check may look up to 8 characters past the limit; the length comes from the copy (see UnitBuffer)
+  const u = scratch.load(t, limit + 8);
+  const length = scratch.count;
   const n = Math.min(length, limit);
-  // a URL check may look up to 8 characters past the limit
-  const u = scratch.load(t, Math.min(length, n + 8));
   const groups: number[] = [];
   let i = 0;
   while (i < n && out.length < MAX_CANDIDATES) {

@@ -177,9 +177,9 @@ class Scanner {
 
   constructor(html: string) {
     this.html = html;
-    this.n = html.length;
-    this.units = HTML_UNITS.load(html, html.length);
-    if (outBuf.length < html.length + 16) outBuf = new Uint16Array(Math.max(html.length + 16, outBuf.length * 2));
+    this.units = HTML_UNITS.load(html, Infinity);
+    this.n = HTML_UNITS.count;
+    if (outBuf.length < this.n + 16) outBuf = new Uint16Array(Math.max(this.n + 16, outBuf.length * 2));
     this.buf = outBuf;
     this.flags[0] = 0;
     this.btn[0] = 0;

@@ -231,14 +231,16 @@ function push(h: Hits | null, s: number, e: number, cats: number): void {
 }
 
 /** Scans `text` (up to `limit` characters) for context words. */
-export function scanKeywords(text: string, limit = text.length): Hits {
+export function scanKeywords(text: string, limit = Infinity): Hits {
   const h: Hits = { start: [], end: [], cats: [] };
-  scan(text, Math.min(text.length, limit), h);
+  scan(text, limit, h);
   return h;
 }
 
-function scan(text: string, n: number, h: Hits | null): void {
-  const u = scratch.load(text, n);
+/** Scans the first `limit` characters of `text`. */
+function scan(text: string, limit: number, h: Hits | null): void {
+  const u = scratch.load(text, limit);
+  const n = scratch.count;
   let i = 0;
   while (i < n) {
     const c = u[i];
@@ -303,7 +305,7 @@ function scanCjk(u: Uint16Array, s: number, n: number, h: Hits | null): number {
 /** Union of the categories of all context words in a short string (link text, a label). */
 export function categoriesOf(s: string): number {
   union = 0;
-  scan(s, Math.min(s.length, 2048), null);
+  scan(s, 2048, null);
   return union;
 }
 
