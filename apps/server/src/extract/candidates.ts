@@ -242,7 +242,6 @@ export function findCandidates(t: string, limit: number): Candidate[] {
   const u = scratch.load(t, limit + 8);
   const length = scratch.count;
   const n = Math.min(length, limit);
-  const groups: number[] = [];
   let i = 0;
   while (i < n && out.length < MAX_CANDIDATES) {
     const c = u[i];
@@ -276,8 +275,8 @@ export function findCandidates(t: string, limit: number): Candidate[] {
       continue;
     }
     // one token: run ('-' run)*
-    groups.length = 0;
-    groups.push(i, j);
+    // a new array per token: emptying one by `length = 0` is a generic store in optimised code
+    const groups = [i, j];
     while (j + 1 < n && u[j] === 45 && isAsciiAlnum(u[j + 1]) && groups.length < 16) {
       const s2 = j + 1;
       j = runEnd(u, s2, n);
