@@ -7,7 +7,8 @@
  *    and 2+ digits are kept as K_LOWER for the scorer to vet strictly);
  *  - hyphenated: `482-910`, `FWK-7RT` (2-3 equal-length groups), and a short
  *    fixed prefix `G-482910`, `FB-12345` (the prefix is dropped);
- *  - spaced: `482 910` (2-3 equal digit groups), and one character per cell or
+ *  - spaced: `482 910` (2-3 equal digit groups), `7KQ 2XF` (2-3 equal groups of
+ *    upper-case letters and digits, each holding a digit), and one character per cell or
  *    per space `2\t9\t4\t0\t7\t1`, `4 8 2 9 1 0`, `R k 8 v Q 2`.
  *
  * It rejects, by shape alone, anything glued to other characters by `.` `,`
@@ -286,6 +287,13 @@ export function findCandidates(t: string, limit: number): Candidate[] {
       i = skipCompound(u, i, n);
       continue;
     }
+    if (groups.length === 2 && !allDigitsOrSingle(u, i, j)) {
+      const k = spacedAlnum(u, i, j, n, out);
+      if (k > j) {
+        i = k;
+        continue;
+      }
+    }
     if (groups.length > 2 || !allDigitsOrSingle(u, i, j)) {
       const cand = tokenCandidate(t, u, groups);
       if (cand && !badNeighbours(u, i, j, n) && !numberBefore(u, i)) out.push(cand);
@@ -295,6 +303,48 @@ export function findCandidates(t: string, limit: number): Candidate[] {
     i = sequence(t, u, i, j, n, out);
   }
   return out;
+}
+
+/**
+ * Equal groups of upper-case letters and digits set apart by single spaces, each holding a digit
+ * and a letter or more digits ("7KQ 2XF", "A4C 9Z2 K7Q"): one code shown in groups, as `482 910`
+ * is for digits. Adds the joined candidate and returns the index after it, or `s` when
+ * [s, e) does not start such a run (a word, a lone group, groups of unequal length).
+ */
+function spacedAlnum(u: Uint16Array, s: number, e: number, n: number, out: Candidate[]): number {
+  const len = e - s;
+  if (len < 3 || len > 5 || !upperAlnumWithDigit(u, s, e)) return s;
+  let k = e;
+  let count = 1;
+  while (count < 3 && k + 1 < n && isGroupSep(u[k], false)) {
+    const g = k + 1;
+    const ge = runEnd(u, g, n);
+    if (ge - g !== len || !upperAlnumWithDigit(u, g, ge) || glued(u, g, ge, n) || (ge < n && u[ge] === 45)) break;
+    count++;
+    k = ge;
+  }
+  if (count === 1 || count * len > MAX_LEN) return s;
+  // one more group of the kind (of another length, or a fourth): part of something longer
+  if (k + 1 < n && isGroupSep(u[k], false)) {
+    const ge = runEnd(u, k + 1, n);
+    if (ge > k + 1 && upperAlnumWithDigit(u, k + 1, ge)) return s;
+  }
+  if (numberBefore(u, s) || badNeighbours(u, s, k, n)) return s;
+  let value = '';
+  for (let m = s; m < k; m++) if (isAsciiAlnum(u[m])) value += String.fromCharCode(u[m]);
+  out.push({ value, start: s, end: k, kind: K_SPACED });
+  return k;
+}
+
+/** u[s, e) is upper-case letters and digits with at least one digit. */
+function upperAlnumWithDigit(u: Uint16Array, s: number, e: number): boolean {
+  let digit = false;
+  for (let k = s; k < e; k++) {
+    const c = u[k];
+    if (isDigit(c)) digit = true;
+    else if (!isUpper(c)) return false;
+  }
+  return digit;
 }
 
 function allDigitsOrSingle(u: Uint16Array, s: number, e: number): boolean {

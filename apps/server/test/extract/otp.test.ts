@@ -57,6 +57,14 @@ describe('otp: formats', () => {
     assert.equal(otp({ html: page('<p>Use this code to sign in</p><div style="font-size:28px">482&nbsp;910</div>') }), '482910');
   });
 
+  test('alphanumeric groups shown with spaces are one code: "7KQ 2XF", "A4C 9Z2 K7Q"', () => {
+    assert.equal(otp({ text: 'Your verification code:\n\n7KQ 2XF\n\nIt expires in 10 minutes.' }), '7KQ2XF');
+    assert.equal(otp({ html: page('<p>Use this code to sign in</p><p style="font-size:26px">A4C&nbsp;9Z2&nbsp;K7Q</p>') }), 'A4C9Z2K7Q');
+    // groups of unequal length, a group without a digit, a postcode in an address: not a code shown in groups
+    assert.equal(otp({ subject: 'Your order', text: 'Ship to: 24 Sussex Dr, Ottawa ON K1A 0B1\nOrder 55812 confirmed.' }), null);
+    assert.notEqual(otp({ text: 'Your sign-in code: 7KQ 2XFA9' }), '7KQ2XFA9');
+  });
+
   test('hyphenated "482-910"', () => {
     assert.equal(otp({ text: 'Your sign-in code is 482-910.' }), '482910');
   });
