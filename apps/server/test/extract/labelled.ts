@@ -8,6 +8,10 @@ import path from 'node:path';
 import PostalMime from 'postal-mime';
 import type { ExtractInput } from '../../src/extract/index.js';
 import { forwardedOriginals } from '../../src/ingest/parser/forwarded.js';
+import { installCharsetFallbacks } from '../../src/ingest/parser/charsets.js';
+
+// decoded as the service decodes them (the charsets Node's TextDecoder lacks)
+installCharsetFallbacks();
 
 export interface Label {
   file: string;

@@ -12,6 +12,10 @@ import { htmlToText } from '../html-to-text.js';
 import { TOO_MANY_FOLDS } from './postal-mime-patches/header-folding.js';
 import { displayName, rawOnly } from './raw-only.js';
 import type { ParseLimits, ParsedMail, PreparedMail } from './types.js';
+import { installCharsetFallbacks } from './charsets.js';
+
+// postal-mime decodes through the global TextDecoder: give it the charsets Node's lacks (charsets.ts)
+installCharsetFallbacks();
 
 /** The stored form of a parsed message (envelopeFrom is the SMTP MAIL FROM, kept with the body). */
 export function prepare(parsed: ParsedMail, envelopeFrom: string): PreparedMail {

@@ -62,3 +62,18 @@ test('an HTML-only message gets a text body derived from the HTML', async () => 
   assert.match(parsed.text, /^Hello there\n+second$/);
   assert.match(parsed.html ?? '', /<b>there<\/b>/);
 });
+
+test('charsets Node\'s TextDecoder lacks are decoded, not read as windows-1252: ISO-8859-16 (Romanian)', async () => {
+  // "Poștă: codul tău" in ISO-8859-16: ș = 0xBA, ă = 0xE3 (windows-1252 would give º and ã)
+  const body = Buffer.from([0x50, 0x6f, 0xba, 0x74, 0xe3, 0x3a, 0x20, 0x63, 0x6f, 0x64, 0x75, 0x6c, 0x20, 0x74, 0xe3, 0x75]);
+  const raw = Buffer.concat([
+    Buffer.from('From: a@example.ro\r\nSubject: =?iso-8859-16?Q?Codul_t=E3u?=\r\nContent-Type: text/plain; charset=iso-8859-16\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'),
+    body,
+    Buffer.from('\r\n'),
+  ]);
+  const parsed = await parseMail(raw, LIMITS);
+  assert.equal(parsed.subject, 'Codul tău');
+  assert.equal(parsed.text?.trim(), 'Poștă: codul tău');
+  // the native decoder still serves every label it knows
+  assert.equal(new TextDecoder('windows-1252').decode(Buffer.from([0xba])), 'º');
+});
