@@ -27,6 +27,13 @@ describe('evidence: the word that qualifies a code', () => {
     assert.equal(otp({ subject: '택배 보관 안내', text: '고객님의 택배가 보관되었습니다.\n보관함 인증번호 : 6620\n운송장번호 : 4410-2231-0098' }), null);
   });
 
+  test('a common word of one language is not a commerce word of another ("voor", "terminar", "entre", "skapa", "turn")', () => {
+    assert.equal(otp({ subject: 'Je code', text: 'Gebruik deze code voor je account: 482913\nVoor vragen kun je ons mailen.' }), '482913');
+    assert.equal(otp({ subject: 'Tu código', text: 'Para terminar el registro, usa este código: 604217\nTerminarás en un minuto.' }), '604217');
+    assert.equal(otp({ subject: 'Seu código', text: 'Entre com este código: 730152\nEntre em contato se precisar.' }), '730152');
+    assert.equal(otp({ subject: 'Din kod', text: 'Skapa ditt konto med koden 558120.\nSkapat av Kontoteamet.' }), '558120');
+  });
+
   test('an access code for an account is still a code', () => {
     assert.equal(otp({ subject: 'Sign in', text: 'Your access code is 604219. It expires in 10 minutes.' }), '604219');
   });

@@ -18,14 +18,14 @@ export const GERMAN: Lexicon = {
     'telefon*', 'handy', 'plz', 'postleitzahl', 'straße', 'strasse', 'postfach', 'kontonummer', 'handelsregister',
     'steuer*', 'ust', 'mwst', 'hrb', 'vorwahl', 'mitglied*', 'benutzer*', 'version',
   ],
-  place: ['tür*', 'tor', 'eingang*', 'gebäude*', 'haustür', 'schließfach*', 'packstation', 'abhol*', 'parkhaus', 'garage', 'alarm*', 'fahrer*', 'zusteller*', 'rezeption', 'empfang'],
+  place: ['tür', 'türen', 'türcode', 'türöffner*', 'tor', 'eingang*', 'gebäude*', 'haustür', 'schließfach*', 'packstation', 'abhol*', 'parkhaus', 'garage', 'alarm*', 'fahrer*', 'zusteller*', 'rezeption', 'empfang'],
   commerce: [
     'bestell*', 'rechnung*', 'sendung*', 'auftrag*', 'kunden*', 'artikel*', 'gutschein*', 'rabatt*', 'aktions*',
     'referenz*', 'vorgang*', 'transaktion*', 'versand*', 'paket*', 'liefer*', 'buchung*', 'reservierung*',
     'ticket*', 'fahrkarte*', 'beleg*', 'quittung*', 'zahlung*', 'bezahl*', 'betrag', 'summe', 'zwischensumme',
     'gesamtbetrag', 'preis', 'karte', 'geschenk*', 'einkauf*', 'kauf*', 'sendungsverfolgung',
   ],
-  topic: ['shop*', 'warenkorb', 'kasse', 'angebot*', 'sale', 'veranstaltung*', 'termin*', 'webinar*', 'meeting*', 'besprechung*', 'flug*', 'hotel*', 'reise*', 'sitzplatz'],
+  topic: ['shop*', 'warenkorb', 'kasse', 'angebot*', 'sale', 'veranstaltung*', 'termin', 'termine', 'terminen', 'terminbestätigung', 'terminvereinbarung', 'terminerinnerung', 'terminänderung', 'webinar*', 'meeting*', 'besprechung*', 'flug*', 'hotel*', 'reise*', 'sitzplatz'],
   linkNeg: [
     'abmeld*', 'abbestell*', 'datenschutz*', 'impressum', 'hilfe', 'kontakt*', 'agb', 'nutzungsbeding*', 'zurücksetz*',
     'zurückzusetz*', 'passwort vergessen', 'passwort ändern', 'aktivität*', 'verfolg*', 'deaktivier*', 'entfern*',

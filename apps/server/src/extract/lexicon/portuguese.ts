@@ -21,7 +21,7 @@ export const PORTUGUESE: Lexicon = {
     'código promocional', 'código de rastreamento', 'código do cupom', 'código de desconto', 'pedido*', 'entrega*',
     'compra*', 'pagamento*', 'reserva*', 'bilhete*', 'passagem*', 'vale presente', 'presente*', 'nota fiscal',
   ],
-  topic: ['loja', 'carrinho', 'oferta*', 'promoção*', 'reunião', 'evento*', 'voo*'],
+  topic: ['loja', 'carrinho', 'oferta*', 'promoção*', 'reunião', 'evento*', 'voo', 'voos'],
   linkNeg: [
     'cancelar inscrição', 'descadastr*', 'privacidade', 'ajuda', 'suporte', 'contato', 'redefin*', 'ativid*',
     'desativ*', 'excluir', 'não fui eu', 'termos',
