@@ -231,9 +231,10 @@ function allDigits(u: Uint16Array, s: number, e: number): boolean {
   return true;
 }
 
-/** Single space-like separator between sequence groups; `split` also allows a line break. */
+/** Single space-like separator between sequence groups; `split` (one character per group) also allows a tab or a line break. */
 function isGroupSep(c: number, split: boolean): boolean {
-  return c === 32 || c === 9 || c === 0xa0 || c === 0x2009 || c === 0x202f || c === 0x2007 || (split && c === 10);
+  // a tab is a table cell boundary: it joins one character per cell, never two numbers of two columns
+  return c === 32 || c === 0xa0 || c === 0x2009 || c === 0x202f || c === 0x2007 || (split && (c === 9 || c === 10));
 }
 
 /** Scans `t` (first `limit` characters) and returns the code-shaped candidates. */

@@ -297,14 +297,60 @@ function scoreCandidate(src: OtpSource, c: Candidate, msg: OtpMessage): number |
   }
   // commerce mail (receipts, bookings, gift cards, promotions, webinars) holds codes that are not
   // one-time codes; take one there only under a verification label or with security framing
-  if (msg.profile.commerce && !msg.profile.codeIntent && ctx.level < 3) return null;
-  let pos = ctx.pos;
+  // in a table, the header cell above names the column: "Request no." over a number, "Code" over the code
+  const column = columnLabel(src, c);
+  if (column < 0) return null;
+  const level = Math.max(ctx.level, column);
+  if (msg.profile.commerce && !msg.profile.codeIntent && level < 3) return null;
+  let pos = ctx.pos + column;
   // the subject says "your code"; the body shows the code prominently without a label
   if (msg.subjectHasCode && !src.subject && (layout.alone || flags & (F_BIG | F_MONO | F_SPACED))) pos += 1.5;
   if (pos < MIN_CONTEXT) return null;
   let score = shape + labelledToken + Math.min(pos, 6) + ctx.neg + layout.score + styleScore(flags);
   if (src.subject) score += 0.5;
   return score;
+}
+
+/**
+ * The label of a candidate that fills a table cell on its own, read from the cell in the same
+ * column of the row above (the HTML scanner writes cells as tab-separated, rows as lines):
+ * -1 for a header that names another kind of number, the {@link labelLevel} of its code word
+ * otherwise, 0 when there is no such header.
+ */
+function columnLabel(src: OtpSource, c: Candidate): number {
+  const { text, hits } = src;
+  const lineStart = text.lastIndexOf('\n', c.start - 1) + 1;
+  if (lineStart === 0) return 0;
+  let cellStart = c.start;
+  while (cellStart > lineStart && isBlank(text.charCodeAt(cellStart - 1)) && text.charCodeAt(cellStart - 1) !== 9) cellStart--;
+  let cellEnd = c.end;
+  while (cellEnd < text.length && isBlank(text.charCodeAt(cellEnd)) && text.charCodeAt(cellEnd) !== 9) cellEnd++;
+  const before = cellStart > lineStart ? text.charCodeAt(cellStart - 1) : 10;
+  const after = cellEnd < text.length ? text.charCodeAt(cellEnd) : 10;
+  // alone in its cell, on a row of cells
+  if (!(before === 9 || after === 9) || (before !== 9 && cellStart !== lineStart) || (after !== 9 && after !== 10)) return 0;
+  let column = 0;
+  for (let k = lineStart; k < cellStart; k++) if (text.charCodeAt(k) === 9) column++;
+  // the same column of the row above
+  const rowEnd = lineStart - 1;
+  const rowStart = text.lastIndexOf('\n', rowEnd - 1) + 1;
+  const firstTab = text.indexOf('\t', rowStart);
+  if (firstTab < 0 || firstTab >= rowEnd) return 0; // the line above is no row of cells
+  let headStart = rowStart;
+  for (let col = 0; col < column; col++) {
+    const tab = text.indexOf('\t', headStart);
+    if (tab < 0 || tab >= rowEnd) return 0;
+    headStart = tab + 1;
+  }
+  let headEnd = text.indexOf('\t', headStart);
+  if (headEnd < 0 || headEnd > rowEnd) headEnd = rowEnd;
+  let level = 0;
+  for (let k = firstHitAtOrAfter(hits, headStart); k < hits.start.length && hits.start[k] < headEnd; k++) {
+    const l = labelLevel(hits.cats[k]);
+    if (l < 0) return -1;
+    level = Math.max(level, l);
+  }
+  return level;
 }
 
 /** Letters and digits alternate at least three times ("Rk8vQ2", "k3m9x2pq"), unlike "iPadOS18" or "mp3". */

@@ -65,6 +65,15 @@ describe('otp: formats', () => {
     assert.notEqual(otp({ text: 'Your sign-in code: 7KQ 2XFA9' }), '7KQ2XFA9');
   });
 
+  test('in a table, the header cell above names the column', () => {
+    const table = (head: string[], row: string[]) => `<table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr><tr>${row.map((v) => `<td>${v}</td>`).join('')}</tr></table>`;
+    // the code sits beside a request number of the same length: only the column tells them apart
+    assert.equal(otp({ subject: 'Sign-in confirmation', html: page(table(['Request no.', 'Verification code', 'Valid until'], ['310557', '826140', '18:05'])) }), '826140');
+    assert.equal(otp({ subject: 'Sign-in confirmation', html: page(table(['Verification code', 'Request no.'], ['826140', '310557'])) }), '826140');
+    // two numbers in neighbouring cells are two values, not one code in groups
+    assert.equal(otp({ subject: 'Your order', html: page(table(['Order no.', 'Customer no.'], ['310557', '826140'])) }), null);
+  });
+
   test('hyphenated "482-910"', () => {
     assert.equal(otp({ text: 'Your sign-in code is 482-910.' }), '482910');
   });
