@@ -20,7 +20,7 @@ import * as Words from './words.js';
 const { foldCode, isCjk, isWordChar, lowerCode } = Chars;
 const { UnitBuffer } = Units;
 const { NONE, ROOT, packTrie } = Trie;
-const { CJK_WORDS, CODE, NEGNUM, NEUTRAL, WORDS } = Words;
+const { CJK_WORDS, CODE, NEGNUM, NEUTRAL, NUMBER, WORDS } = Words;
 
 /** Code unit standing for the gap inside a phrase (space, hyphen or apostrophe). */
 const SEP = 32;
@@ -202,6 +202,23 @@ function codeCompound(u: Uint16Array, s: number, e: number): boolean {
   return false;
 }
 
+/** Endings of compound number words: "Kundennummer", "kundnummer", "asiakasnumero", "tilausnumeron". */
+const NUMBER_ENDINGS = ['nummer', 'nummern', 'nummers', 'nummeret', 'numero', 'numeron', 'numeroa', 'numerosi', 'numeroksi'];
+
+/** True when the word at [s, e) ends with a number word ({@link NUMBER_ENDINGS}) after at least three more letters. */
+function numberCompound(u: Uint16Array, s: number, e: number): boolean {
+  if (e - s < 9) return false;
+  for (let i = 0; i < NUMBER_ENDINGS.length; i++) {
+    const ending = NUMBER_ENDINGS[i];
+    const len = ending.length;
+    if (e - s < len + 3) continue;
+    let k = 0;
+    while (k < len && lowerCode(u[e - len + k]) === ending.charCodeAt(k)) k++;
+    if (k === len) return true;
+  }
+  return false;
+}
+
 /** Length of an Arabic article/conjunction prefix (ال، وال، بال، لل، و) to strip before matching. */
 function arabicPrefix(u: Uint16Array, s: number, e: number): number {
   const c0 = u[s];
@@ -268,6 +285,10 @@ function scan(text: string, limit: number, h: Hits | null): void {
     }
     if (end <= e && !(cats & (NEGNUM | NEUTRAL)) && codeCompound(u, i, e)) {
       cats |= CODE;
+      end = e;
+    } else if (end <= e && !(cats & (CODE | NUMBER | NEGNUM | NEUTRAL)) && numberCompound(u, i, e)) {
+      // an identifier noun like "number" itself: a code only when qualified as one (labels.ts)
+      cats |= NUMBER;
       end = e;
     }
     if (cats !== 0) push(h, i, Math.max(end, e), cats);

@@ -34,6 +34,20 @@ describe('evidence: the word that qualifies a code', () => {
     assert.equal(otp({ subject: 'Din kod', text: 'Skapa ditt konto med koden 558120.\nSkapat av Kontoteamet.' }), '558120');
   });
 
+  test('member and customer numbers are identifiers, also as compounds ("Código de socio", "Üye no", "asiakasnumero")', () => {
+    assert.equal(otp({ subject: 'Tu contraseña ha cambiado', text: 'La contraseña se cambió ayer.\nBono: quedan 7 entradas. Código de socio 11820.' }), null);
+    assert.equal(otp({ subject: 'Hesabınız', text: 'Hesabınız açıldı.\nÜye no: 448201' }), null);
+    // a customer number after the code must not win over it
+    assert.equal(otp({ subject: 'Vahvista sähköpostiosoitteesi', text: 'Vahvistuskoodisi on 6042\n\nAsiakasnumero: 100482' }), '6042');
+    assert.equal(otp({ subject: 'Ihre Anmeldung', text: 'Ihr Anmeldecode: 5802\nKundennummer: 4419023' }), '5802');
+  });
+
+  test('"код авторизації" on a card purchase is an authorisation code, as "Auth Code" on a receipt', () => {
+    assert.equal(otp({ subject: 'Покупка по картці *5521', text: 'Покупка: АТБ-МАРКЕТ\nСума: 1 284,60 грн\nКод авторизації: 417720\nДата: 11.06.2025' }), null);
+    // the same words for a sign-in stay a code
+    assert.equal(otp({ subject: 'Код авторизации', text: 'Ваш код авторизации: 583016. Никому его не сообщайте.' }), '583016');
+  });
+
   test('an access code for an account is still a code', () => {
     assert.equal(otp({ subject: 'Sign in', text: 'Your access code is 604219. It expires in 10 minutes.' }), '604219');
   });

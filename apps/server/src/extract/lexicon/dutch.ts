@@ -14,7 +14,7 @@ export const DUTCH: Lexicon = {
   expire: ['verloopt', 'geldig*', 'vervalt'],
   click: ['klik*', 'knop', 'hieronder', 'onder'],
   subscribe: ['inschrij*', 'schrijf mij in', 'schrijf me in', 'meld mij aan', 'meld me aan', 'abonn*'],
-  otherNumber: ['telefoon*', 'postcode', 'straat', 'kvk', 'btw'],
+  otherNumber: ['telefoon*', 'postcode', 'straat', 'kvk', 'btw', 'lid', 'lidnummer', 'lidmaatschap*'],
   place: ['deur', 'poort', 'gebouw', 'ingang', 'kluis*', 'pakketautomaat', 'parkeer*', 'garage', 'alarm', 'ophaal*', 'afhaal*'],
   commerce: [
     'bestelling*', 'bestel*', 'factuur*', 'ontvangstbewijs', 'zending*', 'bezorg*', 'levering*', 'pakket*',

@@ -14,7 +14,7 @@ export const FRENCH: Lexicon = {
   expire: ['valable', 'expire*', 'valide', 'validité'],
   click: ['clique*', 'bouton', 'lien', 'ci dessous', 'appuyez'],
   subscribe: ['inscri*', 'abonn*'],
-  otherNumber: ['téléphone*', 'tél', 'rue', 'code postal', 'identifiant', 'siret', 'siren', 'tva', 'rcs'],
+  otherNumber: ['téléphone*', 'tél', 'rue', 'code postal', 'identifiant', 'siret', 'siren', 'tva', 'rcs', 'adhérent', 'membre', 'client', 'abonné'],
   place: ['porte', 'portail', 'immeuble', 'bâtiment', 'entrée', 'digicode', 'casier*', 'parking', 'retrait', 'code de retrait', 'alarme', 'chauffeur*', 'livreur*', 'borne', 'réception'],
   commerce: [
     'commande*', 'facture*', 'reçu', 'colis', 'suivi', 'référence*', 'réduction*', 'remise', 'montant', 'prix',

@@ -16,7 +16,7 @@ export const GERMAN: Lexicon = {
   subscribe: ['abonn*', 'newsletter anmeldung', 'eintragen'],
   otherNumber: [
     'telefon*', 'handy', 'plz', 'postleitzahl', 'straße', 'strasse', 'postfach', 'kontonummer', 'handelsregister',
-    'steuer*', 'ust', 'mwst', 'hrb', 'vorwahl', 'mitglied*', 'benutzer*', 'version',
+    'steuer*', 'ust', 'mwst', 'hrb', 'vorwahl', 'mitglied*', 'benutzer*', 'version', 'kunde', 'kunden*',
   ],
   place: ['tür', 'türen', 'türcode', 'türöffner*', 'tor', 'eingang*', 'gebäude*', 'haustür', 'schließfach*', 'packstation', 'abhol*', 'parkhaus', 'garage', 'alarm*', 'fahrer*', 'zusteller*', 'rezeption', 'empfang'],
   commerce: [

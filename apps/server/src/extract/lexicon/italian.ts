@@ -14,7 +14,7 @@ export const ITALIAN: Lexicon = {
   expire: ['scade', 'scadr*', 'scadenza', 'valido', 'valida', 'validi', 'valide', 'validità'],
   click: ['clicca*', 'pulsante', 'bottone', 'sotto', 'tocca'],
   subscribe: ['iscri*'],
-  otherNumber: ['telefono', 'iva', 'partita iva', 'p iva', 'codice fiscale', 'cellulare'],
+  otherNumber: ['telefono', 'iva', 'partita iva', 'p iva', 'codice fiscale', 'cellulare', 'socio', 'soci', 'cliente', 'clienti', 'tessera'],
   place: ['porta', 'portone', 'cancello', 'edificio', 'ingresso', 'armadietto', 'locker', 'parcheggio', 'garage', 'allarme', 'ritiro', 'autista', 'corriere', 'reception'],
   commerce: [
     'ordine*', 'fattura*', 'ricevuta*', 'spedizione*', 'consegna*', 'tracciamento', 'prenotazione*', 'biglietto*',

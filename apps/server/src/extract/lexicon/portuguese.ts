@@ -14,7 +14,7 @@ export const PORTUGUESE: Lexicon = {
   expire: ['expira*', 'válido', 'vence'],
   click: ['clique', 'botão', 'abaixo'],
   subscribe: ['assin*', 'inscri*'],
-  otherNumber: ['telefone', 'rua', 'cep', 'cpf', 'cnpj', 'usuário'],
+  otherNumber: ['telefone', 'rua', 'cep', 'cpf', 'cnpj', 'usuário', 'sócio', 'sócios', 'cliente', 'clientes', 'associado'],
   place: ['porta', 'portão', 'prédio', 'edifício', 'entrada', 'armário', 'estacionamento', 'garagem', 'alarme', 'retirada', 'motorista*', 'entregador*', 'recepção', 'portaria'],
   commerce: [
     'fatura*', 'transaç*', 'rastreamento', 'referência', 'cupom', 'desconto*', 'preço', 'valor', 'cartão',

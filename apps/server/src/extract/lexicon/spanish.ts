@@ -14,7 +14,7 @@ export const SPANISH: Lexicon = {
   expire: ['caduc*', 'expira*', 'válido', 'válida', 'vence', 'vencer*'],
   click: ['clic', 'haz', 'botón', 'enlace', 'abajo', 'pulsa*'],
   subscribe: ['suscri*', 'darte de alta'],
-  otherNumber: ['teléfono*', 'calle', 'código postal', 'usuario*', 'nif', 'cif', 'dni', 'móvil', 'iva'],
+  otherNumber: ['teléfono*', 'calle', 'código postal', 'usuario*', 'nif', 'cif', 'dni', 'móvil', 'iva', 'socio', 'socios', 'cliente', 'clientes', 'abonado'],
   place: ['puerta', 'edificio', 'entrada', 'taquilla*', 'casillero*', 'parking', 'aparcamiento', 'garaje', 'alarma', 'recogida', 'conductor*', 'repartidor*', 'recepción'],
   commerce: [
     'pedido*', 'factura*', 'recibo*', 'transacc*', 'seguimiento', 'referencia*', 'cupón', 'descuento*', 'importe',

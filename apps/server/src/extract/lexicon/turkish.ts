@@ -14,7 +14,7 @@ export const TURKISH: Lexicon = {
   expire: ['geçerli*', 'süresi', 'dolacak'],
   click: ['tıkla*', 'buton*', 'düğme*', 'bağlantı*'],
   subscribe: ['abone*', 'bülten kayd*'],
-  otherNumber: ['telefon*', 'posta kodu', 'vergi', 'mersis', 'sokak', 'cadde', 'mahalle'],
+  otherNumber: ['telefon*', 'posta kodu', 'vergi', 'mersis', 'sokak', 'cadde', 'mahalle', 'üye', 'üyelik', 'müşteri'],
   place: ['kapı*', 'bina', 'binaya', 'binanın', 'giriş kapısı', 'dolap*', 'otopark*', 'teslim alma', 'teslim kodu', 'sürücü*', 'şoför*', 'kurye*'],
   commerce: [
     'sipariş*', 'fatura*', 'kargo*', 'teslimat*', 'paket*', 'indirim*', 'kupon*', 'indirim kodu', 'hediye çeki',
