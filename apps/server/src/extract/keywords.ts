@@ -181,8 +181,8 @@ function followPhrase(u: Uint16Array, cur: number, e: number, n: number): void {
   }
 }
 
-/** Endings of compound code words: "Bestätigungscode", "verificatiekode", "kinnituskood", "vahvistuskoodi". */
-const CODE_ENDINGS = ['code', 'codes', 'kode', 'koden', 'koder', 'kood', 'koodi', 'koodia', 'koodin', 'koodisi', 'kods'];
+/** Endings of compound code words: "Bestätigungscode", "verificatiekode", "inloggningskod", "kinnituskood", "vahvistuskoodi". */
+const CODE_ENDINGS = ['code', 'codes', 'kode', 'koden', 'koder', 'kod', 'kood', 'koodi', 'koodia', 'koodin', 'koodisi', 'kods'];
 
 /** True when the word at [s, e) ends with a code word ({@link CODE_ENDINGS}) and is at least two letters longer. */
 function codeCompound(u: Uint16Array, s: number, e: number): boolean {

@@ -353,6 +353,13 @@ function columnLabel(src: OtpSource, c: Candidate): number {
   return level;
 }
 
+/** The line holding `pos` starts with ">" (after blanks): quoted from an earlier message. */
+function onQuotedLine(text: string, pos: number): boolean {
+  let k = text.lastIndexOf('\n', pos - 1) + 1;
+  while (k < pos && isBlank(text.charCodeAt(k))) k++;
+  return text.charCodeAt(k) === 62 /* > */;
+}
+
 /** Letters and digits alternate at least three times ("Rk8vQ2", "k3m9x2pq"), unlike "iPadOS18" or "mp3". */
 function randomLooking(v: string): boolean {
   let changes = 0;
@@ -380,6 +387,8 @@ export function findOtp(sources: OtpSource[], msg: OtpMessage): string | null {
     const inList = listItems(cands);
     for (let i = 0; i < cands.length; i++) {
       if (inList[i]) continue;
+      // a code in the quoted part of a reply ("> Your code is 448120") was the earlier message's
+      if (!src.subject && onQuotedLine(src.text, cands[i].start)) continue;
       const c = cands[i];
       const score = scoreCandidate(src, c, msg);
       if (score === null) continue;

@@ -48,6 +48,17 @@ describe('evidence: the word that qualifies a code', () => {
     assert.equal(otp({ subject: 'Код авторизации', text: 'Ваш код авторизации: 583016. Никому его не сообщайте.' }), '583016');
   });
 
+  test('a code in the quoted part of a reply was the earlier message\'s', () => {
+    const reply = 'Hi Alex,\nthat code has expired; please ask the app for a new one.\n\nOn 10/06 Alex wrote:\n> It does not work:\n> > Your verification code is 448120. Valid for 10 minutes.\n';
+    assert.equal(otp({ subject: 'Re: my code does not work', text: reply }), null);
+    // the same sentence unquoted is the message's own code
+    assert.equal(otp({ subject: 'Your code', text: 'Your verification code is 448120. Valid for 10 minutes.' }), '448120');
+  });
+
+  test('Swedish compounds ending in "kod" are code words ("inloggningskod"), a code in the subject counts', () => {
+    assert.equal(otp({ subject: '528163 är din inloggningskod', text: 'Använd koden i ämnesraden för att logga in. Den gäller i 10 minuter.\nBox 4412, 102 69 Stockholm' }), '528163');
+  });
+
   test('an access code for an account is still a code', () => {
     assert.equal(otp({ subject: 'Sign in', text: 'Your access code is 604219. It expires in 10 minutes.' }), '604219');
   });

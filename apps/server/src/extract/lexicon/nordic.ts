@@ -16,7 +16,7 @@ export const NORDIC: Lexicon = {
   click: ['klicka*', 'knapp*', 'länk*', 'klik*', 'klikk*', 'knap', 'lenke*', 'napsauta', 'klikkaa', 'painike*', 'linkki*'],
   subscribe: ['prenumer*', 'tilmeld*', 'abonner*'],
   otherNumber: ['telefon*', 'puhelin*', 'postnummer', 'kund', 'kunde', 'medlem*', 'asiakas', 'asiakkaan', 'jäsen*'],
-  place: ['dörr*', 'porten', 'entrén', 'entrédörr*', 'entrékod*', 'skåp', 'skåpet', 'skåpskod*', 'paketskåp*', 'hämt*', 'dør', 'døren', 'dørkode*', 'indgang*', 'pakkeboks*', 'afhent*', 'ovi', 'oven', 'ovikoodi', 'portti*', 'nouto*', 'pakettiautomaat*', 'förare', 'chaufför*', 'sjåfør*', 'chauffør*', 'kuljettaja*'],
+  place: ['dörr*', 'porten', 'portkod*', 'entrén', 'entrédörr*', 'entrékod*', 'skåp', 'skåpet', 'skåpskod*', 'paketskåp*', 'hämt*', 'dør', 'døren', 'dørkode*', 'indgang*', 'pakkeboks*', 'afhent*', 'ovi', 'oven', 'ovikoodi', 'portti*', 'nouto*', 'pakettiautomaat*', 'förare', 'chaufför*', 'sjåfør*', 'chauffør*', 'kuljettaja*'],
   commerce: [
     'beställning*', 'faktura*', 'kvitto*', 'leverans*', 'paket*', 'rabatt*', 'presentkort*', 'bokning*', 'biljett*',
     'betalning*', 'ordre*', 'bestilling*', 'kvittering*', 'levering*', 'pakke*', 'rabat*', 'gavekort*', 'booking*',
