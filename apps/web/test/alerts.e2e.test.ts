@@ -55,6 +55,10 @@ const SPIES = `(() => {
 let svc: ServiceHandle;
 let browser: Browser;
 
+/**
+ * Permission prompts, notifications and sound are browser behaviour, not layout: one setup (desktop
+ * light). The switches themselves are seen on every setup in mailbox-life.e2e.test.ts.
+ */
 async function spiedContext(grant: boolean): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
   if (grant) await context.grantPermissions(['notifications'], { origin: svc.httpUrl });
