@@ -53,6 +53,8 @@ export interface MessageReceived {
   otp: string | null;
   confirmation_link: string | null;
   received_at: string;
+  /** Extension: the From display name, or null; absent from servers that predate it. */
+  sender_name?: string | null;
 }
 
 /** A failed call: `status` 0 means the server could not be reached. */

@@ -29,6 +29,7 @@ export function summaryFromEvent(ev: MessageReceived): Summary {
   return {
     id: ev.id,
     sender: ev.sender ?? '',
+    sender_name: ev.sender_name ?? null,
     subject: ev.subject ?? '',
     date_received: ev.received_at ?? new Date().toISOString(),
     otp: ev.otp ?? null,
@@ -38,8 +39,8 @@ export function summaryFromEvent(ev: MessageReceived): Summary {
 
 const STABLE_MS = 5000;
 /**
- * A pushed message.received has the contract's fields only (no sender_name): a short listing of
- * the newest rows follows, once per burst, so the row shows the sender's name as a reload would.
+ * An event without sender_name (a server that predates it) is followed by a short listing of the
+ * newest rows, once per burst, so the row shows the sender's name as a reload would.
  */
 const DETAILS_DELAY_MS = 250;
 const DETAILS_ROWS = 20;
@@ -139,8 +140,10 @@ export class LiveInbox {
       }
       if (isMessageReceived(frame)) {
         this.handlers.onMessage(summaryFromEvent(frame));
-        clearTimeout(this.detailsTimer);
-        this.detailsTimer = setTimeout(() => void this.refresh(DETAILS_ROWS), DETAILS_DELAY_MS);
+        if (!('sender_name' in frame)) {
+          clearTimeout(this.detailsTimer);
+          this.detailsTimer = setTimeout(() => void this.refresh(DETAILS_ROWS), DETAILS_DELAY_MS);
+        }
       } else if (isMailboxGone(frame)) {
         this.stop();
         this.handlers.onGone(frame.event === 'mailbox.expired' ? 'expired' : 'deleted');

@@ -11,19 +11,18 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST, type Stored } from './helpers.ts';
+import {
+  assertSeen, axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, setup, setupContext, shot, watchPage, WEB_DIST,
+  type Setup, type Stored,
+} from './helpers.ts';
 
 const PER_BROWSER = 2;
 
 let svc: ServiceHandle;
 let browser: Browser;
 
-async function newContext(o: { phone?: boolean; dark?: boolean; seed?: { browserId: string; list: Stored[]; current: Stored } } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({
-    viewport: o.phone ? { width: 390, height: 844 } : { width: 1366, height: 800 },
-    colorScheme: o.dark ? 'dark' : 'light',
-    reducedMotion: 'reduce',
-  });
+async function newContext(o: { setup?: Setup; seed?: { browserId: string; list: Stored[]; current: Stored } } = {}): Promise<BrowserContext> {
+  const context = await setupContext(browser, o.setup ?? setup('desktop-light'));
   if (o.seed) {
     await context.addInitScript((seed) => {
       if (window.top !== window || localStorage.getItem('tempmail.browser.v1')) return;
@@ -111,7 +110,33 @@ describe('the per-browser cap in the page (e2e, headless Chromium)', { timeout: 
       assert.equal(await page.locator('details.addresses[open]').count(), 1, 'Your addresses is opened to choose from');
       await assertNothingSpinning(page, 'at the cap');
       assert.deepEqual(await axeViolations(page), [], 'desktop light: the cap banner');
+      await assertSeen(page.getByTestId('blocked'), 'desktop light: the cap banner');
       await shot(page, 'desktop-light-browser-cap', true);
+
+      // The same browser's cap as the other setups show it (phone dark: the next test): its own
+      // mailboxes, the banner seen, and nothing for axe-core.
+      const seed = {
+        browserId: await page.evaluate(() => localStorage.getItem('tempmail.browser.v1') ?? ''),
+        list: await page.evaluate(() => JSON.parse(localStorage.getItem('tempmail.mailboxes.v1') ?? '[]') as Stored[]),
+        current: await storedBox(page, b),
+      };
+      assert.ok(seed.browserId, 'the page keeps a browser id');
+      for (const name of ['desktop-dark', 'phone-light'] as const) {
+        const look = await newContext({ setup: setup(name), seed });
+        try {
+          const p = await openTab(look);
+          assert.equal(await addressOf(p), b, name);
+          await hitCap(p);
+          await assertSeen(p.getByTestId('blocked'), `${name}: the cap banner`);
+          await assertSeen(p.getByRole('button', { name: `Show ${a}` }), `${name}: Show in Your addresses`);
+          await assertNothingSpinning(p, `${name}, at the cap`);
+          assert.deepEqual(await axeViolations(p), [], `${name}: the cap banner`);
+          await shot(p, `${name}-browser-cap`, false);
+          assert.deepEqual(await pageProblems(p), [], name);
+        } finally {
+          await look.close();
+        }
+      }
 
       // Trying again by hand while still full: refused again, and again nothing hangs.
       const again = page.waitForResponse((r) => r.url().includes('/api/generate_email.php'));
@@ -174,7 +199,7 @@ describe('the per-browser cap in the page (e2e, headless Chromium)', { timeout: 
     };
     const soon = await make(12);
     const later = await make(600);
-    const context = await newContext({ phone: true, dark: true, seed: { browserId, list: [later, soon], current: later } });
+    const context = await newContext({ setup: setup('phone-dark'), seed: { browserId, list: [later, soon], current: later } });
     const made: { status: number; at: number }[] = [];
     try {
       const page = await openTab(context);
@@ -186,6 +211,7 @@ describe('the per-browser cap in the page (e2e, headless Chromium)', { timeout: 
       assert.ok(text.includes(`or wait until ${await clockOf(page, soon.expires_at)}, when ${soon.email} expires.`), text);
       await assertNothingSpinning(page, 'phone, at the cap');
       assert.deepEqual(await axeViolations(page), [], 'phone dark: the cap banner');
+      await assertSeen(page.getByTestId('blocked'), 'phone dark: the cap banner');
       await shot(page, 'phone-dark-browser-cap', true);
 
       // No click: once the soonest expires, the page's own retry gets an address.

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = path.join(WEB_ROOT, 'dist');
@@ -177,4 +178,98 @@ export interface Stored {
   email: string;
   token: string;
   expires_at: string;
+}
+
+/** The screens every page item is checked on: desktop and phone, each in light and dark. */
+export type Device = 'desktop' | 'phone';
+export const VIEWPORTS: Readonly<Record<Device, { width: number; height: number }>> = {
+  desktop: { width: 1366, height: 800 },
+  phone: { width: 390, height: 844 },
+};
+
+/** One of the four screens: a viewport, a colour scheme, and (phone) a touch screen with the mobile viewport meta honoured. */
+export interface Setup {
+  /** `desktop-light`, `phone-dark`, …: also the prefix of screenshot names. */
+  name: `${Device}-${'light' | 'dark'}`;
+  device: Device;
+  colorScheme: 'light' | 'dark';
+}
+
+/** The setup matrix, desktop light first. */
+export const SETUPS: readonly Setup[] = (['desktop', 'phone'] as const).flatMap((device) =>
+  (['light', 'dark'] as const).map((colorScheme) => ({ name: `${device}-${colorScheme}` as const, device, colorScheme })),
+);
+
+/** The setup of this name. */
+export function setup(name: Setup['name']): Setup {
+  return SETUPS.find((s) => s.name === name)!;
+}
+
+/** Every setup but the given one (checked by the full flow elsewhere in the test). */
+export function otherSetups(than: Setup['name']): Setup[] {
+  return SETUPS.filter((s) => s.name !== than);
+}
+
+export interface SetupContextOptions {
+  /** The current mailbox the page finds in localStorage (only where none is stored yet). */
+  seed?: Stored;
+  /** "Your addresses" as the page finds it in localStorage (with `seed`). */
+  list?: Stored[];
+  /** Permissions granted to `origin`. */
+  permissions?: string[];
+  origin?: string;
+}
+
+/**
+ * A patient browser context for one setup: its viewport and colour scheme, and on the phone a
+ * touch screen whose page honours the mobile viewport meta (isMobile), as a phone's browser does.
+ */
+export async function setupContext(browser: Browser, s: Setup, o: SetupContextOptions = {}): Promise<BrowserContext> {
+  const phone = s.device === 'phone';
+  const context = patient(await browser.newContext({
+    viewport: VIEWPORTS[s.device], colorScheme: s.colorScheme, reducedMotion: 'reduce', isMobile: phone, hasTouch: phone,
+  }));
+  if (o.permissions?.length) await context.grantPermissions(o.permissions, { origin: o.origin });
+  if (o.seed) {
+    await context.addInitScript((seed) => {
+      if (window.top !== window || localStorage.getItem('tempmail.mailbox.v1')) return;
+      localStorage.setItem('tempmail.mailbox.v1', JSON.stringify(seed.current));
+      if (seed.list) localStorage.setItem('tempmail.mailboxes.v1', JSON.stringify(seed.list));
+    }, { current: o.seed, list: o.list ?? null });
+  }
+  return context;
+}
+
+/**
+ * Asserts what a person would see of an element: it is visible; once scrolled to, it lies inside
+ * the viewport (sideways always; an element taller than the viewport at least starts in it); and
+ * nothing else covers it at its centre. Presence in the DOM is not enough.
+ */
+export async function assertSeen(target: Locator, what: string): Promise<void> {
+  await target.waitFor({ state: 'visible' });
+  await target.scrollIntoViewIfNeeded();
+  const r = await target.evaluate((el) => {
+    const b = el.getBoundingClientRect();
+    const vw = document.documentElement.clientWidth;
+    const vh = window.innerHeight;
+    // The centre of its first box: a link that wraps has two, and its bounding box's centre may fall between them.
+    const first = [...el.getClientRects()].find((c) => c.width > 0 && c.height > 0) ?? b;
+    const x = Math.min(Math.max(first.left + first.width / 2, 0), vw - 1);
+    const y = Math.min(Math.max(first.top + Math.min(first.height, vh) / 2, 0), vh - 1);
+    const hit = document.elementFromPoint(x, y);
+    // No named functions in here: the test's TypeScript loader would wrap them in a helper the page lacks.
+    return {
+      left: b.left, right: b.right, top: b.top, bottom: b.bottom, width: b.width, height: b.height, vw, vh,
+      onTop: hit !== null && (el === hit || el.contains(hit)),
+      hit: hit ? `${hit.tagName.toLowerCase()}${hit.id ? `#${hit.id}` : ''}.${String(hit.getAttribute('class') ?? '').trim().replace(/\s+/g, '.')}` : 'nothing',
+    };
+  });
+  const box = `${Math.round(r.width)}x${Math.round(r.height)} at ${Math.round(r.left)},${Math.round(r.top)} in ${r.vw}x${r.vh}`;
+  assert.ok(r.width > 0 && r.height > 0, `${what}: has no size (${box})`);
+  // EDGE: a box's border may end a few pixels past the viewport (a pane sized to the screen), its content may not.
+  const EDGE = 4;
+  assert.ok(r.left >= -EDGE && r.right <= r.vw + EDGE, `${what}: sticks out of the viewport sideways (${box})`);
+  if (r.height <= r.vh) assert.ok(r.top >= -EDGE && r.bottom <= r.vh + EDGE, `${what}: not wholly inside the viewport once scrolled to (${box})`);
+  else assert.ok(r.top >= -EDGE && r.top < r.vh, `${what}: does not start inside the viewport (${box})`);
+  assert.ok(r.onTop, `${what}: covered by ${r.hit} (${box})`);
 }

@@ -11,7 +11,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { axeViolations, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, watchPage, WEB_DIST, patient, PATIENCE_MS, type Stored } from './helpers.ts';
+import {
+  assertSeen, axeViolations, eventually, launchBrowser, otherSetups, pageProblems, requireBuilt, RESULTS_DIR, sendMail, setup, setupContext, SETUPS,
+  watchPage, WEB_DIST, PATIENCE_MS, type Setup, type Stored,
+} from './helpers.ts';
 
 const CAP = 2;
 const TTL_MAX = 7200;
@@ -27,14 +30,9 @@ const env = {
   TEMPMAIL_DOMAINS: `tempmail.local,${SECOND_DOMAIN}`,
 };
 
-async function newContext(opts: { width?: number; height?: number; seed?: Stored } = {}): Promise<BrowserContext> {
-  const context = patient(await browser.newContext({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 800 }, reducedMotion: 'reduce' }));
-  if (opts.seed) {
-    await context.addInitScript((mb) => {
-      if (window.top === window && !localStorage.getItem('tempmail.mailbox.v1')) localStorage.setItem('tempmail.mailbox.v1', JSON.stringify(mb));
-    }, opts.seed);
-  }
-  return context;
+/** A context of one setup (desktop light unless told), seeded with a current mailbox and a list when given. */
+function newContext(opts: { setup?: Setup; seed?: Stored; list?: Stored[] } = {}): Promise<BrowserContext> {
+  return setupContext(browser, opts.setup ?? setup('desktop-light'), { seed: opts.seed, list: opts.list });
 }
 
 /** A tab of the page; waits for an address unless `waitForAddress` is false. */
@@ -95,6 +93,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     await Promise.all([svc?.stop(), capped?.stop()]);
   });
 
+  // The flow once (desktop light); Your addresses is seen and switched on every setup in the test after next.
   it('keeps every address it made reachable and switchable; New address offers to delete the previous one', async () => {
     const context = await newContext();
     try {
@@ -142,6 +141,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     }
   });
 
+  // The whole two-tab flow once (desktop light); every setup follows a new address from one tab to the other in the next test.
   it('keeps two tabs on one address and one list: a new address or a delete in one shows in the other', async () => {
     const context = await newContext();
     const generated: string[] = [];
@@ -178,6 +178,57 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     }
   });
 
+  it('on desktop and phone, light and dark: the expiry warning adds time, Your addresses switch, the domain picker and the alert switches are seen, and two tabs follow each other', async () => {
+    for (const s of SETUPS) {
+      const { body: a } = await generate(svc);
+      const { body: short } = await generate(svc, 120);
+      const context = await newContext({ setup: s, seed: short, list: [a, short] });
+      try {
+        const one = await openTab(context, svc);
+        assert.equal(await addressOf(one), short.email, s.name);
+
+        // A clear warning before expiry, and time added with one click.
+        const warning = one.getByTestId('expiry-warning');
+        await assertSeen(warning, `${s.name}: the expiry warning`);
+        assert.match((await warning.textContent()) ?? '', /expires in (1|2) minutes?/);
+        assert.deepEqual(await axeViolations(one), [], `${s.name}: the expiry warning`);
+        const add = warning.getByRole('button', { name: /^Add / });
+        await assertSeen(add, `${s.name}: Add time in the warning`);
+        await add.click();
+        await warning.waitFor({ state: 'detached' });
+        await assertSeen(one.getByTestId('countdown'), `${s.name}: the countdown`);
+        assert.match((await one.textContent('[data-testid=card-note]')) ?? '', /More time was added/);
+
+        // The switches for notifications and sound, the domain picker, and Add time on the card.
+        for (const id of ['notify-toggle', 'sound-toggle', 'extend-address', 'new-address']) await assertSeen(one.getByTestId(id), `${s.name}: ${id}`);
+        await assertSeen(one.getByLabel('Domain'), `${s.name}: the domain picker`);
+
+        // Your addresses: both listed, switchable.
+        await one.locator('summary', { hasText: 'Your addresses' }).click();
+        const show = one.getByRole('button', { name: `Show ${a.email}` });
+        await assertSeen(show, `${s.name}: Show in Your addresses`);
+        await assertSeen(one.getByRole('button', { name: `Delete ${a.email}` }), `${s.name}: Delete in Your addresses`);
+        assert.deepEqual(await axeViolations(one), [], `${s.name}: Your addresses, open`);
+        await show.click();
+        await eventually(async () => (await addressOf(one)) === a.email, `${s.name}: the address switched to`);
+
+        // A second tab shows the same address; a new address in one is followed by the other.
+        const two = await openTab(context, svc);
+        assert.equal(await addressOf(two), a.email, `${s.name}: the second tab on the same address`);
+        await one.getByTestId('new-address').click();
+        await eventually(async () => ![a.email, short.email].includes(await addressOf(one)), `${s.name}: a new address in tab one`);
+        const made = await addressOf(one);
+        await eventually(async () => (await addressOf(two)) === made, `${s.name}: tab two following tab one`);
+        await assertSeen(two.getByTestId('address'), `${s.name}: the followed address in tab two`);
+        assert.match((await two.getByTestId('address').textContent()) ?? '', /@/);
+        assert.deepEqual(await pageProblems(one), [], s.name);
+        assert.deepEqual(await pageProblems(two), [], s.name);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   it('says in words why no address can be made when the cap is reached, offers to delete one, and retries by itself', async () => {
     const context = await newContext();
     let made: Stored[] = [];
@@ -206,14 +257,39 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
       await context.close();
     }
 
-    // A fresh visitor behind the same address while the cap is full of short-lived mailboxes:
-    // no eternal "Creating…", a reason, and an address by itself once one expires.
+    // What a fresh visitor behind the same address sees while the cap is full, on the other setups:
+    // the reason in words, seen, and nothing pretending to load.
     for (const mb of made) await deleteOnServer(capped, mb);
+    const full: Stored[] = [];
+    for (let i = 0; i < CAP; i++) {
+      const r = await generate(capped, 600);
+      assert.equal(r.status, 200);
+      full.push(r.body);
+    }
+    for (const s of otherSetups('phone-light')) {
+      const visitor = await newContext({ setup: s });
+      try {
+        const page = await openTab(visitor, capped, false);
+        await assertSeen(page.getByTestId('blocked'), `${s.name}: the cap banner`);
+        assert.match((await page.getByTestId('blocked').textContent()) ?? '', /One frees up when it expires or is deleted/);
+        assert.equal(await addressOf(page), 'No address yet', s.name);
+        assert.deepEqual(await axeViolations(page), [], `${s.name}: the cap banner without an address`);
+        await page.screenshot({ path: path.join(RESULTS_DIR, `${s.name}-cap-reached-fresh.png`) });
+        assert.deepEqual(await pageProblems(page), [], s.name);
+      } finally {
+        await visitor.close();
+      }
+    }
+    for (const mb of full) await deleteOnServer(capped, mb);
+
+    // A fresh visitor behind the same address while the cap is full of short-lived mailboxes:
+    // no eternal "Creating…", a reason, and an address by itself once one expires (phone light;
+    // the retry is the page's timer, the same on every screen).
     for (let i = 0; i < CAP; i++) assert.equal((await generate(capped, 6)).status, 200);
-    const fresh = await newContext({ width: 390, height: 844 });
+    const fresh = await newContext({ setup: setup('phone-light') });
     try {
       const page = await openTab(fresh, capped, false);
-      await page.getByTestId('blocked').waitFor();
+      await assertSeen(page.getByTestId('blocked'), 'phone-light: the cap banner');
       assert.equal(await addressOf(page), 'No address yet');
       assert.equal(await page.textContent('[data-testid=conn]'), 'No address');
       assert.match((await page.textContent('[data-testid=inbox-empty]')) ?? '', /No address yet/);
@@ -230,6 +306,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     }
   });
 
+  // Console output does not depend on the screen (one setup); the docs link is seen on every setup in page.e2e.
   it('never prints a mailbox token in the console, even when its requests fail; links to the docs', async () => {
     const { body: real } = await generate(svc);
     const secret = `wrong${'x'.repeat(30)}`;
@@ -257,10 +334,11 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     }
   });
 
+  // The picker is seen on every setup above; here, once, an address on the chosen domain gets mail and the choice is kept.
   it('offers a domain picker when the server has several domains; new addresses use the one chosen', async () => {
     const res = await fetch(`${svc.httpUrl}/api/domains.php`);
     assert.deepEqual(await res.json(), ['tempmail.local', SECOND_DOMAIN]);
-    const context = await newContext({ width: 390, height: 844 });
+    const context = await newContext({ setup: setup('phone-light') });
     try {
       const page = await openTab(context, svc);
       assert.match(await addressOf(page), /@tempmail\.local$/, 'the default domain first');
@@ -284,6 +362,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     }
   });
 
+  // The favicon and the stored choices do not depend on the screen (one setup); the switches are seen on every setup above.
   it('shows unread mail on the favicon; notifications and sound are off until turned on, and stay as chosen', async () => {
     const context = await newContext();
     await context.grantPermissions(['notifications'], { origin: svc.httpUrl });
@@ -316,6 +395,8 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     }
   });
 
+  // The warning and Add time are seen and used on every setup above; here, once, the chosen
+  // lifetime is what is added and the new expiry is stored.
   it('warns before expiry and adds time with one click', async () => {
     const { body: mb } = await generate(svc, 120);
     const context = await newContext({ seed: mb });
@@ -339,48 +420,59 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
     }
   });
 
-  it('says an empty inbox of an expired address is over, not loading or waiting', async () => {
-    const { body: mb } = await generate(svc, 12); // more than the 5 s the page wants left to reuse an address
-    const context = await newContext({ seed: mb });
-    try {
-      const page = await openTab(context, svc);
-      assert.equal(await addressOf(page), mb.email);
-      await page.waitForSelector('[data-testid=conn][data-state=connected]');
-      assert.match((await page.textContent('[data-testid=inbox-empty]')) ?? '', /Waiting for mail/);
-      await page.getByTestId('expired-note').waitFor({ timeout: 30_000 });
-      const empty = (await page.textContent('[data-testid=inbox-empty]')) ?? '';
-      assert.match(empty, /No mail came.*This address expired and receives no more mail/);
-      assert.doesNotMatch(empty, /Waiting|Loading|shows up here by itself/);
-      assert.equal(await page.locator('[data-testid=inbox-empty] .pulse').count(), 0, 'no pulse: nothing is awaited');
-      assert.deepEqual(await axeViolations(page), [], 'an expired, empty inbox');
-      assert.deepEqual(await pageProblems(page), []);
-    } finally {
-      await context.close();
-    }
+  // Expiry takes its own time: the four setups wait side by side, each in its own context.
+  it('says an empty inbox of an expired address is over, not loading or waiting (every setup)', async () => {
+    await Promise.all(SETUPS.map(async (s) => {
+      const { body: mb } = await generate(svc, 20); // more than the 5 s the page wants left to reuse an address
+      const context = await newContext({ setup: s, seed: mb });
+      try {
+        const page = await openTab(context, svc);
+        assert.equal(await addressOf(page), mb.email, s.name);
+        await page.waitForSelector('[data-testid=conn][data-state=connected]');
+        assert.match((await page.textContent('[data-testid=inbox-empty]')) ?? '', /Waiting for mail/);
+        await page.getByTestId('expired-note').waitFor({ timeout: PATIENCE_MS });
+        await assertSeen(page.getByTestId('expired-note'), `${s.name}: the note that the address expired`);
+        const empty = page.getByTestId('inbox-empty');
+        await assertSeen(empty, `${s.name}: the empty inbox's words`);
+        const text = (await empty.textContent()) ?? '';
+        assert.match(text, /No mail came.*This address expired and receives no more mail/, s.name);
+        assert.doesNotMatch(text, /Waiting|Loading|shows up here by itself/, s.name);
+        assert.equal(await page.locator('[data-testid=inbox-empty] .pulse').count(), 0, `${s.name}: no pulse: nothing is awaited`);
+        assert.deepEqual(await axeViolations(page), [], `${s.name}: an expired, empty inbox`);
+        assert.deepEqual(await pageProblems(page), [], s.name);
+      } finally {
+        await context.close();
+      }
+    }));
   });
 
-  it('keeps the open message and the inbox on screen when the address expires, with a note', async () => {
-    const { body: mb } = await generate(svc, 12);
-    const context = await newContext({ seed: mb });
-    try {
-      const page = await openTab(context, svc);
-      await page.waitForSelector('[data-testid=conn][data-state=connected]');
-      await sendMail(svc.smtpPort, {
-        to: mb.email, subject: 'Read me before it expires', text: 'Plain body', html: '<h1>Shown until you leave</h1>',
-      });
-      await page.locator('[data-testid=inbox-row] .row-open').first().click();
-      await page.getByTestId('message').waitFor();
-      await page.getByTestId('expired-note').waitFor({ timeout: PATIENCE_MS });
-      assert.equal(await page.textContent('#message-subject'), 'Read me before it expires', 'the open message stays');
-      assert.equal(await page.locator('[data-testid=inbox-row]').count(), 1, 'the inbox stays');
-      assert.equal(await page.textContent('[data-testid=conn]'), 'Expired');
-      assert.ok(await page.getByTestId('delete-address').isDisabled());
-      assert.ok(await page.getByTestId('extend-address').isDisabled());
-      assert.deepEqual(await axeViolations(page), [], 'expired, with the message open');
-      await page.screenshot({ path: path.join(RESULTS_DIR, 'desktop-light-expired.png') });
-      assert.deepEqual(await pageProblems(page), []);
-    } finally {
-      await context.close();
-    }
+  it('keeps the open message and the inbox on screen when the address expires, with a note (every setup)', async () => {
+    await Promise.all(SETUPS.map(async (s) => {
+      const { body: mb } = await generate(svc, 20);
+      const context = await newContext({ setup: s, seed: mb });
+      try {
+        const page = await openTab(context, svc);
+        await page.waitForSelector('[data-testid=conn][data-state=connected]');
+        await sendMail(svc.smtpPort, {
+          to: mb.email, subject: 'Read me before it expires', text: 'Plain body', html: '<h1>Shown until you leave</h1>',
+        });
+        await page.locator('[data-testid=inbox-row] .row-open').first().click();
+        await page.getByTestId('message').waitFor();
+        await page.getByTestId('expired-note').waitFor({ timeout: PATIENCE_MS });
+        await assertSeen(page.locator('#message-subject'), `${s.name}: the open message's subject`);
+        assert.equal(await page.textContent('#message-subject'), 'Read me before it expires', `${s.name}: the open message stays`);
+        await assertSeen(page.getByTestId('mail-frame'), `${s.name}: the open message's body`);
+        await assertSeen(page.getByTestId('expired-note'), `${s.name}: the note that the address expired`);
+        assert.equal(await page.locator('[data-testid=inbox-row]').count(), 1, `${s.name}: the inbox stays`);
+        assert.equal(await page.textContent('[data-testid=conn]'), 'Expired');
+        assert.ok(await page.getByTestId('delete-address').isDisabled());
+        assert.ok(await page.getByTestId('extend-address').isDisabled());
+        assert.deepEqual(await axeViolations(page), [], `${s.name}: expired, with the message open`);
+        await page.screenshot({ path: path.join(RESULTS_DIR, `${s.name}-expired.png`) });
+        assert.deepEqual(await pageProblems(page), [], s.name);
+      } finally {
+        await context.close();
+      }
+    }));
   });
 });

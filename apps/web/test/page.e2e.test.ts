@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Frame, Page, WebSocketRoute } from 'playwright-core';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
 import {
+  assertSeen,
   eventually,
   launchBrowser,
   pageProblems,
@@ -20,8 +21,11 @@ import {
   startHostileServer,
   watchPage,
   WEB_DIST,
-  patient,
   PATIENCE_MS,
+  setup,
+  setupContext,
+  SETUPS,
+  type Setup,
   type Stored,
 } from './helpers.ts';
 
@@ -36,22 +40,15 @@ const TTL_MAX = 7200;
 let svc: ServiceHandle;
 let browser: Browser;
 
+/** A tab of the page in one setup (desktop light unless told), with the clipboard allowed. */
 async function openPage(
-  opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; mailbox?: Stored } = {},
+  opts: { setup?: Setup; viewport?: { width: number; height: number }; mailbox?: Stored } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = patient(await browser.newContext({
-    viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
-    colorScheme: opts.colorScheme ?? 'light',
-    reducedMotion: 'reduce',
-  }));
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: svc.httpUrl });
-  if (opts.mailbox) {
-    await context.addInitScript((mb) => {
-      if (window.top !== window) return;
-      if (!localStorage.getItem('tempmail.mailbox.v1')) localStorage.setItem('tempmail.mailbox.v1', JSON.stringify(mb));
-    }, opts.mailbox);
-  }
+  const context = await setupContext(browser, opts.setup ?? setup('desktop-light'), {
+    seed: opts.mailbox, permissions: ['clipboard-read', 'clipboard-write'], origin: svc.httpUrl,
+  });
   const page = await context.newPage();
+  if (opts.viewport) await page.setViewportSize(opts.viewport);
   await watchPage(page);
   await page.goto(`${svc.httpUrl}/`);
   await page.waitForFunction(() => document.querySelector('[data-testid=address]')?.textContent?.includes('@'));
@@ -149,8 +146,10 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
     }
   });
 
+  // Flows that do not depend on the screen run in one setup each, spread over the four; what each
+  // screen shows of them is checked on every setup in the last test of this file and in screens.e2e.
   it('shows an address at once with a live countdown, copies it, and keeps it across a reload', async () => {
-    const { context, page } = await openPage();
+    const { context, page } = await openPage({ setup: setup('phone-light') });
     try {
       const address = await addressOf(page);
       assert.match(address, /^[a-z0-9._-]+@tempmail\.local$/);
@@ -175,12 +174,23 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
     }
   });
 
+  // The tab order and the keyboard walk are the desktop's; every setup sees live mail, the row's
+  // chips and the message in the last test of this file.
   it('receives mail live without a reload; the OTP and the link are one click away', async () => {
     const { context, page } = await openPage();
     try {
       const address = await addressOf(page);
       await page.waitForSelector('[data-testid=conn][data-state=connected]');
       await page.waitForSelector('[data-testid=inbox-empty]');
+      // The first sender text the new row shows: from the pushed event alone, before any listing.
+      await page.evaluate(() => {
+        const w = window as unknown as { __firstFrom: string | null };
+        w.__firstFrom = null;
+        new MutationObserver(() => {
+          const from = document.querySelector('[data-testid=inbox-row] .row-from');
+          if (from && w.__firstFrom === null) w.__firstFrom = from.textContent;
+        }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      });
       await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
       const boxes = () =>
         page.evaluate(() =>
@@ -196,14 +206,17 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
       await row.waitFor({ timeout: PATIENCE_MS });
       assert.equal(await page.evaluate(() => (window as unknown as { __marker: number }).__marker), 42, 'no reload');
       assert.deepEqual(await boxes(), before, 'header, address card and panes did not move');
+      // The pushed event carries sender_name: the announcement made on its arrival names the sender,
+      // and the row shows the name from its first render (not after a listing).
       await eventually(
-        async () => /New mail from (Example Accounts|noreply@accounts\.example\.com)/.test((await page.textContent('[data-testid=announcer]')) ?? ''),
+        async () => /New mail from /.test((await page.textContent('[data-testid=announcer]')) ?? ''),
         'the new-mail announcement',
       );
+      assert.equal(await page.textContent('[data-testid=announcer]'), `New mail from Example Accounts: Your verification code. Code ${OTP}`);
       assert.match((await row.textContent()) ?? '', /Your verification code/);
-      // The pushed event has the bare address only; the row then shows the sender's name, without a reload.
-      await eventually(async () => (await row.locator('.row-from').textContent()) === 'Example Accounts', 'the sender\'s name on the live row');
+      assert.equal(await row.locator('.row-from').textContent(), 'Example Accounts', 'the sender\'s name on the live row');
       assert.equal(await row.locator('.row-from').getAttribute('title'), 'noreply@accounts.example.com');
+      assert.equal(await page.evaluate(() => (window as unknown as { __firstFrom: string | null }).__firstFrom), 'Example Accounts', 'the name from the row\'s first render');
 
       // The row: OTP chip with copy, and an "Open link" button.
       const chip = row.getByRole('button', { name: `Copy code ${OTP}` });
@@ -306,6 +319,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
     }
   });
 
+  // Pure sandboxing and the server's HTML filter: the screen plays no part (one setup).
   it('never runs or loads anything from hostile HTML, and loads remote images only when asked', async () => {
     const hostile = await startHostileServer();
     const { context, page } = await openPage();
@@ -387,8 +401,9 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
     }
   });
 
+  // Connection handling: the screen plays no part (one setup).
   it('polls while the live connection is down, and reconnects', async () => {
-    const context = patient(await browser.newContext({ viewport: { width: 1280, height: 800 } }));
+    const context = await setupContext(browser, setup('desktop-dark'));
     const page = await context.newPage();
     let blocked = false;
     const sockets: WebSocketRoute[] = [];
@@ -427,7 +442,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
   });
 
   it('makes a new address, shows the server message for a lifetime out of bounds, and deletes', async () => {
-    const { context, page } = await openPage();
+    const { context, page } = await openPage({ setup: setup('phone-dark') });
     try {
       const first = await addressOf(page);
       await page.getByLabel('Lifetime').selectOption('600');
@@ -441,6 +456,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
       await page.waitForSelector('[data-testid=card-note].is-error');
       const message = (await page.textContent('[data-testid=card-note]')) ?? '';
       assert.match(message, /ttl|lifetime/i);
+      await assertSeen(page.getByTestId('card-note'), 'the server\'s refusal');
       assert.equal(await addressOf(page), second, 'the address stays when the server refuses');
 
       await page.getByLabel('Lifetime').selectOption('3600');
@@ -467,7 +483,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
 
   it('replaces an address deleted elsewhere on the mailbox.deleted event, without falling back to polling', async () => {
     const doomed = await newMailbox();
-    const { context, page } = await openPage({ mailbox: doomed });
+    const { context, page } = await openPage({ setup: setup('desktop-dark'), mailbox: doomed });
     try {
       assert.equal(await addressOf(page), doomed.email);
       await page.waitForSelector('[data-testid=conn][data-state=connected]');
@@ -481,6 +497,7 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
       assert.equal(res.status, 200);
       await eventually(async () => (await addressOf(page)) !== doomed.email, 'a new address after the delete elsewhere');
       assert.match((await page.textContent('[data-testid=card-note]')) ?? '', /no longer exists/);
+      await assertSeen(page.getByTestId('card-note'), 'the note that the address is gone');
       assert.deepEqual(inboxReads, [], 'told by the event, not by a 404 from polling');
       assert.equal((await storedOf(page)).email, await addressOf(page));
     } finally {
@@ -498,10 +515,11 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
     }
 
     const short = await newMailbox(20); // the page reuses a stored mailbox with at least 5 s left
-    const { context, page } = await openPage({ mailbox: short });
+    const { context, page } = await openPage({ setup: setup('phone-dark'), mailbox: short });
     try {
       assert.equal(await addressOf(page), short.email);
       await page.getByTestId('expired-note').waitFor({ timeout: PATIENCE_MS });
+      await assertSeen(page.getByTestId('expired-note'), 'the expiry note');
       assert.equal(await addressOf(page), short.email, 'the expired address stays shown');
       assert.match((await page.textContent('[data-testid=countdown]')) ?? '', /^Expired at/);
       assert.equal(await page.textContent('[data-testid=conn]'), 'Expired');
@@ -514,7 +532,8 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
     }
   });
 
-  it('looks right on desktop and phone, light and dark (screenshots in test-results/)', async () => {
+  // axe-core runs on these screens in screens.e2e.test.ts (every setup); here: what a person sees and uses.
+  it('on desktop and phone, light and dark: live mail, sender names, codes, links, attachments and the source are seen (screenshots in test-results/)', async () => {
     const mailbox = await newMailbox();
     await sendMail(svc.smtpPort, {
       to: mailbox.email,
@@ -531,35 +550,82 @@ describe('web page (e2e, headless Chromium)', { timeout: 1_800_000 }, () => {
     });
     await sendVerification(mailbox.email);
 
-    for (const colorScheme of ['light', 'dark'] as const) {
-      for (const [name, width, height] of [['desktop', 1280, 800], ['phone', 390, 844], ['narrow', 375, 812]] as const) {
-        const { context, page } = await openPage({ width, height, colorScheme, mailbox });
-        try {
-          assert.equal(await addressOf(page), mailbox.email);
-          await page.locator('[data-testid=inbox-row]').nth(2).waitFor();
-          const shot = (label: string) =>
-            page.screenshot({ path: path.join(RESULTS_DIR, `${name}-${colorScheme}-${label}.png`) });
-          const noHorizontalScroll = async () => {
-            const { sw, iw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
-            assert.ok(sw <= iw, `${name} ${colorScheme}: page is ${sw}px wide in a ${iw}px viewport`);
-          };
+    // The four setups, and a narrower phone (375 x 812) in each colour scheme for the layout alone.
+    const runs: Array<{ s: Setup; label: string; narrow: boolean }> = [
+      ...SETUPS.map((s) => ({ s, label: s.name, narrow: false })),
+      ...SETUPS.filter((s) => s.device === 'phone').map((s) => ({ s, label: `narrow-${s.colorScheme}`, narrow: true })),
+    ];
+    for (const { s, label, narrow } of runs) {
+      const { context, page } = await openPage({ setup: s, mailbox, viewport: narrow ? { width: 375, height: 812 } : undefined });
+      try {
+        assert.equal(await addressOf(page), mailbox.email);
+        await page.locator('[data-testid=inbox-row]').nth(2).waitFor();
+        const shot = (name: string) => page.screenshot({ path: path.join(RESULTS_DIR, `${label}-${name}.png`) });
+        const noHorizontalScroll = async () => {
+          const { sw, iw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
+          assert.ok(sw <= iw, `${label}: page is ${sw}px wide in a ${iw}px viewport`);
+        };
+        await noHorizontalScroll();
+        if (narrow) {
+          await page.locator('[data-testid=inbox-row]', { hasText: 'Your verification code' }).locator('.row-open').click();
+          await (await mailFrame(page)).waitForSelector('h1');
           await noHorizontalScroll();
-          if (name !== 'narrow') await shot('inbox');
-          await page.locator('[data-testid=inbox-row] .row-open').first().click();
-          const frame = await mailFrame(page);
-          await frame.waitForSelector('h1');
-          await page.waitForTimeout(300);
-          await noHorizontalScroll();
-          if (name !== 'narrow') {
-            await shot('message');
-            await page.getByTestId('mail-frame').scrollIntoViewIfNeeded();
-            await page.waitForTimeout(500); // Chromium throttles painting of off-screen cross-origin frames
-            await shot('message-body');
-          }
-          assert.deepEqual(await pageProblems(page), []);
-        } finally {
-          await context.close();
+          continue;
         }
+
+        // The card: the address, its countdown, Copy with its visible feedback, the docs link.
+        await assertSeen(page.getByTestId('address'), `${label}: the address`);
+        await assertSeen(page.getByTestId('countdown'), `${label}: the countdown`);
+        await page.getByRole('button', { name: 'Copy address' }).click();
+        await eventually(async () => (await page.textContent('.btn-copy')) === 'Copied', `${label}: "Copied"`);
+        await assertSeen(page.locator('.btn-copy'), `${label}: "Copied" on the button`);
+        assert.equal(await clipboard(page), mailbox.email);
+        await assertSeen(page.getByTestId('docs-link'), `${label}: the docs link`);
+        await shot('inbox');
+
+        // Mail arriving live: its row at the top with the sender's name, said aloud.
+        await page.waitForSelector('[data-testid=conn][data-state=connected]');
+        const subject = `Arrived live on ${label}`;
+        await sendMail(svc.smtpPort, { to: mailbox.email, from: `"Live, Sender" <live@sender.test>`, subject, text: 'hello' });
+        const live = page.locator('[data-testid=inbox-row]', { hasText: subject });
+        await live.waitFor({ timeout: PATIENCE_MS });
+        await assertSeen(live, `${label}: the live row`);
+        assert.equal(await live.locator('.row-from').textContent(), 'Live, Sender', `${label}: the sender's name on the live row`);
+        await eventually(async () => (await page.textContent('[data-testid=announcer]')) === `New mail from Live, Sender: ${subject}`, `${label}: the announcement`);
+
+        // The verification row: the code and the link one tap away.
+        const row = page.locator('[data-testid=inbox-row]', { hasText: 'Your verification code' });
+        await assertSeen(row.getByRole('button', { name: `Copy code ${OTP}` }), `${label}: the row's code`);
+        await assertSeen(row.getByTestId('row-link'), `${label}: the row's link`);
+        assert.equal(await row.locator('.row-from').textContent(), 'Example Accounts');
+
+        // The message: sender name and address, the code, the link, one attachment (not the inline logo).
+        await row.locator('.row-open').click();
+        const frame = await mailFrame(page);
+        await frame.waitForSelector('h1');
+        await noHorizontalScroll();
+        await assertSeen(page.getByTestId('message-from'), `${label}: the sender`);
+        assert.equal(await page.locator('[data-testid=message-from] .from-name').textContent(), 'Example Accounts');
+        await assertSeen(page.getByTestId('otp-code'), `${label}: the code`);
+        await assertSeen(page.getByTestId('confirm-link'), `${label}: the confirmation link`);
+        await assertSeen(page.getByRole('link', { name: 'report <1>.txt' }), `${label}: the attachment`);
+        assert.equal(await page.getByRole('link', { name: 'logo.png' }).count(), 0, `${label}: the inline logo is not an attachment`);
+        await shot('message');
+        await page.getByTestId('mail-frame').scrollIntoViewIfNeeded();
+        await page.waitForTimeout(500); // screenshot only: Chromium throttles painting of off-screen cross-origin frames
+        await shot('message-body');
+
+        // The plain text with its link clickable; the source as text in the page.
+        await page.getByRole('tab', { name: 'Text' }).click();
+        await assertSeen(page.locator('[data-testid=body-text] a'), `${label}: the link in the plain text`);
+        await page.getByRole('tab', { name: 'Source' }).click();
+        await assertSeen(page.getByTestId('raw-text'), `${label}: the source`);
+        assert.match((await page.textContent('[data-testid=raw-text]')) ?? '', /^Subject: Your verification code/m);
+        await assertSeen(page.getByTestId('raw-link'), `${label}: the source's download link`);
+        await noHorizontalScroll();
+        assert.deepEqual(await pageProblems(page), []);
+      } finally {
+        await context.close();
       }
     }
   });

@@ -14,11 +14,10 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import decodeQR from 'qr/decode.js';
 import { startService, type ServiceHandle } from '../../server/test/helpers/service.ts';
-import { axeViolations, DOCS_SHOTS, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, shot, watchPage, WEB_DIST, patient, type Stored } from './helpers.ts';
-
-
-const VIEWPORTS = { desktop: { width: 1366, height: 800 }, phone: { width: 390, height: 844 } } as const;
-type ViewportName = keyof typeof VIEWPORTS;
+import {
+  assertSeen, axeViolations, DOCS_SHOTS, eventually, launchBrowser, pageProblems, requireBuilt, RESULTS_DIR, sendMail, setup, setupContext,
+  SETUPS, shot, VIEWPORTS, watchPage, WEB_DIST, type Setup, type Stored,
+} from './helpers.ts';
 
 let svc: ServiceHandle;
 let browser: Browser;
@@ -37,13 +36,8 @@ async function newMailbox(): Promise<Stored> {
   return (await res.json()) as Stored;
 }
 
-async function openPage(o: { viewport: ViewportName; colorScheme?: 'light' | 'dark'; mailbox?: Stored; url?: string }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = patient(await browser.newContext({ viewport: VIEWPORTS[o.viewport], colorScheme: o.colorScheme ?? 'light', reducedMotion: 'reduce' }));
-  if (o.mailbox) {
-    await context.addInitScript((mb) => {
-      if (window.top === window && !localStorage.getItem('tempmail.mailbox.v1')) localStorage.setItem('tempmail.mailbox.v1', JSON.stringify(mb));
-    }, o.mailbox);
-  }
+async function openPage(o: { setup: Setup; mailbox?: Stored; url?: string }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await setupContext(browser, o.setup, { seed: o.mailbox });
   const page = await context.newPage();
   await watchPage(page);
   await page.goto(o.url ?? `${svc.httpUrl}/`);
@@ -55,8 +49,10 @@ async function mailFrame(page: Page): Promise<Frame> {
   return eventually(() => page.frames().find((f) => f.url().includes('/api/html.php')), 'the mail frame');
 }
 
-/** Opens the inbox row with this subject and waits for its frame's content. */
+/** Opens the inbox row with this subject (back to the list first where a message covers it) and waits for its frame's content. */
 async function openMessage(page: Page, subject: string, selector: string): Promise<Frame> {
+  const back = page.locator('button.back').first();
+  if (await back.isVisible()) await back.click();
   await page.locator('[data-testid=inbox-row]', { hasText: subject }).locator('.row-open').click();
   const frame = await mailFrame(page);
   await frame.waitForSelector(selector);
@@ -135,75 +131,130 @@ describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chr
     await svc?.stop();
   });
 
-  it('on a phone, a 560 px newsletter is zoomed to the frame\'s width and the frame takes its content\'s height', async () => {
-    const { context, page } = await openPage({ viewport: 'phone', mailbox });
+  it('every screen on desktop and phone, light and dark: seen, fitted, and without an axe-core violation', async () => {
+    for (const s of SETUPS) {
+      const { context, page } = await openPage({ setup: s, mailbox });
+      const where = s.name;
+      try {
+        await page.locator('[data-testid=inbox-row]').nth(2).waitFor();
+        await assertSeen(page.getByTestId('address'), `${where}: the address`);
+        await assertSeen(page.locator('[data-testid=inbox-row]').first(), `${where}: the newest row`);
+        assert.deepEqual(await axeViolations(page), [], `${where}: inbox`);
+        if (s.device === 'phone' || s.colorScheme === 'dark') await shot(page, `${where}-inbox`, true);
+
+        // HTML mail fits the frame: on a phone a 560 px newsletter is zoomed to the frame's width;
+        // everywhere the frame takes its content's height (no scrolling inside, nothing cut off).
+        const newsletter = await openMessage(page, 'Weekly digest', '#last-line');
+        const fit = await eventually(async () => {
+          const f = await frameFit(page);
+          return f.styledHeight && (s.device === 'desktop' || Number(f.zoom) > 0) ? f : null;
+        }, `${where}: the newsletter's frame to be fitted`);
+        if (s.device === 'phone') {
+          assert.ok(fit.frameWidth < 560 && fit.frameWidth > 300, `${where}: a phone frame (${fit.frameWidth} px)`);
+          assert.ok(Number(fit.zoom) < 1 && Number(fit.zoom) > 0.5, `${where}: zoomed out (${fit.zoom})`);
+          await assertSeen(page.getByTestId('frame-zoom'), `${where}: the zoom note`);
+          assert.match((await page.getByTestId('frame-zoom').textContent()) ?? '', /Shown at \d+% to fit the screen/);
+        } else {
+          assert.ok(fit.frameWidth >= 560, `${where}: the newsletter fits unzoomed (${fit.frameWidth} px)`);
+          assert.equal(fit.zoom, '', `${where}: not zoomed`);
+        }
+        assert.ok(fit.scrollWidth <= fit.frameWidth, `${where}: no sideways scrolling in the frame: ${fit.scrollWidth} px in ${fit.frameWidth}`);
+        assert.ok(fit.scrollHeight <= fit.frameHeight, `${where}: no scrolling inside the frame: ${fit.scrollHeight} px in ${fit.frameHeight}`);
+        const lastBottom = await newsletter.locator('#last-line').evaluate((el) => el.getBoundingClientRect().bottom);
+        const zoom = Number(fit.zoom || 1);
+        assert.ok(lastBottom * zoom <= fit.frameHeight + 1, `${where}: last line at ${lastBottom} (zoom ${zoom}) inside ${fit.frameHeight}`);
+        const wide = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
+        assert.ok(wide.sw <= wide.iw, `${where}: the page itself does not scroll sideways (${wide.sw} in ${wide.iw})`);
+        if (s.device === 'phone') await shot(page, `${where}-newsletter`, s.colorScheme === 'light');
+
+        // A short mail: a short frame, no fixed blank box.
+        await openMessage(page, 'Short note', '#short');
+        let last: unknown = null;
+        const short = await eventually(async () => {
+          const f = await frameFit(page);
+          last = f;
+          return f.styledHeight && f.frameHeight < 200 ? f : null;
+        }, `${where}: the short frame to shrink`).catch((err: Error) => {
+          throw new Error(`${err.message}: ${JSON.stringify(last)}`);
+        });
+        assert.ok(short.scrollHeight <= short.frameHeight, `${where}: the short mail fits its frame`);
+        assert.equal(await page.getByTestId('frame-zoom').count(), 0, `${where}: no zoom note when it fits`);
+
+        await openMessage(page, 'Your verification code', '#code');
+        const message = await eventually(async () => {
+          const f = await frameFit(page);
+          return f.styledHeight ? f : null;
+        }, `${where}: the message's frame to be fitted`);
+        await assertSeen(page.locator('#message-subject'), `${where}: the message's subject`);
+        if (s.device === 'desktop') {
+          // On a desktop the body starts above the fold, not below the address card.
+          const visible = VIEWPORTS.desktop.height - message.top;
+          assert.ok(visible >= 150, `${where}: at least 150 px of the body visible without scrolling (top at ${message.top} px of ${VIEWPORTS.desktop.height})`);
+          if (s.colorScheme === 'light') await shot(page, `${where}-message`, true);
+        } else {
+          await shot(page, `${where}-message`, s.colorScheme === 'light');
+        }
+        assert.deepEqual(await axeViolations(page), [], `${where}: message, HTML`);
+        for (const tab of ['Text', 'Source']) {
+          await page.getByRole('tab', { name: tab }).click();
+          const body = page.getByTestId(tab === 'Text' ? 'body-text' : 'raw-text');
+          await assertSeen(body, `${where}: the ${tab} tab`);
+          assert.deepEqual(await axeViolations(page), [], `${where}: message, ${tab}`);
+        }
+
+        // The QR code of the address, read back from the screen.
+        await page.getByTestId('show-qr').click();
+        await assertSeen(page.getByTestId('qr-svg'), `${where}: the QR code`);
+        assert.equal(await qrText(page), mailbox.email, `${where}: the code reads back as the address`);
+        assert.deepEqual(await axeViolations(page), [], `${where}: QR dialog`);
+        if (s.name === 'desktop-light') await shot(page, 'desktop-light-qr', true);
+        await page.keyboard.press('Escape');
+        await page.getByTestId('qr-dialog').waitFor({ state: 'detached' });
+
+        const look = await deleteLook(page);
+        assert.equal(look.border, 'dashed', `${where}: Delete is dashed`);
+        assert.equal(look.otherBorder, 'solid', `${where}: the other controls are not`);
+        assert.notEqual(look.color, look.otherColor, `${where}: Delete has its own colour`);
+        assert.ok(look.room === 'own row' || (typeof look.room === 'number' && look.room >= 20), `${where}: Delete is set apart (${look.room})`);
+        await page.getByTestId('delete-address').click();
+        await assertSeen(page.getByTestId('confirm-yes'), `${where}: the delete confirmation`);
+        assert.deepEqual(await axeViolations(page), [], `${where}: delete confirmation`);
+        if (s.name === 'desktop-light') await shot(page, 'desktop-light-delete-confirm', true);
+        await page.keyboard.press('Escape');
+        await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
+        assert.deepEqual(await pageProblems(page), [], where);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  // Turning the phone is a viewport change only: the fit itself is checked on every setup above.
+  it('on a phone turned to landscape, the newsletter is fitted again to the wider frame', async () => {
+    const { context, page } = await openPage({ setup: setup('phone-light'), mailbox });
     try {
-      await page.locator('[data-testid=inbox-row]').nth(2).waitFor();
-      const frame = await openMessage(page, 'Weekly digest', '#last-line');
-      const fit = await eventually(async () => {
-        const f = await frameFit(page);
-        return f.styledHeight && Number(f.zoom) > 0 ? f : null;
-      }, 'the frame to be fitted');
-      assert.ok(fit.frameWidth < 560 && fit.frameWidth > 300, `a phone frame (${fit.frameWidth} px)`);
-      assert.ok(Number(fit.zoom) < 1 && Number(fit.zoom) > 0.5, `zoomed out (${fit.zoom})`);
-      assert.ok(fit.scrollWidth <= fit.frameWidth, `no sideways scrolling in the frame: ${fit.scrollWidth} px in ${fit.frameWidth}`);
-      assert.ok(fit.scrollHeight <= fit.frameHeight, `no scrolling inside the frame: ${fit.scrollHeight} px in ${fit.frameHeight}`);
-      // The last line is inside the frame's box: nothing is cut off.
-      const lastBottom = await frame.locator('#last-line').evaluate((el) => el.getBoundingClientRect().bottom);
-      assert.ok(lastBottom * Number(fit.zoom) <= fit.frameHeight + 1, `last line at ${lastBottom} (zoom ${fit.zoom}) inside ${fit.frameHeight}`);
-      assert.match((await page.getByTestId('frame-zoom').textContent()) ?? '', /Shown at \d+% to fit the screen/);
-      const page2 = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
-      assert.ok(page2.sw <= page2.iw, 'the page itself does not scroll sideways');
-      await shot(page, 'phone-light-newsletter', true);
-
-      // A short mail: a short frame, no fixed blank box.
-      await page.locator('button.back').first().click();
-      await openMessage(page, 'Short note', '#short');
-      let last: unknown = null;
-      const short = await eventually(async () => {
-        const f = await frameFit(page);
-        last = f;
-        return f.styledHeight && f.frameHeight < 200 ? f : null;
-      }, 'the short frame to shrink').catch((err: Error) => {
-        throw new Error(`${err.message}: ${JSON.stringify(last)}`);
-      });
-      assert.ok(short.scrollHeight <= short.frameHeight);
-      assert.equal(await page.getByTestId('frame-zoom').count(), 0, 'no zoom note when it fits');
-
-      // Rotated to landscape: fitted again to the new width.
-      await page.setViewportSize({ width: 844, height: 390 });
-      if (await page.locator('button.back').first().isVisible()) await page.locator('button.back').first().click();
       await openMessage(page, 'Weekly digest', '#last-line');
+      await eventually(async () => Number((await frameFit(page)).zoom) > 0, 'the newsletter zoomed in portrait');
+      await page.setViewportSize({ width: VIEWPORTS.phone.height, height: VIEWPORTS.phone.width });
       const wide = await eventually(async () => {
         const f = await frameFit(page);
         return f.styledHeight && f.frameWidth > 560 && f.zoom === '' ? f : null;
       }, 'the newsletter unzoomed in a wider frame');
       assert.ok(wide.scrollHeight <= wide.frameHeight);
-      assert.deepEqual(await pageProblems(page), []);
+      // Turning a phone makes the fit's ResizeObserver resize what it observes once: Chromium then
+      // reports "ResizeObserver loop completed with undelivered notifications", which is benign
+      // (the next frame delivers them; the fit is checked just above). Anything else counts.
+      assert.deepEqual((await pageProblems(page)).filter((p) => !/ResizeObserver loop completed/.test(p)), []);
     } finally {
       await context.close();
     }
   });
 
-  it('on a desktop, the message body starts above the fold', async () => {
-    const { context, page } = await openPage({ viewport: 'desktop', mailbox });
-    try {
-      await openMessage(page, 'Your verification code', '#code');
-      const fit = await eventually(async () => {
-        const f = await frameFit(page);
-        return f.styledHeight ? f : null;
-      }, 'the frame to be fitted');
-      await shot(page, 'desktop-light-message', true);
-      const visible = VIEWPORTS.desktop.height - fit.top;
-      assert.ok(visible >= 150, `at least 150 px of the body visible without scrolling (top at ${fit.top} px of ${VIEWPORTS.desktop.height})`);
-    } finally {
-      await context.close();
-    }
-  });
-
+  // The code of the address is read back on every setup in the test below; what the link holds and
+  // what the other device sends to the server do not depend on the screen: one setup each.
   it('shows QR codes of the address and of a link that opens the mailbox on another device, the token only in the fragment', async () => {
     const own = await newMailbox();
-    const { context, page } = await openPage({ viewport: 'desktop', mailbox: own });
+    const { context, page } = await openPage({ setup: setup('desktop-light'), mailbox: own });
     const requests: string[] = [];
     try {
       await page.getByTestId('show-qr').click();
@@ -234,7 +285,7 @@ describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chr
     // "Another device": a fresh browser context opens the link the code holds; the server sees no token.
     const link = `${svc.httpUrl}/#open?${new URLSearchParams({ email: own.email, token: own.token, expires: own.expires_at })}`;
     assert.ok(link.indexOf(own.token) > link.indexOf('#'), 'the token only in the fragment');
-    const phone = patient(await browser.newContext({ viewport: VIEWPORTS.phone }));
+    const phone = await setupContext(browser, setup('phone-dark'));
     try {
       const p = await phone.newPage();
       await watchPage(p);
@@ -250,50 +301,6 @@ describe('screens: frame fit, QR codes, axe-core, screenshots (e2e, headless Chr
       assert.deepEqual(await pageProblems(p), []);
     } finally {
       await phone.close();
-    }
-  });
-
-  it('axe-core finds no violation on any screen, desktop and phone, light and dark', async () => {
-    for (const colorScheme of ['light', 'dark'] as const) {
-      for (const viewport of ['desktop', 'phone'] as const) {
-        const { context, page } = await openPage({ viewport, colorScheme, mailbox });
-        const where = `${viewport} ${colorScheme}`;
-        try {
-          await page.locator('[data-testid=inbox-row]').nth(2).waitFor();
-          assert.deepEqual(await axeViolations(page), [], `${where}: inbox`);
-          if (viewport === 'phone' || colorScheme === 'dark') await shot(page, `${viewport}-${colorScheme}-inbox`, true);
-
-          await openMessage(page, 'Your verification code', '#code');
-          assert.deepEqual(await axeViolations(page), [], `${where}: message, HTML`);
-          if (viewport === 'phone') await shot(page, `${viewport}-${colorScheme}-message`, colorScheme === 'light');
-          for (const tab of ['Text', 'Source']) {
-            await page.getByRole('tab', { name: tab }).click();
-            await page.waitForSelector(tab === 'Text' ? '[data-testid=body-text]' : '[data-testid=raw-text]');
-            assert.deepEqual(await axeViolations(page), [], `${where}: message, ${tab}`);
-          }
-
-          await page.getByTestId('show-qr').click();
-          await page.getByTestId('qr-svg').waitFor();
-          assert.deepEqual(await axeViolations(page), [], `${where}: QR dialog`);
-          await page.keyboard.press('Escape');
-          await page.getByTestId('qr-dialog').waitFor({ state: 'detached' });
-
-          const look = await deleteLook(page);
-          assert.equal(look.border, 'dashed', `${where}: Delete is dashed`);
-          assert.equal(look.otherBorder, 'solid', `${where}: the other controls are not`);
-          assert.notEqual(look.color, look.otherColor, `${where}: Delete has its own colour`);
-          assert.ok(look.room === 'own row' || (typeof look.room === 'number' && look.room >= 20), `${where}: Delete is set apart (${look.room})`);
-          await page.getByTestId('delete-address').click();
-          await page.getByTestId('confirm-dialog').waitFor();
-          assert.deepEqual(await axeViolations(page), [], `${where}: delete confirmation`);
-          if (viewport === 'desktop' && colorScheme === 'light') await shot(page, 'desktop-light-delete-confirm', true);
-          await page.keyboard.press('Escape');
-          await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
-          assert.deepEqual(await pageProblems(page), [], where);
-        } finally {
-          await context.close();
-        }
-      }
     }
   });
 });

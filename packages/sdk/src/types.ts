@@ -123,6 +123,8 @@ export interface MessageReceivedEvent {
   otp: string | null;
   confirmation_link: string | null;
   received_at: string;
+  /** The From header's display name, or null (absent from servers that predate it). */
+  sender_name?: string | null;
 }
 
 /**

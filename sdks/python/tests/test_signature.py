@@ -48,6 +48,9 @@ class SignatureTest(unittest.TestCase):
         self.assertEqual(sign_webhook_payload(SECRET, BODY, NOW), header(NOW))
         event = parse_webhook_event(SECRET, header(NOW), BODY)
         self.assertEqual((event.event, event.otp, event.subject), ("message.received", "482910", "Hi \u2713"))
+        self.assertIsNone(event.sender_name, "a body without sender_name (an older server)")
+        named = BODY.replace(b'"received_at"', b'"sender_name":"Acme \xe2\x9c\x93","received_at"')
+        self.assertEqual(parse_webhook_event(SECRET, sign_webhook_payload(SECRET, named, NOW), named).sender_name, "Acme \u2713")
         with self.assertRaises(TempMailError) as cm:
             parse_webhook_event(SECRET, header(NOW - 1000), BODY)
         self.assertEqual(cm.exception.code, "invalid_signature")

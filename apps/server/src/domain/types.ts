@@ -122,8 +122,13 @@ export interface MessageEvent {
   confirmation_link: string | null;
   received_at: string;
   /**
-   * Only in message.updated: the results (message.received keeps exactly the contract's fields;
-   * the checks run after it).
+   * Extension, after the contract's fields: the From header's display name, or null (as
+   * `sender_name` in inbox.php and read.php).
+   */
+  sender_name: string | null;
+  /**
+   * Only in message.updated: the results (message.received carries the contract's fields and
+   * sender_name; the checks run after it).
    */
   authentication?: AuthenticationResults | null;
 }

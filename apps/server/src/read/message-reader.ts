@@ -359,7 +359,7 @@ export class MessageReader {
     const s = this.summaryOf(mailbox, cipher, row);
     return {
       event: name, id: s.id, email: mailbox.address, sender: s.sender, subject: s.subject,
-      otp: s.otp, confirmation_link: s.confirmation_link, received_at: s.date_received,
+      otp: s.otp, confirmation_link: s.confirmation_link, received_at: s.date_received, sender_name: s.sender_name,
       ...(name === 'message.updated' ? { authentication: this.openAuthentication(cipher, row) } : {}),
     };
   }

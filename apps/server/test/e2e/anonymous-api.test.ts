@@ -79,16 +79,26 @@ describe('anonymous mailbox API', () => {
     const frame = new Promise<any>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
     await sendMail(svc.smtpPort, { from: 'noreply@example.org', to: box.email, subject: 'Live one', text: 'Use code 771234 to sign in' });
     const event = await frame;
-    ws.close();
-    assert.deepEqual(Object.keys(event).sort(), ['confirmation_link', 'email', 'event', 'id', 'otp', 'received_at', 'sender', 'subject']);
+    // The contract's fields in its order, then the extension sender_name.
+    assert.deepEqual(Object.keys(event), ['event', 'id', 'email', 'sender', 'subject', 'otp', 'confirmation_link', 'received_at', 'sender_name']);
     assert.equal(event.event, 'message.received');
     assert.match(event.id, /^msg_/);
     assert.equal(event.email, box.email);
     assert.equal(event.sender, 'noreply@example.org');
+    assert.equal(event.sender_name, null, 'a bare From address has no display name');
     assert.equal(event.subject, 'Live one');
     assert.equal(event.otp, '771234');
     assert.equal(event.confirmation_link, null);
     assert.match(event.received_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // A display name (RFC 2047 encoded, with a comma inside quotes) arrives decoded, as read.php has it.
+    const named = new Promise<any>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+    await sendMail(svc.smtpPort, { from: '"Zoë, Support" <help@example.org>', to: box.email, subject: 'Named one', text: 'Hello' });
+    const second = await named;
+    ws.close();
+    assert.equal(second.sender, 'help@example.org');
+    assert.equal(second.sender_name, 'Zoë, Support');
+    const read = (await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: second.id })}`)).body;
+    assert.equal(read.sender_name, second.sender_name, 'the event and read.php agree');
   });
 
   it('refuses WebSockets with a wrong token, and browser origins that are not ours', async () => {

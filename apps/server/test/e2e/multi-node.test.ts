@@ -123,7 +123,8 @@ describe('multi-node on PostgreSQL + Redis', () => {
     const acceptedAt = Date.now();
     const event = await eventually(async () => frames[0], 5000, 5);
     t.diagnostic(`SMTP on A took ${acceptedAt - sentAt} ms; WS event on B ${Date.now() - acceptedAt} ms after the 250`);
-    assert.deepEqual(Object.keys(event).sort(), ['confirmation_link', 'email', 'event', 'id', 'otp', 'received_at', 'sender', 'subject']);
+    assert.deepEqual(Object.keys(event).sort(), ['confirmation_link', 'email', 'event', 'id', 'otp', 'received_at', 'sender', 'sender_name', 'subject']);
+    assert.equal(event.sender_name, 'Service');
     assert.equal(event.event, 'message.received');
     assert.match(event.id, /^msg_/);
     assert.equal(event.email, box.email);

@@ -151,7 +151,9 @@ describe('webhooks', () => {
     const t = Number(/^t=(\d+)/.exec(sig)![1]);
     assert.ok(Math.abs(t - Date.now() / 1000) < 30);
     const event = JSON.parse(hit.body);
-    assert.deepEqual(Object.keys(event), ['event', 'id', 'email', 'sender', 'subject', 'otp', 'confirmation_link', 'received_at']);
+    // The contract's fields in its order, then the extension sender_name.
+    assert.deepEqual(Object.keys(event), ['event', 'id', 'email', 'sender', 'subject', 'otp', 'confirmation_link', 'received_at', 'sender_name']);
+    assert.equal(event.sender_name, 'Sender', 'the From display name (the helper sends "Sender <sender@example.com>")');
     assert.equal(event.event, 'message.received');
     assert.equal(event.email, email);
     assert.equal(event.sender, 'sender@example.com');

@@ -7,7 +7,10 @@ namespace TempMail\Model;
 /** A webhook POST body (`event` = message.received); `id` is the message id, the same on every retry. */
 final class WebhookEvent
 {
-    /** @param array<string, mixed> $raw */
+    /**
+     * @param array<string, mixed> $raw
+     * @param ?string $sender_name the From header's display name, or null (also from servers that predate the field)
+     */
     public function __construct(
         public readonly string $event,
         public readonly string $id,
@@ -18,6 +21,7 @@ final class WebhookEvent
         public readonly ?string $confirmation_link,
         public readonly string $received_at,
         public readonly array $raw = [],
+        public readonly ?string $sender_name = null,
     ) {
     }
 
@@ -34,6 +38,7 @@ final class WebhookEvent
             isset($data['confirmation_link']) ? (string) $data['confirmation_link'] : null,
             (string) ($data['received_at'] ?? ''),
             $data,
+            isset($data['sender_name']) ? (string) $data['sender_name'] : null,
         );
     }
 }

@@ -40,6 +40,9 @@ T::test('signature: sign() and parseEvent()', static function () use ($secret, $
     T::same($header($now), WebhookSignature::sign($secret, $body, $now));
     $event = WebhookSignature::parseEvent($secret, $header($now), $body);
     T::same(['message.received', '482910', 'Hi ✓'], [$event->event, $event->otp, $event->subject]);
+    T::same(null, $event->sender_name); // a body without sender_name (an older server)
+    $named = str_replace('"received_at"', '"sender_name":"Acme ✓","received_at"', $body);
+    T::same('Acme ✓', WebhookSignature::parseEvent($secret, WebhookSignature::sign($secret, $named, $now), $named)->sender_name);
     $e = T::throws(TempMailException::class, static fn () => WebhookSignature::parseEvent($secret, $header($now - 1000), $body));
     T::same('invalid_signature', $e->errorCode);
 });

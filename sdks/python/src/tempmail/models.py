@@ -226,6 +226,8 @@ class WebhookEvent:
     otp: Optional[str] = None
     confirmation_link: Optional[str] = None
     received_at: str = ""
+    #: The From header's display name, or None (also from servers that predate the field).
+    sender_name: Optional[str] = None
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
