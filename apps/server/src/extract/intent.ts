@@ -16,7 +16,7 @@ import * as Words from './words.js';
 // checks it, at every use in an optimised loop; a module's own const is a constant to it
 // (docs/extraction.md, "Speed").
 const { isStrongQualifier } = Labels;
-const { CODE, EXPIRE, LOGIN, NEGNUM, ONETIME, SECURITY, TIMEUNIT, TXN, WARN } = Words;
+const { CODE, EXPIRE, LOGIN, NEGNUM, ONETIME, SECURITY, STRONG, TIMEUNIT, TXN, WARN } = Words;
 
 export interface MessageProfile {
   /** The message is about an order, a booking, a delivery, a payment, a promotion or an event. */
@@ -41,6 +41,7 @@ export function profileMessage(subject: ProfiledText, bodies: readonly ProfiledT
   let commerce = 0;
   let subjectCommerce = false;
   let subjectCode = false;
+  let subjectStrongCode = false;
   let codeIntent = false;
   for (const c of subject.hits.cats) {
     if (c & TXN) {
@@ -49,6 +50,7 @@ export function profileMessage(subject: ProfiledText, bodies: readonly ProfiledT
     }
     if (c & (CODE | LOGIN | SECURITY) && !(c & NEGNUM)) subjectCode = true;
     if (isStrongQualifier(c) && !(c & NEGNUM)) subjectCode = true;
+    if (c & CODE && c & STRONG && !(c & NEGNUM)) subjectStrongCode = true;
     if (c & (WARN | ONETIME)) codeIntent = true;
   }
   if (shortExpiry(subject)) codeIntent = true;
@@ -67,6 +69,9 @@ export function profileMessage(subject: ProfiledText, bodies: readonly ProfiledT
   // "Your code" in the subject frames a security step, unless the mail is a sale or a booking
   // ("Your code SAVE20NOW expires at midnight")
   if (subjectCode && !subjectCommerce && !isCommerce) codeIntent = true;
+  // "Your e-mail verification code" in the subject says so whatever the footer sells (a coupon, the
+  // last order's status): only a code word qualified as verification, sign-in or security counts
+  if (subjectStrongCode && !subjectCommerce) codeIntent = true;
   return { commerce: isCommerce, codeIntent };
 }
 

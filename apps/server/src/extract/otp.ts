@@ -32,7 +32,7 @@ import * as Words from './words.js';
 const { findCandidates, K_ALNUM, K_LOWER, K_PLAIN, K_SPLIT } = Candidates;
 const { F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, F_SPACED } = Html;
 const { firstHitAtOrAfter } = Keywords;
-const { labelLevel } = Labels;
+const { isStrongQualifier, labelLevel } = Labels;
 const { ACTIVATE, CODE, ENTER, EXPIRE, LOGIN, NEGNUM, ONETIME, PLACE, SECURITY, STRONG, TXN, VERIFY } = Words;
 
 /** One text to search: the subject, the text/plain part or the text of the HTML part. */
@@ -116,6 +116,7 @@ function contextScore(src: OtpSource, c: Candidate, codeIntent: boolean): Contex
     if (!labelled && cats & (CODE | NEGNUM) && d <= LABEL_REACH) {
       labelled = true;
       level = labelLevel(cats);
+      if (level === 1 && qualifiedInSentence(src, k)) level = 3;
     }
     pos += w * decay(d);
   }
@@ -167,6 +168,25 @@ function incidental(src: OtpSource, k: number, at: number, codeIntent: boolean):
     if (!sameClause(text, hits.end[j], hits.start[k])) return false;
     const entered = j > 0 && (hits.cats[j - 1] & ENTER) !== 0 && hits.start[j] - hits.end[j - 1] <= 12;
     return (cats & STRONG) !== 0 || entered;
+  }
+  return false;
+}
+
+/** How far before a plain code word its sentence may say what the code is for. */
+const SENTENCE_QUALIFIER_REACH = 80;
+
+/**
+ * The sentence of the plain code word at hit `k` says what it is for before it, with no commerce
+ * or other-number word between: "To verify your e-mail, copy this code", "Para verificar tu
+ * correo, copia este código". Confirm-type words (also orders and payments) do not count.
+ */
+function qualifiedInSentence(src: OtpSource, k: number): boolean {
+  const { hits, text } = src;
+  for (let j = k - 1; j >= 0 && hits.start[k] - hits.end[j] <= SENTENCE_QUALIFIER_REACH; j--) {
+    const cats = hits.cats[j];
+    if (cats & (NEGNUM | TXN)) return false;
+    if (!sameClause(text, hits.end[j], hits.start[k])) return false;
+    if (isStrongQualifier(cats)) return true;
   }
   return false;
 }

@@ -59,6 +59,18 @@ describe('evidence: the word that qualifies a code', () => {
     assert.equal(otp({ subject: '528163 är din inloggningskod', text: 'Använd koden i ämnesraden för att logga in. Den gäller i 10 minuter.\nBox 4412, 102 69 Stockholm' }), '528163');
   });
 
+  test('a verification subject or sentence outweighs a shop footer', () => {
+    const footer = 'Your last order 88231 has shipped. Coupon SUMMER15: 15% off your next purchase.';
+    // the subject names a verification code
+    assert.equal(otp({ subject: 'Your e-mail verification code', text: `Enter this code in the app:\n\n7KX2MQ\n\n${footer}` }), '7KX2MQ');
+    // the sentence says what the code is for
+    assert.equal(otp({ subject: 'Confirm it is you', text: `To finish verifying your e-mail, copy this code into the app:\n4829\n${footer}` }), '4829');
+    // without either, a code in a shop mail is still not taken
+    assert.equal(otp({ subject: 'Your order has shipped', text: `Use this code at the pickup point:\n4829\n${footer}` }), null);
+    // a confirm-type word before it is no such sentence ("To confirm your order, quote this code")
+    assert.equal(otp({ subject: 'Order update', text: `To confirm your order, quote this code:\n4829\n${footer}` }), null);
+  });
+
   test('an access code for an account is still a code', () => {
     assert.equal(otp({ subject: 'Sign in', text: 'Your access code is 604219. It expires in 10 minutes.' }), '604219');
   });
