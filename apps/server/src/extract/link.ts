@@ -267,7 +267,9 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage,
   // "Here is your magic link: <a>", "<a>Click here</a> to activate": the sentence labels the link
   const labelledByContext = generic && near.action;
   const contextual = labelledByContext && ctx > 1 && !url.negative && !url.homepage && (!judged || url.tokenParam || url.secret);
-  const eligible = lab.positive || urlPositive || contextual;
+  // "Votre lien de connexion", "Your sign-in link": the subject names the link, the button carries the secret
+  const subjectNamed = c.button && judged && subjectNamesLink(msg.subjectCats) && !url.negative && !url.homepage && (url.tokenParam || url.secret);
+  const eligible = lab.positive || urlPositive || contextual || subjectNamed;
   if (!eligible && !always) return { score: -Infinity, eligible, path: url.path };
   let score = lab.score;
   if (judged) {
@@ -288,6 +290,11 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage,
   if (c.button) score += 1.5;
   if (c.small) score -= 1;
   return { score, eligible, path: url.path };
+}
+
+/** The subject names a link that verifies, activates or signs in ("Your magic link", "Lien de connexion"). */
+function subjectNamesLink(cats: number): boolean {
+  return (cats & (VERIFY | ACTIVATE | LOGIN | MAGIC)) !== 0 && (cats & CLICK) !== 0 && !(cats & (LINKNEG | DONE));
 }
 
 /** Picks the best candidate (same href seen twice adds a little). */

@@ -220,6 +220,20 @@ describe('evidence: what a link does', () => {
     assert.equal(link({ html: page(`<p>New here? <a href="${href}">How to verify your email address</a></p>`) }), null);
   });
 
+  test('a subject that names a sign-in link makes the button with a secret the link, whatever its text', () => {
+    const magic = 'https://login.example.fr/s/u_ROkIEqePYXVqp4JSWD30BcTpry?next=%2Fatelier';
+    const body = (href: string) => page(`<p>Vous avez demandé à vous connecter sans mot de passe. Le bouton ci-dessous vous connecte directement ; il est valable 15 minutes.</p>${button(href, 'Continuer')}<p><a href="https://example.fr/aide">Aide</a></p>`);
+    assert.equal(link({ subject: 'Votre lien de connexion', html: body(magic) }), magic);
+    // the same button under a subject that names no link, or pointing at a page without a secret
+    assert.equal(link({ subject: 'Nouveautés de la semaine', html: body(magic) }), null);
+    assert.equal(link({ subject: 'Votre lien de connexion', html: body('https://example.fr/atelier') }), null);
+  });
+
+  test('Japanese "本登録" (completing a provisional registration) is an activation', () => {
+    const url = 'https://www.example.jp/regist/main.php?mode=regist&key=727e1d36fed06dd8c3f9';
+    assert.equal(link({ subject: '本登録のご案内', text: `仮登録いただきありがとうございます。\n下記URLにアクセスして本登録を完了してください。\n${url}\n\n利用規約：https://www.example.jp/kiyaku.html` }), url);
+  });
+
   test('a link whose text is a domain name is the logo link', () => {
     assert.equal(link({ subject: 'Verify your email', html: page('<p><a href="https://www.example.com/?utm_source=mail&x=Zx81kLq0Pw93nBv7">example.com</a></p>') }), null);
   });
