@@ -110,6 +110,29 @@ const ACTION = VERIFY | ACTIVATE | LOGIN | MAGIC;
 /** Result slot of {@link contextScore}: an action word right next to the link ("...magic link:", "click here to activate"). */
 const near = { action: false };
 
+/**
+ * The line before the link ends with a colon and names the action anywhere in it: "To confirm
+ * your e-mail address and finish signing up, press the button:" over a "Continue" button.
+ */
+function leadInNamesAction(text: string, hits: Hits, start: number, msg: LinkMessage): boolean {
+  let k = start - 1;
+  while (k >= 0 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+  if (k >= 0 && text.charCodeAt(k) === 10) k--;
+  while (k >= 0 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+  const colon = text.charCodeAt(k);
+  if (colon !== 58 && colon !== 0xff1a) return false;
+  const lineStart = text.lastIndexOf('\n', k - 1) + 1;
+  if (k - lineStart > LEAD_IN_REACH) return false;
+  for (let h = firstHitAtOrAfter(hits, lineStart); h < hits.start.length && hits.end[h] <= k; h++) {
+    const cats = actionCats(hits.cats[h], msg);
+    if (cats & ACTION && !(cats & LINKNEG)) return true;
+  }
+  return false;
+}
+
+/** Longest lead-in line read by {@link leadInNamesAction}. */
+const LEAD_IN_REACH = 200;
+
 /** Context words around the link, within the same text. */
 function contextScore(text: string, hits: Hits, start: number, end: number, msg: LinkMessage): number {
   let s = 0;
@@ -122,6 +145,11 @@ function contextScore(text: string, hits: Hits, start: number, end: number, msg:
     const cats = actionCats(hits.cats[k], msg);
     s += contextWeight(cats, d);
     if (d <= 40 && cats & ACTION && !(cats & LINKNEG)) near.action = true;
+  }
+  // the lead-in line labels the link as a sentence right next to it would
+  if (!near.action && leadInNamesAction(text, hits, start, msg)) {
+    near.action = true;
+    s += 1;
   }
   let stop = end + CONTEXT_AFTER;
   for (let k = end; k < stop && k < text.length; k++) {
@@ -269,7 +297,9 @@ function scoreLink(c: LinkCandidate, text: string, hits: Hits, msg: LinkMessage,
   const contextual = labelledByContext && ctx > 1 && !url.negative && !url.homepage && (!judged || url.tokenParam || url.secret);
   // "Votre lien de connexion", "Your sign-in link": the subject names the link, the button carries the secret
   const subjectNamed = c.button && judged && subjectNamesLink(msg.subjectCats) && !url.negative && !url.homepage && (url.tokenParam || url.secret);
-  const eligible = lab.positive || urlPositive || contextual || subjectNamed;
+  // a "Confirm" button whose URL says unsubscribe, reset or security settings confirms that, not the address
+  const confirmsSomethingElse = judged && url.negative && cats & WEAKQ && !(cats & (ACTIVATE | LOGIN | MAGIC | SUBSCRIBE));
+  const eligible = (lab.positive && !confirmsSomethingElse) || urlPositive || contextual || subjectNamed;
   if (!eligible && !always) return { score: -Infinity, eligible, path: url.path };
   let score = lab.score;
   if (judged) {

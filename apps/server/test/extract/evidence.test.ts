@@ -234,6 +234,22 @@ describe('evidence: what a link does', () => {
     assert.equal(link({ subject: '本登録のご案内', text: `仮登録いただきありがとうございます。\n下記URLにアクセスして本登録を完了してください。\n${url}\n\n利用規約：https://www.example.jp/kiyaku.html` }), url);
   });
 
+  test('the line before a button with a generic text may name its action ("…, press the button:")', () => {
+    const url = 'https://profil.example.bg/e/XsBY1Eeeu6IsOoGmQ1klNAyKPkLgQbBv';
+    const body = (lead: string) => page(`<p>Здравейте,</p><p>${lead}</p>${button(url, 'Продължи')}<p><a href="https://example.bg/help">Помощ</a></p>`);
+    assert.equal(link({ subject: 'Добре дошли', html: body('За да потвърдите имейл адреса си и да завършите регистрацията, натиснете бутона:') }), url);
+    // a lead-in that names no action leaves the button unlabelled
+    assert.equal(link({ subject: 'Добре дошли', html: body('Разгледайте новите книги в нашия магазин тази седмица, натиснете бутона:') }), null);
+  });
+
+  test('a "Confirm" button whose URL unsubscribes or resets confirms that, not the address', () => {
+    assert.equal(link({ subject: 'Confirmez votre désinscription', html: page(`<p>Cliquez pour confirmer votre désinscription :</p>${button('https://example.fr/newsletter/desinscription/confirmer?t=18e0932e825bd73d1659fd25', 'Confirmer')}`) }), null);
+    assert.equal(link({ subject: 'Potrdite zahtevo za novo geslo', html: page(`<p>Prejeli smo zahtevo za ponastavitev gesla.</p>${button('https://moja.example.si/geslo/ponastavi?t=GN2Hsa3XJ82TGw8EbLW2gWnW', 'Potrdi in nastavi novo geslo')}`) }), null);
+    // a confirm button to a confirmation URL stays the link
+    const ok = 'https://example.fr/compte/confirmer?t=18e0932e825bd73d1659fd25';
+    assert.equal(link({ subject: 'Confirmez votre adresse e-mail', html: page(`<p>Cliquez pour confirmer votre adresse :</p>${button(ok, 'Confirmer')}`) }), ok);
+  });
+
   test('a link whose text is a domain name is the logo link', () => {
     assert.equal(link({ subject: 'Verify your email', html: page('<p><a href="https://www.example.com/?utm_source=mail&x=Zx81kLq0Pw93nBv7">example.com</a></p>') }), null);
   });

@@ -1,20 +1,20 @@
 import type { Lexicon } from './types.js';
 
 export const SPANISH: Lexicon = {
-  code: ['código', 'códigos', 'clave', 'contraseña de un solo uso', 'contraseña temporal'],
+  code: ['codi', 'codis', 'kodea', 'kodeak', 'kode', 'código', 'códigos', 'clave', 'contraseña de un solo uso', 'contraseña temporal'],
   number: ['número', 'números', 'núm', 'nº'],
-  verify: ['verific*', 'autentic*', 'valida*'],
+  verify: ['verifica*', 'egiaztapen*', 'egiaztatu', 'egiaztatzeko', 'verific*', 'autentic*', 'valida*'],
   confirm: ['fui yo', 'soy yo', 'sí fui yo', 'confirm*', 'aprob*', 'autoriz*'],
   ambiguous: ['acceso'],
   activate: ['activa*', 'activación'],
-  login: ['iniciar sesión', 'inicia sesión', 'inicio de sesión', 'sesión', 'acced*', 'acceso', 'entrar', 'ingresar'],
+  login: ['accedir', 'iniciar sessió', 'saioa hasi*', 'iniciar sesión', 'inicia sesión', 'inicio de sesión', 'sesión', 'acced*', 'acceso', 'entrar', 'ingresar'],
   onetime: ['contraseña de un solo uso', 'contraseña temporal', 'un solo uso', 'solo uso', 'uso único', 'dos pasos', 'doble factor', 'dos factores'],
   security: ['seguridad'],
   enter: ['introduc*', 'ingres*', 'escrib*', 'copia*', 'usa', 'utiliza*', 'usar'],
-  expire: ['caduc*', 'expira*', 'válido', 'válida', 'vence', 'vencer*'],
+  expire: ['caduca', 'balio du', 'caduc*', 'expira*', 'válido', 'válida', 'vence', 'vencer*'],
   click: ['clic', 'haz', 'botón', 'enlace', 'abajo', 'pulsa*'],
   subscribe: ['suscri*', 'darte de alta'],
-  otherNumber: ['teléfono*', 'calle', 'código postal', 'usuario*', 'nif', 'cif', 'dni', 'móvil', 'iva', 'socio', 'socios', 'cliente', 'clientes', 'abonado'],
+  otherNumber: ['soci', 'núm de soci', 'bezero*', 'zenbaki*', 'teléfono*', 'calle', 'código postal', 'usuario*', 'nif', 'cif', 'dni', 'móvil', 'iva', 'socio', 'socios', 'cliente', 'clientes', 'abonado'],
   place: ['puerta', 'edificio', 'entrada', 'taquilla*', 'casillero*', 'parking', 'aparcamiento', 'garaje', 'alarma', 'recogida', 'conductor*', 'repartidor*', 'recepción'],
   commerce: [
     'pedido*', 'factura*', 'recibo*', 'transacc*', 'seguimiento', 'referencia*', 'cupón', 'descuento*', 'importe',
@@ -38,5 +38,5 @@ export const SPANISH: Lexicon = {
     'ya verificad*', 'verificada correctamente', 'confirmada correctamente', 'ha sido activad*',
   ],
   yes: ['sí', 'fui yo', 'soy yo', 'sí fui yo'],
-  time: ['minuto*', 'hora*', 'segundo*', 'día*'],
+  time: ['minuts', 'minutu', 'minutuz', 'minutuan', 'minuto*', 'hora*', 'segundo*', 'día*'],
 };
