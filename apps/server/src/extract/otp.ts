@@ -18,6 +18,7 @@
  */
 import type { Candidate } from './candidates.js';
 import * as Candidates from './candidates.js';
+import * as Chars from './chars.js';
 import type { TextSpan } from './html.js';
 import * as Html from './html.js';
 import type { MessageProfile } from './intent.js';
@@ -30,6 +31,7 @@ import * as Words from './words.js';
 // checks it, at every use in an optimised loop; a module's own const is a constant to it
 // (docs/extraction.md, "Speed").
 const { findCandidates, K_ALNUM, K_LOWER, K_PLAIN, K_SPLIT } = Candidates;
+const { isWordLetter } = Chars;
 const { F_BIG, F_BOLD, F_HIDDEN, F_MONO, F_SMALL, F_SPACED } = Html;
 const { firstHitAtOrAfter } = Keywords;
 const { isStrongQualifier, labelLevel } = Labels;
@@ -373,6 +375,12 @@ function columnLabel(src: OtpSource, c: Candidate): number {
   return level;
 }
 
+/** A letter of any script between `from` and `to` (list numbering and bullets are not letters). */
+function hasLetters(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (isWordLetter(text.charCodeAt(k))) return true;
+  return false;
+}
+
 /** The line holding `pos` starts with ">" (after blanks): quoted from an earlier message. */
 function onQuotedLine(text: string, pos: number): boolean {
   let k = text.lastIndexOf('\n', pos - 1) + 1;
@@ -404,7 +412,7 @@ export function findOtp(sources: OtpSource[], msg: OtpMessage): string | null {
   let order = 0;
   for (const src of sources) {
     const cands = findCandidates(src.text, MAX_SCAN);
-    const inList = listItems(cands);
+    const inList = listItems(cands, src.text);
     for (let i = 0; i < cands.length; i++) {
       if (inList[i]) continue;
       // a code in the quoted part of a reply ("> Your code is 448120") was the earlier message's
@@ -437,10 +445,11 @@ export function findOtp(sources: OtpSource[], msg: OtpMessage): string | null {
 
 /**
  * Marks candidates that belong to a list of look-alike codes (backup codes, a table of vouchers):
- * three or more of the same form and length, each close after the one before. A list is not a
- * one-time code.
+ * three or more of the same form and length, each close after the one before with no words
+ * between (a table whose rows name each number differently is no list). A list is not a one-time
+ * code.
  */
-function listItems(cands: readonly Candidate[]): boolean[] {
+function listItems(cands: readonly Candidate[], text: string): boolean[] {
   const out = new Array<boolean>(cands.length).fill(false);
   let runStart = 0;
   for (let i = 1; i <= cands.length; i++) {
@@ -448,7 +457,8 @@ function listItems(cands: readonly Candidate[]): boolean[] {
       i < cands.length &&
       cands[i].kind === cands[i - 1].kind &&
       cands[i].value.length === cands[i - 1].value.length &&
-      cands[i].start - cands[i - 1].end <= LIST_GAP;
+      cands[i].start - cands[i - 1].end <= LIST_GAP &&
+      !hasLetters(text, cands[i - 1].end, cands[i].start);
     if (continues) continue;
     if (i - runStart >= LIST_MIN) for (let k = runStart; k < i; k++) out[k] = true;
     runStart = i;

@@ -74,6 +74,12 @@ describe('otp: formats', () => {
     assert.equal(otp({ subject: 'Your order', html: page(table(['Order no.', 'Customer no.'], ['310557', '826140'])) }), null);
   });
 
+  test('numbers of one shape in rows named differently are a table, not a list of backup codes', () => {
+    assert.equal(otp({ subject: 'Belépési kód', text: 'Ügyfélszám\t318406\nEgyszer használatos belépési kód\t604917\nMérőóra gyári száma\t772150\nA kód 10 percig érvényes.' }), '604917');
+    // the same numbers one under another with nothing but numbering between are a list
+    assert.equal(otp({ subject: 'Your backup codes', text: 'Your backup codes:\n1. 318406\n2. 604917\n3. 772150\nKeep them safe.' }), null);
+  });
+
   test('hyphenated "482-910"', () => {
     assert.equal(otp({ text: 'Your sign-in code is 482-910.' }), '482910');
   });
