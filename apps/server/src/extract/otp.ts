@@ -137,6 +137,8 @@ function contextScore(src: OtpSource, c: Candidate, codeIntent: boolean): Contex
     const cats = hits.cats[k];
     const isNeg = (cats & NEGNUM) !== 0;
     if (isNeg && hs > sentenceEnd) continue;
+    // "6038 (Ref: 2210)": a number word followed by its own number labels that one
+    if (isNeg && labelsOwnNumber(text, hits.end[k])) continue;
     const w = isNeg ? 0 : weight(cats);
     if (nearest && (isNeg || w > 0)) {
       nearest = false;
@@ -373,6 +375,16 @@ function columnLabel(src: OtpSource, c: Candidate): number {
     level = Math.max(level, l);
   }
   return level;
+}
+
+/** A number follows the word ending at `end` (after blanks, ":", "." or "#"): the word is that number's label. */
+function labelsOwnNumber(text: string, end: number): boolean {
+  for (let k = end; k < text.length && k < end + 4; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 48 && c <= 57) return true;
+    if (!(isBlank(c) || c === 58 || c === 46 || c === 35 || c === 0xff1a)) return false;
+  }
+  return false;
 }
 
 /** A letter of any script between `from` and `to` (list numbering and bullets are not letters). */

@@ -71,6 +71,18 @@ describe('evidence: the word that qualifies a code', () => {
     assert.equal(otp({ subject: 'Order update', text: `To confirm your order, quote this code:\n4829\n${footer}` }), null);
   });
 
+  test('a number word right after a code that is followed by its own number labels that one ("6038 (Ref: 2210)")', () => {
+    assert.equal(otp({ subject: 'รหัส OTP สำหรับเข้าสู่ระบบ', text: 'รหัส OTP ของท่านคือ 6038 (Ref: 2210) ใช้ได้ภายใน 5 นาที' }), '6038');
+    assert.equal(otp({ subject: 'Your sign-in code', text: 'Your sign-in code is 6038 (Ref: 2210). It expires in 5 minutes.' }), '6038');
+    // a number word right after the code with no number of its own still labels the code
+    assert.equal(otp({ subject: 'Your order', text: 'Thanks! 604217 is your order number.' }), null);
+  });
+
+  test('referral codes and a virtual room\'s access code are not one-time codes', () => {
+    assert.equal(otp({ subject: 'Alika marafiki', text: 'Habari!\nMsimbo wako wa rufaa:\nK7X2Q9\nShiriki kiungo na marafiki.' }), null);
+    assert.equal(otp({ subject: 'Inscripció confirmada', text: "La teva inscripció al congrés està confirmada.\nLocalitzador: CD7Q2K\nCodi d'accés a la sala virtual: 602117\nImport: 95,00 €" }), null);
+  });
+
   test('an access code for an account is still a code', () => {
     assert.equal(otp({ subject: 'Sign in', text: 'Your access code is 604219. It expires in 10 minutes.' }), '604219');
   });

@@ -21,7 +21,7 @@ export const ASIAN_SPACED: Lexicon = {
   expire: ['sah selama', 'sah', 'বৈধ', '유효*', '만료*', 'मान्य', 'समाप्त', 'berlaku', 'kedaluwarsa', 'tamat', 'hiệu lực', 'hết hạn'],
   click: ['클릭*', '버튼*', '링크*', '아래*', 'क्लिक', 'बटन', 'लिंक', 'klik', 'tombol', 'butang', 'tautan', 'pautan', 'nhấp', 'nhấn'],
   subscribe: ['구독*', 'berlangganan', 'langganan'],
-  otherNumber: ['회원번호*', '고객번호*', 'rujukan', 'no rujukan', 'নং', 'নম্বর', '전화*', '우편번호*', '사업자*', 'telepon', 'alamat'],
+  otherNumber: ['고객센터*', '콜센터*', '대표전화*', '회원번호*', '고객번호*', 'rujukan', 'no rujukan', 'নং', 'নম্বর', '전화*', '우편번호*', '사업자*', 'telepon', 'alamat'],
   place: ['보관함*', '무인보관함*', '택배함*', '사물함*', '공동현관*', '현관*', '출입*', '기사님*', 'loker', 'pengemudi', 'kurir', 'ड्राइवर', 'एजेंट', 'डिलीवरी एजेंट', 'tài xế', 'shipper'],
   commerce: ['pembayaran', 'belanja', 'beli', 'jimat', 'diskaun', 'baucar', 'promosi', 'অর্ডার', 'মোট', 
     '주문*', '배송*', '결제*', '쿠폰*', '할인*', '예약*', '티켓*', '영수증*', '구매*', '상품권*', 'ऑर्डर', 'चालान', 'डिलीवरी',

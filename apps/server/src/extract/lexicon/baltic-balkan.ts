@@ -26,7 +26,7 @@ export const BALTIC_BALKAN: Lexicon = {
   subscribe: ['pretplat*', 'naročnin*', 'prenumerat*', 'abonē*', 'telli*', 'abonim*'],
   otherNumber: ['davčna', 'davčna številka', 'izkaznic*', 'članska', 'člansk*', 'kupac', 'kupca', 'muamala', 'tin', 'telefon*', 'tālrun*', 'oib', 'pib'],
   place: ['vrata', 'ulaz*', 'paketomat*', 'paštomat*', 'durys', 'paštomat*', 'durvis', 'pakomāt*', 'uks', 'pakiautomaat*'],
-  commerce: ['malipo', 'agizo', 'oda', 'darilna kartica', 'poklon kartica', 
+  commerce: ['rufaa', 'msimbo wa rufaa', 'zawadi', 'malipo', 'agizo', 'oda', 'darilna kartica', 'poklon kartica', 
     'narudžb*', 'naročil*', 'užsakym*', 'pasūtījum*', 'tellimus*', 'porosi*', 'rēķin*', 'arve*',
     'dostav*', 'pristat*', 'piegād*', 'tarne*', 'rezervacij*', 'rezervācij*', 'broneering*', 'karta', 'kartica',
     'popust*', 'nuolaid*', 'atlaid*', 'soodus*', 'kupon*', 'plaćanj*', 'plačil*', 'mokėjim*', 'maksājum*', 'makse*',

@@ -15,14 +15,14 @@ export const SPANISH: Lexicon = {
   click: ['clic', 'haz', 'botón', 'enlace', 'abajo', 'pulsa*'],
   subscribe: ['suscri*', 'darte de alta'],
   otherNumber: ['soci', 'núm de soci', 'bezero*', 'zenbaki*', 'teléfono*', 'calle', 'código postal', 'usuario*', 'nif', 'cif', 'dni', 'móvil', 'iva', 'socio', 'socios', 'cliente', 'clientes', 'abonado'],
-  place: ['puerta', 'edificio', 'entrada', 'taquilla*', 'casillero*', 'parking', 'aparcamiento', 'garaje', 'alarma', 'recogida', 'conductor*', 'repartidor*', 'recepción'],
-  commerce: [
+  place: ['sala', 'puerta', 'edificio', 'entrada', 'taquilla*', 'casillero*', 'parking', 'aparcamiento', 'garaje', 'alarma', 'recogida', 'conductor*', 'repartidor*', 'recepción'],
+  commerce: ['inscripció', 'localitzador', 'import', 'comanda*', 'rebut', 'entrades', 
     'pedido*', 'factura*', 'recibo*', 'transacc*', 'seguimiento', 'referencia*', 'cupón', 'descuento*', 'importe',
     'precio', 'envío', 'tarjeta', 'código promocional', 'código de descuento', 'código de cupón',
     'código de barras', 'código de referencia', 'código de seguimiento', 'código de rastreo', 'entrega',
     'repartidor*', 'reserva*', 'billete*', 'localizador', 'compra*', 'pago*', 'regalo*', 'ticket*',
   ],
-  topic: ['tienda', 'carrito', 'oferta*', 'rebaja*', 'reunión', 'seminario*', 'evento*', 'vuelo*', 'hotel'],
+  topic: ['congrés', 'congreso', 'reunió', 'sala virtual', 'tienda', 'carrito', 'oferta*', 'rebaja*', 'reunión', 'seminario*', 'evento*', 'vuelo*', 'hotel'],
   linkNeg: [
     'darse de baja', 'baja', 'cancelar suscripción', 'privacidad', 'ayuda', 'soporte', 'contacto', 'restablec*',
     'actividad*', 'desactiv*', 'elimin*', 'navegador', 'en línea', 'rastre*', 'seguir', 'no fui yo', 'artículo*',
