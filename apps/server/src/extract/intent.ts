@@ -16,7 +16,7 @@ import * as Words from './words.js';
 // checks it, at every use in an optimised loop; a module's own const is a constant to it
 // (docs/extraction.md, "Speed").
 const { isStrongQualifier } = Labels;
-const { CODE, EXPIRE, LOGIN, NEGNUM, ONETIME, SECURITY, STRONG, TIMEUNIT, TXN, WARN } = Words;
+const { ACTIVATE, CODE, EXPIRE, LOGIN, NEGNUM, ONETIME, SECURITY, STRONG, TIMEUNIT, TXN, VERIFY, WARN } = Words;
 
 export interface MessageProfile {
   /** The message is about an order, a booking, a delivery, a payment, a promotion or an event. */
@@ -51,6 +51,8 @@ export function profileMessage(subject: ProfiledText, bodies: readonly ProfiledT
     if (c & (CODE | LOGIN | SECURITY) && !(c & NEGNUM)) subjectCode = true;
     if (isStrongQualifier(c) && !(c & NEGNUM)) subjectCode = true;
     if (c & CODE && c & STRONG && !(c & NEGNUM)) subjectStrongCode = true;
+    // "Please confirm your e-mail address": a verification subject without a code word
+    if (c & (VERIFY | ACTIVATE | ONETIME | SECURITY) && isStrongQualifier(c) && !(c & (NEGNUM | TXN))) subjectStrongCode = true;
     if (c & (WARN | ONETIME)) codeIntent = true;
   }
   if (shortExpiry(subject)) codeIntent = true;

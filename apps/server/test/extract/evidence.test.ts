@@ -83,6 +83,13 @@ describe('evidence: the word that qualifies a code', () => {
     assert.equal(otp({ subject: 'Inscripció confirmada', text: "La teva inscripció al congrés està confirmada.\nLocalitzador: CD7Q2K\nCodi d'accés a la sala virtual: 602117\nImport: 95,00 €" }), null);
   });
 
+  test('"confirm your e-mail address" is verification, not a confirm-type word of commerce', () => {
+    const body = 'Ihre Kundennummer: 118204\nBestätigen Sie Ihre E-Mail-Adresse per Klick oder geben Sie diesen Code in der App ein:\n730126\nBergbahn Ticket GmbH';
+    assert.equal(otp({ subject: 'Bitte bestätigen Sie Ihre E-Mail-Adresse', text: body }), '730126');
+    // "confirm your booking" stays a confirm-type word: a code in such a shop mail is not taken
+    assert.equal(otp({ subject: 'Bitte bestätigen Sie Ihre Buchung', text: body.replace('Ihre E-Mail-Adresse', 'Ihre Buchung') }), null);
+  });
+
   test('an access code for an account is still a code', () => {
     assert.equal(otp({ subject: 'Sign in', text: 'Your access code is 604219. It expires in 10 minutes.' }), '604219');
   });

@@ -7,7 +7,7 @@ export const CENTRAL_EUROPEAN: Lexicon = {
     'codul', 'codului', 'pin',
   ],
   number: ['numer', 'nr', 'číslo', 'čísla', 'szám', 'száma', 'număr*', 'numar*'],
-  verify: ['weryfik*', 'uwierzytel*', 'ověř*', 'overi*', 'verifik*', 'ellenőrz*', 'ellenőrizd', 'hitelesít*', 'igazol*', 'verific*', 'autentific*'],
+  verify: ['potwierdź adres e mail', 'potwierdź swój adres', 'potvrďte e mailovú adresu', 'potvrďte svou e mailovou adresu', 'weryfik*', 'uwierzytel*', 'ověř*', 'overi*', 'verifik*', 'ellenőrz*', 'ellenőrizd', 'hitelesít*', 'igazol*', 'verific*', 'autentific*'],
   confirm: ['to som ja', 'áno, to som ja', 'som to ja', 'to jsem já', 'to ja', 'to byłem ja', 'to byłam ja', 'én voltam', 'am fost eu', 'potwierdz*', 'zatwierdz*', 'autoryz*', 'potvrď*', 'potvrd*', 'schval*', 'megerősít*', 'jóváhagy*', 'confirm*', 'aprob*', 'autoriz*'],
   ambiguous: ['dostęp*', 'přístup*', 'hozzáférés*', 'acces'],
   activate: ['aktywuj*', 'aktywacj*', 'aktywować', 'aktivuj*', 'aktivac*', 'aktivovat', 'aktivál*', 'activ*'],

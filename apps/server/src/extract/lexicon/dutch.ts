@@ -3,7 +3,7 @@ import type { Lexicon } from './types.js';
 export const DUTCH: Lexicon = {
   code: ['code', 'codes', 'pincode'],
   number: ['nummer', 'nr'],
-  verify: ['verifieer*', 'verificati*', 'geverifieerd', 'valideer*'],
+  verify: ['bevestig je e mailadres', 'bevestig uw e mailadres', 'bevestig je e mail', 'bevestig uw e mail', 'verifieer*', 'verificati*', 'geverifieerd', 'valideer*'],
   confirm: ['dat was ik', 'ik was het', 'bevestig*', 'goedkeur*', 'keur goed'],
   ambiguous: ['toegang*'],
   activate: ['activeer*', 'activering*', 'geactiveerd'],

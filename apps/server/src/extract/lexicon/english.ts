@@ -6,7 +6,7 @@ export const ENGLISH: Lexicon = {
     'one time passcode', 'one time pin', 'one time code', 'onetime password', 'single use code',
   ],
   number: ['number', 'numbers', 'nr', 'num'],
-  verify: ['verif*', 'validat*', 'authenticat*'],
+  verify: ['confirm your email', 'confirm your email address', 'confirm your e mail', 'confirm your e mail address', 'confirm email', 'confirm email address', 'verif*', 'validat*', 'authenticat*'],
   confirm: ['it was me', 'this was me', 'that was me', 'it s me', 'it is me', 'yes it was me', 'i did this', 'this is me', 'confirm*', 'authoriz*', 'authoris*', 'auth', 'approv*'],
   ambiguous: ['access'],
   activate: ['activa*', 'reactivat*'],

@@ -3,7 +3,7 @@ import type { Lexicon } from './types.js';
 export const FRENCH: Lexicon = {
   code: ['code', 'codes', 'code pin', 'mot de passe à usage unique', 'code à usage unique'],
   number: ['numéro', 'numéros', 'num'],
-  verify: ['vérifi*', 'authentifi*', 'valider', 'validez', 'validation'],
+  verify: ['confirmer votre adresse', 'confirmez votre adresse', 'confirmer votre e mail', 'confirmez votre e mail', 'confirmer votre adresse e mail', 'confirmez votre adresse e mail', 'vérifi*', 'authentifi*', 'valider', 'validez', 'validation'],
   confirm: ['c est moi', 'c était moi', 'oui c était moi', 'confirm*', 'approuv*', 'autoris*'],
   ambiguous: ['accès', 'd accès'],
   activate: ['activer*', 'activez*', 'activation'],

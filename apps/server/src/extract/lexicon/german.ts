@@ -3,7 +3,7 @@ import type { Lexicon } from './types.js';
 export const GERMAN: Lexicon = {
   code: ['code', 'codes', 'pin', 'tan', 'einmalpasswort*', 'einmalkennwort*', 'einmal passwort', 'einmalcode*'],
   number: ['nummer', 'nummern', 'nr'],
-  verify: ['verifizier*', 'verifikation*', 'überprüf*', 'authentifizier*', 'authentifikation*'],
+  verify: ['e mail adresse bestätigen', 'e mail bestätigen', 'bestätigen sie ihre e mail adresse', 'bestätige deine e mail adresse', 'bestätigen sie ihre e mail', 'verifizier*', 'verifikation*', 'überprüf*', 'authentifizier*', 'authentifikation*'],
   confirm: ['das war ich', 'ich war es', 'ja das war ich', 'bestätig*', 'bestaetig*', 'freigeb*', 'freigabe*', 'autorisier*', 'genehmig*'],
   ambiguous: ['zugang*', 'zutritt*'],
   activate: ['aktivier*', 'freischalt*', 'freizuschalt*'],
@@ -16,7 +16,7 @@ export const GERMAN: Lexicon = {
   subscribe: ['abonn*', 'newsletter anmeldung', 'eintragen'],
   otherNumber: [
     'telefon*', 'handy', 'plz', 'postleitzahl', 'straße', 'strasse', 'postfach', 'kontonummer', 'handelsregister',
-    'steuer*', 'ust', 'mwst', 'hrb', 'vorwahl', 'mitglied*', 'benutzer*', 'version', 'kunde', 'kunden*',
+    'steuer*', 'ust', 'mwst', 'hrb', 'vorwahl', 'mitglied*', 'benutzer*', 'version', 'kunde',
   ],
   place: ['tür', 'türen', 'türcode', 'türöffner*', 'tor', 'eingang*', 'gebäude*', 'haustür', 'schließfach*', 'packstation', 'abhol*', 'parkhaus', 'garage', 'alarm*', 'fahrer*', 'zusteller*', 'rezeption', 'empfang'],
   commerce: [

@@ -3,7 +3,7 @@ import type { Lexicon } from './types.js';
 export const ITALIAN: Lexicon = {
   code: ['codice', 'codici', 'password monouso', 'codice monouso'],
   number: ['numero', 'numeri'],
-  verify: ['verifica*', 'verificare', 'autentica*', 'convalid*'],
+  verify: ['conferma il tuo indirizzo', 'conferma la tua email', 'conferma il tuo indirizzo email', 'conferma la tua e mail', 'verifica*', 'verificare', 'autentica*', 'convalid*'],
   confirm: ['ero io', 'sono io', 'sono stato io', 'conferma*', 'confermare', 'approva*', 'autorizza*'],
   ambiguous: ['accesso'],
   activate: ['attiva*', 'attivazione'],

@@ -4,7 +4,7 @@ import type { Lexicon } from './types.js';
 export const NORDIC: Lexicon = {
   code: ['kóði', 'kóðinn', 'kóða', 'kóðann', 'staðfestingarkóði', 'staðfestingarkóðinn', 'innskráningarkóði', 'öryggiskóði', 'kod', 'koden', 'koder', 'kode', 'koden', 'koodi', 'koodin', 'koodisi', 'engångskod*', 'engangskode*', 'kertakäyttökoodi*'],
   number: ['nummer', 'numero'],
-  verify: ['staðfestingarkóði', 'staðfestingarkóðinn', 'staðfest*', 'verifier*', 'verificer*', 'verifiser*', 'autentiser*', 'varmist*', 'todenn*'],
+  verify: ['bekræft din e mailadresse', 'bekræft din e mail', 'bekräfta din e postadress', 'bekräfta din e post', 'bekreft e postadressen', 'bekreft din e post', 'staðfestingarkóði', 'staðfestingarkóðinn', 'staðfest*', 'verifier*', 'verificer*', 'verifiser*', 'autentiser*', 'varmist*', 'todenn*'],
   confirm: ['det var jag', 'det var mig', 'det var meg', 'se olin minä', 'bekräft*', 'bekræft*', 'bekreft*', 'godkänn*', 'godkend*', 'godkjenn*', 'vahvist*', 'hyväksy*'],
   ambiguous: ['åtkomst*', 'adgang*', 'tilgang*', 'pääsy*'],
   activate: ['aktiver*', 'aktivoi*'],

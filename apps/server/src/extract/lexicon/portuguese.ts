@@ -3,7 +3,7 @@ import type { Lexicon } from './types.js';
 export const PORTUGUESE: Lexicon = {
   code: ['código', 'senha de uso único', 'senha temporária'],
   number: ['número'],
-  verify: ['verific*', 'autentic*'],
+  verify: ['confirme seu e mail', 'confirme o seu e mail', 'confirmar seu e mail', 'confirme seu endereço de e mail', 'verific*', 'autentic*'],
   confirm: ['fui eu', 'sou eu', 'confirm*', 'aprov*', 'autoriz*'],
   ambiguous: ['acesso'],
   activate: ['ativ*'],

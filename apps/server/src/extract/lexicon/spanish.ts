@@ -3,7 +3,7 @@ import type { Lexicon } from './types.js';
 export const SPANISH: Lexicon = {
   code: ['codi', 'codis', 'kodea', 'kodeak', 'kode', 'código', 'códigos', 'clave', 'contraseña de un solo uso', 'contraseña temporal'],
   number: ['número', 'números', 'núm', 'nº'],
-  verify: ['verifica*', 'egiaztapen*', 'egiaztatu', 'egiaztatzeko', 'verific*', 'autentic*', 'valida*'],
+  verify: ['confirma tu correo', 'confirmar tu correo', 'confirme su correo', 'confirma tu email', 'confirma tu dirección de correo', 'verifica*', 'egiaztapen*', 'egiaztatu', 'egiaztatzeko', 'verific*', 'autentic*', 'valida*'],
   confirm: ['fui yo', 'soy yo', 'sí fui yo', 'confirm*', 'aprob*', 'autoriz*'],
   ambiguous: ['acceso'],
   activate: ['activa*', 'activación'],
