@@ -208,6 +208,10 @@ const NUMBER_ENDINGS = ['nummer', 'nummern', 'nummers', 'nummeret', 'numero', 'n
 /** True when the word at [s, e) ends with a number word ({@link NUMBER_ENDINGS}) after at least three more letters. */
 function numberCompound(u: Uint16Array, s: number, e: number): boolean {
   if (e - s < 9) return false;
+  // every ending starts with "num" six to nine letters from the end: almost every word stops here
+  let num = false;
+  for (let k = e - 9; k <= e - 6 && !num; k++) num = lowerCode(u[k]) === 110 && lowerCode(u[k + 1]) === 117 && lowerCode(u[k + 2]) === 109;
+  if (!num) return false;
   for (let i = 0; i < NUMBER_ENDINGS.length; i++) {
     const ending = NUMBER_ENDINGS[i];
     const len = ending.length;
