@@ -423,7 +423,7 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
   // Expiry takes its own time: the four setups wait side by side, each in its own context.
   it('says an empty inbox of an expired address is over, not loading or waiting (every setup)', async () => {
     await Promise.all(SETUPS.map(async (s) => {
-      const { body: mb } = await generate(svc, 20); // more than the 5 s the page wants left to reuse an address
+      const { body: mb } = await generate(svc, 40); // more than the 5 s the page wants left to reuse an address, and than four setups take to open on a busy machine
       const context = await newContext({ setup: s, seed: mb });
       try {
         const page = await openTab(context, svc);
@@ -448,14 +448,16 @@ describe('the life of a mailbox in the page (e2e, headless Chromium)', { timeout
 
   it('keeps the open message and the inbox on screen when the address expires, with a note (every setup)', async () => {
     await Promise.all(SETUPS.map(async (s) => {
-      const { body: mb } = await generate(svc, 20);
+      // 40 s: the mail is in before the browser starts, and four setups open on a busy machine
+      // before it expires (with 20 s, one delivery met the expiry at load 17)
+      const { body: mb } = await generate(svc, 40);
+      await sendMail(svc.smtpPort, {
+        to: mb.email, subject: 'Read me before it expires', text: 'Plain body', html: '<h1>Shown until you leave</h1>',
+      });
       const context = await newContext({ setup: s, seed: mb });
       try {
         const page = await openTab(context, svc);
         await page.waitForSelector('[data-testid=conn][data-state=connected]');
-        await sendMail(svc.smtpPort, {
-          to: mb.email, subject: 'Read me before it expires', text: 'Plain body', html: '<h1>Shown until you leave</h1>',
-        });
         await page.locator('[data-testid=inbox-row] .row-open').first().click();
         await page.getByTestId('message').waitFor();
         await page.getByTestId('expired-note').waitFor({ timeout: PATIENCE_MS });
