@@ -190,11 +190,15 @@ function codeCompound(u: Uint16Array, s: number, e: number): boolean {
   // every ending holds "od" within its last five letters: almost every word stops here
   let od = false;
   for (let k = e - 2; k >= e - 5 && !od; k--) od = lowerCode(u[k]) === 111 && lowerCode(u[k + 1]) === 100;
-  if (!od) return false;
-  for (let i = 0; i < CODE_ENDINGS.length; i++) {
-    const ending = CODE_ENDINGS[i];
+  return od && endsWithOneOf(u, s, e, CODE_ENDINGS, 2);
+}
+
+/** True when the word at [s, e) ends with one of `endings` (lower-case) after at least `before` more letters. */
+function endsWithOneOf(u: Uint16Array, s: number, e: number, endings: readonly string[], before: number): boolean {
+  for (let i = 0; i < endings.length; i++) {
+    const ending = endings[i];
     const len = ending.length;
-    if (e - s < len + 2) continue;
+    if (e - s < len + before) continue;
     let k = 0;
     while (k < len && lowerCode(u[e - len + k]) === ending.charCodeAt(k)) k++;
     if (k === len) return true;
@@ -211,16 +215,7 @@ function numberCompound(u: Uint16Array, s: number, e: number): boolean {
   // every ending starts with "num" six to nine letters from the end: almost every word stops here
   let num = false;
   for (let k = e - 9; k <= e - 6 && !num; k++) num = lowerCode(u[k]) === 110 && lowerCode(u[k + 1]) === 117 && lowerCode(u[k + 2]) === 109;
-  if (!num) return false;
-  for (let i = 0; i < NUMBER_ENDINGS.length; i++) {
-    const ending = NUMBER_ENDINGS[i];
-    const len = ending.length;
-    if (e - s < len + 3) continue;
-    let k = 0;
-    while (k < len && lowerCode(u[e - len + k]) === ending.charCodeAt(k)) k++;
-    if (k === len) return true;
-  }
-  return false;
+  return num && endsWithOneOf(u, s, e, NUMBER_ENDINGS, 3);
 }
 
 /** Length of an Arabic article/conjunction prefix (ال، وال، بال، لل، و) to strip before matching. */

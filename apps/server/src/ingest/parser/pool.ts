@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { nextTurn } from '../../runtime/in-slices.js';
 import { prepare } from './parse-mail.js';
 import { FairQueue } from './fair-queue.js';
-import { type ParserReply, type ProcessUsage, joinPrepared, limitsArg, sendRaw } from './protocol.js';
+import { type ParserReply, joinPrepared, limitsArg, sendRaw } from './protocol.js';
 import { rawOnly } from './raw-only.js';
 import type { ParseLimits, PreparedMail } from './types.js';
 import type { ParserKill } from '../../metrics/metrics.js';
@@ -233,7 +233,7 @@ export class ParserPool {
     const slices = slot.slices;
     if (msg.usage) {
       slot.cpuReported = msg.usage.cpuMs;
-      if (this.overMemory(slot, msg.usage)) {
+      if (this.overMemory(slot, msg.usage.peakRssMb)) {
         // Its answer is not used: the message is kept raw, as if the poll had caught it.
         this.kill(slot, TOO_MUCH_MEMORY, 'memory');
         return;
@@ -282,7 +282,7 @@ export class ParserPool {
 
   /** Stops jobs past their time (the budget: moved on; the limit: kept raw) or memory. */
   private check(): void {
-    const { timeoutMs, memoryMb } = this.options;
+    const { timeoutMs } = this.options;
     const memoryToo = ++this.checks % MEMORY_EVERY === 0;
     for (const slot of this.slots) {
       if (this.retireIfOld(slot)) continue;
@@ -307,14 +307,14 @@ export class ParserPool {
       }
       if (memoryToo) {
         const mb = residentMb(pid);
-        if (mb !== null && mb - slot.startupRssMb > memoryMb) this.kill(slot, TOO_MUCH_MEMORY, 'memory');
+        if (mb !== null && this.overMemory(slot, mb)) this.kill(slot, TOO_MUCH_MEMORY, 'memory');
       }
     }
   }
 
-  /** Whether a process's peak resident memory has grown past the limit since it started. */
-  private overMemory(slot: Slot, usage: ProcessUsage): boolean {
-    return usage.peakRssMb - slot.startupRssMb > this.options.memoryMb;
+  /** Whether a process's resident memory (now, or its peak) has grown past the limit since it started. */
+  private overMemory(slot: Slot, residentMb: number): boolean {
+    return residentMb - slot.startupRssMb > this.options.memoryMb;
   }
 
   private finish(slot: Slot): void {
