@@ -4,8 +4,12 @@
  */
 import { ApiError, listInbox, liveProtocols, liveUrl, type Mailbox, type MessageReceived, type Summary } from './api.ts';
 
-/** What the header shows: live over WebSocket, trying to get back, or polling. */
-export type LiveState = 'connecting' | 'connected' | 'reconnecting' | 'polling';
+/**
+ * What the header shows: live over WebSocket, trying to get back, polling, or connected while
+ * the server's own live feed is interrupted (its nodes lost Redis: mail accepted by another node
+ * is not pushed, so the page polls until `feed.resumed`).
+ */
+export type LiveState = 'connecting' | 'connected' | 'reconnecting' | 'polling' | 'interrupted';
 
 export interface LiveHandlers {
   onState(state: LiveState): void;
@@ -148,9 +152,11 @@ export class LiveInbox {
         this.stop();
         this.handlers.onGone(frame.event === 'mailbox.expired' ? 'expired' : 'deleted');
       } else if (isFeedState(frame, 'feed.interrupted')) {
+        this.handlers.onState('interrupted');
         this.startPolling(); // mail accepted by other server nodes is not pushed for now
       } else if (isFeedState(frame, 'feed.resumed')) {
         this.stopPolling();
+        this.handlers.onState('connected');
         void this.refresh(); // catch up on anything the feed missed
       }
       // other events are ignored

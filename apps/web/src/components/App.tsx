@@ -59,6 +59,7 @@ const LIVE_LABELS: Record<LiveState, { label: string; title: string }> = {
   connected: { label: 'Connected', title: 'New mail appears the moment it arrives' },
   reconnecting: { label: 'Reconnecting…', title: 'The live connection dropped; checking for mail every few seconds meanwhile' },
   polling: { label: 'Polling', title: 'No live connection; checking for new mail every few seconds' },
+  interrupted: { label: 'Delayed', title: 'The server’s live feed is interrupted; checking for new mail every few seconds until it is back' },
 };
 
 export function App() {
