@@ -76,6 +76,18 @@ export interface AttachmentMeta {
   size: number;
   contentId: string | null;
   inline: boolean;
+  /**
+   * Set when the attachment stands in the message's raw source (a part that was not
+   * transfer-encoded): no copy of its own is stored. Internal: not in the API.
+   */
+  rawRange?: RawRange;
+}
+
+/** An attachment's place in the raw source: bytes [start, end), read with CRLF as LF when `lf` (ingest/parser/raw-ranges.ts). */
+export interface RawRange {
+  start: number;
+  end: number;
+  lf?: true;
 }
 
 /** Plaintext of the sealed body. */

@@ -15,6 +15,7 @@ import { type MessageLink, messageLinks } from './links.js';
 import { type MessageFilter, matchesFilter, needsAuthentication, newerThan } from './message-filter.js';
 import { nextTurn } from '../runtime/in-slices.js';
 import { PlaintextCache } from './plaintext-cache.js';
+import { rangeBytes } from '../ingest/parser/raw-ranges.js';
 import { normalizeCid } from './safe-html.js';
 
 export interface MessageSummary {
@@ -324,9 +325,19 @@ export class MessageReader {
     const index = Number(indexInput);
     const { cipher, body } = await this.openBody(mailbox, id);
     const meta = body.attachments[index];
-    const blob = meta ? await this.store.messages.getAttachment(mailbox.id, id as string, index) : null;
-    if (!meta || !blob) throw notFound('No such attachment.');
-    return { meta, content: cipher.open(id as string, `attachment/${index}`, blob) };
+    const content = meta ? await this.attachmentBytes(mailbox, id as string, index, meta, cipher) : null;
+    if (!meta || !content) throw notFound('No such attachment.');
+    return { meta, content };
+  }
+
+  /** An attachment's bytes: its own sealed copy, or its range of the raw source (AttachmentMeta.rawRange). */
+  private async attachmentBytes(mailbox: Mailbox, id: string, index: number, meta: AttachmentMeta, cipher: MailboxCipher): Promise<Buffer | null> {
+    if (meta.rawRange) {
+      const blob = await this.store.messages.getRaw(mailbox.id, id);
+      return blob ? rangeBytes(cipher.open(id, 'raw', blob), meta.rawRange) : null;
+    }
+    const blob = await this.store.messages.getAttachment(mailbox.id, id, index);
+    return blob ? cipher.open(id, `attachment/${index}`, blob) : null;
   }
 
   /** Every attachment with a Content-ID (for cid: images in the HTML view). */
@@ -334,8 +345,8 @@ export class MessageReader {
     const parts: Array<{ contentId: string; contentType: string; content: Buffer }> = [];
     for (const [index, meta] of body.attachments.entries()) {
       if (!meta.contentId || !meta.contentType.startsWith('image/')) continue;
-      const blob = await this.store.messages.getAttachment(mailbox.id, id, index);
-      if (blob) parts.push({ contentId: meta.contentId, contentType: meta.contentType, content: cipher.open(id, `attachment/${index}`, blob) });
+      const content = await this.attachmentBytes(mailbox, id, index, meta, cipher);
+      if (content) parts.push({ contentId: meta.contentId, contentType: meta.contentType, content });
     }
     return parts;
   }

@@ -1,6 +1,9 @@
 /** The anonymous web mailbox end to end: generate, SMTP in, inbox, read, WebSocket push, delete. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import PostalMime from 'postal-mime';
 import { WebSocket } from 'ws';
 import { eventually, http, qs, sendMail } from '../helpers/api.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
@@ -60,6 +63,53 @@ describe('anonymous mailbox API', () => {
     const raw = await fetch(`${svc.httpUrl}/api/raw.php?${qs({ email: box.email, token: box.token, id: msg.id })}`);
     assert.equal(raw.headers.get('content-type'), 'message/rfc822');
     assert.match(await raw.text(), /Subject: Your verification code/);
+  });
+
+  it('serves attachments byte for byte, those stored as a range of the raw source too (a forwarded message, 8bit text) beside base64', async () => {
+    const box = await generate();
+    const lines = (n: number, what: string) => Array.from({ length: n }, (_, i) => `${what} line ${i}: Grüße, naïve café`).join('\r\n');
+    const binary = Buffer.from(Array.from({ length: 9000 }, (_, i) => (i * 7919) % 256));
+    // Built by hand: nodemailer sends every attachment it is given as base64.
+    const raw = Buffer.from([
+      'From: Sender <sender@example.com>', `To: ${box.email}`, 'Subject: three attachments', 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"', '',
+      '--b1', 'Content-Type: text/plain; charset=utf-8', '', 'see attached',
+      '--b1', 'Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="fwd.eml"', 'Content-Transfer-Encoding: 8bit', '',
+      'From: Original <original@example.org>', 'Subject: the original', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '',
+      lines(400, 'forwarded'),
+      '--b1', 'Content-Type: text/plain; charset=utf-8', 'Content-Disposition: attachment; filename="notes.txt"', 'Content-Transfer-Encoding: 8bit', '',
+      lines(300, 'notes'),
+      '--b1', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="data.bin"', 'Content-Transfer-Encoding: base64', '',
+      binary.toString('base64').replace(/.{76}/g, '$&\r\n'),
+      '--b1--', '',
+    ].join('\r\n'));
+    await sendMail(svc.smtpPort, { to: box.email, from: 'sender@example.com', raw });
+    const list = await eventually(async () => (await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`)).body?.[0]);
+    const msg = (await http(`${svc.httpUrl}/api/read.php?${qs({ ...box, id: list.id })}`)).body as { attachments: Array<{ filename: string; size: number }> };
+    // The reference: the same source, parsed here by postal-mime, as the service parsed it before it stored ranges.
+    const source = Buffer.from(await (await fetch(`${svc.httpUrl}/api/raw.php?${qs({ ...box, id: list.id })}`)).arrayBuffer());
+    const expected = (await PostalMime.parse(source, { attachmentEncoding: 'arraybuffer' })).attachments;
+    assert.deepEqual(msg.attachments.map((a) => a.filename), ['fwd.eml', 'notes.txt', 'data.bin']);
+    for (const [index, a] of msg.attachments.entries()) {
+      const res = await fetch(`${svc.httpUrl}/api/attachment.php?${qs({ ...box, id: list.id, index })}`);
+      assert.equal(res.status, 200);
+      const got = Buffer.from(await res.arrayBuffer());
+      const want = Buffer.from(expected[index]!.content as ArrayBuffer);
+      assert.ok(got.equals(want), `${a.filename}: ${got.length} bytes served, ${want.length} parsed`);
+      assert.equal(a.size, want.length);
+    }
+    assert.ok(Buffer.from(expected[2]!.content as ArrayBuffer).equals(binary));
+    // Stored once: the forwarded message and the 8bit text as ranges of the raw source (no bytes
+    // of their own but the seal's), the base64 part as its own sealed copy.
+    const db = new Database(path.join(svc.dataDir, 'tempmail.db'), { readonly: true, fileMustExist: true });
+    try {
+      const rows = db.prepare('SELECT idx, length(content) AS bytes FROM attachments WHERE message_id = ? ORDER BY idx').all(list.id) as Array<{ idx: number; bytes: number }>;
+      assert.equal(rows.length, 3);
+      assert.ok(rows[0]!.bytes < 100 && rows[1]!.bytes < 100, `ranges, not copies: ${JSON.stringify(rows)}`);
+      assert.ok(rows[2]!.bytes >= binary.length, `the base64 part keeps its copy: ${JSON.stringify(rows)}`);
+    } finally {
+      db.close();
+    }
   });
 
   it('derives the plain-text body from HTML when there is no text part', async () => {

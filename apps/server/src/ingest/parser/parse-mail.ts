@@ -11,19 +11,24 @@ import { forwardedOriginals } from './forwarded.js';
 import { htmlToText } from '../html-to-text.js';
 import { TOO_MANY_FOLDS } from './postal-mime-patches/header-folding.js';
 import { displayName, rawOnly } from './raw-only.js';
-import type { ParseLimits, ParsedMail, PreparedMail } from './types.js';
+import { rawRanges } from './raw-ranges.js';
+import type { ParseLimits, ParsedAttachment, ParsedMail, PreparedMail } from './types.js';
 import { installCharsetFallbacks } from './charsets.js';
 
 // postal-mime decodes through the global TextDecoder: give it the charsets Node's lacks (charsets.ts)
 installCharsetFallbacks();
 
-/** The stored form of a parsed message (envelopeFrom is the SMTP MAIL FROM, kept with the body). */
+/**
+ * The stored form of a parsed message (envelopeFrom is the SMTP MAIL FROM, kept with the body).
+ * An attachment found verbatim in the raw source is stored as its range there, with no bytes of its own.
+ */
 export function prepare(parsed: ParsedMail, envelopeFrom: string): PreparedMail {
   const body: MessageBodyPlain = {
     text: parsed.text,
     html: parsed.html,
     attachments: parsed.attachments.map((a) => ({
       filename: a.filename, contentType: a.contentType, size: a.content.byteLength, contentId: a.contentId, inline: a.inline,
+      ...(a.rawRange ? { rawRange: a.rawRange } : {}),
     })),
     headers: parsed.headers,
     envelopeFrom,
@@ -35,7 +40,7 @@ export function prepare(parsed: ParsedMail, envelopeFrom: string): PreparedMail 
     unparsed: parsed.unparsed,
     extraction: parsed.extraction,
     body: Buffer.from(JSON.stringify(body), 'utf8'),
-    attachments: parsed.attachments.map((a) => a.content),
+    attachments: parsed.attachments.map((a) => (a.rawRange ? new Uint8Array(0) : a.content)),
   };
 }
 
@@ -92,13 +97,14 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
   }
   const from = email.from && 'address' in email.from && email.from.address ? email.from.address : null;
   const fromName = displayName(email.from?.name);
-  const attachments = email.attachments.map((a) => ({
+  const attachments: ParsedAttachment[] = email.attachments.map((a) => ({
     filename: a.filename ?? '',
     contentType: a.mimeType || 'application/octet-stream',
     contentId: a.contentId ? a.contentId.replace(/^<|>$/g, '') : null,
     inline: a.disposition === 'inline' || Boolean(a.related),
     content: typeof a.content === 'string' ? Buffer.from(a.content) : new Uint8Array(a.content as ArrayBuffer),
   }));
+  rawRanges(raw, attachments.map((a) => a.content)).forEach((range, i) => (attachments[i]!.rawRange = range));
   const subject = email.subject ?? '';
   const html = email.html ?? null;
   const text = email.text || (html ? htmlToText(html) : '');

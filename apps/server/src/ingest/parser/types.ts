@@ -3,6 +3,7 @@
  * in main.ts), what a parse yields, and what ingest stores from it.
  */
 import type { Extraction } from '../../extract/index.js';
+import type { RawRange } from '../../domain/types.js';
 
 /** What makes a message too costly to display; past any of them it is kept raw (docs/limits.md). */
 export interface ParseLimits {
@@ -47,6 +48,8 @@ export interface ParsedAttachment {
   contentId: string | null;
   inline: boolean;
   content: Uint8Array;
+  /** Where `content` stands in the raw source (raw-ranges.ts): stored as that range, not as a copy. */
+  rawRange?: RawRange | null;
 }
 
 export interface ParsedMail {
