@@ -83,11 +83,15 @@ export interface AttachmentMeta {
   rawRange?: RawRange;
 }
 
-/** An attachment's place in the raw source: bytes [start, end), read with CRLF as LF when `lf` (ingest/parser/raw-ranges.ts). */
+/**
+ * An attachment's place in the raw source: bytes [start, end), read with CRLF as LF when `lf`,
+ * or decoded from base64 when `enc` says so (ingest/parser/raw-ranges.ts).
+ */
 export interface RawRange {
   start: number;
   end: number;
   lf?: true;
+  enc?: 'base64';
 }
 
 /** Plaintext of the sealed body. */

@@ -65,7 +65,7 @@ describe('anonymous mailbox API', () => {
     assert.match(await raw.text(), /Subject: Your verification code/);
   });
 
-  it('serves attachments byte for byte, those stored as a range of the raw source too (a forwarded message, 8bit text) beside base64', async () => {
+  it('serves attachments byte for byte, those stored as ranges of the raw source (a forwarded message, 8bit text, base64) and a quoted-printable copy', async () => {
     const box = await generate();
     const lines = (n: number, what: string) => Array.from({ length: n }, (_, i) => `${what} line ${i}: Grüße, naïve café`).join('\r\n');
     const binary = Buffer.from(Array.from({ length: 9000 }, (_, i) => (i * 7919) % 256));
@@ -81,6 +81,8 @@ describe('anonymous mailbox API', () => {
       lines(300, 'notes'),
       '--b1', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="data.bin"', 'Content-Transfer-Encoding: base64', '',
       binary.toString('base64').replace(/.{76}/g, '$&\r\n'),
+      '--b1', 'Content-Type: text/plain; charset=utf-8', 'Content-Disposition: attachment; filename="q.txt"', 'Content-Transfer-Encoding: quoted-printable', '',
+      `${'caf=C3=A9 au lait '.repeat(400)}=\r\nend`,
       '--b1--', '',
     ].join('\r\n'));
     await sendMail(svc.smtpPort, { to: box.email, from: 'sender@example.com', raw });
@@ -89,7 +91,7 @@ describe('anonymous mailbox API', () => {
     // The reference: the same source, parsed here by postal-mime, as the service parsed it before it stored ranges.
     const source = Buffer.from(await (await fetch(`${svc.httpUrl}/api/raw.php?${qs({ ...box, id: list.id })}`)).arrayBuffer());
     const expected = (await PostalMime.parse(source, { attachmentEncoding: 'arraybuffer' })).attachments;
-    assert.deepEqual(msg.attachments.map((a) => a.filename), ['fwd.eml', 'notes.txt', 'data.bin']);
+    assert.deepEqual(msg.attachments.map((a) => a.filename), ['fwd.eml', 'notes.txt', 'data.bin', 'q.txt']);
     for (const [index, a] of msg.attachments.entries()) {
       const res = await fetch(`${svc.httpUrl}/api/attachment.php?${qs({ ...box, id: list.id, index })}`);
       assert.equal(res.status, 200);
@@ -99,14 +101,14 @@ describe('anonymous mailbox API', () => {
       assert.equal(a.size, want.length);
     }
     assert.ok(Buffer.from(expected[2]!.content as ArrayBuffer).equals(binary));
-    // Stored once: the forwarded message and the 8bit text as ranges of the raw source (no bytes
-    // of their own but the seal's), the base64 part as its own sealed copy.
+    // Stored once: the forwarded message, the 8bit text and the base64 part as ranges of the raw
+    // source (no bytes of their own but the seal's); the quoted-printable part as its own copy.
     const db = new Database(path.join(svc.dataDir, 'tempmail.db'), { readonly: true, fileMustExist: true });
     try {
       const rows = db.prepare('SELECT idx, length(content) AS bytes FROM attachments WHERE message_id = ? ORDER BY idx').all(list.id) as Array<{ idx: number; bytes: number }>;
-      assert.equal(rows.length, 3);
-      assert.ok(rows[0]!.bytes < 100 && rows[1]!.bytes < 100, `ranges, not copies: ${JSON.stringify(rows)}`);
-      assert.ok(rows[2]!.bytes >= binary.length, `the base64 part keeps its copy: ${JSON.stringify(rows)}`);
+      assert.equal(rows.length, 4);
+      assert.ok(rows.slice(0, 3).every((r) => r.bytes < 100), `ranges, not copies: ${JSON.stringify(rows)}`);
+      assert.ok(rows[3]!.bytes > 4000, `the quoted-printable part keeps its copy: ${JSON.stringify(rows)}`);
     } finally {
       db.close();
     }

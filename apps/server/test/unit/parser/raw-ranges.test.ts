@@ -38,6 +38,24 @@ test('a part handed over with LF where the source has CRLF is found, and reads b
   assert.equal(rawRanges(changed, [part])[0], null);
 });
 
+test('base64 parts are found whatever their line length, and only where they decode to exactly the part', () => {
+  const part = randomBytes(9000);
+  const wrap = (b64: string, n: number) => (n ? b64.replace(new RegExp(`.{${n}}`, 'g'), '$&\r\n') : b64);
+  for (const n of [76, 64, 60, 0]) {
+    const encoded = wrap(part.toString('base64'), n).replace(/\r\n$/, '');
+    const raw = Buffer.from(`--b\r\nContent-Transfer-Encoding: base64\r\n\r\n${encoded}\r\n--b--\r\n`, 'latin1');
+    const [range] = rawRanges(raw, [part]);
+    assert.ok(range?.enc === 'base64', `lines of ${n || 'unbroken'}: found`);
+    assert.ok(rangeBytes(raw, range).equals(part), `lines of ${n || 'unbroken'}: reads back byte for byte`);
+  }
+  // One character changed inside the encoded text: it no longer decodes to the part, so no range.
+  const encoded = wrap(part.toString('base64'), 76);
+  const i = encoded.length >> 1;
+  const flipped = encoded.slice(0, i) + (encoded[i] === 'A' ? 'B' : 'A') + encoded.slice(i + 1);
+  const raw = Buffer.from(`--b\r\n\r\n${flipped}\r\n--b--\r\n`, 'latin1');
+  assert.equal(rawRanges(raw, [part])[0], null);
+});
+
 test('a start that repeats is compared in full at each place, not taken on its start alone', () => {
   const start = 'X'.repeat(300);
   const decoy = Buffer.from(`${start}${text(150, 'decoy')}`);
@@ -57,7 +75,7 @@ test('hostile mail: the search stops within its budget (many attachments that ar
   assert.ok(ranges.every((r) => r === null));
 });
 
-test('parse and prepare: a forwarded message/rfc822 is stored as its range of the raw source; a base64 part keeps its bytes', async () => {
+test('parse and prepare: a forwarded message/rfc822 and a base64 part are stored as ranges of the raw source; a quoted-printable part keeps its bytes', async () => {
   const inner = crlf(['From: Inner <inner@x.test>', 'Subject: forwarded', '', text(300, 'inner')]);
   const binary = randomBytes(6000);
   const raw = crlf([
@@ -66,23 +84,29 @@ test('parse and prepare: a forwarded message/rfc822 is stored as its range of th
     '--m', 'Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="fwd.eml"', '', inner.toString('latin1'),
     '--m', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="b.bin"', 'Content-Transfer-Encoding: base64', '',
     binary.toString('base64').replace(/.{76}/g, '$&\r\n'),
+    '--m', 'Content-Type: text/plain; charset=utf-8', 'Content-Disposition: attachment; filename="q.txt"', 'Content-Transfer-Encoding: quoted-printable', '',
+    `${'caf=C3=A9 au lait '.repeat(400)}=\r\nend`,
     '--m--', '',
   ]);
   const parsed = await parseMail(raw, LIMITS);
   assert.equal(parsed.unparsed, null);
-  assert.equal(parsed.attachments.length, 2);
-  const [fwd, bin] = parsed.attachments;
+  assert.equal(parsed.attachments.length, 3);
+  const [fwd, bin, qp] = parsed.attachments;
   assert.ok(fwd!.rawRange, 'the forwarded message was found in the source');
   assert.ok(rangeBytes(raw, fwd!.rawRange).equals(Buffer.from(fwd!.content)), 'its range holds exactly its bytes');
-  assert.equal(bin!.rawRange ?? null, null, 'a base64 part does not stand verbatim in the source');
+  assert.equal(bin!.rawRange?.enc, 'base64', 'the base64 part was found encoded');
+  assert.ok(rangeBytes(raw, bin!.rawRange!).equals(binary));
+  assert.equal(qp!.rawRange ?? null, null, 'a quoted-printable part is not found in the source: its own copy');
 
   const prepared = prepare(parsed, 'env@sender.test');
   const body = JSON.parse(Buffer.from(prepared.body).toString('utf8')) as { attachments: Array<{ size: number; rawRange?: unknown }> };
   assert.equal(prepared.attachments[0]!.byteLength, 0, 'no second copy of the forwarded message');
   assert.deepEqual(body.attachments[0]!.rawRange, fwd!.rawRange);
   assert.equal(body.attachments[0]!.size, fwd!.content.byteLength, 'the size stays the attachment\'s own');
-  assert.ok(Buffer.from(prepared.attachments[1]!).equals(binary));
-  assert.equal(body.attachments[1]!.rawRange, undefined);
+  assert.equal(prepared.attachments[1]!.byteLength, 0, 'no decoded copy of the base64 part');
+  assert.equal(body.attachments[1]!.size, binary.length);
+  assert.ok(Buffer.from(prepared.attachments[2]!).equals(Buffer.from(qp!.content)));
+  assert.equal(body.attachments[2]!.rawRange, undefined);
 });
 
 test('the costly nested message of issue 19 stores its deep remainder once, as a range', async () => {
