@@ -68,7 +68,7 @@ describe('anonymous mailbox API', () => {
   it('serves attachments byte for byte, those stored as ranges of the raw source (a forwarded message, 8bit text, base64) and a quoted-printable copy', async () => {
     const box = await generate();
     const lines = (n: number, what: string) => Array.from({ length: n }, (_, i) => `${what} line ${i}: Grüße, naïve café`).join('\r\n');
-    const binary = Buffer.from(Array.from({ length: 9000 }, (_, i) => (i * 7919) % 256));
+    const binary = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 256));
     // Built by hand: nodemailer sends every attachment it is given as base64.
     const raw = Buffer.from([
       'From: Sender <sender@example.com>', `To: ${box.email}`, 'Subject: three attachments', 'MIME-Version: 1.0',
@@ -76,13 +76,13 @@ describe('anonymous mailbox API', () => {
       '--b1', 'Content-Type: text/plain; charset=utf-8', '', 'see attached',
       '--b1', 'Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="fwd.eml"', 'Content-Transfer-Encoding: 8bit', '',
       'From: Original <original@example.org>', 'Subject: the original', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '',
-      lines(400, 'forwarded'),
+      lines(2500, 'forwarded'),
       '--b1', 'Content-Type: text/plain; charset=utf-8', 'Content-Disposition: attachment; filename="notes.txt"', 'Content-Transfer-Encoding: 8bit', '',
-      lines(300, 'notes'),
+      lines(2500, 'notes'),
       '--b1', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="data.bin"', 'Content-Transfer-Encoding: base64', '',
       binary.toString('base64').replace(/.{76}/g, '$&\r\n'),
       '--b1', 'Content-Type: text/plain; charset=utf-8', 'Content-Disposition: attachment; filename="q.txt"', 'Content-Transfer-Encoding: quoted-printable', '',
-      `${'caf=C3=A9 au lait '.repeat(400)}=\r\nend`,
+      `${'caf=C3=A9 au lait '.repeat(5000)}=\r\nend`,
       '--b1--', '',
     ].join('\r\n'));
     await sendMail(svc.smtpPort, { to: box.email, from: 'sender@example.com', raw });
@@ -108,7 +108,7 @@ describe('anonymous mailbox API', () => {
       const rows = db.prepare('SELECT idx, length(content) AS bytes FROM attachments WHERE message_id = ? ORDER BY idx').all(list.id) as Array<{ idx: number; bytes: number }>;
       assert.equal(rows.length, 4);
       assert.ok(rows.slice(0, 3).every((r) => r.bytes < 100), `ranges, not copies: ${JSON.stringify(rows)}`);
-      assert.ok(rows[3]!.bytes > 4000, `the quoted-printable part keeps its copy: ${JSON.stringify(rows)}`);
+      assert.ok(rows[3]!.bytes > 65_536, `the quoted-printable part keeps its copy: ${JSON.stringify(rows)}`);
     } finally {
       db.close();
     }

@@ -16,8 +16,12 @@
 
 import type { RawRange } from '../../domain/types.js';
 
-/** Smaller attachments keep their own copy: a copy this small costs less than the search. */
-export const MIN_RANGE_BYTES = 4096;
+/**
+ * Smaller attachments keep their own copy: for them the search and the check cost more than the
+ * copy (measured: at 4 KB, a 28 KB message with a 12 KB base64 PDF cost its parser process about
+ * 10 % more CPU and saved nothing measurable elsewhere). Big parts are where a copy hurts.
+ */
+export const MIN_RANGE_BYTES = 64 * 1024;
 /** The search reads at most this many times the raw source's length in all. */
 const SCAN_BUDGET = 6;
 /** How much of a part's start (and end) is compared before the whole is. */

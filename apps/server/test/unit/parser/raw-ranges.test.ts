@@ -11,10 +11,10 @@ const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'));
 const text = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `${seed} line ${i} of a forwarded message`).join('\r\n');
 
 test('finds each attachment verbatim in the raw source, in order, and nothing that is not there', () => {
-  const a = Buffer.from(text(200, 'first'));
-  const b = Buffer.from(text(200, 'second'));
+  const a = Buffer.from(text(2500, 'first'));
+  const b = Buffer.from(text(2500, 'second'));
   const raw = Buffer.concat([Buffer.from('head\r\n'), a, Buffer.from('\r\nmiddle\r\n'), b, Buffer.from('\r\ntail')]);
-  const absent = Buffer.from(text(200, 'absent'));
+  const absent = Buffer.from(text(2500, 'absent'));
   const small = Buffer.from('middle');
   const ranges = rawRanges(raw, [a, absent, small, b]);
   assert.deepEqual(ranges[0], { start: 6, end: 6 + a.length });
@@ -28,7 +28,7 @@ test('finds each attachment verbatim in the raw source, in order, and nothing th
 });
 
 test('a part handed over with LF where the source has CRLF is found, and reads back exactly', () => {
-  const part = Buffer.from(`${text(200, 'lf').replaceAll('\r\n', '\n')}\nends with a bare CR\r, and CR LF in the part itself: \r\n`);
+  const part = Buffer.from(`${text(2500, 'lf').replaceAll('\r\n', '\n')}\nends with a bare CR\r, and CR LF in the part itself: \r\n`);
   const raw = Buffer.concat([Buffer.from('head\r\n\r\n'), Buffer.from(part.toString('latin1').replaceAll('\n', '\r\n'), 'latin1'), Buffer.from('\r\n--b--\r\n')]);
   const [range] = rawRanges(raw, [part]);
   assert.ok(range && range.lf, 'found in its CRLF form');
@@ -39,7 +39,7 @@ test('a part handed over with LF where the source has CRLF is found, and reads b
 });
 
 test('base64 parts are found whatever their line length, and only where they decode to exactly the part', () => {
-  const part = randomBytes(9000);
+  const part = randomBytes(100_000);
   const wrap = (b64: string, n: number) => (n ? b64.replace(new RegExp(`.{${n}}`, 'g'), '$&\r\n') : b64);
   for (const n of [76, 64, 60, 0]) {
     const encoded = wrap(part.toString('base64'), n).replace(/\r\n$/, '');
@@ -58,8 +58,8 @@ test('base64 parts are found whatever their line length, and only where they dec
 
 test('a start that repeats is compared in full at each place, not taken on its start alone', () => {
   const start = 'X'.repeat(300);
-  const decoy = Buffer.from(`${start}${text(150, 'decoy')}`);
-  const real = Buffer.from(`${start}${text(150, 'real')}`);
+  const decoy = Buffer.from(`${start}${text(2500, 'decoy')}`);
+  const real = Buffer.from(`${start}${text(2500, 'real')}`);
   const raw = Buffer.concat([decoy, Buffer.from('\r\n'), decoy, Buffer.from('\r\n'), real]);
   const [range] = rawRanges(raw, [real]);
   assert.ok(range);
@@ -76,8 +76,8 @@ test('hostile mail: the search stops within its budget (many attachments that ar
 });
 
 test('parse and prepare: a forwarded message/rfc822 and a base64 part are stored as ranges of the raw source; a quoted-printable part keeps its bytes', async () => {
-  const inner = crlf(['From: Inner <inner@x.test>', 'Subject: forwarded', '', text(300, 'inner')]);
-  const binary = randomBytes(6000);
+  const inner = crlf(['From: Inner <inner@x.test>', 'Subject: forwarded', '', text(2500, 'inner')]);
+  const binary = randomBytes(100_000);
   const raw = crlf([
     'From: Shop <no-reply@shop.test>', 'Subject: Fwd', 'Content-Type: multipart/mixed; boundary="m"', '',
     '--m', 'Content-Type: text/plain; charset=utf-8', '', 'See the attached message.',
@@ -85,7 +85,7 @@ test('parse and prepare: a forwarded message/rfc822 and a base64 part are stored
     '--m', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="b.bin"', 'Content-Transfer-Encoding: base64', '',
     binary.toString('base64').replace(/.{76}/g, '$&\r\n'),
     '--m', 'Content-Type: text/plain; charset=utf-8', 'Content-Disposition: attachment; filename="q.txt"', 'Content-Transfer-Encoding: quoted-printable', '',
-    `${'caf=C3=A9 au lait '.repeat(400)}=\r\nend`,
+    `${'caf=C3=A9 au lait '.repeat(5000)}=\r\nend`,
     '--m--', '',
   ]);
   const parsed = await parseMail(raw, LIMITS);
