@@ -6,7 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import type { MessageBodyPlain } from '../../../src/domain/types.js';
 import { type MimeParser, type ParserOptions, createMimeParser } from '../../../src/ingest/parser/index.js';
+import { rangeBytes } from '../../../src/ingest/parser/raw-ranges.js';
+import type { PreparedMail } from '../../../src/ingest/parser/types.js';
 import { childPids } from '../../helpers/process-memory.js';
 
 const OPTIONS: ParserOptions = { maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200, maxHeaderFolds: 200, maxRfc822Depth: 3,
@@ -22,6 +25,17 @@ const withAttachment = crlf([
   '--m', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="b.bin"', 'Content-Transfer-Encoding: base64', '',
   binary.toString('base64').replace(/.{76}/g, '$&\r\n'), '--m--', '',
 ]);
+/**
+ * The 300 KB base64 attachment is prepared as its range of the raw source (raw-ranges.ts): no
+ * bytes of its own, and the range decodes to exactly the attachment.
+ */
+function assertStoredOnce(prepared: PreparedMail): void {
+  const meta = (JSON.parse(Buffer.from(prepared.body).toString()) as MessageBodyPlain).attachments[0]!;
+  assert.equal(meta.size, binary.length);
+  assert.equal(prepared.attachments[0]!.byteLength, 0);
+  assert.ok(meta.rawRange, 'stored as a range of the raw source');
+  assert.ok(rangeBytes(withAttachment, meta.rawRange).equals(binary), 'the range reads back byte for byte');
+}
 /** Slow for postal-mime: a few MB of tiny HTML paragraphs. */
 const slow = () => Buffer.from(`Subject: slow\r\nContent-Type: text/html\r\n\r\n${'<p>a</p>'.repeat(3_000_000)}\r\n`);
 
@@ -41,8 +55,7 @@ describe('createMimeParser with parser processes', () => {
     assert.equal(prepared.unparsed, null);
     assert.equal(prepared.subject, 'with attachment');
     assert.equal(prepared.extraction.otp, '975310');
-    assert.ok(Buffer.from(prepared.attachments[0]!).equals(binary));
-    assert.equal(JSON.parse(Buffer.from(prepared.body).toString()).attachments[0].size, binary.length);
+    assertStoredOnce(prepared);
   });
 
   it('a parse past the time limit is cut off and kept raw; the next message parses normally', async () => {
@@ -86,7 +99,6 @@ describe('createMimeParser with parser processes', () => {
   });
 
   it('with no processes (workers 0) it parses on the calling thread', async () => {
-    const prepared = await make({ workers: 0 }).prepare(withAttachment, 'e@x');
-    assert.ok(Buffer.from(prepared.attachments[0]!).equals(binary));
+    assertStoredOnce(await make({ workers: 0 }).prepare(withAttachment, 'e@x'));
   });
 });
