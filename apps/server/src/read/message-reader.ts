@@ -325,27 +325,36 @@ export class MessageReader {
     const index = Number(indexInput);
     const { cipher, body } = await this.openBody(mailbox, id);
     const meta = body.attachments[index];
-    const content = meta ? await this.attachmentBytes(mailbox, id as string, index, meta, cipher) : null;
+    const content = meta ? await this.attachmentBytes(mailbox, id as string, index, meta, cipher, this.rawOnce(mailbox, id as string, cipher)) : null;
     if (!meta || !content) throw notFound('No such attachment.');
     return { meta, content };
   }
 
+  /** The decrypted raw source, fetched and opened on first use only (attachments stored as its ranges share it). */
+  private rawOnce(mailbox: Mailbox, id: string, cipher: MailboxCipher): () => Promise<Buffer | null> {
+    let raw: Promise<Buffer | null> | undefined;
+    return () => (raw ??= this.store.messages.getRaw(mailbox.id, id).then((blob) => (blob ? cipher.open(id, 'raw', blob) : null)));
+  }
+
   /** An attachment's bytes: its own sealed copy, or its range of the raw source (AttachmentMeta.rawRange). */
-  private async attachmentBytes(mailbox: Mailbox, id: string, index: number, meta: AttachmentMeta, cipher: MailboxCipher): Promise<Buffer | null> {
+  private async attachmentBytes(
+    mailbox: Mailbox, id: string, index: number, meta: AttachmentMeta, cipher: MailboxCipher, raw: () => Promise<Buffer | null>,
+  ): Promise<Buffer | null> {
     if (meta.rawRange) {
-      const blob = await this.store.messages.getRaw(mailbox.id, id);
-      return blob ? rangeBytes(cipher.open(id, 'raw', blob), meta.rawRange) : null;
+      const source = await raw();
+      return source ? rangeBytes(source, meta.rawRange) : null;
     }
     const blob = await this.store.messages.getAttachment(mailbox.id, id, index);
     return blob ? cipher.open(id, `attachment/${index}`, blob) : null;
   }
 
-  /** Every attachment with a Content-ID (for cid: images in the HTML view). */
+  /** Every attachment with a Content-ID (for cid: images in the HTML view); the raw source is opened once for all of them. */
   async inlineParts(mailbox: Mailbox, id: string, body: MessageBodyPlain, cipher: MailboxCipher) {
     const parts: Array<{ contentId: string; contentType: string; content: Buffer }> = [];
+    const raw = this.rawOnce(mailbox, id, cipher);
     for (const [index, meta] of body.attachments.entries()) {
       if (!meta.contentId || !meta.contentType.startsWith('image/')) continue;
-      const content = await this.attachmentBytes(mailbox, id, index, meta, cipher);
+      const content = await this.attachmentBytes(mailbox, id, index, meta, cipher, raw);
       if (content) parts.push({ contentId: meta.contentId, contentType: meta.contentType, content });
     }
     return parts;

@@ -114,6 +114,35 @@ describe('anonymous mailbox API', () => {
     }
   });
 
+  it('html.php inlines cid images stored as ranges of the raw source, byte for byte', async () => {
+    const box = await generate();
+    // Two images past the 64 KB below which attachments keep their own copy; PNG by type, any bytes.
+    const images = [Buffer.alloc(100_000, 7), Buffer.from(Array.from({ length: 120_000 }, (_, i) => (i * 31) % 251))];
+    const raw = Buffer.from([
+      'From: Sender <sender@example.com>', `To: ${box.email}`, 'Subject: inline images', 'MIME-Version: 1.0',
+      'Content-Type: multipart/related; boundary="r1"', '',
+      '--r1', 'Content-Type: text/html; charset=utf-8', '', '<p><img src="cid:one@x" alt="one"><img src="cid:two@x" alt="two"></p>',
+      ...images.flatMap((img, i) => [
+        '--r1', 'Content-Type: image/png', `Content-ID: <${i ? 'two' : 'one'}@x>`, 'Content-Disposition: inline', 'Content-Transfer-Encoding: base64', '',
+        img.toString('base64').replace(/.{76}/g, '$&\r\n'),
+      ]),
+      '--r1--', '',
+    ].join('\r\n'));
+    await sendMail(svc.smtpPort, { to: box.email, from: 'sender@example.com', raw });
+    const list = await eventually(async () => (await http(`${svc.httpUrl}/api/inbox.php?${qs(box)}`)).body?.[0]);
+    const html = await (await fetch(`${svc.httpUrl}/api/html.php?${qs({ ...box, id: list.id })}`)).text();
+    const inlined = [...html.matchAll(/data:image\/png;base64,([A-Za-z0-9+/=]+)/g)].map((m) => Buffer.from(m[1]!, 'base64'));
+    assert.equal(inlined.length, 2, 'both cid images inlined');
+    assert.ok(inlined[0]!.equals(images[0]!) && inlined[1]!.equals(images[1]!), 'each image byte for byte');
+    const db = new Database(path.join(svc.dataDir, 'tempmail.db'), { readonly: true, fileMustExist: true });
+    try {
+      const rows = db.prepare('SELECT length(content) AS bytes FROM attachments WHERE message_id = ? ORDER BY idx').all(list.id) as Array<{ bytes: number }>;
+      assert.deepEqual(rows.map((r) => r.bytes < 100), [true, true], `both stored as ranges: ${JSON.stringify(rows)}`);
+    } finally {
+      db.close();
+    }
+  });
+
   it('derives the plain-text body from HTML when there is no text part', async () => {
     const box = await generate();
     await sendMail(svc.smtpPort, { to: box.email, subject: 'html only', html: '<h1>Welcome</h1><p>Hello <i>there</i></p>' });
