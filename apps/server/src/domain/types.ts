@@ -1,5 +1,6 @@
 /** The service's nouns. No I/O here. */
 
+import type { RawRange } from './raw-range.js';
 import type { IngestTimings } from '../ingest/timings.js';
 
 export type Plan = 'free' | 'premium';
@@ -77,21 +78,10 @@ export interface AttachmentMeta {
   contentId: string | null;
   inline: boolean;
   /**
-   * Set when the attachment stands in the message's raw source (a part that was not
-   * transfer-encoded): no copy of its own is stored. Internal: not in the API.
+   * Set when the attachment stands in the message's raw source (as it is, with CRLF as LF, or in
+   * base64): no copy of its own is stored. Internal: not in the API.
    */
   rawRange?: RawRange;
-}
-
-/**
- * An attachment's place in the raw source: bytes [start, end), read with CRLF as LF when `lf`,
- * or decoded from base64 when `enc` says so (ingest/parser/raw-ranges.ts).
- */
-export interface RawRange {
-  start: number;
-  end: number;
-  lf?: true;
-  enc?: 'base64';
 }
 
 /** Plaintext of the sealed body. */

@@ -6,6 +6,7 @@ import type { KeyService } from '../crypto/key-service.js';
 import type { MailboxCipher } from '../crypto/envelope.js';
 import { badRequest, notFound } from '../domain/errors.js';
 import { capSender, capSubject } from '../domain/field-caps.js';
+import { rangeBytes } from '../domain/raw-range.js';
 import { isoUtc } from '../domain/time.js';
 import type { AttachmentMeta, AuthenticationResults, Mailbox, MessageBodyPlain, MessageEvent, MessageEventName, MessageSummaryPlain } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
@@ -15,7 +16,6 @@ import { type MessageLink, messageLinks } from './links.js';
 import { type MessageFilter, matchesFilter, needsAuthentication, newerThan } from './message-filter.js';
 import { nextTurn } from '../runtime/in-slices.js';
 import { PlaintextCache } from './plaintext-cache.js';
-import { rangeBytes } from '../ingest/parser/raw-ranges.js';
 import { normalizeCid } from './safe-html.js';
 
 export interface MessageSummary {

@@ -20,7 +20,7 @@ installCharsetFallbacks();
 
 /**
  * The stored form of a parsed message (envelopeFrom is the SMTP MAIL FROM, kept with the body).
- * An attachment found verbatim in the raw source is stored as its range there, with no bytes of its own.
+ * An attachment found in the raw source (raw-ranges.ts) is stored as its range there, with no bytes of its own.
  */
 export function prepare(parsed: ParsedMail, envelopeFrom: string): PreparedMail {
   const body: MessageBodyPlain = {

@@ -14,7 +14,7 @@
  * was found, and the search stops once it has read SCAN_BUDGET times the raw source.
  */
 
-import type { RawRange } from '../../domain/types.js';
+import { type RawRange, rangeBytes } from '../../domain/raw-range.js';
 
 /**
  * Smaller attachments keep their own copy: for them the search and the check cost more than the
@@ -30,13 +30,7 @@ const PROBE_BYTES = 256;
 /** Bytes of a part's start whose base64 (48 characters) is searched for: it fits in one line of any usual length. */
 const BASE64_PROBE_BYTES = 36;
 
-/** The bytes a range stands for (`lf`: the inverse of crlf(), exact for every input; `enc`: Node's base64 decoder, which skips line breaks). */
-export function rangeBytes(raw: Buffer, range: RawRange): Buffer {
-  const slice = raw.subarray(range.start, range.end);
-  if (range.enc === 'base64') return Buffer.from(slice.toString('latin1'), 'base64');
-  return range.lf ? Buffer.from(slice.toString('latin1').replaceAll('\r\n', '\n'), 'latin1') : slice;
-}
-
+/** The inverse of rangeBytes for an `lf` range. */
 const crlf = (b: Buffer) => Buffer.from(b.toString('latin1').replaceAll('\n', '\r\n'), 'latin1');
 
 /** Where each attachment stands in `raw`, or null where it was not looked for or not found. */

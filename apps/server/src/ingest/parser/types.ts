@@ -3,7 +3,7 @@
  * in main.ts), what a parse yields, and what ingest stores from it.
  */
 import type { Extraction } from '../../extract/index.js';
-import type { RawRange } from '../../domain/types.js';
+import type { RawRange } from '../../domain/raw-range.js';
 
 /** What makes a message too costly to display; past any of them it is kept raw (docs/limits.md). */
 export interface ParseLimits {

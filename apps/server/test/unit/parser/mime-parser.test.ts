@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { MessageBodyPlain } from '../../../src/domain/types.js';
 import { type MimeParser, type ParserOptions, createMimeParser } from '../../../src/ingest/parser/index.js';
-import { rangeBytes } from '../../../src/ingest/parser/raw-ranges.js';
+import { rangeBytes } from '../../../src/domain/raw-range.js';
 import type { PreparedMail } from '../../../src/ingest/parser/types.js';
 import { childPids } from '../../helpers/process-memory.js';
 

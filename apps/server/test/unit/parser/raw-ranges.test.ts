@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { MIN_RANGE_BYTES, rangeBytes, rawRanges } from '../../../src/ingest/parser/raw-ranges.js';
+import { rangeBytes } from '../../../src/domain/raw-range.js';
+import { MIN_RANGE_BYTES, rawRanges } from '../../../src/ingest/parser/raw-ranges.js';
 import { parseMail, prepare } from '../../../src/ingest/parser/parse-mail.js';
 import { nestedRfc822 } from '../../helpers/costly-mail.js';
 
