@@ -9,7 +9,9 @@
  *   and to the service itself, yet still advances (nice 19 starved it on a machine with a load
  *   of 20). It takes over-budget messages and, for TEMPMAIL_PARSE_COSTLY_SENDER_SECONDS, every
  *   message of a sender (client address) that sent one: a sender looping costly mail pays the
- *   budget once.
+ *   budget once. A message whose structure already says it is costly (more Content-Type fields
+ *   than TEMPMAIL_MAX_MIME_PARTS, structure-scan.ts) goes there at once and marks its sender
+ *   the same way, without spending a budget at normal priority first.
  * - The large lane takes messages over 1 MiB at normal priority, as before the cost lanes:
  *   big mail is usually legitimate, and niced it waited minutes on a loaded machine. Its budget
  *   grows with the size (LARGE_BUDGET_MS_PER_MB, about five times what a big HTML message takes
@@ -20,6 +22,7 @@
  *   before it is kept raw. Each lane takes turns between senders (fair-queue.ts).
  */
 import { type Job, ParserPool } from './pool.js';
+import { costlyByStructure } from './structure-scan.js';
 import type { ParserOptions, PreparedMail } from './types.js';
 import type { ParserKill, ParserLane } from '../../metrics/metrics.js';
 
@@ -69,13 +72,17 @@ export class LanedParser {
   private readonly costly: ParserPool;
   private readonly large: ParserPool;
   private readonly costlySenders: CostlySenders;
+  private readonly maxParts: number;
   /** Messages moved to the costly lane after outlasting the budget (for tests and metrics). */
   overBudget = 0;
+  /** Messages sent to the costly lane at once for their structure (for tests and metrics). */
+  byStructure = 0;
 
   constructor(options: ParserOptions, onKill?: KillListener) {
     const base = { size: options.workers, timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, maxAgeMs: options.maxAgeMs, limits: options };
     const told = (lane: ParserLane) => (onKill ? { onKill: (reason: ParserKill, why: string) => onKill(lane, reason, why) } : {});
     this.costlySenders = new CostlySenders(options.costlySenderMs);
+    this.maxParts = options.maxMimeParts;
     this.costly = new ParserPool({ ...base, niceness: COSTLY_NICENESS, ...told('costly') });
     const overBudget = (job: Job) => {
       this.overBudget++;
@@ -88,8 +95,13 @@ export class LanedParser {
 
   /** Parses one message in the lane its sender and its size call for; never rejects. */
   prepare(raw: Buffer, envelopeFrom: string, source: string): Promise<PreparedMail> {
-    const lane = this.costlySenders.has(source) ? this.costly : raw.length > LARGE_MESSAGE ? this.large : this.ordinary;
-    return lane.prepare(raw, envelopeFrom, source);
+    if (this.costlySenders.has(source)) return this.costly.prepare(raw, envelopeFrom, source);
+    if (costlyByStructure(raw, this.maxParts) !== null) {
+      this.byStructure++;
+      this.costlySenders.mark(source);
+      return this.costly.prepare(raw, envelopeFrom, source);
+    }
+    return (raw.length > LARGE_MESSAGE ? this.large : this.ordinary).prepare(raw, envelopeFrom, source);
   }
 
   /** Messages queued or being parsed, per lane. */

@@ -9,8 +9,10 @@ import { after, test } from 'node:test';
 import { CostlySenders, LARGE_BUDGET_MS_PER_MB, LARGE_MESSAGE, LanedParser, largeBudgetMs } from '../../../src/ingest/parser/lanes.js';
 import type { ParserOptions } from '../../../src/ingest/parser/types.js';
 
+// maxMimeParts far above the nested messages' 13,000-16,000 Content-Type fields: here only the
+// budget moves them (the structure scan's own test below uses the default 1,000).
 const OPTIONS: ParserOptions = {
-  maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 1000, maxAttachments: 200, maxHeaderFolds: 200, maxRfc822Depth: 3,
+  maxMimeDepth: 32, maxHeaderBytes: 1024 * 1024, maxMimeParts: 100_000, maxAttachments: 200, maxHeaderFolds: 200, maxRfc822Depth: 3,
   workers: 1, timeoutMs: 120_000, memoryMb: 512, budgetMs: 200, costlySenderMs: 600_000,
 };
 
@@ -57,6 +59,26 @@ test('over budget: parsed in the costly lane, not kept raw; the sender goes ther
   assert.equal(again.subject, 'costly two');
   assert.equal(again.unparsed, null);
   assert.equal(lanes.overBudget, moved, 'the marked sender went to the costly lane directly');
+});
+
+test('a message whose structure says costly goes to the costly lane at once: no budget spent, still parsed, its sender marked', async (t) => {
+  const lanes = new LanedParser({ ...OPTIONS, maxMimeParts: 1000 });
+  t.after(() => lanes.close());
+  lanes.start();
+  const [costly, plain] = await Promise.all([
+    lanes.prepare(nested(13_000, 'costly by shape'), 'e@x', '192.0.2.20'),
+    lanes.prepare(ordinary('161803'), 'e@x', '192.0.2.21'),
+  ]);
+  assert.equal(lanes.byStructure, 1, 'the nested one, and only it, went by its structure');
+  assert.equal(lanes.overBudget, 0, 'nothing spent a budget in the ordinary lane first');
+  assert.equal(costly.unparsed, null, 'parsed, not kept raw: only the lane changed');
+  assert.equal(costly.subject, 'costly by shape');
+  assert.equal(plain.extraction.otp, '161803');
+  // Its sender's next message, however plain, goes to the costly lane as after a budget.
+  const next = await lanes.prepare(ordinary('141421'), 'e@x', '192.0.2.20');
+  assert.equal(next.extraction.otp, '141421');
+  assert.equal(lanes.byStructure, 1);
+  assert.deepEqual(lanes.depth(), { ordinary: 0, costly: 0, large: 0 });
 });
 
 test('the large lane budget grows with the size and is never below the ordinary budget', () => {
