@@ -18,6 +18,9 @@
  *   with extraction): a message of 1.4 MB that costs seconds (13,000 nested message/rfc822
  *   parts) moves to the costly lane like a small costly one, instead of taking a core at normal
  *   priority.
+ * - A parse in the ordinary or large lane that has used a quarter of its budget (DEMOTE_AT) goes
+ *   on at the costly lane's priority: whatever made it costly, it holds a core at normal
+ *   priority for that quarter at most.
  * - A message there or in the costly lane may take up to TEMPMAIL_PARSE_TIMEOUT_MS of CPU
  *   before it is kept raw. Each lane takes turns between senders (fair-queue.ts).
  */
@@ -40,6 +43,13 @@ const COSTLY_NICENESS = 10;
  * stays well inside it; 13,000 nested message/rfc822 levels take 1,400-4,300 ms per MB.
  */
 export const LARGE_BUDGET_MS_PER_MB = 500;
+/**
+ * Share of its budget after which a parse in the ordinary or large lane goes on at the costly
+ * lane's priority (62 ms of CPU in the ordinary lane: ordinary mail takes 1-30 ms; a 20 MB HTML
+ * message, 1.6-2.1 s of its 10 s): a kind of costly mail nobody foresaw takes at most that at
+ * normal priority before it yields, and the rest of its budget at the lower one.
+ */
+export const DEMOTE_AT = 0.25;
 
 /** The large lane's budget for a message of `bytes`. */
 export const largeBudgetMs = (bytes: number, budgetMs: number, perMb = LARGE_BUDGET_MS_PER_MB): number =>
@@ -89,8 +99,9 @@ export class LanedParser {
       this.costlySenders.mark(job.source);
       this.costly.enqueue(job);
     };
-    this.large = new ParserPool({ ...base, ...told('large'), budgetMs: (job) => largeBudgetMs(job.raw.length, options.budgetMs, options.largeBudgetMsPerMb), overBudget });
-    this.ordinary = new ParserPool({ ...base, ...told('ordinary'), budgetMs: options.budgetMs, overBudget });
+    const demote = { demoteAt: DEMOTE_AT, demoteTo: COSTLY_NICENESS };
+    this.large = new ParserPool({ ...base, ...told('large'), ...demote, budgetMs: (job) => largeBudgetMs(job.raw.length, options.budgetMs, options.largeBudgetMsPerMb), overBudget });
+    this.ordinary = new ParserPool({ ...base, ...told('ordinary'), ...demote, budgetMs: options.budgetMs, overBudget });
   }
 
   /** Parses one message in the lane its sender and its size call for; never rejects. */
@@ -102,6 +113,11 @@ export class LanedParser {
       return this.costly.prepare(raw, envelopeFrom, source);
     }
     return (raw.length > LARGE_MESSAGE ? this.large : this.ordinary).prepare(raw, envelopeFrom, source);
+  }
+
+  /** Parses in the ordinary and large lanes that went on at the lower priority (tests, metrics). */
+  get demotions(): number {
+    return this.ordinary.demotions + this.large.demotions;
   }
 
   /** Messages queued or being parsed, per lane. */

@@ -43,6 +43,14 @@ export interface PoolOptions {
    */
   budgetMs?: number | ((job: Job) => number);
   overBudget?: (job: Job) => void;
+  /**
+   * A parse that has used this share of its budget (e.g. 0.25) goes on at `demoteTo`
+   * niceness until it ends or the budget does: a message that turns out costly spends at most
+   * that share at this pool's priority, whatever made it costly. Its process gets its priority
+   * back when the job ends (or, where raising it again is not permitted, is replaced).
+   */
+  demoteAt?: number;
+  demoteTo?: number;
   /** Told each time a process is killed or dies with a job (metrics, logs). */
   onKill?: (reason: ParserKill, why: string) => void;
 }
@@ -81,6 +89,8 @@ interface Slot {
   /** When it was started (wall ms) and whether it has parsed any mail since (a fresh one holds none). */
   bornAt: number;
   used: boolean;
+  /** Running its job at `demoteTo` niceness (see PoolOptions.demoteAt). */
+  demoted: boolean;
 }
 
 /** How often running jobs' time is checked; memory every MEMORY_EVERY checks (reading /proc costs ~20 µs). */
@@ -135,6 +145,8 @@ export class ParserPool {
   private readonly watch: NodeJS.Timeout;
   private checks = 0;
   private closed = false;
+  /** Parses that went on at the lower priority (tests, metrics). */
+  demotions = 0;
 
   constructor(private readonly options: PoolOptions) {
     this.watch = setInterval(() => this.check(), CHECK_MS);
@@ -196,7 +208,7 @@ export class ParserPool {
     const { entry, execArgv } = childEntry(this.options.memoryMb);
     const child = fork(entry, [limitsArg(this.options.limits)], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     const slot: Slot = {
-      child, ready: false, job: null, startedAt: 0, cpuReported: null, cpuAtStart: null, startupRssMb: 0, killedFor: null, killKind: null, slices: [], bornAt: performance.now(), used: false,
+      child, ready: false, job: null, startedAt: 0, cpuReported: null, cpuAtStart: null, startupRssMb: 0, killedFor: null, killKind: null, slices: [], bornAt: performance.now(), used: false, demoted: false,
     };
     if (this.options.niceness && child.pid) {
       try {
@@ -240,6 +252,7 @@ export class ParserPool {
       }
     }
     this.finish(slot);
+    if (slot.demoted) this.restorePriority(slot);
     this.dispatch();
     void joinPrepared(msg, slices).then(job.resolve);
   }
@@ -291,9 +304,10 @@ export class ParserPool {
       const wall = performance.now() - slot.startedAt;
       const budget = this.options.budgetMs;
       const budgetMs = typeof budget === 'function' ? budget(slot.job) : budget;
-      // A parse this young cannot have used its limit yet, even with V8's helper threads: its
-      // CPU time is not read for the usual message, which is done in a few ms.
-      if (wall >= Math.min(budgetMs ?? timeoutMs, timeoutMs) / 4) {
+      // A parse this young cannot have used its limit (or its demotion share) yet, even with V8's
+      // helper threads: its CPU time is not read for the usual message, done in a few ms.
+      const demoteMs = budgetMs !== undefined && this.options.demoteAt !== undefined ? budgetMs * this.options.demoteAt : undefined;
+      if (wall >= Math.min(budgetMs ?? timeoutMs, timeoutMs, demoteMs ?? timeoutMs) / 4) {
         const now = slot.cpuAtStart === null ? null : cpuMs(pid);
         const used = now === null || slot.cpuAtStart === null ? wall : now - slot.cpuAtStart;
         if (used >= timeoutMs || wall >= timeoutMs * WALL_BACKSTOP) {
@@ -304,11 +318,32 @@ export class ParserPool {
           this.kill(slot, OVER_BUDGET, 'over_budget');
           continue;
         }
+        if (demoteMs !== undefined && !slot.demoted && used >= demoteMs) this.demote(slot, pid);
       }
       if (memoryToo) {
         const mb = residentMb(pid);
         if (mb !== null && this.overMemory(slot, mb)) this.kill(slot, TOO_MUCH_MEMORY, 'memory');
       }
+    }
+  }
+
+  private demote(slot: Slot, pid: number): void {
+    try {
+      setPriority(pid, this.options.demoteTo ?? 19);
+      slot.demoted = true;
+      this.demotions++;
+    } catch {
+      /* not permitted: it runs on at its priority until the budget ends it */
+    }
+  }
+
+  /** After a demoted job: its priority back, or (raising a priority again needs CAP_SYS_NICE) a new process. */
+  private restorePriority(slot: Slot): void {
+    slot.demoted = false;
+    try {
+      setPriority(slot.child.pid!, this.options.niceness ?? 0);
+    } catch {
+      this.retire(slot);
     }
   }
 
@@ -333,11 +368,16 @@ export class ParserPool {
   private retireIfOld(slot: Slot): boolean {
     const { maxAgeMs } = this.options;
     if (maxAgeMs === undefined || !this.slots.has(slot) || slot.job || !slot.used || slot.killedFor || performance.now() - slot.bornAt < maxAgeMs) return false;
-    this.slots.delete(slot);
+    this.retire(slot);
+    return true;
+  }
+
+  /** Ends an idle process (its channel closes, it exits); the last one is replaced at once. */
+  private retire(slot: Slot): void {
+    if (!this.slots.delete(slot)) return;
     if (slot.child.connected) slot.child.disconnect();
     else slot.child.kill('SIGKILL');
     if (this.slots.size === 0 && !this.closed) this.spawn();
-    return true;
   }
 
   /** An idle parser process does not keep the service alive. */

@@ -5,8 +5,10 @@
  * meanwhile. No timing verdicts: the costly message takes seconds, the budget is 200 ms.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { CostlySenders, LARGE_BUDGET_MS_PER_MB, LARGE_MESSAGE, LanedParser, largeBudgetMs } from '../../../src/ingest/parser/lanes.js';
+import { ParserPool } from '../../../src/ingest/parser/pool.js';
 import type { ParserOptions } from '../../../src/ingest/parser/types.js';
 
 // maxMimeParts far above the nested messages' 13,000-16,000 Content-Type fields: here only the
@@ -105,4 +107,50 @@ test('a message over 1 MiB that outlasts its large-lane budget moves to the cost
   assert.equal(costly.subject, 'big costly');
   assert.ok(lanes.overBudget > before, 'moved out of the large lane');
   assert.equal(plain.extraction.otp, '271828');
+});
+
+/** Niceness of each parser process this test process started (Linux /proc), by pid. */
+function childNiceness(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === process.pid) out.set(Number(entry), Number(fields[16]));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+test('a parse past its demotion share goes on at the lower priority, is not killed, and its process gets its priority back', { skip: process.platform !== 'linux' && 'reads /proc' }, async (t) => {
+  // Demoted after 0.1 ms of CPU (a budget of 60 s, demoted at 1/600,000 of it): the nested
+  // message takes far longer anywhere, and far less than the budget.
+  const pool = new ParserPool({
+    size: 1, timeoutMs: 120_000, memoryMb: 512, limits: OPTIONS, budgetMs: 60_000, demoteAt: 0.1 / 60_000, demoteTo: 10,
+    overBudget: () => assert.fail('nothing here outlasts a 60 s budget'),
+  });
+  t.after(() => pool.close());
+  // This file's other parsers have processes of their own: this pool's is the one that is new.
+  const others = new Set(childNiceness().keys());
+  const ours = () => [...childNiceness()].filter(([pid]) => !others.has(pid)).map(([, nice]) => nice);
+  pool.warm();
+  const niceWhileParsing: number[] = [];
+  const watch = setInterval(() => niceWhileParsing.push(...ours()), 20);
+  let costly;
+  try {
+    costly = await pool.prepare(nested(13_000, 'demoted, not killed'), 'e@x', '192.0.2.30');
+  } finally {
+    clearInterval(watch);
+  }
+  assert.equal(costly.unparsed, null, 'parsed to the end');
+  assert.equal(costly.subject, 'demoted, not killed');
+  assert.equal(pool.demotions, 1);
+  assert.ok(niceWhileParsing.includes(10), `seen at nice 10 while parsing (${[...new Set(niceWhileParsing)].join(', ')})`);
+  assert.deepEqual(ours(), [0], 'one process, back at nice 0');
+  const plain = await pool.prepare(ordinary('173205'), 'e@x', '192.0.2.31');
+  assert.equal(plain.extraction.otp, '173205');
+  assert.equal(pool.demotions, 1, 'a quick parse is not demoted');
 });
