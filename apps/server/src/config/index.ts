@@ -470,6 +470,7 @@ export function loadConfig(env: Env = process.env): Config {
       memoryMb: int(env, 'TEMPMAIL_PARSE_MEMORY_MB', 1024, 64, 65_536),
       budgetMs: int(env, 'TEMPMAIL_PARSE_BUDGET_MS', 250, 1),
       costlySenderMs: int(env, 'TEMPMAIL_PARSE_COSTLY_SENDER_SECONDS', 600, 0, 7 * 24 * 3600) * 1000,
+      costlyBytesPerSecond: int(env, 'TEMPMAIL_PARSE_COSTLY_BYTES_PER_SECOND', 1024 * 1024, 0),
       maxAgeMs: int(env, 'TEMPMAIL_PARSE_PROCESS_MAX_AGE_SECONDS', 60, 1, 24 * 3600) * 1000,
     },
     http: {

@@ -18,6 +18,9 @@
  *   with extraction): a message of 1.4 MB that costs seconds (13,000 nested message/rfc822
  *   parts) moves to the costly lane like a small costly one, instead of taking a core at normal
  *   priority.
+ * - What the costly lane has parsed is handed on to be stored at a pace
+ *   (TEMPMAIL_PARSE_COSTLY_BYTES_PER_SECOND, CostlyPace): a costly message is also an fsync of
+ *   its size in the single SQLite writer, which ordinary mail would otherwise wait behind.
  * - A parse in the ordinary or large lane that has used a quarter of its budget (DEMOTE_AT) goes
  *   on at the costly lane's priority: whatever made it costly, it holds a core at normal
  *   priority for that quarter at most.
@@ -77,12 +80,34 @@ export class CostlySenders {
   }
 }
 
+/**
+ * Spaces out what the costly lane hands on to be stored, by size: mail from senders marked
+ * costly gets a bounded share of the single SQLite writer and the disk (each 1.4 MB nested
+ * message is an fsync of 1.4 MB that an ordinary message arriving meanwhile waits behind).
+ * Each result reserves `bytes / rate` of time after the previous one's; 0 = no pacing.
+ */
+export class CostlyPace {
+  private nextFreeAt = 0;
+
+  constructor(private readonly bytesPerSecond: number, private readonly now: () => number = () => performance.now()) {}
+
+  /** How long (ms) to hold a result of `bytes` before handing it on; reserves its turn. */
+  reserve(bytes: number): number {
+    if (this.bytesPerSecond <= 0) return 0;
+    const now = this.now();
+    const start = Math.max(now, this.nextFreeAt);
+    this.nextFreeAt = start + (bytes / this.bytesPerSecond) * 1000;
+    return start - now;
+  }
+}
+
 export class LanedParser {
   private readonly ordinary: ParserPool;
   private readonly costly: ParserPool;
   private readonly large: ParserPool;
   private readonly costlySenders: CostlySenders;
   private readonly maxParts: number;
+  private readonly pace: CostlyPace;
   /** Messages moved to the costly lane after outlasting the budget (for tests and metrics). */
   overBudget = 0;
   /** Messages sent to the costly lane at once for their structure (for tests and metrics). */
@@ -93,11 +118,12 @@ export class LanedParser {
     const told = (lane: ParserLane) => (onKill ? { onKill: (reason: ParserKill, why: string) => onKill(lane, reason, why) } : {});
     this.costlySenders = new CostlySenders(options.costlySenderMs);
     this.maxParts = options.maxMimeParts;
+    this.pace = new CostlyPace(options.costlyBytesPerSecond ?? 0);
     this.costly = new ParserPool({ ...base, niceness: COSTLY_NICENESS, ...told('costly') });
     const overBudget = (job: Job) => {
       this.overBudget++;
       this.costlySenders.mark(job.source);
-      this.costly.enqueue(job);
+      this.costly.enqueue({ ...job, resolve: (prepared) => this.handOn(prepared, job.raw.length, job.resolve) });
     };
     const demote = { demoteAt: DEMOTE_AT, demoteTo: COSTLY_NICENESS };
     this.large = new ParserPool({ ...base, ...told('large'), ...demote, budgetMs: (job) => largeBudgetMs(job.raw.length, options.budgetMs, options.largeBudgetMsPerMb), overBudget });
@@ -106,13 +132,24 @@ export class LanedParser {
 
   /** Parses one message in the lane its sender and its size call for; never rejects. */
   prepare(raw: Buffer, envelopeFrom: string, source: string): Promise<PreparedMail> {
-    if (this.costlySenders.has(source)) return this.costly.prepare(raw, envelopeFrom, source);
+    if (this.costlySenders.has(source)) return this.costlyPrepare(raw, envelopeFrom, source);
     if (costlyByStructure(raw, this.maxParts) !== null) {
       this.byStructure++;
       this.costlySenders.mark(source);
-      return this.costly.prepare(raw, envelopeFrom, source);
+      return this.costlyPrepare(raw, envelopeFrom, source);
     }
     return (raw.length > LARGE_MESSAGE ? this.large : this.ordinary).prepare(raw, envelopeFrom, source);
+  }
+
+  private costlyPrepare(raw: Buffer, envelopeFrom: string, source: string): Promise<PreparedMail> {
+    return new Promise((resolve) => this.costly.enqueue({ raw, envelopeFrom, source, resolve: (prepared) => this.handOn(prepared, raw.length, resolve) }));
+  }
+
+  /** Hands a costly-lane result on once the pace allows (CostlyPace). */
+  private handOn(prepared: PreparedMail, bytes: number, resolve: (prepared: PreparedMail) => void): void {
+    const wait = this.pace.reserve(bytes);
+    if (wait <= 0) resolve(prepared);
+    else setTimeout(() => resolve(prepared), wait);
   }
 
   /** Parses in the ordinary and large lanes that went on at the lower priority (tests, metrics). */

@@ -33,6 +33,8 @@ export interface ParserOptions extends ParseLimits {
   budgetMs: number;
   /** How long a sender that sent a costly message keeps being parsed in the costly lane, ms. */
   costlySenderMs: number;
+  /** Bytes of raw mail per second the costly lane hands on to be stored (lanes.ts, CostlyPace); 0 or absent: not paced. */
+  costlyBytesPerSecond?: number;
   /** The large lane's CPU budget per MB (default LARGE_BUDGET_MS_PER_MB in lanes.ts); tests lower it to stay clear of the machine's speed. */
   largeBudgetMsPerMb?: number;
   /**

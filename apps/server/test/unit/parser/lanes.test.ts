@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { CostlySenders, LARGE_BUDGET_MS_PER_MB, LARGE_MESSAGE, LanedParser, largeBudgetMs } from '../../../src/ingest/parser/lanes.js';
+import { CostlyPace, CostlySenders, LARGE_BUDGET_MS_PER_MB, LARGE_MESSAGE, LanedParser, largeBudgetMs } from '../../../src/ingest/parser/lanes.js';
 import { ParserPool } from '../../../src/ingest/parser/pool.js';
 import type { ParserOptions } from '../../../src/ingest/parser/types.js';
 
@@ -81,6 +81,41 @@ test('a message whose structure says costly goes to the costly lane at once: no 
   assert.equal(next.extraction.otp, '141421');
   assert.equal(lanes.byStructure, 1);
   assert.deepEqual(lanes.depth(), { ordinary: 0, costly: 0, large: 0 });
+});
+
+test('CostlyPace spaces results by size at its rate, and an idle pace holds nothing', () => {
+  let now = 10_000;
+  const pace = new CostlyPace(1000, () => now); // 1,000 bytes per second
+  assert.equal(pace.reserve(500), 0, 'the first goes at once');
+  assert.equal(pace.reserve(2000), 500, 'the next after the first one\'s 500 ms');
+  assert.equal(pace.reserve(100), 2500, 'and the one after that after both');
+  now += 10_000;
+  assert.equal(pace.reserve(100), 0, 'time has caught up: at once again');
+  const off = new CostlyPace(0, () => now);
+  assert.equal(off.reserve(10_000_000), 0);
+  assert.equal(off.reserve(10_000_000), 0);
+});
+
+test('the costly lane hands its results on at the pace: the second one no sooner than the first one\'s size allows', async (t) => {
+  // Six Content-Type fields against a part limit of 5: costly by structure, cheap to parse.
+  const shaped = (code: string) => Buffer.from(`From: shop@x.test\r\nSubject: code ${code}\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n`
+    + `${'--b\r\nContent-Type: text/plain\r\n\r\nYour code is ' + code + '\r\n'.repeat(1)}`.repeat(5) + '--b--\r\n');
+  const first = shaped('246810');
+  const rate = 2000; // bytes per second: the first message's turn lasts first.length / 2 ms
+  const lanes = new LanedParser({ ...OPTIONS, maxMimeParts: 5, costlyBytesPerSecond: rate });
+  t.after(() => lanes.close());
+  lanes.start();
+  const handedOn: number[] = [];
+  const done = [first, shaped('135791')].map((raw) => lanes.prepare(raw, 'e@x', '192.0.2.40').then((p) => {
+    handedOn.push(performance.now());
+    return p;
+  }));
+  const [a, b] = await Promise.all(done);
+  assert.equal(lanes.byStructure, 1, 'the first by its structure; the second by its marked sender');
+  assert.equal(a.extraction.otp, '246810');
+  assert.equal(b.extraction.otp, '135791');
+  const turnMs = (first.length / rate) * 1000;
+  assert.ok(handedOn[1]! - handedOn[0]! >= turnMs - 1, `second handed on ${(handedOn[1]! - handedOn[0]!).toFixed(0)} ms after the first; its turn starts ${turnMs.toFixed(0)} ms after`);
 });
 
 test('the large lane budget grows with the size and is never below the ordinary budget', () => {
