@@ -20,6 +20,7 @@ import { Guards } from './http/guards.js';
 import { OriginPolicy, ownOrigins } from './http/origin-policy.js';
 import { LiveHub } from './http/ws.js';
 import { createMimeParser } from './ingest/parser/index.js';
+import { IngestActivity } from './ingest/activity.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { TimingBook } from './ingest/timings.js';
 import { TtlSweeper } from './jobs/ttl-sweeper.js';
@@ -114,9 +115,11 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     if (reason !== 'shutdown') parserLog.warn({ lane, reason, why }, reason === 'over_budget' ? 'parse over budget: moved to the costly lane' : 'parser process killed: the message is kept raw');
   });
   parser.start();
-  // SPF, DKIM, DMARC and ARC after the message is stored (issue 21): results follow as message.updated.
+  // SPF, DKIM, DMARC and ARC after the message is stored (issue 21): results follow as message.updated,
+  // checked in ingest's quiet moments.
+  const ingestActivity = new IngestActivity();
   const senderAuth = startSenderAuth({
-    config, store, keys, bus, clock, log: log.child({ component: 'sender-auth' }),
+    config, store, keys, bus, clock, log: log.child({ component: 'sender-auth' }), activity: ingestActivity,
     outboxFor: webhooks.outboxFor, onStored: webhooks.onStored,
     onUpdated: (mailboxId, messageId) => reader.forgetMessage(mailboxId, messageId),
   });
@@ -127,6 +130,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     onStored: webhooks.onStored,
     metrics, timings,
     afterStored: senderAuth ? (stored) => senderAuth.enqueue(stored) : undefined,
+    activity: ingestActivity,
   });
 
   // Configured domains plus verified custom domains (issue 8; cached briefly, see domains/).

@@ -12,6 +12,7 @@ import type { EventBus } from '../ports/event-bus.js';
 import type { OutboxInsert, Store } from '../ports/store.js';
 import { type Metrics, noMetrics, preciseNow } from '../metrics/metrics.js';
 import type { MimeParser, PreparedMail } from './parser/index.js';
+import type { IngestActivity } from './activity.js';
 import type { EarlyTimings, IngestTimings, TimingBook } from './timings.js';
 
 export interface IncomingMessage {
@@ -70,6 +71,8 @@ export interface IngestDeps {
    * here, after the 250 and the live push. Must copy `raw` if it keeps it (the caller zeroes it).
    */
   afterStored?: (stored: StoredForAuth) => void;
+  /** Told when each message begins and ends here (background work waits for quiet moments). */
+  activity?: IngestActivity;
 }
 
 export class IngestPipeline {
@@ -81,47 +84,54 @@ export class IngestPipeline {
 
   /** Stores one message for each recipient mailbox; resolves after the durable commit. */
   async accept(incoming: IncomingMessage): Promise<Accepted> {
-    const endOfData = incoming.endOfData ?? preciseNow();
-    const received = preciseNow() - endOfData;
-    const prepared = await this.deps.parser.prepare(incoming.raw, incoming.envelopeFrom, incoming.source);
-    const parsed = preciseNow() - endOfData;
-    this.metrics.stage('parsed', parsed);
-    if (prepared.unparsed !== null) {
-      this.metrics.messageKeptRaw();
-      this.deps.log.warn({ reason: prepared.unparsed, size: incoming.raw.length }, 'message kept raw only: not parsed');
+    // try/finally in this same function: a wrapper awaiting another would add microtask turns
+    // between the push and the 250, which go out in one turn.
+    this.deps.activity?.begin();
+    try {
+      const endOfData = incoming.endOfData ?? preciseNow();
+      const received = preciseNow() - endOfData;
+      const prepared = await this.deps.parser.prepare(incoming.raw, incoming.envelopeFrom, incoming.source);
+      const parsed = preciseNow() - endOfData;
+      this.metrics.stage('parsed', parsed);
+      if (prepared.unparsed !== null) {
+        this.metrics.messageKeptRaw();
+        this.deps.log.warn({ reason: prepared.unparsed, size: incoming.raw.length }, 'message kept raw only: not parsed');
+      }
+      const found = prepared.extraction;
+      // Capped here, where the parsed message becomes the stored record; raw.php keeps the full header.
+      const summary: MessageSummaryPlain = {
+        sender: capSender(prepared.from ?? incoming.envelopeFrom.toLowerCase()),
+        senderName: prepared.fromName,
+        subject: capSubject(prepared.subject),
+        otp: found.otp,
+        confirmationLink: found.confirmationLink,
+      };
+      const early = { endOfData, received, parsed };
+      const stored = await Promise.all(incoming.recipients.map((mailbox) => this.storeFor(mailbox, incoming.raw, prepared, summary, early)));
+      const committed = preciseNow() - endOfData;
+      this.metrics.stage('committed', committed);
+      const timings: IngestTimings = { endOfData, received, parsed, stored: committed };
+      const notices = stored.filter((s): s is StoredNotice => s !== null);
+      const ids = notices.map(({ mailboxId, messageId }) => ({ mailboxId, messageId, timings }));
+      for (const { messageId } of ids) this.deps.timings?.record(messageId, timings);
+      // Wake the webhook dispatcher only when an outbox row was written: a claim costs a write.
+      const withOutbox = notices.filter((s) => s.outboxRows > 0);
+      if (withOutbox.length > 0) this.deps.onStored?.(withOutbox.map(({ mailboxId, messageId }) => ({ mailboxId, messageId })));
+      for (const notice of ids) {
+        this.deps.bus.publish(notice).catch((e) => this.deps.log.warn({ err: e }, 'publish failed'));
+      }
+      if (this.deps.afterStored && ids.length > 0) {
+        const at = summary.sender.lastIndexOf('@');
+        this.deps.afterStored({
+          raw: incoming.raw, clientIp: incoming.clientIp ?? null, helo: incoming.helo ?? null, envelopeFrom: incoming.envelopeFrom,
+          fromDomain: prepared.from && at > 0 ? summary.sender.slice(at + 1) : null,
+          targets: notices.map((s) => ({ mailbox: s.mailbox, messageId: s.messageId })),
+        });
+      }
+      return { ids: ids.map((i) => i.messageId), timings, unparsed: prepared.unparsed, subject: summary.subject };
+    } finally {
+      this.deps.activity?.end();
     }
-    const found = prepared.extraction;
-    // Capped here, where the parsed message becomes the stored record; raw.php keeps the full header.
-    const summary: MessageSummaryPlain = {
-      sender: capSender(prepared.from ?? incoming.envelopeFrom.toLowerCase()),
-      senderName: prepared.fromName,
-      subject: capSubject(prepared.subject),
-      otp: found.otp,
-      confirmationLink: found.confirmationLink,
-    };
-    const early = { endOfData, received, parsed };
-    const stored = await Promise.all(incoming.recipients.map((mailbox) => this.storeFor(mailbox, incoming.raw, prepared, summary, early)));
-    const committed = preciseNow() - endOfData;
-    this.metrics.stage('committed', committed);
-    const timings: IngestTimings = { endOfData, received, parsed, stored: committed };
-    const notices = stored.filter((s): s is StoredNotice => s !== null);
-    const ids = notices.map(({ mailboxId, messageId }) => ({ mailboxId, messageId, timings }));
-    for (const { messageId } of ids) this.deps.timings?.record(messageId, timings);
-    // Wake the webhook dispatcher only when an outbox row was written: a claim costs a write.
-    const withOutbox = notices.filter((s) => s.outboxRows > 0);
-    if (withOutbox.length > 0) this.deps.onStored?.(withOutbox.map(({ mailboxId, messageId }) => ({ mailboxId, messageId })));
-    for (const notice of ids) {
-      this.deps.bus.publish(notice).catch((e) => this.deps.log.warn({ err: e }, 'publish failed'));
-    }
-    if (this.deps.afterStored && ids.length > 0) {
-      const at = summary.sender.lastIndexOf('@');
-      this.deps.afterStored({
-        raw: incoming.raw, clientIp: incoming.clientIp ?? null, helo: incoming.helo ?? null, envelopeFrom: incoming.envelopeFrom,
-        fromDomain: prepared.from && at > 0 ? summary.sender.slice(at + 1) : null,
-        targets: notices.map((s) => ({ mailbox: s.mailbox, messageId: s.messageId })),
-      });
-    }
-    return { ids: ids.map((i) => i.messageId), timings, unparsed: prepared.unparsed, subject: summary.subject };
   }
 
   private async storeFor(

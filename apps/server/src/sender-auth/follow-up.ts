@@ -6,11 +6,17 @@
  *
  * Bounded: at most `concurrency` checks at once and `queueBytes` of raw messages waiting; a
  * message beyond that gets the temperror verdict at once rather than waiting without end.
+ *
+ * In quiet moments: with `activity`, a check starts only once ingest has been quiet for a
+ * moment (IngestActivity), one at a time, so the checks' CPU does not run beside the next
+ * message's parse, commit and push; a check that has waited `maxDeferMs` starts whatever
+ * ingest is doing (under a continuous stream the verdicts lag by about that much).
  */
 import type { Logger } from 'pino';
 import type { KeyService } from '../crypto/key-service.js';
 import type { AuthenticationResults } from '../domain/types.js';
 import type { OutboxPlanner, StoredForAuth } from '../ingest/pipeline.js';
+import type { IngestActivity } from '../ingest/activity.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Store } from '../ports/store.js';
@@ -42,15 +48,26 @@ export interface AuthFollowUpDeps {
   onStored?: () => void;
   /** After a message's results are stored (the reader drops its cached view). */
   onUpdated?: (mailboxId: string, messageId: string) => void;
+  /** Ingest's activity: checks wait for quiet moments (absent: they start at once). */
+  activity?: IngestActivity;
+  /** Longest a check waits for a quiet moment, ms (default DEFAULT_MAX_DEFER_MS). */
+  maxDeferMs?: number;
 }
 
+/** A second: under a continuous stream of mail, verdicts follow their message by about this much. */
+export const DEFAULT_MAX_DEFER_MS = 1000;
+
+type QueuedJob = AuthJob & { bytes: number; queuedAt: number };
+
 export class AuthFollowUp {
-  private readonly queue: Array<AuthJob & { bytes: number }> = [];
+  private readonly queue: QueuedJob[] = [];
   private queuedBytes = 0;
   private running = 0;
   private readonly idle = new Set<() => void>();
   private closed = false;
   private scheduled = false;
+  /** While waiting for a quiet moment (or the oldest job's deadline): how to stop waiting. */
+  private stopWaiting: (() => void) | null = null;
 
   constructor(private readonly d: AuthFollowUpDeps) {}
 
@@ -65,7 +82,7 @@ export class AuthFollowUp {
     // A copy in a buffer of its own (Buffer.alloc never uses the shared pool): it can move to the worker.
     const raw = Buffer.alloc(job.raw.length);
     job.raw.copy(raw);
-    const copy = { ...job, raw, bytes: raw.length };
+    const copy = { ...job, raw, bytes: raw.length, queuedAt: performance.now() };
     this.queue.push(copy);
     this.queuedBytes += copy.bytes;
     // On a later turn: the 250 and the live push of this message go out first (the checks'
@@ -87,6 +104,7 @@ export class AuthFollowUp {
   /** Stops taking jobs; resolves once those running are done (those waiting are dropped, results stay null). */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopWaiting?.();
     for (const job of this.queue.splice(0)) job.raw.fill(0); // still here: not handed to the worker yet
     this.queuedBytes = 0;
     if (this.running > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
@@ -95,6 +113,12 @@ export class AuthFollowUp {
 
   private pump(): void {
     while (this.running < this.d.concurrency && this.queue.length > 0 && !this.closed) {
+      const activity = this.d.activity;
+      const overdue = performance.now() - this.queue[0]!.queuedAt >= this.maxDeferMs;
+      if (activity && !overdue) {
+        if (this.running > 0) return; // one at a time in quiet moments: its end pumps again
+        if (!activity.isQuiet()) return this.waitForQuiet(activity);
+      }
       const job = this.queue.shift()!;
       this.running++;
       void this.run(job).catch((err: unknown) => {
@@ -108,6 +132,26 @@ export class AuthFollowUp {
         this.pump();
       });
     }
+  }
+
+  private get maxDeferMs(): number {
+    return this.d.maxDeferMs ?? DEFAULT_MAX_DEFER_MS;
+  }
+
+  /** Pumps again when ingest is quiet, or when the oldest job has waited maxDeferMs. */
+  private waitForQuiet(activity: IngestActivity): void {
+    if (this.stopWaiting) return;
+    const again = () => {
+      this.stopWaiting?.();
+      this.pump();
+    };
+    const deadline = setTimeout(again, Math.max(0, this.queue[0]!.queuedAt + this.maxDeferMs - performance.now()));
+    const cancel = activity.whenQuiet(again);
+    this.stopWaiting = () => {
+      this.stopWaiting = null;
+      clearTimeout(deadline);
+      cancel();
+    };
   }
 
   private async run(job: AuthJob): Promise<void> {
