@@ -112,7 +112,12 @@ export async function authLatencyAB(rounds: number, blockMessages: number): Prom
     for (let r = 0; r < rounds; r++) {
       // Rotated, so no side always follows the same one.
       const order = SIDES.map((_, i) => SIDES[(i + r) % SIDES.length]!);
-      for (const side of order) blocks[side].push(await probeOf[side].run(blockMessages));
+      for (const side of order) {
+        blocks[side].push(await probeOf[side].run(blockMessages));
+        // The checks run in the on side's quiet moments, that is after its block: wait for them
+        // here, so that they never run beside another side's block and slow it instead.
+        if (side === 'on' && !(await lastVerdict(services.on, boxOf.on.email, boxOf.on.token))) throw new Error('the on side gave no verdict for its last message');
+      }
       const p99 = (side: Side) => summariseSamples([blocks[side][r]!]).p99;
       log(`  250 -> WebSocket, round ${r + 1}/${rounds} (${order.join(', ')}): p99 off ${p99('off')}, on ${p99('on')}, off2 ${p99('off2')} ms; load ${round(loadavg()[0]!)}`);
     }
