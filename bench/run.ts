@@ -240,6 +240,26 @@ function bigMessageFile(mb: number): string {
   return file;
 }
 
+/**
+ * Waits until the service has parsed everything it received (its parser lanes' queue depth, from
+ * /metrics on loopback, is 0), then a moment for the last commit: a phase must not measure the
+ * previous phase's last message (a 20 MB one takes seconds to parse after its sender stopped).
+ */
+async function settled(svc: Service, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const text = await (await fetch(`${svc.httpUrl}/metrics`)).text();
+    const depths = [...text.matchAll(/^tempmail_parser_queue_depth\{[^}]*\} (\d+)/gm)].map((m) => Number(m[1]));
+    if (depths.length === 0) return; // metrics off: nothing to wait on
+    if (depths.every((d) => d === 0)) {
+      await sleep(500);
+      return;
+    }
+    await sleep(100);
+  }
+  log('  (the service was still parsing after 120 s; measuring anyway)');
+}
+
 async function wsLatencies(svc: Service, o: BenchOptions, sample: string, heavyToo: boolean) {
   const light: LatencyResult[] = [];
   const heavy: LatencyResult[] = [];
@@ -282,6 +302,7 @@ async function wsLatencies(svc: Service, o: BenchOptions, sample: string, heavyT
     log(`  small message data -> 250, while ${o.quick ? 2 : 20} MB messages arrive, run ${r + 1}: p50 ${bigMail[r].reply.p50} ms, p99 ${bigMail[r].reply.p99} ms, max ${bigMail[r].reply.max} ms (light: p99 ${light[r].reply.p99}, max ${light[r].reply.max}; ${stored.length} big messages stored meanwhile)`);
     // Small messages while four senders loop costly mail (issue 19: nested message/rfc822, a
     // Subject folded over 1,150 lines), each from its own address: the cost lanes at work.
+    await settled(svc);
     const load = costlyLoad(svc.smtpPort, (await generateMailbox(svc)).email, o.quick);
     let underCostly: LatencyResult;
     try {
