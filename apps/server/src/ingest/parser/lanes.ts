@@ -108,6 +108,8 @@ export class LanedParser {
   private readonly costlySenders: CostlySenders;
   private readonly maxParts: number;
   private readonly pace: CostlyPace;
+  /** Costly-lane results parsed and waiting for their turn to be handed on. */
+  private paced = 0;
   /** Messages moved to the costly lane after outlasting the budget (for tests and metrics). */
   overBudget = 0;
   /** Messages sent to the costly lane at once for their structure (for tests and metrics). */
@@ -148,8 +150,12 @@ export class LanedParser {
   /** Hands a costly-lane result on once the pace allows (CostlyPace). */
   private handOn(prepared: PreparedMail, bytes: number, resolve: (prepared: PreparedMail) => void): void {
     const wait = this.pace.reserve(bytes);
-    if (wait <= 0) resolve(prepared);
-    else setTimeout(() => resolve(prepared), wait);
+    if (wait <= 0) return resolve(prepared);
+    this.paced++;
+    setTimeout(() => {
+      this.paced--;
+      resolve(prepared);
+    }, wait);
   }
 
   /** Parses in the ordinary and large lanes that went on at the lower priority (tests, metrics). */
@@ -157,9 +163,9 @@ export class LanedParser {
     return this.ordinary.demotions + this.large.demotions;
   }
 
-  /** Messages queued or being parsed, per lane. */
+  /** Messages queued or being parsed, per lane (the costly lane's include those waiting for their pace). */
   depth(): Record<'ordinary' | 'costly' | 'large', number> {
-    return { ordinary: this.ordinary.depth, costly: this.costly.depth, large: this.large.depth };
+    return { ordinary: this.ordinary.depth, costly: this.costly.depth + this.paced, large: this.large.depth };
   }
 
   /** Starts a process for ordinary and for large mail; the costly lane starts on its first message. */

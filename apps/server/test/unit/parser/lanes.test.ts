@@ -115,6 +115,7 @@ test('the costly lane hands its results on at the pace: the second one no sooner
   assert.equal(a.extraction.otp, '246810');
   assert.equal(b.extraction.otp, '135791');
   const turnMs = (first.length / rate) * 1000;
+  assert.deepEqual(lanes.depth(), { ordinary: 0, costly: 0, large: 0 }, 'nothing left waiting');
   assert.ok(handedOn[1]! - handedOn[0]! >= turnMs - 1, `second handed on ${(handedOn[1]! - handedOn[0]!).toFixed(0)} ms after the first; its turn starts ${turnMs.toFixed(0)} ms after`);
 });
 
