@@ -9,6 +9,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Store } from '../ports/store.js';
 import type { MessageReader } from '../read/message-reader.js';
+import type { WaitProbes } from './front/probes.js';
 import type { WaitHub } from '../wait/wait-hub.js';
 import type { Guards } from './guards.js';
 import type { OriginPolicy } from './origin-policy.js';
@@ -24,6 +25,8 @@ export interface HttpContext {
   bus: EventBus;
   /** Held wait.php requests. */
   waits: WaitHub;
+  /** Waits the wait front holds on its own connections (http/front/); absent when it is off. */
+  waitFront?: Pick<WaitProbes, 'claim'>;
   clock: Clock;
   log: Logger;
   /** The metrics port (GET /metrics, and what routes and the live hub report). */

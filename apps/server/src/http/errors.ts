@@ -23,18 +23,21 @@ export function temporarilyUnavailable(): AppError {
   });
 }
 
+/** An application error, or a temporary failure as one (503); null for anything else. */
+export function asAppError(err: Error): AppError | null {
+  if (err instanceof AppError) return err;
+  return isTemporaryFailure(err) ? temporarilyUnavailable() : null;
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((thrown: FastifyError | AppError | Error, request, reply) => {
-    let err = thrown;
-    if (!(err instanceof AppError) && isTemporaryFailure(err)) {
-      request.log.warn({ err: { message: err.message, code: (err as FastifyError).code } }, 'temporary failure: answered 503');
-      err = temporarilyUnavailable();
-    }
-    if (err instanceof AppError) {
+    const err = asAppError(thrown);
+    if (err !== null) {
+      if (!(thrown instanceof AppError)) request.log.warn({ err: { message: thrown.message, code: (thrown as FastifyError).code } }, 'temporary failure: answered 503');
       for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
       return reply.code(err.status).send(errorBody(err.code, err.message, err.param));
     }
-    const fe = err as FastifyError;
+    const fe = thrown as FastifyError;
     if (fe.statusCode === 413 || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send(errorBody('too_large', 'Request body too large.'));
     }
@@ -44,7 +47,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(400).send(errorBody('bad_request', 'Malformed request.'));
     }
-    request.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
+    request.log.error({ err: { message: thrown.message, stack: thrown.stack } }, 'unhandled error');
     return reply.code(500).send(errorBody('internal', 'Internal error.'));
   });
   app.setNotFoundHandler((request, reply) => {

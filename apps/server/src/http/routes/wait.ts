@@ -13,8 +13,25 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, notFound } from '../../domain/errors.js';
 import type { HeldWait, WaitOutcome } from '../../wait/wait-hub.js';
 import { parseWaitQuery } from '../../wait/wait-query.js';
+import { PROBE_HEADER } from '../front/probes.js';
 import { type HttpContext, params } from '../context.js';
 import type { MailboxResolver } from './message-content.js';
+
+/** What a wait's outcome answers: the matching message's JSON, or the error to answer with. */
+export function outcomeResult(outcome: WaitOutcome): string | Error {
+  switch (outcome.kind) {
+    case 'message':
+      return outcome.json;
+    case 'gone':
+      return notFound('The mailbox expired or was deleted while waiting.');
+    case 'timeout':
+      return new AppError('timeout', `No matching message within ${outcome.afterMs / 1000} s.`);
+    case 'closing':
+      return new AppError('unavailable', 'The server is shutting down; wait again.', { 'Retry-After': '1' });
+    case 'failed':
+      return outcome.error;
+  }
+}
 
 export function registerWait(
   app: FastifyInstance, ctx: HttpContext, prefix: string, resolve: MailboxResolver,
@@ -31,23 +48,9 @@ export function registerWait(
     held.delete(reply.raw);
     // The idle limit applies again to what the connection does next (keep-alive).
     reply.raw.socket?.setTimeout(app.server.timeout);
-    switch (outcome.kind) {
-      case 'message':
-        reply.type('application/json; charset=utf-8').send(outcome.json);
-        return;
-      case 'gone':
-        reply.send(notFound('The mailbox expired or was deleted while waiting.'));
-        return;
-      case 'timeout':
-        reply.send(new AppError('timeout', `No matching message within ${outcome.afterMs / 1000} s.`));
-        return;
-      case 'closing':
-        reply.send(new AppError('unavailable', 'The server is shutting down; wait again.', { 'Retry-After': '1' }));
-        return;
-      case 'failed':
-        reply.send(outcome.error);
-        return;
-    }
+    const result = outcomeResult(outcome);
+    if (typeof result === 'string') reply.type('application/json; charset=utf-8').send(result);
+    else reply.send(result);
   }
 
   /** Looks the mailbox up and holds the request; any failure is the answer. */
@@ -55,6 +58,13 @@ export function registerWait(
     try {
       const query = parseWaitQuery(params(request), ctx.config.wait.maxSeconds);
       const mailbox = await resolve(request, reply);
+      const outside = ctx.waitFront?.claim(request.headers[PROBE_HEADER]);
+      if (outside) {
+        // Held by the wait front (http/front/) on its own socket: this answer is only for it.
+        outside.adopt((frontAnswer, target) => ctx.waits.hold(mailbox, query, holderOf(request), frontAnswer, target), reply.getHeaders());
+        reply.code(202).send();
+        return;
+      }
       const waiter = ctx.waits.hold(mailbox, query, holderOf(request), answer, reply);
       // The connection is silent while held: past the HTTP idle limit (TEMPMAIL_HTTP_REQUEST_TIMEOUT_MS)
       // it would be cut. Its idle timer is off until the answer (no timer per held request): the
