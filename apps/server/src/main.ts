@@ -2,6 +2,7 @@
  * Composition root: read config, pick adapters, wire the pipeline, start SMTP + HTTP, and
  * close gracefully (stop accepting, finish sessions in flight, then close the stores).
  */
+import { maxHeaderSize } from 'node:http';
 import { existsSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import { loadAddressDigest } from './crypto/address-key.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { buildHttpApp } from './http/app.js';
 import { cidrMatcher, clientIp } from './http/client-ip.js';
+import { WaitFront } from './http/front/wait-front.js';
 import type { HttpContext } from './http/context.js';
 import { Guards } from './http/guards.js';
 import { OriginPolicy, ownOrigins } from './http/origin-policy.js';
@@ -183,6 +185,13 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   });
   const hub = new LiveHub(ctx);
   hub.attach(http.server);
+  // Every connection starts at the wait front; all but plain waits go on to node:http (http/front/).
+  const front = config.wait.front ? new WaitFront({
+    app: http, waits, paths: ['/v1/wait.php', '/api/wait.php'], maxHeadBytes: maxHeaderSize,
+    requestTimeoutMs: config.http.requestTimeoutMs, keepAliveMs: http.server.keepAliveTimeout,
+    log: log.child({ component: 'http' }),
+  }) : null;
+  if (front) ctx.waitFront = front.probes;
   gone.onGone((notice) => hub.mailboxGone(notice.mailboxId, notice.reason));
   gone.onGone((notice) => waits.mailboxGone(notice.mailboxId));
   await gone.start();
@@ -192,6 +201,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     smtpSessionsOpen: () => smtp.sessions,
     websocketsOpen: () => hub.connections,
     waitsPending: () => waits.held,
+    waitsHeldByFront: () => front?.held ?? 0,
     waitSubscriptions: () => waits.subscriptions,
     parserDepth: () => parser.depth(),
     ...(store.webhooks ? { outboxBacklog: () => store.webhooks!.backlog() } : {}),
@@ -215,6 +225,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       log.info('shutting down: draining');
       await smtp.close(config.shutdownGraceMs);
       hub.close();
+      front?.beginClosing(); // the front's answers from now on close their connections
       waits.close(); // held waits answer 503 now, so closing HTTP need not wait for them
       await http.close();
       await sweeper.stop();

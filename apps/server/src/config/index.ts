@@ -166,6 +166,11 @@ export interface WaitSettings {
   /** wait.php requests per rate window per free / premium key, counted apart from other calls. */
   rateFreePerMinute: number;
   ratePremiumPerMinute: number;
+  /**
+   * Hold waits on the front's own connections rather than in node:http (TEMPMAIL_WAIT_FRONT,
+   * default on; http/front/): a held wait then costs a socket and a record.
+   */
+  front: boolean;
 }
 
 export interface HttpLimits {
@@ -502,6 +507,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxPerKey: int(env, 'TEMPMAIL_WAIT_MAX_PER_KEY', 1000, 1),
       rateFreePerMinute: int(env, 'TEMPMAIL_WAIT_RATE_FREE', 600, 1),
       ratePremiumPerMinute: int(env, 'TEMPMAIL_WAIT_RATE_PREMIUM', 6000, 1),
+      front: onOff(env, 'TEMPMAIL_WAIT_FRONT', true),
     },
     plans: {
       free: {

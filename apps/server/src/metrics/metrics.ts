@@ -31,6 +31,8 @@ export interface MetricSources {
   smtpSessionsOpen?: () => number;
   websocketsOpen?: () => number;
   waitsPending?: () => number;
+  /** Of those, held by the wait front on its own connections (http/front/). */
+  waitsHeldByFront?: () => number;
   /** Bus subscriptions held for waits (one per mailbox with waiters, however many wait on it). */
   waitSubscriptions?: () => number;
   /** Messages queued or being parsed, per lane. */

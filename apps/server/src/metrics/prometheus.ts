@@ -59,6 +59,7 @@ export function createPrometheusMetrics(): Metrics {
   const stages = new Histogram({ name: 'tempmail_message_stage_seconds', help: 'Time from the end of DATA to each stage of a message.', labelNames: ['stage'], buckets: STAGE_BUCKETS, registers });
   level('tempmail_websockets_open', 'WebSockets open on this node.', (g) => { if (sources.websocketsOpen) g.set(sources.websocketsOpen()); });
   level('tempmail_waits_pending', 'wait.php requests held on this node.', (g) => { if (sources.waitsPending) g.set(sources.waitsPending()); });
+  level('tempmail_wait_front_held', 'Of those, held by the wait front on its own connections, outside node:http.', (g) => { if (sources.waitsHeldByFront) g.set(sources.waitsHeldByFront()); });
   level('tempmail_wait_subscriptions', 'Bus subscriptions held for wait.php on this node (one per mailbox with waiters).', (g) => { if (sources.waitSubscriptions) g.set(sources.waitSubscriptions()); });
   level('tempmail_webhook_outbox_backlog', 'Webhook outbox rows not yet delivered (whole store).', async (g) => {
     if (sources.outboxBacklog) g.set(await within(sources.outboxBacklog(), COLLECT_TIMEOUT_MS));
