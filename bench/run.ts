@@ -35,7 +35,8 @@ import { backgroundLoad, makeMimeSample, smtpLoad, smtpLoadUnavailable } from '.
 import { COSTLY_SENDERS, costlyLoad } from './lib/costly-load.js';
 import { metricsCost } from './lib/metrics-ab.js';
 import { webFirstLoad } from './lib/web-load.js';
-import { type BenchOptions, REPO_ROOT, type Stat, cpuTimes, gitCommit, log, machineInfo, sleep, stat } from './lib/util.js';
+import { type BenchOptions, REPO_ROOT, type Stat, cpuTimes, gitCommit, log, machineInfo, round, sleep, stat } from './lib/util.js';
+import { type WaitHolder, type WaitLatency, waitLatency } from './lib/wait-latency.js';
 
 const SECTIONS = ['ingest', 'metrics', 'latency', 'read', 'scale', 'hostile', 'extraction', 'parse', 'backends', 'web'];
 
@@ -260,6 +261,20 @@ async function settled(svc: Service, timeoutMs = 120_000): Promise<void> {
   log('  (the service was still parsing after 120 s; measuring anyway)');
 }
 
+/** 250 -> wait.php answer, `o.runs` runs of each holder, after the WebSocket runs on the same service. */
+async function waitLatencies(svc: Service, o: BenchOptions): Promise<Record<WaitHolder, { p50: Stat; p99: Stat }>> {
+  const runs: Record<WaitHolder, WaitLatency[]> = { front: [], 'node:http': [] };
+  for (let r = 0; r < o.runs; r++) {
+    for (const holder of ['front', 'node:http'] as const) {
+      const w = await waitLatency(svc, o.latencyMessages, holder);
+      runs[holder].push(w);
+      log(`  250 -> wait.php answer, ${holder}, run ${r + 1}: p50 ${w.p50} ms, p99 ${w.p99} ms, max ${w.max} ms`);
+    }
+  }
+  const summary = (ws: WaitLatency[]) => ({ p50: stat(ws.map((w) => w.p50)), p99: stat(ws.map((w) => w.p99)) });
+  return { front: summary(runs.front), 'node:http': summary(runs['node:http']) };
+}
+
 async function wsLatencies(svc: Service, o: BenchOptions, sample: string, heavyToo: boolean) {
   const light: LatencyResult[] = [];
   const heavy: LatencyResult[] = [];
@@ -456,6 +471,16 @@ async function main(): Promise<void> {
           results.latency = { ws, webhook: hook, webhookUnderLoad: 'na' in hooks ? hooks : hooks.heavy };
           rows.push({ section: 'latency', measure: '250 -> WebSocket p50, light', unit: 'ms', value: ws.light.p50 });
           rows.push({ section: 'latency', measure: '250 -> WebSocket p99, light', unit: 'ms', value: ws.light.p99, target: '<= 5', holds: ws.light.p99.median <= 5 });
+          // 250 -> wait.php answer beside it (issue 15): held by the wait front, and in node:http.
+          log('latency: 250 -> wait.php answer (sequential; a wait held before each message)');
+          const waits = await waitLatencies(svc, o);
+          results.latency = { ...(results.latency as object), waits };
+          for (const holder of ['front', 'node:http'] as const) {
+            const w = waits[holder];
+            const by = holder === 'front' ? 'held by the wait front (a connection per wait)' : 'held in node:http (one reused connection)';
+            rows.push({ section: 'latency', measure: `250 -> wait.php answer p50 / p99, ${by}`, unit: 'ms', value: `${w.p50.median} / ${w.p99.median}` });
+            rows.push({ section: 'latency', measure: `250 -> wait.php answer p99 / 250 -> WebSocket p99 (same runs), ${holder}`, unit: 'x', value: round(w.p99.median / ws.light.p99.median) });
+          }
           if (ws.heavy) {
             rows.push({ section: 'latency', measure: '250 -> WebSocket p50, under ingest load', unit: 'ms', value: ws.heavy.p50 });
             rows.push({ section: 'latency', measure: '250 -> WebSocket p99, under ingest load', unit: 'ms', value: ws.heavy.p99, target: '<= 5', holds: ws.heavy.p99.median <= 5 });
@@ -550,6 +575,8 @@ async function main(): Promise<void> {
           unit: 'bytes, ratio', value: `${idle.waits.bytesRss} vs ${idle.websockets.bytesRss} (${idle.ratioRss.toFixed(2)}x)`, target: '<= 1x', holds: idle.ratioRss <= 1 });
         rows.push({ section: 'scale', measure: 'idle cost per held wait.php vs per open WebSocket (same runs): JS heap after GC',
           unit: 'bytes, ratio', value: `${idle.waits.bytesHeap} vs ${idle.websockets.bytesHeap} (${idle.ratioHeap.toFixed(2)}x)`, target: '<= 1x', holds: idle.ratioHeap <= 1 });
+        rows.push({ section: 'scale', measure: 'the same waits held in node:http (TEMPMAIL_WAIT_FRONT=off) vs per open WebSocket: RSS',
+          unit: 'bytes, ratio', value: `${idle.waitsInNodeHttp.bytesRss} vs ${idle.websockets.bytesRss} (${idle.ratioRssInNodeHttp.toFixed(2)}x)` });
         // The floor under both: bare node:http holding requests beside bare ws idle sockets (no application code).
         const floor = await idleFloor(o.websockets, o.quick ? 300 : 1500);
         results.scale = { ...(results.scale as object), floor };

@@ -19,17 +19,21 @@ export interface KindCost {
 
 export interface IdleCost {
   waits: KindCost;
+  /** The same waits held in node:http (TEMPMAIL_WAIT_FRONT=off): what the wait front saves. */
+  waitsInNodeHttp: KindCost;
   websockets: KindCost;
   /** Per held wait / per WebSocket. */
   ratioRss: number;
   ratioHeap: number;
+  /** Per wait held in node:http / per WebSocket. */
+  ratioRssInNodeHttp: number;
 }
 
 type Kind = 'waits' | 'websockets';
 
-async function measureKind(kind: Kind, count: number, mailboxCount: number, settleMs: number): Promise<KindCost> {
+async function measureKind(kind: Kind, count: number, mailboxCount: number, settleMs: number, env: Record<string, string> = {}): Promise<KindCost> {
   // Held waits are capped per client address (TEMPMAIL_WAIT_MAX_PER_KEY), WebSockets per mailbox: the bench is one address.
-  const svc: Service = await startService({ TEMPMAIL_WAIT_MAX_PER_KEY: '1000000', TEMPMAIL_WS_MAX_PER_MAILBOX: '1000000', TEMPMAIL_WS_MAX_PER_KEY: '1000000' }, ['--inspect=127.0.0.1:0']);
+  const svc: Service = await startService({ TEMPMAIL_WAIT_MAX_PER_KEY: '1000000', TEMPMAIL_WS_MAX_PER_MAILBOX: '1000000', TEMPMAIL_WS_MAX_PER_KEY: '1000000', ...env }, ['--inspect=127.0.0.1:0']);
   const inspector = await connectInspector(svc as never);
   try {
     const mailboxes: Mailbox[] = [];
@@ -62,13 +66,19 @@ async function hold(kind: Kind, svc: Service, mailboxes: Mailbox[], count: numbe
   return { count: s.sockets.length, failures: s.failures, release: () => { for (const ws of s.sockets) ws.terminate(); } };
 }
 
-/** `count` held waits, then `count` WebSockets, each on a fresh service with `mailboxCount` mailboxes. */
+/**
+ * `count` held waits (by the wait front, then in node:http with the front off), then `count`
+ * WebSockets, each on a fresh service with `mailboxCount` mailboxes. Each wait opens its own
+ * connection, as parallel waits do.
+ */
 export async function idleCost(count: number, mailboxCount: number, settleMs: number): Promise<IdleCost> {
   const waits = await measureKind('waits', count, mailboxCount, settleMs);
+  const waitsInNodeHttp = await measureKind('waits', count, mailboxCount, settleMs, { TEMPMAIL_WAIT_FRONT: 'off' });
   const websockets = await measureKind('websockets', count, mailboxCount, settleMs);
   return {
-    waits, websockets,
+    waits, waitsInNodeHttp, websockets,
     ratioRss: round(waits.bytesRss / websockets.bytesRss),
     ratioHeap: round(waits.bytesHeap / websockets.bytesHeap),
+    ratioRssInNodeHttp: round(waitsInNodeHttp.bytesRss / websockets.bytesRss),
   };
 }
