@@ -7,8 +7,8 @@
  * only its socket and this record until the hub answers.
  *
  * Why: a request held open in node:http keeps its parser (native and JS), its request and
- * response objects and Fastify's for as long as it is held, about 9.4 KB of memory each, 1.3x
- * an idle WebSocket; here a held wait is a socket and a record, 0.4x (docs/design.md). After an
+ * response objects and Fastify's for as long as it is held, about 9.2 KB of memory each, 1.3x
+ * an idle WebSocket; here a held wait is a socket and a record, 0.46x (docs/design.md). After an
  * answer the connection reads its next request the same way (a client that sends only waits on
  * one connection stays here; its first other request moves it to node:http for good).
  */
@@ -170,8 +170,8 @@ class FrontConnection implements OutsideHold {
     const waiter = hold(answerHeld, this); // throws (429, 503): the route answers that itself
     this.waiter = waiter;
     this.front.held++;
-    if (this.socket.destroyed) {
-      this.cancel(); // the client left while the request ran
+    if (this.socket.destroyed || this.state === 'done') {
+      this.cancel(); // the client left (or stopped sending) while the request ran
       return;
     }
     this.adoptedProbe = this.probe;
@@ -200,7 +200,7 @@ class FrontConnection implements OutsideHold {
   /** Writes a whole response; then the next request, or the end of the connection. */
   private respond(status: number, headers: string, body: Buffer | string): void {
     this.headers = '';
-    if (this.socket.destroyed) return;
+    if (this.socket.destroyed || !this.socket.writable) return;
     const keepAlive = this.keepAlive && !this.front.closing;
     const keepAliveMs = this.front.o.keepAliveMs;
     this.socket.write(responseBytes({ status, headers, body, keepAlive, keepAliveSeconds: Math.ceil(keepAliveMs / 1000) }));
