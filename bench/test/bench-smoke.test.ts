@@ -84,6 +84,10 @@ test('npm run bench (smoke size) writes every section with positive numbers', { 
     positive(r.scale.websockets.count, 'scale.websockets.count');
     positive(r.scale.websockets.rssOpenMB, 'scale.websockets.rssOpenMB');
 
+    // Held waits (issue 15): the idle cost held by the wait front and in node:http, and 250 -> wait answer by each.
+    for (const k of ['waits', 'waitsInNodeHttp', 'websockets']) positive(r.scale.idle[k].count, `scale.idle.${k}.count`);
+    for (const holder of ['front', 'node:http']) positiveStat(r.latency.waits[holder].p99, `latency.waits.${holder}.p99`);
+
     positive(r.extraction.usPerMessage, 'extraction.usPerMessage');
     positive(r.extraction.usPerSample, 'extraction.usPerSample');
     for (const p of ['plain4k', 'multipart28k']) {

@@ -9,7 +9,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Store } from '../ports/store.js';
 import type { MessageReader } from '../read/message-reader.js';
-import type { WaitProbes } from './front/probes.js';
+import type { WaitProbes } from './wait-probes.js';
 import type { WaitHub } from '../wait/wait-hub.js';
 import type { Guards } from './guards.js';
 import type { OriginPolicy } from './origin-policy.js';

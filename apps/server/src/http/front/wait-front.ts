@@ -2,7 +2,7 @@
  * The wait front: the HTTP server's new connections come here before node:http sees them. The
  * front reads the start of a connection's first request; unless it is a plain wait.php, the
  * connection goes on to node:http at once, its bytes put back, and stays there. A wait is taken
- * here: run through the routes in process (probes.ts), so the answer, every error and every
+ * here: run through the routes in process (../wait-probes.ts), so the answer, every error and every
  * header are what node:http would have sent; when the wait must be held, the connection keeps
  * only its socket and this record until the hub answers.
  *
@@ -19,7 +19,7 @@ import type { HeldWait, WaitHub, WaitOutcome } from '../../wait/wait-hub.js';
 import { asAppError, errorBody } from '../errors.js';
 import { outcomeResult } from '../routes/wait.js';
 import { type HeaderValue, headerLines, responseBytes } from './raw-response.js';
-import { type OutsideHold, PROBE_HEADER, WaitProbes } from './probes.js';
+import { type OutsideHold, PROBE_HEADER, WaitProbes } from '../wait-probes.js';
 import { readHead, requestLineStarts, type WaitHead } from './request-head.js';
 
 export interface WaitFrontOptions {

@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, notFound } from '../../domain/errors.js';
 import type { HeldWait, WaitOutcome } from '../../wait/wait-hub.js';
 import { parseWaitQuery } from '../../wait/wait-query.js';
-import { PROBE_HEADER } from '../front/probes.js';
+import { PROBE_HEADER } from '../wait-probes.js';
 import { type HttpContext, params } from '../context.js';
 import type { MailboxResolver } from './message-content.js';
 

@@ -1,13 +1,12 @@
 /**
- * How the wait front (wait-front.ts) hands a request to the routes and gets the wait back. The
+ * How the wait front (front/wait-front.ts) hands a request to the routes and gets the wait back. The
  * front runs the request through Fastify in process (`inject`), so authentication, rate limits,
  * validation and every error are the routes' own; the request carries a probe id, unguessable
  * and used once, under which the front's connection waits here. The wait route claims it and,
  * instead of holding its reply, lets the connection hold the wait (`adopt`).
  */
 import { randomBytes } from 'node:crypto';
-import type { HeldWait, WaitAnswer } from '../../wait/wait-hub.js';
-import type { HeaderValue } from './raw-response.js';
+import type { HeldWait, WaitAnswer } from '../wait/wait-hub.js';
 
 /** The request header that carries the probe id (the front drops any a client sends). */
 export const PROBE_HEADER = 'x-tempmail-front-probe';
@@ -19,7 +18,7 @@ export interface OutsideHold {
    * target to give the hub; `headers` are the reply's fields so far (request id, rate limits,
    * CORS), sent with the eventual answer.
    */
-  adopt(hold: <T>(answer: WaitAnswer<T>, target: T) => HeldWait, headers: Record<string, HeaderValue>): void;
+  adopt(hold: <T>(answer: WaitAnswer<T>, target: T) => HeldWait, headers: Record<string, string | number | readonly string[] | undefined>): void;
 }
 
 export class WaitProbes {
