@@ -16,7 +16,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HeldWait, WaitHub, WaitOutcome } from '../../wait/wait-hub.js';
-import { asAppError, errorBody } from '../errors.js';
+import { asAppError, clientErrorHandler, errorBody } from '../errors.js';
 import { outcomeResult } from '../routes/wait.js';
 import { type HeaderValue, headerLines, responseBytes } from './raw-response.js';
 import { type OutsideHold, PROBE_HEADER, WaitProbes } from '../wait-probes.js';
@@ -43,6 +43,8 @@ const CONN = Symbol('tempmail.waitFront');
 type FrontSocket = Socket & { [CONN]?: FrontConnection };
 const JSON_TYPE = 'Content-Type: application/json; charset=utf-8\r\n';
 const INTERNAL = JSON.stringify(errorBody('internal', 'Internal error.'));
+/** The error node:http raises for a request that took too long; clientErrorHandler answers it. */
+const REQUEST_TIMEOUT = Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' });
 
 export class WaitFront {
   readonly probes = new WaitProbes();
@@ -94,9 +96,8 @@ export class WaitFront {
 class FrontConnection implements OutsideHold {
   private buffered: Buffer | null = null;
   private state: 'reading' | 'probing' | 'held' | 'done' = 'reading';
-  /** The probe in flight, and the one whose wait this connection adopted. */
+  /** The probe whose answer the connection still expects from the routes (none once its wait is adopted). */
   private probe: string | null = null;
-  private adoptedProbe: string | null = null;
   private waiter: HeldWait | null = null;
   /** The held request's header lines (from its reply) and whether the connection stays open. */
   private headers = '';
@@ -150,31 +151,31 @@ class FrontConnection implements OutsideHold {
     this.front.o.app.inject({
       method: 'GET', url: head.url, headers: { ...head.headers, [PROBE_HEADER]: id }, remoteAddress: this.socket.remoteAddress,
     }).then((res) => {
-      this.probed(id);
-      if (this.adoptedProbe === id || this.state === 'done') return; // the held wait answers
-      const headers = headerLines(res.headers as Record<string, string | string[] | undefined>);
-      this.respond(res.statusCode, headers, res.rawPayload);
+      if (!this.probed(id)) return; // adopted: the held wait answers
+      this.respond(res.statusCode, headerLines(res.headers as Record<string, string | string[] | undefined>), res.rawPayload);
     }, (err: Error) => {
-      this.probed(id);
       this.front.o.log.error({ err: { message: err.message } }, 'wait front: running a wait failed');
-      if (this.adoptedProbe !== id && this.state !== 'done') this.respond(500, JSON_TYPE, INTERNAL);
+      if (this.probed(id)) this.respond(500, JSON_TYPE, INTERNAL);
     });
   }
 
-  private probed(id: string): void {
+  /** The probe's run has ended; whether its answer is still this connection's to send. */
+  private probed(id: string): boolean {
     this.front.probes.end(id);
-    if (this.probe === id) this.probe = null;
+    if (this.probe !== id) return false;
+    this.probe = null;
+    return true;
   }
 
   adopt(hold: <T>(answer: (target: T, outcome: WaitOutcome) => void, target: T) => HeldWait, headers: Record<string, HeaderValue>): void {
     const waiter = hold(answerHeld, this); // throws (429, 503): the route answers that itself
     this.waiter = waiter;
     this.front.held++;
+    this.probe = null; // the answer comes from the hub, not from the probe
     if (this.socket.destroyed || this.state === 'done') {
       this.cancel(); // the client left (or stopped sending) while the request ran
       return;
     }
-    this.adoptedProbe = this.probe;
     this.state = 'held';
     this.headers = headerLines(headers);
   }
@@ -224,15 +225,15 @@ class FrontConnection implements OutsideHold {
     this.front.handOver(s);
   }
 
-  /** Silent too long: a partial head is answered 408 (as node:http does), an idle connection closed. */
+  /** Silent too long: a partial head is answered as node:http answers it (408, closed), an idle connection closed. */
   timedOut(): void {
     if (this.state !== 'reading' || this.buffered === null) {
       this.socket.destroy();
       return;
     }
-    this.keepAlive = false;
+    this.state = 'done';
     this.buffered = null;
-    this.respond(408, JSON_TYPE, JSON.stringify(errorBody('request_timeout', 'Request took too long to arrive.')));
+    clientErrorHandler(REQUEST_TIMEOUT, this.socket);
   }
 
   /**
