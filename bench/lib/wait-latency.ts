@@ -7,6 +7,7 @@
  * holds it). Sequential, like the WebSocket measure it is reported beside.
  */
 import http from 'node:http';
+import { scrapeMetrics } from '../../apps/server/test/helpers/prometheus-text.js';
 import { latencyMessage, RawSmtpClient } from './latency.js';
 import { type Mailbox, type Service, generateMailbox, qs } from './service.js';
 import { percentile, round, sleep } from './util.js';
@@ -21,18 +22,13 @@ export interface WaitLatency {
   max: number;
 }
 
-async function gauges(svc: Service): Promise<{ pending: number; front: number }> {
-  const text = await (await fetch(`${svc.httpUrl}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  return { pending: value('tempmail_waits_pending'), front: value('tempmail_wait_front_held') };
-}
-
 /** Resolves once the service holds one wait, by the expected holder; throws if the other holds it. */
 async function heldBy(svc: Service, holder: WaitHolder): Promise<void> {
   for (;;) {
-    const g = await gauges(svc);
-    if (g.pending === 1) {
-      if ((g.front === 1) !== (holder === 'front')) throw new Error(`wait held by the wrong side (front ${g.front}, expected ${holder})`);
+    const metrics = await scrapeMetrics(svc.httpUrl);
+    if (metrics.value('tempmail_waits_pending') === 1) {
+      const front = metrics.value('tempmail_wait_front_held');
+      if ((front === 1) !== (holder === 'front')) throw new Error(`wait held by the wrong side (front ${front}, expected ${holder})`);
       return;
     }
     await sleep(2);

@@ -10,7 +10,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { eventually, http, qs, sendMail } from '../helpers/api.js';
 import { createKey } from '../helpers/keys.js';
-import { parseScrape } from '../helpers/prometheus-text.js';
+import { metricsReach } from '../helpers/prometheus-text.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
 
 interface RawAnswer {
@@ -82,15 +82,8 @@ describe('wait front', () => {
   const mailbox = async (): Promise<{ email: string; token: string }> => (await http(`${svc.httpUrl}/api/generate_email.php`)).body;
   const waitPath = (box: { email: string; token: string }, extra: Record<string, string | number> = {}) =>
     `/api/wait.php?${qs({ token: box.token, email: box.email, timeout: 60, ...extra })}`;
-  const gauges = async () => {
-    const s = parseScrape(await (await fetch(`${svc.httpUrl}/metrics`)).text());
-    return { front: s.value('tempmail_wait_front_held'), pending: s.value('tempmail_waits_pending') };
-  };
   const settlesAt = (front: number, pending: number) =>
-    eventually(async () => {
-      const g = await gauges();
-      return g.front === front && g.pending === pending ? g : null;
-    });
+    metricsReach(svc.httpUrl, { tempmail_wait_front_held: front, tempmail_waits_pending: pending });
 
   it('holds a wait that opens its connection outside node:http, answers it there, then hands the connection on', async () => {
     const box = await mailbox();
@@ -228,7 +221,7 @@ describe('wait front: shutdown', () => {
       const box = (await http(`${svc.httpUrl}/api/generate_email.php`)).body;
       const conn = new RawConnection(svc.httpPort);
       conn.get(`/api/wait.php?${qs({ token: box.token, email: box.email, timeout: 60 })}`);
-      await eventually(async () => parseScrape(await (await fetch(`${svc.httpUrl}/metrics`)).text()).value('tempmail_wait_front_held') === 1);
+      await metricsReach(svc.httpUrl, { tempmail_wait_front_held: 1 });
       exited = new Promise((resolve) => svc.process.once('exit', (code) => resolve(code)));
       svc.process.kill('SIGTERM');
       const answer = await conn.next();

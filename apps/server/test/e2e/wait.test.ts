@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eventually, http, qs, sendMail } from '../helpers/api.js';
 import { createKey } from '../helpers/keys.js';
-import { parseScrape } from '../helpers/prometheus-text.js';
+import { metricsReach } from '../helpers/prometheus-text.js';
 import { type ServiceHandle, startService } from '../helpers/service.js';
 
 describe('wait.php', () => {
@@ -173,15 +173,8 @@ describe('wait.php: what held requests hold', () => {
   });
   after(async () => { await svc.stop(); });
 
-  const gauges = async () => {
-    const scrape = parseScrape(await (await fetch(`${svc.httpUrl}/metrics`)).text());
-    return { pending: scrape.value('tempmail_waits_pending'), subscriptions: scrape.value('tempmail_wait_subscriptions') };
-  };
   const settlesAt = (pending: number, subscriptions: number) =>
-    eventually(async () => {
-      const g = await gauges();
-      return g.pending === pending && g.subscriptions === subscriptions ? g : null;
-    });
+    metricsReach(svc.httpUrl, { tempmail_waits_pending: pending, tempmail_wait_subscriptions: subscriptions });
   const waitUrl = (params: Record<string, string | number>) => `${svc.httpUrl}/v1/wait.php?${qs({ key, ...params })}`;
 
   it('waits on one mailbox share one bus subscription; each answer, or its client going away, lets go of its share', async () => {

@@ -1,4 +1,5 @@
 /** Reads a Prometheus text exposition (as GET /metrics answers it) into samples, for tests. */
+import { eventually } from './api.js';
 
 export interface Scrape {
   /** Metric family names declared with # TYPE. */
@@ -47,4 +48,17 @@ export function parseScrape(text: string): Scrape {
       .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
       .reduce((a, s) => a + s.value, 0),
   };
+}
+
+/** A service's GET /metrics, read. */
+export async function scrapeMetrics(httpUrl: string): Promise<Scrape> {
+  return parseScrape(await (await fetch(`${httpUrl}/metrics`)).text());
+}
+
+/** Resolves once every metric in `expected` has its value on the service (no labels). */
+export function metricsReach(httpUrl: string, expected: Record<string, number>): Promise<Scrape> {
+  return eventually(async () => {
+    const s = await scrapeMetrics(httpUrl);
+    return Object.entries(expected).every(([name, value]) => s.value(name) === value) ? s : null;
+  });
 }
